@@ -1,0 +1,257 @@
+//! The config file (TOML): calendar, SLA policy, theme, key bindings and comment templates.
+//!
+//! Found at `--config PATH`, else `CLAIMDESK_CONFIG`, else `claimdesk/config.toml` in the user's
+//! config directory; a missing default file means the defaults. Unknown keys are errors, so a typo
+//! never silently falls back to a default.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::domain::{BusinessCalendar, CalendarError, SlaPolicy};
+
+/// Why the config could not be used. One line, naming the file.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("config file {path}: {reason}")]
+    Parse { path: String, reason: String },
+    #[error("config file {path}: [calendar] {source}")]
+    Calendar {
+        path: String,
+        #[source]
+        source: CalendarError,
+    },
+    #[error("config file {path}: [sla] business_days must be at least 1")]
+    NoBusinessDays { path: String },
+}
+
+/// Everything the config file can say, with defaults for what it leaves out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConfigFile {
+    pub calendar: CalendarSection,
+    pub sla: SlaSection,
+    /// A theme name from `themes/` (`dark`, `light`, `high-contrast`, `mono`).
+    pub theme: Option<String>,
+    /// Key rebinding: action name → one key or a list of keys (e.g. `down = ["j", "Down"]`).
+    pub keys: BTreeMap<String, KeyList>,
+    /// The reviewer's own comment templates: name → text.
+    pub templates: BTreeMap<String, String>,
+}
+
+/// One key or several, as written in `[keys]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    /// The keys, in the order written.
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// `[calendar]`: what a business day is.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CalendarSection {
+    pub timezone: String,
+    pub weekmask: Vec<String>,
+    pub holidays: Vec<String>,
+}
+
+impl Default for CalendarSection {
+    fn default() -> Self {
+        CalendarSection {
+            timezone: "UTC".into(),
+            weekmask: ["Mon", "Tue", "Wed", "Thu", "Fri"]
+                .map(String::from)
+                .to_vec(),
+            holidays: Vec::new(),
+        }
+    }
+}
+
+/// `[sla]`: the review deadline policy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaSection {
+    pub business_days: u32,
+    pub warn_below_business_days: u32,
+    pub pause_while_info_requested: bool,
+}
+
+impl Default for SlaSection {
+    fn default() -> Self {
+        let p = SlaPolicy::default();
+        SlaSection {
+            business_days: p.business_days,
+            warn_below_business_days: p.warn_below_business_days,
+            pause_while_info_requested: p.pause_while_info_requested,
+        }
+    }
+}
+
+/// The config as the program uses it: validated calendar and policy plus the raw UI settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub calendar: BusinessCalendar,
+    pub sla: SlaPolicy,
+    pub file: ConfigFile,
+    /// Where it was read from, if anywhere.
+    pub source: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            calendar: BusinessCalendar::default(),
+            sla: SlaPolicy::default(),
+            file: ConfigFile::default(),
+            source: None,
+        }
+    }
+}
+
+impl Config {
+    /// Loads the config: an explicit path (flag or environment) must exist; the default path
+    /// may be absent.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        match explicit {
+            Some(path) => Config::from_path(path),
+            None => match default_config_path() {
+                Some(path) if path.exists() => Config::from_path(&path),
+                _ => Ok(Config::default()),
+            },
+        }
+    }
+
+    /// Reads and validates one file.
+    pub fn from_path(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut config = Config::from_toml(&text, &shown)?;
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses config text; `shown` names it in errors.
+    pub fn from_toml(text: &str, shown: &str) -> Result<Config, ConfigError> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: shown.to_string(),
+            reason: e.message().to_string() + &location(text, e.span()),
+        })?;
+        let cal = &file.calendar;
+        let calendar = BusinessCalendar::new(&cal.timezone, &cal.weekmask, &cal.holidays).map_err(
+            |source| ConfigError::Calendar {
+                path: shown.to_string(),
+                source,
+            },
+        )?;
+        if file.sla.business_days == 0 {
+            return Err(ConfigError::NoBusinessDays {
+                path: shown.to_string(),
+            });
+        }
+        let sla = SlaPolicy {
+            business_days: file.sla.business_days,
+            warn_below_business_days: file.sla.warn_below_business_days,
+            pause_while_info_requested: file.sla.pause_while_info_requested,
+        };
+        Ok(Config {
+            calendar,
+            sla,
+            file,
+            source: None,
+        })
+    }
+}
+
+fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    match span {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!(" (line {line})")
+        }
+        None => String::new(),
+    }
+}
+
+/// `claimdesk/config.toml` in the user's config directory.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "claimdesk").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// `claimdesk/claims.db` in the user's data directory: the default SQLite store.
+pub fn default_database_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "claimdesk").map(|d| d.data_dir().join("claims.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_parses() {
+        let c = Config::from_toml(
+            r#"
+            [calendar]
+            timezone = "Europe/Dublin"
+            weekmask = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+            holidays = ["2026-12-25", "2027-01-01"]
+            [sla]
+            business_days = 5
+            warn_below_business_days = 1
+            pause_while_info_requested = true
+            "#,
+            "test.toml",
+        )
+        .unwrap();
+        assert_eq!(c.calendar.timezone(), chrono_tz::Europe::Dublin);
+        assert!(c.sla.pause_while_info_requested);
+    }
+
+    #[test]
+    fn an_empty_file_means_the_defaults() {
+        let c = Config::from_toml("", "x").unwrap();
+        assert_eq!(c.sla, SlaPolicy::default());
+        assert_eq!(c.calendar, BusinessCalendar::default());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_one_clear_error() {
+        let err = Config::from_toml("[sla]\nbusiness_dayz = 5\n", "c.toml").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("config file c.toml:"), "{msg}");
+        assert!(
+            msg.contains("business_dayz") && msg.contains("line 2"),
+            "{msg}"
+        );
+
+        let err =
+            Config::from_toml("[calendar]\ntimezone = \"Nowhere/City\"\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("unknown time zone"), "{err}");
+        let err = Config::from_toml("[sla]\nbusiness_days = 0\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("at least 1"), "{err}");
+    }
+
+    #[test]
+    fn keys_take_one_or_many() {
+        let c = Config::from_toml("[keys]\ndown = [\"j\", \"Down\"]\nquit = \"q\"\n", "x").unwrap();
+        assert_eq!(c.file.keys["down"].keys(), vec!["j", "Down"]);
+        assert_eq!(c.file.keys["quit"].keys(), vec!["q"]);
+    }
+}

@@ -1,0 +1,9 @@
+//! claimdesk: a keyboard-driven terminal workbench for reviewers who arbitrate CPOR customer
+//! association claims. Layers (dependencies point downward only): `tui` → `ui` → `app` → `store`
+//! → `domain`. See shared/design.md.
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+pub mod config;
+pub mod domain;
+pub mod store;

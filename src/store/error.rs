@@ -1,0 +1,50 @@
+//! Store errors: sqlx's errors mapped to what a reviewer can act on.
+
+use thiserror::Error;
+
+/// Why a store operation failed. Messages are one line, fit for the status bar or stderr.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The URL names no database claimdesk can open (the password is already hidden).
+    #[error("not a database URL claimdesk can open: {0} (use sqlite:PATH or postgres://...)")]
+    BadUrl(String),
+    /// The database could not be reached or opened.
+    #[error("cannot open the claims store at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    /// Applying the schema migrations failed.
+    #[error("cannot migrate the claims store: {0}")]
+    Migrate(String),
+    /// An import named claims that are already stored; nothing was written.
+    #[error("{} claim id(s) already stored: {}", .0.len(), .0.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>().join(", "))]
+    ClaimsExist(Vec<(usize, String)>),
+    /// The claim does not exist.
+    #[error("no claim {0}")]
+    NotFound(String),
+    /// The claim changed since it was read; nothing was written.
+    #[error("claim {claim_id} was changed by {by} at {at} ({what}); reload and try again")]
+    Stale {
+        claim_id: String,
+        by: String,
+        at: String,
+        what: String,
+    },
+    /// The lifecycle does not allow this change.
+    #[error("claim {claim_id} is {from}; it cannot become {to}")]
+    Transition {
+        claim_id: String,
+        from: String,
+        to: String,
+    },
+    /// Data in the database that claimdesk cannot read back (hand-edited or from a newer version).
+    #[error("unreadable data in the store: {0}")]
+    Corrupt(String),
+    /// Any other database failure (connection lost, disk full, ...).
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        StoreError::Database(err.to_string())
+    }
+}

@@ -1,0 +1,163 @@
+//! The claims store: one API over SQLite (a file, one reviewer) and PostgreSQL (a team).
+//!
+//! This is the only place with SQL. Each backend has its own small data-access module
+//! (`sqlite.rs`, `postgres.rs`) because `sqlx::Any` has no chrono types; `Store` dispatches to them.
+//! Every write is one transaction that also appends to the append-only `events` audit log.
+
+mod error;
+mod postgres;
+mod sqlite;
+mod types;
+
+pub use error::StoreError;
+pub use types::*;
+
+use crate::domain::{Assessment, Claim};
+
+/// An open claims store. Cheap to clone: both backends hold a connection pool.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Store::Sqlite(_) => "Store(sqlite)",
+            Store::Postgres(_) => "Store(postgres)",
+        })
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            Store::Sqlite($store) => $call,
+            Store::Postgres($store) => $call,
+        }
+    };
+}
+
+impl Store {
+    /// Opens (creating a SQLite file if needed) and migrates the store behind `url`.
+    ///
+    /// `sqlite:PATH`, `sqlite://PATH` or a plain file path open SQLite; `postgres://` or
+    /// `postgresql://` open PostgreSQL. A bad URL or an unreachable server is a `StoreError` with
+    /// one clear line, never a panic.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            Ok(Store::Postgres(postgres::PgStore::open(url).await?))
+        } else if lower.contains("://") && !lower.starts_with("sqlite:") {
+            Err(StoreError::BadUrl(redact_url(url)))
+        } else {
+            Ok(Store::Sqlite(sqlite::SqliteStore::open(url).await?))
+        }
+    }
+
+    /// Which database is behind this store.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Writes a validated import in one transaction: reference data is inserted or replaced,
+    /// claims are inserted with their PoE and comments. If any claim id is already stored, nothing
+    /// is written and `StoreError::ClaimsExist` lists them.
+    pub async fn import(
+        &self,
+        batch: &ImportBatch,
+        audit: &Audit,
+    ) -> Result<ImportSummary, StoreError> {
+        dispatch!(self, s => s.import(batch, audit).await)
+    }
+
+    /// One claim with everything the detail screen shows, or `None` if there is no such claim.
+    pub async fn claim(&self, claim_id: &str) -> Result<Option<ClaimView>, StoreError> {
+        dispatch!(self, s => s.claim(claim_id).await)
+    }
+
+    /// Up to `limit` claims in `claim_id` order after `after`: how export walks the whole store
+    /// without holding it in memory.
+    pub async fn claims_after(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ClaimView>, StoreError> {
+        dispatch!(self, s => s.claims_after(after, limit).await)
+    }
+
+    /// One window of the queue (keyset pagination on the sort key; never the whole table).
+    pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
+        dispatch!(self, s => s.queue_page(query).await)
+    }
+
+    /// How many claims each queue tab holds under the current filter.
+    pub async fn tab_counts(&self, reviewer: &str, filter: &str) -> Result<TabCounts, StoreError> {
+        dispatch!(self, s => s.tab_counts(reviewer, filter).await)
+    }
+
+    /// The audit trail of one claim, oldest first.
+    pub async fn events(&self, claim_id: &str) -> Result<Vec<AuditEvent>, StoreError> {
+        dispatch!(self, s => s.events(claim_id).await)
+    }
+
+    /// How many claims the store holds.
+    pub async fn claim_count(&self) -> Result<u64, StoreError> {
+        dispatch!(self, s => s.claim_count().await)
+    }
+}
+
+impl ClaimView {
+    /// The claim's findings and undecidable checks with what the store knows now.
+    pub fn assessment(&self) -> Assessment {
+        crate::domain::assess(&self.claim, &self.facts)
+    }
+
+    /// Contested: another partner competes for the same customer and product, or an incumbent holds it.
+    pub fn contested(&self) -> bool {
+        !self.competing_claim_ids.is_empty() || self.incumbent_mpn_id.is_some()
+    }
+
+    /// The claim itself.
+    pub fn claim(&self) -> &Claim {
+        &self.claim
+    }
+}
+
+/// Hides the password of a database URL so it never reaches a screen or a log.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}://{}:***{}",
+                    &url[..scheme_end],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://bob:s3cret@db:5432/claims"),
+            "postgres://bob:***@db:5432/claims"
+        );
+        assert_eq!(redact_url("postgres://db/claims"), "postgres://db/claims");
+        assert_eq!(redact_url("sqlite:claims.db"), "sqlite:claims.db");
+    }
+}
