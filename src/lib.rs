@@ -4,6 +4,9 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod app;
 pub mod config;
 pub mod domain;
 pub mod store;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,20 @@
+//! The app: state, messages, effects and `update`. Pure: no terminal, no SQL, no clock of its
+//! own, so every screen can be driven and checked in tests by feeding messages.
+
+pub mod effect;
+pub mod keymap;
+pub mod msg;
+mod queue;
+pub mod state;
+mod update;
+
+pub use effect::Effect;
+pub use keymap::{Command, Key, KeyCode, Keymap, KeymapError};
+pub use msg::Msg;
+pub use state::{ClaimDetail, DetailView, Loadable, QueueView, Screen, State, Viewport};
+pub use update::update;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod tests;

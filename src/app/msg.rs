@@ -1,0 +1,35 @@
+//! Everything that can happen to the app: keys, time, the screen's size, and store results.
+
+use chrono::{DateTime, Utc};
+
+use super::keymap::Key;
+use super::state::{ClaimDetail, Viewport};
+use crate::store::{QueueRow, TabCounts};
+
+/// One event for `update`. Store failures arrive as one-line messages for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// The program started: load the first window and the counts.
+    Start,
+    /// A key press (already converted from the terminal's representation).
+    Key(Key),
+    /// The clock moved on (about once a second): the countdowns follow it.
+    Tick(DateTime<Utc>),
+    /// The last frame's geometry: how many rows the list and the scrollable panes show.
+    Viewport(Viewport),
+    /// A queue window arrived for request `req_id`.
+    QueueLoaded {
+        req_id: u64,
+        result: Result<Vec<QueueRow>, String>,
+    },
+    /// Tab counts arrived for request `req_id`.
+    CountsLoaded {
+        req_id: u64,
+        result: Result<TabCounts, String>,
+    },
+    /// A claim arrived for request `req_id` (`None`: no such claim any more).
+    ClaimLoaded {
+        req_id: u64,
+        result: Result<Option<ClaimDetail>, String>,
+    },
+}

@@ -1,0 +1,288 @@
+//! The queue's window over the store: which rows to read next, and how answers join the window.
+//!
+//! Only a window of at most `MAX_WINDOW` rows is held. Moving near an edge of the window reads
+//! the next page before the cursor gets there; `g`/`G` jump by reading the first or last page.
+
+use super::effect::Effect;
+use super::keymap::{Command, Key, KeyCode};
+use super::state::{LoadKind, PendingLoad, QueueWindow, State, MAX_WINDOW, PAGE};
+use super::update::{open_selected, typed_char};
+use crate::store::{Anchor, QueueQuery, QueueRow, QueueSort, QueueTab};
+
+/// Where a full reload starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReloadFrom {
+    First,
+    Last,
+}
+
+/// Starts reading the queue afresh (tab, sort or filter changed, or a jump); `keep_rows` leaves
+/// the old rows on screen until the answer arrives, so typing a filter does not flicker.
+pub fn reload(state: &mut State, from: ReloadFrom, keep_rows: bool) -> Vec<Effect> {
+    let req_id = state.next_req();
+    let (anchor, kind) = match from {
+        ReloadFrom::First => (Anchor::First, LoadKind::First),
+        ReloadFrom::Last => (Anchor::Last, LoadKind::Last),
+    };
+    let q = &mut state.queue;
+    q.pending = Some(PendingLoad { req_id, kind });
+    q.error = None;
+    if !keep_rows {
+        q.window = QueueWindow::default();
+        q.cursor = 0;
+        q.offset = 0;
+        q.loaded = false;
+    }
+    vec![Effect::LoadQueue {
+        req_id,
+        query: query(state, anchor),
+    }]
+}
+
+/// Asks for the tab counts under the current filter.
+pub fn load_counts(state: &mut State) -> Effect {
+    let req_id = state.next_req();
+    state.queue.counts_req = req_id;
+    Effect::LoadCounts {
+        req_id,
+        reviewer: state.reviewer.clone(),
+        filter: state.queue.filter.clone(),
+    }
+}
+
+fn query(state: &State, anchor: Anchor) -> QueueQuery {
+    QueueQuery {
+        tab: state.queue.tab,
+        sort: state.queue.sort,
+        filter: state.queue.filter.clone(),
+        reviewer: state.reviewer.clone(),
+        anchor,
+        limit: PAGE,
+    }
+}
+
+/// Takes a queue answer if it is for the newest request.
+pub fn loaded(
+    state: &mut State,
+    req_id: u64,
+    result: Result<Vec<QueueRow>, String>,
+) -> Vec<Effect> {
+    let q = &mut state.queue;
+    let Some(pending) = q.pending.filter(|p| p.req_id == req_id) else {
+        return Vec::new();
+    };
+    q.pending = None;
+    let rows = match result {
+        Ok(rows) => rows,
+        Err(e) => {
+            q.error = Some(e);
+            q.loaded = true;
+            return Vec::new();
+        }
+    };
+    let full = rows.len() >= PAGE as usize;
+    let w = &mut q.window;
+    match pending.kind {
+        LoadKind::First => {
+            *w = QueueWindow {
+                rows,
+                at_start: true,
+                at_end: !full,
+                base: Some(0),
+            };
+            q.cursor = 0;
+            q.offset = 0;
+        }
+        LoadKind::Last => {
+            let len = rows.len();
+            let total = q.counts.map(|c| c.get(q.tab));
+            *w = QueueWindow {
+                rows,
+                at_start: !full,
+                at_end: true,
+                base: if full {
+                    total.and_then(|t| t.checked_sub(len as u64))
+                } else {
+                    Some(0)
+                },
+            };
+            q.cursor = len.saturating_sub(1);
+        }
+        LoadKind::Append => {
+            w.at_end = !full;
+            w.rows.extend(rows);
+            let excess = w.rows.len().saturating_sub(MAX_WINDOW);
+            if excess > 0 {
+                w.rows.drain(..excess);
+                w.at_start = false;
+                w.base = w.base.map(|b| b + excess as u64);
+                q.cursor = q.cursor.saturating_sub(excess);
+                q.offset = q.offset.saturating_sub(excess);
+            }
+        }
+        LoadKind::Prepend => {
+            let added = rows.len();
+            w.at_start = !full;
+            w.rows.splice(0..0, rows);
+            w.base = if w.at_start {
+                Some(0)
+            } else {
+                w.base.and_then(|b| b.checked_sub(added as u64))
+            };
+            q.cursor += added;
+            q.offset += added;
+            if w.rows.len() > MAX_WINDOW {
+                w.rows.truncate(MAX_WINDOW);
+                w.at_end = false;
+            }
+        }
+    }
+    q.loaded = true;
+    keep_cursor_visible(state);
+    prefetch(state)
+}
+
+/// Scrolls the list so the cursor is visible.
+pub fn keep_cursor_visible(state: &mut State) {
+    let rows = state.viewport.list_rows.max(1);
+    let q = &mut state.queue;
+    q.cursor = q.cursor.min(q.window.rows.len().saturating_sub(1));
+    if q.cursor < q.offset {
+        q.offset = q.cursor;
+    } else if q.cursor >= q.offset + rows {
+        q.offset = q.cursor + 1 - rows;
+    }
+}
+
+/// Reads the next page before the cursor reaches an edge of the window.
+pub fn prefetch(state: &mut State) -> Vec<Effect> {
+    let q = &state.queue;
+    if q.pending.is_some() || !q.loaded || q.error.is_some() || q.window.rows.is_empty() {
+        return Vec::new();
+    }
+    let margin = state.viewport.list_rows.max(10);
+    let w = &q.window;
+    let (anchor, kind) = if !w.at_end && q.cursor + margin >= w.rows.len() {
+        let last = &w.rows[w.rows.len() - 1];
+        (Anchor::After(last.sort_key(q.sort)), LoadKind::Append)
+    } else if !w.at_start && q.cursor < margin {
+        (
+            Anchor::Before(w.rows[0].sort_key(q.sort)),
+            LoadKind::Prepend,
+        )
+    } else {
+        return Vec::new();
+    };
+    let req_id = state.next_req();
+    state.queue.pending = Some(PendingLoad { req_id, kind });
+    vec![Effect::LoadQueue {
+        req_id,
+        query: query(state, anchor),
+    }]
+}
+
+fn move_cursor(state: &mut State, delta: isize) -> Vec<Effect> {
+    let q = &mut state.queue;
+    let last = q.window.rows.len().saturating_sub(1);
+    q.cursor = q.cursor.saturating_add_signed(delta).min(last);
+    keep_cursor_visible(state);
+    prefetch(state)
+}
+
+fn switch_tab(state: &mut State, tab: QueueTab) -> Vec<Effect> {
+    if state.queue.tab == tab && state.queue.loaded {
+        return Vec::new();
+    }
+    state.queue.tab = tab;
+    reload(state, ReloadFrom::First, false)
+}
+
+fn cycle_tab(state: &mut State, step: isize) -> Vec<Effect> {
+    let tabs = QueueTab::ALL;
+    let at = tabs.iter().position(|t| *t == state.queue.tab).unwrap_or(0);
+    let next = (at as isize + step).rem_euclid(tabs.len() as isize) as usize;
+    switch_tab(state, tabs[next])
+}
+
+/// A queue command (help closed, filter not being typed or the key is not text).
+pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
+    let page = state.viewport.list_rows.max(1) as isize;
+    match command {
+        Command::Down => move_cursor(state, 1),
+        Command::Up => move_cursor(state, -1),
+        Command::PageDown => move_cursor(state, page),
+        Command::PageUp => move_cursor(state, -page),
+        Command::Top if state.queue.window.at_start => move_cursor(state, isize::MIN),
+        Command::Top => reload(state, ReloadFrom::First, false),
+        Command::Bottom if state.queue.window.at_end => move_cursor(state, isize::MAX),
+        Command::Bottom => reload(state, ReloadFrom::Last, false),
+        Command::NextTab => cycle_tab(state, 1),
+        Command::PrevTab => cycle_tab(state, -1),
+        Command::Tab1 => switch_tab(state, QueueTab::ALL[0]),
+        Command::Tab2 => switch_tab(state, QueueTab::ALL[1]),
+        Command::Tab3 => switch_tab(state, QueueTab::ALL[2]),
+        Command::Tab4 => switch_tab(state, QueueTab::ALL[3]),
+        Command::Tab5 => switch_tab(state, QueueTab::ALL[4]),
+        Command::Sort => {
+            let sorts = QueueSort::ALL;
+            let at = sorts
+                .iter()
+                .position(|s| *s == state.queue.sort)
+                .unwrap_or(0);
+            state.queue.sort = sorts[(at + 1) % sorts.len()];
+            state.notice = Some(format!("Sorted by {}", state.queue.sort.label()));
+            reload(state, ReloadFrom::First, false)
+        }
+        Command::Filter => {
+            state.queue.filter_editing = true;
+            Vec::new()
+        }
+        Command::Back if !state.queue.filter.is_empty() => set_filter(state, String::new()),
+        Command::Open => open_selected(state),
+        Command::Refresh => {
+            let mut effects = reload(state, ReloadFrom::First, true);
+            effects.push(load_counts(state));
+            effects
+        }
+        Command::Quit => {
+            state.quit = true;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn set_filter(state: &mut State, filter: String) -> Vec<Effect> {
+    if state.queue.filter == filter {
+        return Vec::new();
+    }
+    state.queue.filter = filter;
+    let mut effects = reload(state, ReloadFrom::First, true);
+    effects.push(load_counts(state));
+    effects
+}
+
+/// A key while the filter is being typed; `None` lets the keymap handle it (arrows, Ctrl-c).
+pub fn filter_key(state: &mut State, key: Key) -> Option<Vec<Effect>> {
+    if let Some(c) = typed_char(key) {
+        let mut filter = state.queue.filter.clone();
+        filter.push(c);
+        return Some(set_filter(state, filter));
+    }
+    match key.code {
+        KeyCode::Backspace if !key.ctrl && !key.alt => {
+            let mut filter = state.queue.filter.clone();
+            filter.pop();
+            Some(set_filter(state, filter))
+        }
+        KeyCode::Enter => {
+            state.queue.filter_editing = false;
+            Some(Vec::new())
+        }
+        KeyCode::Esc => {
+            state.queue.filter_editing = false;
+            Some(set_filter(state, String::new()))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,247 @@
+//! The whole app state: what every screen shows, and nothing the terminal or the database owns.
+//!
+//! The queue holds only a window of rows around the viewport (keyset pagination): a million claims
+//! cost the same as a hundred. `now` is injected by tick messages, so SLA rendering is testable.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::keymap::Keymap;
+use crate::config::Config;
+use crate::domain::sla::Countdown;
+use crate::domain::{BusinessCalendar, SlaPolicy};
+use crate::store::{AuditEvent, ClaimView, QueueRow, QueueSort, QueueTab, TabCounts};
+
+/// Rows asked for in one queue read.
+pub const PAGE: u32 = 100;
+/// The most rows kept in memory; reading past this drops rows from the far edge.
+pub const MAX_WINDOW: usize = 3 * PAGE as usize;
+
+/// Something loaded from the store for one request; results for older requests are ignored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    /// Asked for with this request id, not answered yet.
+    Loading(u64),
+    Loaded(T),
+    /// The store failed; the message is one line.
+    Failed(String),
+}
+
+impl<T> Loadable<T> {
+    /// Takes `result` if it answers the newest request; returns whether it did.
+    pub fn accept(&mut self, req_id: u64, result: Result<T, String>) -> bool {
+        match self {
+            Loadable::Loading(id) if *id == req_id => {
+                *self = match result {
+                    Ok(value) => Loadable::Loaded(value),
+                    Err(e) => Loadable::Failed(e),
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The value, once loaded.
+    pub fn loaded(&self) -> Option<&T> {
+        match self {
+            Loadable::Loaded(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Which full screen shows (help is an overlay on either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    Detail,
+}
+
+/// The geometry of the last frame, reported back by the renderer so paging matches the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Viewport {
+    /// Claim rows the queue list shows.
+    pub list_rows: usize,
+    /// Lines the detail pane shows at once.
+    pub detail_rows: usize,
+    /// The furthest the detail pane can scroll.
+    pub detail_max_scroll: usize,
+    /// The furthest the help overlay can scroll.
+    pub help_max_scroll: usize,
+}
+
+/// A claim with its audit trail: everything the detail screen shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimDetail {
+    pub view: ClaimView,
+    pub events: Vec<AuditEvent>,
+}
+
+/// A queue read in flight and what to do with its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingLoad {
+    pub req_id: u64,
+    pub kind: LoadKind,
+}
+
+/// How a queue read's rows join the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadKind {
+    /// Replace the window with the queue's first rows.
+    First,
+    /// Replace the window with the queue's last rows (cursor on the last).
+    Last,
+    /// Rows after the window's last row.
+    Append,
+    /// Rows before the window's first row.
+    Prepend,
+}
+
+/// The contiguous slice of the queue held in memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueWindow {
+    pub rows: Vec<QueueRow>,
+    /// `rows[0]` is the queue's first row.
+    pub at_start: bool,
+    /// The last row is the queue's last row.
+    pub at_end: bool,
+    /// The position of `rows[0]` in the whole queue, when known.
+    pub base: Option<u64>,
+}
+
+/// The queue screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueView {
+    pub tab: QueueTab,
+    pub sort: QueueSort,
+    pub filter: String,
+    /// Keys go to the filter text (after `/`, until Enter or Esc).
+    pub filter_editing: bool,
+    pub window: QueueWindow,
+    /// The selected row, an index into `window.rows`.
+    pub cursor: usize,
+    /// The first visible row, an index into `window.rows`.
+    pub offset: usize,
+    /// The queue read in flight, if any; only its answer is taken.
+    pub pending: Option<PendingLoad>,
+    /// At least one answer for the current tab, sort and filter has arrived.
+    pub loaded: bool,
+    /// The last counts (kept on screen while new ones load).
+    pub counts: Option<TabCounts>,
+    pub counts_req: u64,
+    /// The last queue read failed with this message.
+    pub error: Option<String>,
+}
+
+impl QueueView {
+    /// The row under the cursor.
+    pub fn selected(&self) -> Option<&QueueRow> {
+        self.window.rows.get(self.cursor)
+    }
+
+    /// The cursor's position in the whole queue (1-based), when known.
+    pub fn position(&self) -> Option<u64> {
+        self.window.base.map(|b| b + self.cursor as u64 + 1)
+    }
+}
+
+/// The detail screen of one claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailView {
+    pub claim_id: String,
+    pub claim: Loadable<Option<ClaimDetail>>,
+    pub scroll: usize,
+}
+
+/// Everything the app knows; the renderer reads it, only `update` changes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// The current instant, set by ticks (tests fix it).
+    pub now: DateTime<Utc>,
+    pub calendar: BusinessCalendar,
+    pub sla: SlaPolicy,
+    /// Whose claims `Mine` shows.
+    pub reviewer: String,
+    pub keymap: Keymap,
+    pub screen: Screen,
+    pub queue: QueueView,
+    pub detail: Option<DetailView>,
+    pub help_open: bool,
+    pub help_scroll: usize,
+    /// Theme names `T` cycles through, and the one in use.
+    pub themes: Vec<String>,
+    pub theme: usize,
+    pub viewport: Viewport,
+    /// A one-line message for the status bar (errors, theme changes).
+    pub notice: Option<String>,
+    /// Set when the reviewer quits; the runtime then restores the terminal.
+    pub quit: bool,
+    next_req: u64,
+}
+
+impl State {
+    /// A fresh state: the `Under review` tab sorted by SLA urgency, nothing loaded yet.
+    pub fn new(
+        config: &Config,
+        keymap: Keymap,
+        reviewer: &str,
+        themes: Vec<String>,
+        theme: usize,
+        now: DateTime<Utc>,
+    ) -> State {
+        State {
+            now,
+            calendar: config.calendar.clone(),
+            sla: config.sla,
+            reviewer: reviewer.to_string(),
+            keymap,
+            screen: Screen::Queue,
+            queue: QueueView {
+                tab: QueueTab::UnderReview,
+                sort: QueueSort::Urgency,
+                filter: String::new(),
+                filter_editing: false,
+                window: QueueWindow::default(),
+                cursor: 0,
+                offset: 0,
+                pending: None,
+                loaded: false,
+                counts: None,
+                counts_req: 0,
+                error: None,
+            },
+            detail: None,
+            help_open: false,
+            help_scroll: 0,
+            themes,
+            theme,
+            viewport: Viewport {
+                list_rows: 10,
+                detail_rows: 10,
+                ..Viewport::default()
+            },
+            notice: None,
+            quit: false,
+            next_req: 0,
+        }
+    }
+
+    /// A new request id, larger than every earlier one.
+    pub fn next_req(&mut self) -> u64 {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    /// The theme in use.
+    pub fn theme_name(&self) -> &str {
+        self.themes.get(self.theme).map_or("dark", String::as_str)
+    }
+
+    /// The SLA clock of a claim submitted at `submitted_at`, seen at `now`.
+    pub fn countdown(&self, submitted_at: DateTime<Utc>) -> Countdown {
+        let due = self
+            .sla
+            .due_at(&self.calendar, submitted_at, TimeDelta::zero());
+        self.sla.countdown(&self.calendar, due, self.now)
+    }
+}

@@ -1,0 +1,382 @@
+//! `update` tests: feed messages, check the state and the effects returned.
+
+use super::fixtures::{claim_detail, counts, row, rows, state};
+use super::keymap::{Key, KeyCode};
+use super::state::{Loadable, Screen, State, Viewport, MAX_WINDOW, PAGE};
+use super::{update, Effect, Msg};
+use crate::store::{Anchor, QueueQuery, QueueSort, QueueTab};
+
+fn key(state: &mut State, k: Key) -> Vec<Effect> {
+    update(state, Msg::Key(k))
+}
+
+fn ch(state: &mut State, c: char) -> Vec<Effect> {
+    key(state, Key::ch(c))
+}
+
+/// The single queue read among `effects`.
+fn queue_load(effects: &[Effect]) -> (u64, QueueQuery) {
+    let loads: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadQueue { req_id, query } => Some((*req_id, query.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(loads.len(), 1, "expected one queue read in {effects:?}");
+    loads[0].clone()
+}
+
+/// A started state showing rows `0..n` of a queue of `total` rows, 20 list rows on screen.
+fn started(n: usize, total: usize) -> State {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::Viewport(Viewport {
+            list_rows: 20,
+            detail_rows: 15,
+            detail_max_scroll: 30,
+            help_max_scroll: 5,
+        }),
+    );
+    let effects = update(&mut s, Msg::Start);
+    let (req_id, query) = queue_load(&effects);
+    assert_eq!(query.anchor, Anchor::First);
+    assert_eq!(query.limit, PAGE);
+    let counts_req = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadCounts { req_id, .. } => Some(*req_id),
+            _ => None,
+        })
+        .expect("counts are asked for at start");
+    update(
+        &mut s,
+        Msg::CountsLoaded {
+            req_id: counts_req,
+            result: Ok(counts()),
+        },
+    );
+    let effects = update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(0, n.min(total))),
+        },
+    );
+    assert!(effects.is_empty(), "no prefetch right after the first page");
+    let _ = total;
+    s
+}
+
+#[test]
+fn start_reads_the_first_window_and_the_counts() {
+    let s = started(40, 40);
+    assert_eq!(s.queue.window.rows.len(), 40);
+    assert!(s.queue.window.at_start && s.queue.window.at_end);
+    assert_eq!(s.queue.counts, Some(counts()));
+    assert_eq!(
+        s.queue.selected().map(|r| r.claim_id.as_str()),
+        Some("CPOR-00001")
+    );
+}
+
+#[test]
+fn a_stale_answer_is_dropped() {
+    let mut s = state();
+    let first = queue_load(&update(&mut s, Msg::Start)).0;
+    let second = queue_load(&ch(&mut s, '2')).0;
+    assert!(second > first);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id: first,
+            result: Ok(rows(0, 5)),
+        },
+    );
+    assert!(
+        s.queue.window.rows.is_empty(),
+        "the Under review answer came too late"
+    );
+    assert!(!s.queue.loaded);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id: second,
+            result: Ok(rows(0, 3)),
+        },
+    );
+    assert_eq!(s.queue.window.rows.len(), 3);
+}
+
+#[test]
+fn moving_stays_inside_the_rows_and_keeps_the_cursor_visible() {
+    let mut s = started(40, 40);
+    ch(&mut s, 'k');
+    assert_eq!(s.queue.cursor, 0);
+    for _ in 0..25 {
+        ch(&mut s, 'j');
+    }
+    assert_eq!(s.queue.cursor, 25);
+    assert_eq!(s.queue.offset, 6, "cursor on the last visible row");
+    key(&mut s, Key::plain(KeyCode::Up));
+    assert_eq!(s.queue.cursor, 24);
+    assert!(ch(&mut s, 'G').is_empty(), "the end is already loaded");
+    assert_eq!(s.queue.cursor, 39);
+    assert!(ch(&mut s, 'g').is_empty());
+    assert_eq!((s.queue.cursor, s.queue.offset), (0, 0));
+    key(&mut s, Key::plain(KeyCode::PageDown));
+    assert_eq!(s.queue.cursor, 20);
+    key(&mut s, Key::plain(KeyCode::PageDown));
+    key(&mut s, Key::plain(KeyCode::PageDown));
+    assert_eq!(s.queue.cursor, 39);
+    key(&mut s, Key::plain(KeyCode::PageUp));
+    assert_eq!(s.queue.cursor, 19);
+}
+
+#[test]
+fn nearing_the_end_of_the_window_reads_the_next_page_once() {
+    let mut s = started(100, 1000);
+    assert!(!s.queue.window.at_end);
+    let mut effects = Vec::new();
+    for _ in 0..80 {
+        effects.extend(ch(&mut s, 'j'));
+    }
+    let (req_id, query) = queue_load(&effects);
+    assert_eq!(
+        query.anchor,
+        Anchor::After(row(99).sort_key(QueueSort::Urgency))
+    );
+    assert_eq!(s.queue.cursor, 80);
+
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(100, 200)),
+        },
+    );
+    assert_eq!(s.queue.window.rows.len(), 200);
+    assert_eq!(s.queue.selected(), Some(&row(80)));
+}
+
+#[test]
+fn the_window_never_grows_past_its_limit_and_reads_back_when_going_up() {
+    let mut s = started(100, 1000);
+    let mut next = 100;
+    // Walk down 350 rows, answering each read.
+    for _ in 0..350 {
+        for effect in ch(&mut s, 'j') {
+            if let Effect::LoadQueue { req_id, query } = effect {
+                assert!(matches!(query.anchor, Anchor::After(_)));
+                update(
+                    &mut s,
+                    Msg::QueueLoaded {
+                        req_id,
+                        result: Ok(rows(next, next + 100)),
+                    },
+                );
+                next += 100;
+            }
+        }
+    }
+    assert!(s.queue.window.rows.len() <= MAX_WINDOW);
+    assert_eq!(s.queue.selected(), Some(&row(350)));
+    assert_eq!(s.queue.position(), Some(351));
+    assert!(!s.queue.window.at_start);
+
+    // Going back up reads the rows before the window.
+    let first = s.queue.window.rows[0].clone();
+    let mut effects = Vec::new();
+    while s.queue.cursor > 5 {
+        effects.extend(ch(&mut s, 'k'));
+    }
+    let (req_id, query) = queue_load(&effects);
+    assert_eq!(
+        query.anchor,
+        Anchor::Before(first.sort_key(QueueSort::Urgency))
+    );
+    let first_n = s.queue.window.base.unwrap() as usize;
+    let selected = s.queue.selected().cloned();
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(first_n - 100, first_n)),
+        },
+    );
+    assert_eq!(
+        s.queue.selected().cloned(),
+        selected,
+        "the cursor stays on its claim"
+    );
+    assert!(s.queue.window.rows.len() <= MAX_WINDOW);
+    assert!(!s.queue.window.at_end);
+}
+
+#[test]
+fn bottom_reads_the_last_page_and_top_the_first() {
+    let mut s = started(100, 1000);
+    let (req_id, query) = queue_load(&ch(&mut s, 'G'));
+    assert_eq!(query.anchor, Anchor::Last);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(900, 1000)),
+        },
+    );
+    assert_eq!(s.queue.selected(), Some(&row(999)));
+    assert!(s.queue.window.at_end);
+    // The counts (4321 in the tab) say where the last page starts.
+    assert_eq!(s.queue.position(), Some(1234));
+    assert_eq!(s.queue.offset, 80);
+
+    let (_, query) = queue_load(&ch(&mut s, 'g'));
+    assert_eq!(query.anchor, Anchor::First);
+}
+
+#[test]
+fn tabs_switch_and_reload() {
+    let mut s = started(10, 10);
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Tab)));
+    assert_eq!(q.tab, QueueTab::Contested);
+    assert!(
+        s.queue.window.rows.is_empty(),
+        "another tab's rows are not shown"
+    );
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::BackTab)));
+    assert_eq!(q.tab, QueueTab::UnderReview);
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::BackTab)));
+    assert_eq!(q.tab, QueueTab::All);
+    let (_, q) = queue_load(&ch(&mut s, '4'));
+    assert_eq!((q.tab, q.reviewer.as_str()), (QueueTab::Mine, "alice"));
+}
+
+#[test]
+fn the_filter_reloads_as_you_type_and_esc_clears_it() {
+    let mut s = started(10, 10);
+    assert!(ch(&mut s, '/').is_empty());
+    assert!(s.queue.filter_editing);
+    ch(&mut s, 'c');
+    let effects = ch(&mut s, 'o');
+    let (req_id, q) = queue_load(&effects);
+    assert_eq!(q.filter, "co");
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadCounts { filter, .. } if filter == "co")));
+    assert_eq!(
+        s.queue.window.rows.len(),
+        10,
+        "old rows stay until the answer"
+    );
+    // `j` is text while typing; arrows still move.
+    let (_, q) = queue_load(&ch(&mut s, 'j'));
+    assert_eq!(q.filter, "coj");
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Backspace)));
+    assert_eq!(q.filter, "co");
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(0, 2)),
+        },
+    );
+    assert_eq!(
+        s.queue.window.rows.len(),
+        10,
+        "an answer for `co` before `coj` is stale"
+    );
+
+    key(&mut s, Key::plain(KeyCode::Enter));
+    assert!(!s.queue.filter_editing);
+    assert_eq!(s.queue.filter, "co");
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Esc)));
+    assert_eq!(q.filter, "");
+
+    ch(&mut s, '/');
+    ch(&mut s, 'x');
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Esc)));
+    assert_eq!(q.filter, "");
+    assert!(!s.queue.filter_editing);
+}
+
+#[test]
+fn sort_cycles_through_every_order() {
+    let mut s = started(10, 10);
+    let mut seen = vec![s.queue.sort];
+    for _ in 0..QueueSort::ALL.len() {
+        let (_, q) = queue_load(&ch(&mut s, 's'));
+        assert_eq!(q.anchor, Anchor::First);
+        seen.push(q.sort);
+    }
+    assert_eq!(&seen[..5], &QueueSort::ALL);
+    assert_eq!(seen[5], QueueSort::Urgency);
+}
+
+#[test]
+fn enter_opens_the_claim_and_q_goes_back_then_quits() {
+    let mut s = started(10, 10);
+    ch(&mut s, 'j');
+    let effects = key(&mut s, Key::plain(KeyCode::Enter));
+    let Some(Effect::LoadClaim { req_id, claim_id }) = effects.first().cloned() else {
+        panic!("expected a claim read: {effects:?}");
+    };
+    assert_eq!(claim_id, "CPOR-00002");
+    assert_eq!(s.screen, Screen::Detail);
+    update(
+        &mut s,
+        Msg::ClaimLoaded {
+            req_id,
+            result: Ok(Some(claim_detail())),
+        },
+    );
+    let detail = s.detail.as_ref().unwrap();
+    assert!(matches!(detail.claim, Loadable::Loaded(Some(_))));
+    ch(&mut s, 'G');
+    assert_eq!(s.detail.as_ref().unwrap().scroll, 30);
+    ch(&mut s, 'q');
+    assert_eq!(s.screen, Screen::Queue);
+    assert!(!s.quit);
+    ch(&mut s, 'q');
+    assert!(s.quit);
+}
+
+#[test]
+fn help_toggles_and_swallows_queue_keys() {
+    let mut s = started(10, 10);
+    ch(&mut s, '?');
+    assert!(s.help_open);
+    assert!(ch(&mut s, 's').is_empty());
+    ch(&mut s, 'j');
+    assert_eq!((s.queue.cursor, s.help_scroll), (0, 1));
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(!s.help_open);
+    assert!(!s.quit);
+}
+
+#[test]
+fn ticks_move_the_clock_and_t_cycles_themes() {
+    let mut s = started(1, 1);
+    let later = s.now + chrono::TimeDelta::hours(30);
+    update(&mut s, Msg::Tick(later));
+    assert_eq!(s.now, later);
+    ch(&mut s, 'T');
+    assert_eq!(s.theme_name(), "mono");
+    ch(&mut s, 'T');
+    assert_eq!(s.theme_name(), "dark");
+}
+
+#[test]
+fn a_failed_read_is_shown_not_swallowed() {
+    let mut s = state();
+    let (req_id, _) = queue_load(&update(&mut s, Msg::Start));
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Err("database error: disk full".into()),
+        },
+    );
+    assert_eq!(s.queue.error.as_deref(), Some("database error: disk full"));
+}

@@ -1,0 +1,164 @@
+//! `update(&mut State, Msg) -> Vec<Effect>`: every change of state, with no terminal and no SQL.
+
+use super::effect::Effect;
+use super::keymap::{Command, Key, KeyCode};
+use super::msg::Msg;
+use super::queue;
+use super::state::{DetailView, Loadable, Screen, State};
+
+/// Applies one message and returns the store work it calls for.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Start => {
+            let mut effects = queue::reload(state, queue::ReloadFrom::First, false);
+            effects.push(queue::load_counts(state));
+            effects
+        }
+        Msg::Key(key) => on_key(state, key),
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::Viewport(viewport) => {
+            state.viewport = viewport;
+            queue::keep_cursor_visible(state);
+            clamp_scrolls(state);
+            queue::prefetch(state)
+        }
+        Msg::QueueLoaded { req_id, result } => queue::loaded(state, req_id, result),
+        Msg::CountsLoaded { req_id, result } => {
+            if req_id == state.queue.counts_req {
+                match result {
+                    Ok(counts) => state.queue.counts = Some(counts),
+                    Err(e) => state.notice = Some(format!("Counting claims failed: {e}")),
+                }
+            }
+            Vec::new()
+        }
+        Msg::ClaimLoaded { req_id, result } => {
+            if let Some(detail) = &mut state.detail {
+                detail.claim.accept(req_id, result);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn clamp_scrolls(state: &mut State) {
+    state.help_scroll = state.help_scroll.min(state.viewport.help_max_scroll);
+    let max = state.viewport.detail_max_scroll;
+    if let Some(detail) = &mut state.detail {
+        detail.scroll = detail.scroll.min(max);
+    }
+}
+
+fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
+    if state.screen == Screen::Queue && state.queue.filter_editing && !state.help_open {
+        if let Some(effects) = queue::filter_key(state, key) {
+            return effects;
+        }
+    }
+    let Some(command) = state.keymap.command(key) else {
+        return Vec::new();
+    };
+    state.notice = None;
+    match command {
+        Command::ForceQuit => {
+            state.quit = true;
+            return Vec::new();
+        }
+        Command::Help => {
+            state.help_open = !state.help_open;
+            state.help_scroll = 0;
+            return Vec::new();
+        }
+        Command::Theme => {
+            if !state.themes.is_empty() {
+                state.theme = (state.theme + 1) % state.themes.len();
+                state.notice = Some(format!("Theme: {}", state.theme_name()));
+            }
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if state.help_open {
+        help_command(state, command);
+        return Vec::new();
+    }
+    match state.screen {
+        Screen::Queue => queue::command(state, command),
+        Screen::Detail => detail_command(state, command),
+    }
+}
+
+fn help_command(state: &mut State, command: Command) {
+    let max = state.viewport.help_max_scroll;
+    let scroll = &mut state.help_scroll;
+    match command {
+        Command::Back | Command::Quit => state.help_open = false,
+        Command::Down => *scroll = (*scroll + 1).min(max),
+        Command::Up => *scroll = scroll.saturating_sub(1),
+        Command::PageDown => *scroll = (*scroll + 10).min(max),
+        Command::PageUp => *scroll = scroll.saturating_sub(10),
+        Command::Top => *scroll = 0,
+        Command::Bottom => *scroll = max,
+        _ => {}
+    }
+}
+
+/// Opens the detail screen of the claim under the cursor.
+pub(super) fn open_selected(state: &mut State) -> Vec<Effect> {
+    let Some(claim_id) = state.queue.selected().map(|r| r.claim_id.clone()) else {
+        return Vec::new();
+    };
+    let req_id = state.next_req();
+    state.screen = Screen::Detail;
+    state.detail = Some(DetailView {
+        claim_id: claim_id.clone(),
+        claim: Loadable::Loading(req_id),
+        scroll: 0,
+    });
+    vec![Effect::LoadClaim { req_id, claim_id }]
+}
+
+fn detail_command(state: &mut State, command: Command) -> Vec<Effect> {
+    if command == Command::Refresh {
+        let req_id = state.next_req();
+        if let Some(detail) = &mut state.detail {
+            detail.claim = Loadable::Loading(req_id);
+            return vec![Effect::LoadClaim {
+                req_id,
+                claim_id: detail.claim_id.clone(),
+            }];
+        }
+    }
+    let page = state.viewport.detail_rows.max(1);
+    let max = state.viewport.detail_max_scroll;
+    let Some(detail) = &mut state.detail else {
+        state.screen = Screen::Queue;
+        return Vec::new();
+    };
+    let scroll = &mut detail.scroll;
+    match command {
+        Command::Down => *scroll = (*scroll + 1).min(max),
+        Command::Up => *scroll = scroll.saturating_sub(1),
+        Command::PageDown => *scroll = (*scroll + page).min(max),
+        Command::PageUp => *scroll = scroll.saturating_sub(page),
+        Command::Top => *scroll = 0,
+        Command::Bottom => *scroll = max,
+        Command::Back | Command::Quit => {
+            state.screen = Screen::Queue;
+            state.detail = None;
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Whether a key types text into the filter (a printable character without Ctrl or Alt).
+pub(super) fn typed_char(key: Key) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
+        _ => None,
+    }
+}
