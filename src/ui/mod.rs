@@ -1,1 +1,67 @@
-//! placeholder
+//! Pure render functions: `&State` and `&Theme` in, a frame out. No IO and no state changes; the
+//! geometry they used comes back as a `Viewport` so paging matches what the reviewer sees.
+
+pub mod detail;
+pub mod help;
+pub mod preview;
+pub mod queue;
+pub mod status_bar;
+pub mod text;
+pub mod theme;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub use theme::{Theme, ThemeError};
+
+use crate::app::{Screen, State, Viewport};
+
+/// The smallest terminal the screens are laid out for; below it a message says so.
+pub const MIN_WIDTH: u16 = 60;
+/// See `MIN_WIDTH`.
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Draws the whole screen; returns the geometry used (for `Msg::Viewport`).
+pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(theme.text), area);
+    let mut viewport = state.viewport;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return viewport;
+    }
+    let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    match state.screen {
+        Screen::Queue => viewport.list_rows = queue::render(frame, body, state, theme),
+        Screen::Detail => {
+            let (rows, max) = detail::render(frame, body, state, theme);
+            viewport.detail_rows = rows;
+            viewport.detail_max_scroll = max;
+        }
+    }
+    status_bar::render(frame, bar, state, theme);
+    if state.help_open {
+        viewport.help_max_scroll = help::render(frame, area, state, theme);
+    }
+    viewport
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled("Terminal too small", theme.error),
+        Line::styled(
+            format!(
+                "claimdesk needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}.",
+                area.width, area.height
+            ),
+            theme.text,
+        ),
+        Line::styled("Enlarge the window, or press Ctrl-c to quit.", theme.muted),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+#[cfg(test)]
+mod render_tests;

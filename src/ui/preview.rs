@@ -1,0 +1,120 @@
+//! The preview pane: the claim under the cursor with its findings, from the queue row alone (no
+//! database read per cursor move).
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+use super::text::{fit, local_time, severity_symbol, sla_cell, wrap};
+use super::theme::Theme;
+use crate::app::{Command, State};
+use crate::domain::Severity;
+
+/// Draws the preview of the selected claim into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let Some(row) = state.queue.selected() else {
+        let block = Block::bordered()
+            .border_style(theme.border)
+            .title(" Preview ");
+        frame.render_widget(block, area);
+        return;
+    };
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {} ", row.claim_id), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let rows = inner.height as usize;
+
+    let (sla, sla_style) = sla_cell(state, theme, row.submitted_at, row.status);
+    let mut lines: Vec<Line> = vec![
+        Line::from(vec![
+            Span::styled(format!("{sla} "), sla_style),
+            Span::styled(row.status.label().to_string(), theme.text),
+            Span::styled(
+                match &row.assigned_to {
+                    Some(who) => format!(" · assigned to {who}"),
+                    None => " · unassigned".to_string(),
+                },
+                theme.muted,
+            ),
+        ]),
+        Line::styled(
+            fit(&format!("{} · MPN {}", row.partner_name, row.mpn_id), w),
+            theme.text,
+        ),
+        Line::styled(fit(&row.customer_domain, w), theme.text),
+        Line::styled(
+            fit(
+                &format!(
+                    "{} · {} · {}",
+                    row.product,
+                    row.solution_area.label(),
+                    row.activity.label()
+                ),
+                w,
+            ),
+            theme.text,
+        ),
+    ];
+    if row.contested() {
+        let incumbent = row
+            .incumbent_mpn_id
+            .as_ref()
+            .map_or_else(String::new, |m| format!(" · incumbent MPN {m}"));
+        lines.push(Line::styled(
+            fit(
+                &format!("⇄ Contested: {} parties{incumbent}", row.parties.max(2)),
+                w,
+            ),
+            theme.contested,
+        ));
+    }
+    let detailed = rows > lines.len() + 2 * row.findings.len() + 1;
+    for code in &row.findings {
+        let severity = code.severity();
+        let style = match severity {
+            Severity::Error => theme.finding_error,
+            Severity::Warning => theme.finding_warning,
+        };
+        lines.push(Line::styled(
+            fit(
+                &format!("{} {}", severity_symbol(severity), code.label()),
+                w,
+            ),
+            style,
+        ));
+        if detailed {
+            for l in wrap(code.explanation(), w.saturating_sub(2)) {
+                lines.push(Line::styled(format!("  {l}"), theme.muted));
+            }
+        }
+    }
+    if row.findings.is_empty() {
+        lines.push(Line::styled("No findings", theme.muted));
+    }
+    if row.unknown_checks > 0 {
+        lines.push(Line::styled(
+            fit(
+                &format!(
+                    "? {} check(s) unknown: no data ({} opens the claim)",
+                    row.unknown_checks,
+                    state.keymap.hint(Command::Open)
+                ),
+                w,
+            ),
+            theme.unknown,
+        ));
+    }
+    lines.push(Line::styled(
+        fit(
+            &format!("Submitted {}", local_time(state, row.submitted_at)),
+            w,
+        ),
+        theme.muted,
+    ));
+    lines.truncate(rows);
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,306 @@
+//! The queue screen: tabs with counts, the filter line, the claim list and the preview pane.
+//!
+//! The list is built from the visible rows only (never the whole window), and its columns drop
+//! in priority order when the terminal is narrow, so nothing overlaps at 80 columns.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use super::preview;
+use super::text::{fit, flags, sla_cell, thousands, width};
+use super::theme::Theme;
+use crate::app::State;
+use crate::domain::SolutionArea;
+use crate::store::{QueueRow, QueueTab};
+
+/// Width at or above which the preview sits beside the list rather than below it.
+const SIDE_PREVIEW_WIDTH: u16 = 110;
+
+/// Draws the queue into `area`; returns how many claim rows the list shows.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> usize {
+    let [tabs, filter, main] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    render_tabs(frame, tabs, state, theme);
+    render_filter_line(frame, filter, state, theme);
+
+    let (list, preview_area) = if area.width >= SIDE_PREVIEW_WIDTH {
+        let [list, side] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(46)]).areas(main);
+        (list, side)
+    } else {
+        let height = match area.height {
+            h if h >= 30 => 12,
+            h if h >= 21 => 8,
+            _ => 5,
+        };
+        let [list, below] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(main);
+        (list, below)
+    };
+    let rows = render_list(frame, list, state, theme);
+    preview::render(frame, preview_area, state, theme);
+    rows
+}
+
+fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let count = |tab: QueueTab| {
+        state
+            .queue
+            .counts
+            .map_or_else(|| "…".to_string(), |c| thousands(c.get(tab)))
+    };
+    let short = |tab: QueueTab| match tab {
+        QueueTab::UnderReview => "Review",
+        QueueTab::Contested => "Contest",
+        QueueTab::InfoRequested => "Info",
+        QueueTab::Mine => "Mine",
+        QueueTab::All => "All",
+    };
+    let build = |title: &dyn Fn(QueueTab) -> String| {
+        let mut spans = Vec::new();
+        for (i, tab) in QueueTab::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled("│", theme.border));
+            }
+            let style = if *tab == state.queue.tab {
+                theme.tab_active
+            } else {
+                theme.tab
+            };
+            spans.push(Span::styled(
+                format!(" {} {} ", title(*tab), count(*tab)),
+                style,
+            ));
+        }
+        Line::from(spans)
+    };
+    let mut line = build(&|t| t.title().to_string());
+    if line.width() > area.width as usize {
+        line = build(&|t| short(t).to_string());
+    }
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let q = &state.queue;
+    let mut left = Vec::new();
+    if q.filter_editing || !q.filter.is_empty() {
+        left.push(Span::styled("Filter: /", theme.label));
+        left.push(Span::styled(q.filter.clone(), theme.filter));
+        if q.filter_editing {
+            left.push(Span::styled("▏", theme.filter));
+        }
+        if let Some(counts) = q.counts {
+            let n = counts.get(q.tab);
+            let noun = if n == 1 { "match" } else { "matches" };
+            left.push(Span::styled(
+                format!("  {} {noun}", thousands(n)),
+                theme.text,
+            ));
+        }
+    } else {
+        left.push(Span::styled(
+            format!("{} filter", state.keymap.hint(crate::app::Command::Filter)),
+            theme.muted,
+        ));
+    }
+    let mut right = format!("Sort: {}", q.sort.label());
+    if let (Some(pos), Some(counts)) = (q.position(), q.counts) {
+        right.push_str(&format!(
+            "  {}/{}",
+            thousands(pos),
+            thousands(counts.get(q.tab))
+        ));
+    }
+    let left = Line::from(left);
+    let room = (area.width as usize).saturating_sub(left.width() + 2);
+    frame.render_widget(Paragraph::new(left), area);
+    let right = fit(&right, room);
+    let w = width(&right) as u16;
+    let right_area = Rect {
+        x: area.right().saturating_sub(w),
+        width: w,
+        ..area
+    };
+    frame.render_widget(Paragraph::new(Span::styled(right, theme.muted)), right_area);
+}
+
+/// A column of the list (titled by `TITLES`): how narrow it may get, and how it grows.
+struct Column {
+    min: usize,
+    /// Share of spare width (0: fixed at `min`).
+    weight: usize,
+}
+
+/// Columns in priority order: the last ones drop first on a narrow terminal.
+fn columns(area_width: usize, claim_w: usize, flags_w: usize) -> Vec<(usize, usize)> {
+    let cols = [
+        Column { min: 10, weight: 0 },
+        Column {
+            min: claim_w,
+            weight: 0,
+        },
+        Column { min: 18, weight: 4 },
+        Column {
+            min: flags_w,
+            weight: 0,
+        },
+        Column { min: 16, weight: 3 },
+        Column { min: 14, weight: 2 },
+        Column { min: 16, weight: 2 },
+    ];
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for (i, col) in cols.iter().enumerate() {
+        let need = col.min + usize::from(!shown.is_empty());
+        if used + need > area_width {
+            break;
+        }
+        used += need;
+        shown.push(i);
+    }
+    let spare = area_width - used;
+    let total_weight: usize = shown.iter().map(|i| cols[*i].weight).sum();
+    let mut widths: Vec<(usize, usize)> = shown
+        .iter()
+        .map(|i| {
+            let c = &cols[*i];
+            let extra = if total_weight > 0 {
+                spare * c.weight / total_weight
+            } else {
+                0
+            };
+            (*i, c.min + extra)
+        })
+        .collect();
+    // Rounding leftovers go to the partner column.
+    let given: usize =
+        widths.iter().map(|(_, w)| w).sum::<usize>() + widths.len().saturating_sub(1);
+    if let Some(partner) = widths.iter_mut().find(|(i, _)| *i == 2) {
+        partner.1 += area_width.saturating_sub(given);
+    }
+    widths
+}
+
+const TITLES: [&str; 7] = [
+    "SLA",
+    "Claim",
+    "Partner (MPN)",
+    "Flags",
+    "Customer domain",
+    "Product",
+    "Area / activity",
+];
+
+fn area_activity(row: &QueueRow, w: usize) -> String {
+    let full = format!("{} · {}", row.solution_area.label(), row.activity.label());
+    if width(&full) <= w {
+        return full;
+    }
+    let area = match row.solution_area {
+        SolutionArea::BusinessApplications => "BizApps",
+        SolutionArea::Microsoft365 => "M365",
+    };
+    fit(&format!("{area} · {}", row.activity.label()), w)
+}
+
+fn cell(row: &QueueRow, col: usize, w: usize, state: &State, theme: &Theme) -> Cell<'static> {
+    match col {
+        0 => {
+            let (text, style) = sla_cell(state, theme, row.submitted_at, row.status);
+            Cell::from(Span::styled(fit(&text, w), style))
+        }
+        1 => Cell::from(fit(&row.claim_id, w)),
+        2 => Cell::from(fit(&format!("{} ({})", row.partner_name, row.mpn_id), w)),
+        3 => {
+            let mut spans = Vec::new();
+            for (i, (text, style)) in flags(row, theme).into_iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw(" "));
+                }
+                spans.push(Span::styled(text, style));
+            }
+            Cell::from(Line::from(spans))
+        }
+        4 => Cell::from(fit(&row.customer_domain, w)),
+        5 => Cell::from(fit(&row.product, w)),
+        _ => Cell::from(area_activity(row, w)),
+    }
+}
+
+fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> usize {
+    let q = &state.queue;
+    let rows_shown = (area.height as usize).saturating_sub(1);
+    let message = if let Some(err) = &q.error {
+        Some((
+            format!(
+                "Could not read the queue: {err} ({} retries)",
+                state.keymap.hint(crate::app::Command::Refresh)
+            ),
+            theme.error,
+        ))
+    } else if !q.loaded {
+        Some(("Loading claims…".to_string(), theme.muted))
+    } else if q.window.rows.is_empty() && q.filter.is_empty() {
+        Some((format!("No claims in {}.", q.tab.title()), theme.muted))
+    } else if q.window.rows.is_empty() {
+        Some((format!("No claims match \"{}\".", q.filter), theme.muted))
+    } else {
+        None
+    };
+    if let Some((text, style)) = message {
+        let lines: Vec<Line> = super::text::wrap(&text, area.width as usize)
+            .into_iter()
+            .map(|l| Line::styled(l, style))
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines),
+            area.inner(ratatui::layout::Margin::new(1, 1)),
+        );
+        return rows_shown;
+    }
+
+    let end = (q.offset + rows_shown).min(q.window.rows.len());
+    let visible = &q.window.rows[q.offset.min(end)..end];
+    let claim_w = visible
+        .iter()
+        .map(|r| width(&r.claim_id))
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let flags_w = visible
+        .iter()
+        .map(|r| {
+            let f = flags(r, theme);
+            f.iter().map(|(t, _)| width(t)).sum::<usize>() + f.len().saturating_sub(1)
+        })
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let widths = columns(area.width as usize, claim_w, flags_w);
+    let header =
+        Row::new(widths.iter().map(|(i, w)| Cell::from(fit(TITLES[*i], *w)))).style(theme.header);
+    let rows = visible.iter().enumerate().map(|(i, row)| {
+        let cells = widths
+            .iter()
+            .map(|(col, w)| cell(row, *col, *w, state, theme));
+        let r = Row::new(cells);
+        if q.offset + i == q.cursor {
+            r.style(theme.selected)
+        } else {
+            r.style(theme.text)
+        }
+    });
+    let constraints = widths.iter().map(|(_, w)| Constraint::Length(*w as u16));
+    let table = Table::new(rows, constraints)
+        .header(header)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+    rows_shown
+}

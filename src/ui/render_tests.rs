@@ -1,0 +1,202 @@
+//! Whole-screen snapshots of every screen in ratatui's `TestBackend` (80x24 and 120x40, dark and
+//! mono), plus style checks where colour carries meaning (text snapshots do not see colour).
+
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+
+use super::{render, Theme};
+use crate::app::fixtures::{claim_detail, counts, rows, state};
+use crate::app::{update, Effect, Key, KeyCode, Msg, State};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const THEMES: [&str; 2] = ["dark", "mono"];
+
+/// Renders twice (the first frame reports the geometry back, as the runtime does).
+fn draw(state: &mut State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    for _ in 0..2 {
+        let mut viewport = state.viewport;
+        terminal
+            .draw(|f| viewport = render(f, state, theme))
+            .unwrap();
+        if viewport != state.viewport {
+            update(state, Msg::Viewport(viewport));
+        }
+    }
+    terminal
+}
+
+/// A queue with 60 claims loaded and counts in.
+fn queue_state() -> State {
+    let mut s = state();
+    let effects = update(&mut s, Msg::Start);
+    answer(&mut s, effects, 60);
+    s
+}
+
+fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
+    for e in effects {
+        match e {
+            Effect::LoadQueue { req_id, .. } => {
+                update(
+                    s,
+                    Msg::QueueLoaded {
+                        req_id,
+                        result: Ok(rows(0, n)),
+                    },
+                );
+            }
+            Effect::LoadCounts { req_id, .. } => {
+                update(
+                    s,
+                    Msg::CountsLoaded {
+                        req_id,
+                        result: Ok(counts()),
+                    },
+                );
+            }
+            Effect::LoadClaim { req_id, .. } => {
+                update(
+                    s,
+                    Msg::ClaimLoaded {
+                        req_id,
+                        result: Ok(Some(claim_detail())),
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn key(s: &mut State, k: Key) {
+    let effects = update(s, Msg::Key(k));
+    answer(s, effects, 3);
+}
+
+fn snapshot_all(name: &str, setup: impl Fn() -> State) {
+    for (w, h) in SIZES {
+        for theme in THEMES {
+            let mut s = setup();
+            let t = Theme::by_name(theme).unwrap();
+            let terminal = draw(&mut s, &t, w, h);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}_{theme}"), terminal.backend());
+        }
+    }
+}
+
+#[test]
+fn queue() {
+    snapshot_all("queue", || {
+        let mut s = queue_state();
+        for _ in 0..3 {
+            key(&mut s, Key::ch('j'));
+        }
+        s
+    });
+}
+
+#[test]
+fn queue_loading() {
+    snapshot_all("queue_loading", || {
+        let mut s = state();
+        update(&mut s, Msg::Start);
+        s
+    });
+}
+
+#[test]
+fn queue_filtering() {
+    snapshot_all("queue_filter", || {
+        let mut s = queue_state();
+        key(&mut s, Key::ch('/'));
+        for c in "contoso".chars() {
+            key(&mut s, Key::ch(c));
+        }
+        s
+    });
+}
+
+#[test]
+fn queue_empty() {
+    snapshot_all("queue_empty", || {
+        let mut s = state();
+        let effects = update(&mut s, Msg::Start);
+        answer(&mut s, effects, 0);
+        s
+    });
+}
+
+#[test]
+fn detail() {
+    snapshot_all("detail", || {
+        let mut s = queue_state();
+        key(&mut s, Key::ch('j'));
+        key(&mut s, Key::plain(KeyCode::Enter));
+        s
+    });
+}
+
+#[test]
+fn detail_scrolled_to_the_end() {
+    snapshot_all("detail_end", || {
+        let mut s = queue_state();
+        key(&mut s, Key::plain(KeyCode::Enter));
+        // The geometry is known after one frame; then `G` scrolls to the end.
+        let t = Theme::by_name("mono").unwrap();
+        let (w, h) = (80, 24);
+        draw(&mut s, &t, w, h);
+        key(&mut s, Key::ch('G'));
+        s
+    });
+}
+
+#[test]
+fn help() {
+    snapshot_all("help", || {
+        let mut s = queue_state();
+        key(&mut s, Key::ch('?'));
+        s
+    });
+}
+
+#[test]
+fn too_small() {
+    let mut s = queue_state();
+    let terminal = draw(&mut s, &Theme::by_name("dark").unwrap(), 50, 12);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn sla_and_selection_carry_style_as_well_as_symbols() {
+    let mut s = queue_state();
+    let dark = Theme::by_name("dark").unwrap();
+    let terminal = draw(&mut s, &dark, 80, 24);
+    let buf = terminal.backend().buffer();
+    // Row 3 is the first claim: selected (reversed), breached (✗, light red).
+    let sla = &buf[(0, 3)];
+    assert_eq!(sla.symbol(), "✗");
+    assert_eq!(sla.fg, Color::LightRed);
+    assert!(sla.modifier.contains(Modifier::REVERSED));
+    // Row 4: not selected, still breached.
+    assert!(!buf[(0, 4)].modifier.contains(Modifier::REVERSED));
+
+    let mono = Theme::by_name("mono").unwrap();
+    let terminal = draw(&mut s, &mono, 80, 24);
+    let buf = terminal.backend().buffer();
+    for y in 0..24 {
+        for x in 0..80 {
+            let cell = &buf[(x, y)];
+            assert!(
+                matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+                "mono paints no colour, but ({x},{y}) has {:?}/{:?}",
+                cell.fg,
+                cell.bg
+            );
+        }
+    }
+    assert!(
+        buf[(0, 4)].modifier.contains(Modifier::BOLD),
+        "breached is bold in mono"
+    );
+}

@@ -1,0 +1,75 @@
+//! The status bar: what is happening (loading, errors, notices) on the left, key hints from the
+//! live keymap on the right, cut to fit.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::text::{fit, width};
+use super::theme::Theme;
+use crate::app::{Command, Screen, State};
+
+/// Draws the bar into the one-row `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let k = |c: Command| state.keymap.hint(c);
+    let hints: Vec<(String, &str)> = if state.help_open {
+        vec![(k(Command::Back), "close help")]
+    } else if state.screen == Screen::Queue && state.queue.filter_editing {
+        vec![
+            ("Enter".into(), "keep filter"),
+            ("Esc".into(), "clear filter"),
+        ]
+    } else if state.screen == Screen::Detail {
+        vec![
+            (k(Command::Down), "scroll"),
+            (k(Command::Back), "back"),
+            (k(Command::Help), "help"),
+        ]
+    } else {
+        vec![
+            (k(Command::Help), "help"),
+            (k(Command::Filter), "filter"),
+            (k(Command::Open), "open"),
+            (k(Command::Quit), "quit"),
+            (k(Command::Sort), "sort"),
+            (k(Command::NextTab), "tab"),
+            (k(Command::Theme), "theme"),
+        ]
+    };
+
+    let (left, left_style) = if let Some(err) = &state.queue.error {
+        (err.clone(), theme.error)
+    } else if let Some(notice) = &state.notice {
+        (notice.clone(), theme.status_bar)
+    } else if state.queue.pending.is_some() {
+        ("Loading…".to_string(), theme.status_bar)
+    } else {
+        (format!("claimdesk · {}", state.reviewer), theme.status_bar)
+    };
+
+    let total = area.width as usize;
+    let mut right: Vec<Span> = Vec::new();
+    let mut right_width = 0;
+    let left_min = width(&left).min(24) + 1;
+    for (key, what) in hints {
+        let piece = width(&key) + width(what) + 3;
+        if right_width + piece + left_min > total {
+            break;
+        }
+        right_width += piece;
+        right.push(Span::styled(format!(" {key} "), theme.key_hint));
+        right.push(Span::styled(format!("{what} "), theme.status_bar));
+    }
+    let left = fit(&format!(" {left}"), total.saturating_sub(right_width));
+    let pad = total.saturating_sub(width(&left) + right_width);
+    let mut spans = vec![
+        Span::styled(left, left_style),
+        Span::styled(" ".repeat(pad), theme.status_bar),
+    ];
+    spans.extend(right);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.status_bar),
+        area,
+    );
+}

@@ -1,0 +1,165 @@
+//! Small text helpers shared by the screens: fitting to a width, wrapping, and the words and
+//! symbols that carry meaning without colour (SLA state, flags).
+
+use chrono::{DateTime, Utc};
+use ratatui::style::Style;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::domain::{Severity, SlaState, Status};
+use crate::store::QueueRow;
+
+/// The display width of `s` in terminal cells.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to `max` cells, ending in `…` when cut.
+pub fn fit(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Word-wraps `text` to `max` cells; words longer than a line are cut.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let needed = if line.is_empty() {
+                width(word)
+            } else {
+                width(&line) + 1 + width(word)
+            };
+            if needed > max && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&fit(word, max));
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The symbol of an SLA state, so it reads without colour: `✓` ok, `!` warning, `✗` breached.
+pub fn sla_symbol(state: SlaState) -> &'static str {
+    match state {
+        SlaState::Ok => "✓",
+        SlaState::Warning => "!",
+        SlaState::Breached => "✗",
+    }
+}
+
+/// The theme role of an SLA state.
+pub fn sla_style(theme: &Theme, state: SlaState) -> Style {
+    match state {
+        SlaState::Ok => theme.sla_ok,
+        SlaState::Warning => theme.sla_warn,
+        SlaState::Breached => theme.sla_breached,
+    }
+}
+
+/// The SLA cell of a claim: its countdown (symbol + time) while open, its status once closed.
+pub fn sla_cell(
+    state: &State,
+    theme: &Theme,
+    submitted_at: DateTime<Utc>,
+    status: Status,
+) -> (String, Style) {
+    if !status.is_open() {
+        return (status.label().to_lowercase(), theme.muted);
+    }
+    let c = state.countdown(submitted_at);
+    (
+        format!("{} {}", sla_symbol(c.state), c.label()),
+        sla_style(theme, c.state),
+    )
+}
+
+/// The symbol of a finding's severity.
+pub fn severity_symbol(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "✗",
+        Severity::Warning => "!",
+    }
+}
+
+/// The flags of a queue row as (text, role) pieces: `⇄3` contested by 3 parties, `!2` two
+/// findings, `?1` one unknown check, `I` an incumbent holds the association.
+pub fn flags(row: &QueueRow, theme: &Theme) -> Vec<(String, Style)> {
+    let mut out = Vec::new();
+    if row.contested() {
+        out.push((format!("⇄{}", row.parties.max(2)), theme.contested));
+    }
+    if !row.findings.is_empty() {
+        out.push((format!("!{}", row.findings.len()), theme.finding_error));
+    }
+    if row.unknown_checks > 0 {
+        out.push((format!("?{}", row.unknown_checks), theme.unknown));
+    }
+    if row.incumbent_mpn_id.is_some() {
+        out.push(("I".to_string(), theme.incumbent));
+    }
+    out
+}
+
+/// An instant in the calendar's time zone, to the minute.
+pub fn local_time(state: &State, at: DateTime<Utc>) -> String {
+    at.with_timezone(&state.calendar.timezone())
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_and_wrapping() {
+        assert_eq!(fit("Contoso Consulting", 8), "Contoso…");
+        assert_eq!(fit("short", 8), "short");
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+    }
+}
