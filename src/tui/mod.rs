@@ -1,1 +1,74 @@
-//! placeholder
+//! The terminal: set-up and restore (normal quit, error, panic, SIGTERM, SIGHUP) and the async
+//! event loop. The only module that touches the terminal; everything it shows comes from `ui`,
+//! everything it does from `app::update`.
+
+mod events;
+mod runtime;
+
+use anyhow::Context;
+use chrono::Utc;
+
+use crate::app::{Keymap, State};
+use crate::config::Config;
+use crate::store::Store;
+use crate::ui::Theme;
+
+/// How the reviewer started the TUI (from the command line).
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    /// Whose claims `Mine` shows and who acts.
+    pub reviewer: String,
+    /// `--theme NAME`; overrides the config file's `theme`.
+    pub theme: Option<String>,
+}
+
+/// Runs the reviewer's TUI on `store` until they quit. Theme and key errors are reported before
+/// the terminal is touched.
+pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::Result<()> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (names, index) = themes(options.theme.as_deref(), config.file.theme.as_deref(), no_color)?;
+    let themes = names
+        .iter()
+        .map(|n| Theme::by_name(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let keymap = Keymap::with_overrides(&config.file.keys).with_context(|| match &config.source {
+        Some(path) => format!("config file {}", path.display()),
+        None => "config".to_string(),
+    })?;
+    let state = State::new(&config, keymap, &options.reviewer, names, index, Utc::now());
+    runtime::run(store, state, themes).await
+}
+
+/// The themes `T` cycles through and the one to start with: `--theme`, else the config's
+/// `theme`, else `dark`; with `NO_COLOR` set, `mono` only. An unknown name is an error.
+fn themes(
+    flag: Option<&str>,
+    config: Option<&str>,
+    no_color: bool,
+) -> Result<(Vec<String>, usize), crate::ui::ThemeError> {
+    let wanted = flag.or(config).unwrap_or("dark");
+    Theme::by_name(wanted)?;
+    if no_color {
+        return Ok((vec!["mono".to_string()], 0));
+    }
+    let names = Theme::names();
+    let index = names.iter().position(|n| n == wanted.trim()).unwrap_or(0);
+    Ok((names, index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::themes;
+
+    #[test]
+    fn theme_resolution() {
+        let (names, i) = themes(None, None, false).unwrap();
+        assert_eq!(names[i], "dark");
+        let (names, i) = themes(Some("light"), Some("mono"), false).unwrap();
+        assert_eq!(names[i], "light");
+        let (names, i) = themes(None, Some("high-contrast"), false).unwrap();
+        assert_eq!(names[i], "high-contrast");
+        assert_eq!(themes(Some("light"), None, true).unwrap(), (vec!["mono".into()], 0));
+        assert!(themes(Some("neon"), None, true).is_err());
+    }
+}

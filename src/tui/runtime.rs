@@ -1,0 +1,157 @@
+//! The event loop: one `tokio::select!` over terminal events, store results, a one-second tick
+//! (the countdowns) and SIGTERM/SIGHUP. Every queued event is applied before drawing once, so key
+//! repeat over SSH costs one frame per batch. Store work runs as tasks; the loop never awaits the
+//! database, and the first frame is drawn before the first query answers.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use crossterm::event::EventStream;
+use futures::{FutureExt, StreamExt};
+use ratatui::DefaultTerminal;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+use super::events;
+use crate::app::{update, ClaimDetail, Effect, Msg, State};
+use crate::store::{Store, StoreError};
+use crate::ui::{self, Theme};
+
+/// Set by the panic hook: a panic anywhere (also in a task) ends the loop before it draws again
+/// on a terminal the hook has already restored.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// What a finished task reports: a message for `update`, or a panic's description.
+type TaskResult = Result<Msg, String>;
+
+/// Sets the terminal up, runs the loop, and restores the terminal whatever happened.
+pub async fn run(store: Store, mut state: State, themes: Vec<Theme>) -> anyhow::Result<()> {
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICKED.store(true, Ordering::SeqCst);
+        previous(info);
+    }));
+    let result = event_loop(&mut terminal, store, &mut state, &themes).await;
+    // After SIGHUP the terminal may be gone: restoring can fail, and that is fine.
+    let _ = ratatui::try_restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    store: Store,
+    state: &mut State,
+    themes: &[Theme],
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = unbounded_channel::<TaskResult>();
+    let mut terminal_events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
+    let mut queued = vec![Msg::Start];
+
+    loop {
+        for msg in queued.drain(..) {
+            for effect in update(state, msg) {
+                spawn_effect(&store, effect, tx.clone());
+            }
+        }
+        if state.quit {
+            return Ok(());
+        }
+        if PANICKED.load(Ordering::SeqCst) {
+            bail!("claimdesk stopped after an internal error (see the panic message above)");
+        }
+        let theme = &themes[state.theme.min(themes.len().saturating_sub(1))];
+        let mut viewport = state.viewport;
+        terminal.draw(|frame| viewport = ui::render(frame, state, theme))?;
+        if viewport != state.viewport {
+            // The geometry changed (first frame, resize): page by what is really on screen.
+            for effect in update(state, Msg::Viewport(viewport)) {
+                spawn_effect(&store, effect, tx.clone());
+            }
+            terminal.draw(|frame| {
+                ui::render(frame, state, theme);
+            })?;
+        }
+
+        tokio::select! {
+            event = terminal_events.next() => match event {
+                Some(Ok(event)) => queued.extend(events::to_msg(&event)),
+                Some(Err(e)) => return Err(e).context("cannot read the terminal"),
+                None => return Ok(()),
+            },
+            Some(result) = rx.recv() => match result {
+                Ok(msg) => queued.push(msg),
+                Err(panic) => bail!("claimdesk stopped after an internal error: {panic}"),
+            },
+            _ = tick.tick() => queued.push(Msg::Tick(Utc::now())),
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+        }
+        // Take everything else already waiting, then draw once.
+        while let Some(Some(event)) = terminal_events.next().now_or_never() {
+            queued.extend(events::to_msg(&event.context("cannot read the terminal")?));
+        }
+        while let Ok(result) = rx.try_recv() {
+            match result {
+                Ok(msg) => queued.push(msg),
+                Err(panic) => bail!("claimdesk stopped after an internal error: {panic}"),
+            }
+        }
+    }
+}
+
+/// Runs one effect as a task; its result (or its panic) comes back on `tx`.
+fn spawn_effect(store: &Store, effect: Effect, tx: UnboundedSender<TaskResult>) {
+    let store = store.clone();
+    tokio::spawn(async move {
+        let result = AssertUnwindSafe(run_effect(&store, effect))
+            .catch_unwind()
+            .await
+            .map_err(|panic| {
+                panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a background task panicked".to_string())
+            });
+        // A closed channel means the loop has ended; the answer is no longer wanted.
+        let _ = tx.send(result);
+    });
+}
+
+async fn run_effect(store: &Store, effect: Effect) -> Msg {
+    let text = |e: StoreError| e.to_string();
+    match effect {
+        Effect::LoadQueue { req_id, query } => Msg::QueueLoaded {
+            req_id,
+            result: store.queue_page(&query).await.map_err(text),
+        },
+        Effect::LoadCounts {
+            req_id,
+            reviewer,
+            filter,
+        } => Msg::CountsLoaded {
+            req_id,
+            result: store.tab_counts(&reviewer, &filter).await.map_err(text),
+        },
+        Effect::LoadClaim { req_id, claim_id } => Msg::ClaimLoaded {
+            req_id,
+            result: load_claim(store, &claim_id).await.map_err(text),
+        },
+    }
+}
+
+async fn load_claim(store: &Store, claim_id: &str) -> Result<Option<ClaimDetail>, StoreError> {
+    let Some(view) = store.claim(claim_id).await? else {
+        return Ok(None);
+    };
+    let events = store.events(claim_id).await?;
+    Ok(Some(ClaimDetail { view, events }))
+}
