@@ -40,7 +40,7 @@ pub fn row(n: usize) -> QueueRow {
         } else {
             SolutionArea::Microsoft365
         },
-        activity: if business && n % 2 == 0 {
+        activity: if business && n.is_multiple_of(2) {
             Activity::Presales
         } else {
             Activity::Usage
@@ -54,7 +54,7 @@ pub fn row(n: usize) -> QueueRow {
         status: Status::UnderReview,
         parties: if n % 4 == 1 { 3 } else { 1 },
         incumbent_mpn_id: (n % 5 == 3).then(|| "9000009".to_string()),
-        findings: if n % 3 == 0 {
+        findings: if n.is_multiple_of(3) {
             vec![
                 FindingCode::DomainTenantMismatch,
                 FindingCode::MpnNotEnrolled,
@@ -63,7 +63,7 @@ pub fn row(n: usize) -> QueueRow {
             vec![]
         },
         unknown_checks: (n % 2) as u32,
-        assigned_to: (n % 6 == 0).then(|| "alice".to_string()),
+        assigned_to: n.is_multiple_of(6).then(|| "alice".to_string()),
     }
 }
 

@@ -27,9 +27,9 @@ pub enum Msg {
         req_id: u64,
         result: Result<TabCounts, String>,
     },
-    /// A claim arrived for request `req_id` (`None`: no such claim any more).
+    /// A claim arrived for request `req_id` (`None`: no such claim any more; boxed: it is large).
     ClaimLoaded {
         req_id: u64,
-        result: Result<Option<ClaimDetail>, String>,
+        result: Result<Option<Box<ClaimDetail>>, String>,
     },
 }

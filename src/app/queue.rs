@@ -27,6 +27,7 @@ pub fn reload(state: &mut State, from: ReloadFrom, keep_rows: bool) -> Vec<Effec
     let q = &mut state.queue;
     q.pending = Some(PendingLoad { req_id, kind });
     q.error = None;
+    q.carry = 0;
     if !keep_rows {
         q.window = QueueWindow::default();
         q.cursor = 0;
@@ -138,6 +139,15 @@ pub fn loaded(
         }
     }
     q.loaded = true;
+    let carry = std::mem::take(&mut q.carry);
+    let moving_on = match pending.kind {
+        LoadKind::Append => carry > 0,
+        LoadKind::Prepend => carry < 0,
+        _ => false,
+    };
+    if moving_on {
+        return move_cursor(state, carry);
+    }
     keep_cursor_visible(state);
     prefetch(state)
 }
@@ -181,10 +191,21 @@ pub fn prefetch(state: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// Moves the cursor; a move past the loaded rows is finished when the next page arrives.
 fn move_cursor(state: &mut State, delta: isize) -> Vec<Effect> {
     let q = &mut state.queue;
     let last = q.window.rows.len().saturating_sub(1);
-    q.cursor = q.cursor.saturating_add_signed(delta).min(last);
+    let target = (q.cursor as isize)
+        .saturating_add(q.carry)
+        .saturating_add(delta);
+    q.carry = if target > last as isize && !q.window.at_end {
+        target - last as isize
+    } else if target < 0 && !q.window.at_start {
+        target
+    } else {
+        0
+    };
+    q.cursor = target.clamp(0, last as isize) as usize;
     keep_cursor_visible(state);
     prefetch(state)
 }

@@ -122,6 +122,8 @@ pub struct QueueView {
     pub cursor: usize,
     /// The first visible row, an index into `window.rows`.
     pub offset: usize,
+    /// Rows a move still has to go once the next page arrives (it went past the loaded rows).
+    pub carry: isize,
     /// The queue read in flight, if any; only its answer is taken.
     pub pending: Option<PendingLoad>,
     /// At least one answer for the current tab, sort and filter has arrived.
@@ -149,7 +151,7 @@ impl QueueView {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailView {
     pub claim_id: String,
-    pub claim: Loadable<Option<ClaimDetail>>,
+    pub claim: Loadable<Option<Box<ClaimDetail>>>,
     pub scroll: usize,
 }
 
@@ -204,6 +206,7 @@ impl State {
                 window: QueueWindow::default(),
                 cursor: 0,
                 offset: 0,
+                carry: 0,
                 pending: None,
                 loaded: false,
                 counts: None,

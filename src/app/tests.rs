@@ -328,7 +328,7 @@ fn enter_opens_the_claim_and_q_goes_back_then_quits() {
         &mut s,
         Msg::ClaimLoaded {
             req_id,
-            result: Ok(Some(claim_detail())),
+            result: Ok(Some(Box::new(claim_detail()))),
         },
     );
     let detail = s.detail.as_ref().unwrap();
@@ -379,4 +379,23 @@ fn a_failed_read_is_shown_not_swallowed() {
         },
     );
     assert_eq!(s.queue.error.as_deref(), Some("database error: disk full"));
+}
+
+#[test]
+fn a_page_move_past_the_loaded_rows_finishes_when_the_page_arrives() {
+    let mut s = started(100, 1000);
+    let mut effects = Vec::new();
+    for _ in 0..6 {
+        effects.extend(key(&mut s, Key::plain(KeyCode::PageDown)));
+    }
+    assert_eq!(s.queue.cursor, 99, "held at the last loaded row");
+    let (req_id, _) = queue_load(&effects);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(100, 200)),
+        },
+    );
+    assert_eq!(s.queue.selected(), Some(&row(120)));
 }

@@ -58,7 +58,10 @@ mod tests {
     fn shifted_letters_and_ctrl_keys() {
         let ev = KeyEvent::new(CtKey::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(to_key(&ev), Some(Key::ch('G')));
-        let ev = KeyEvent::new(CtKey::Char('C'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        let ev = KeyEvent::new(
+            CtKey::Char('C'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
         assert_eq!(to_key(&ev), Some(Key::ctrl('c')));
         let mut ev = KeyEvent::new(CtKey::Down, KeyModifiers::NONE);
         assert_eq!(to_key(&ev), Some(Key::plain(KeyCode::Down)));

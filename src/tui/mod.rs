@@ -26,15 +26,20 @@ pub struct TuiOptions {
 /// the terminal is touched.
 pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (names, index) = themes(options.theme.as_deref(), config.file.theme.as_deref(), no_color)?;
+    let (names, index) = themes(
+        options.theme.as_deref(),
+        config.file.theme.as_deref(),
+        no_color,
+    )?;
     let themes = names
         .iter()
         .map(|n| Theme::by_name(n))
         .collect::<Result<Vec<_>, _>>()?;
-    let keymap = Keymap::with_overrides(&config.file.keys).with_context(|| match &config.source {
-        Some(path) => format!("config file {}", path.display()),
-        None => "config".to_string(),
-    })?;
+    let keymap =
+        Keymap::with_overrides(&config.file.keys).with_context(|| match &config.source {
+            Some(path) => format!("config file {}", path.display()),
+            None => "config".to_string(),
+        })?;
     let state = State::new(&config, keymap, &options.reviewer, names, index, Utc::now());
     runtime::run(store, state, themes).await
 }
@@ -68,7 +73,10 @@ mod tests {
         assert_eq!(names[i], "light");
         let (names, i) = themes(None, Some("high-contrast"), false).unwrap();
         assert_eq!(names[i], "high-contrast");
-        assert_eq!(themes(Some("light"), None, true).unwrap(), (vec!["mono".into()], 0));
+        assert_eq!(
+            themes(Some("light"), None, true).unwrap(),
+            (vec!["mono".into()], 0)
+        );
         assert!(themes(Some("neon"), None, true).is_err());
     }
 }

@@ -148,10 +148,10 @@ async fn run_effect(store: &Store, effect: Effect) -> Msg {
     }
 }
 
-async fn load_claim(store: &Store, claim_id: &str) -> Result<Option<ClaimDetail>, StoreError> {
+async fn load_claim(store: &Store, claim_id: &str) -> Result<Option<Box<ClaimDetail>>, StoreError> {
     let Some(view) = store.claim(claim_id).await? else {
         return Ok(None);
     };
     let events = store.events(claim_id).await?;
-    Ok(Some(ClaimDetail { view, events }))
+    Ok(Some(Box::new(ClaimDetail { view, events })))
 }

@@ -171,11 +171,7 @@ fn columns(area_width: usize, claim_w: usize, flags_w: usize) -> Vec<(usize, usi
         .iter()
         .map(|i| {
             let c = &cols[*i];
-            let extra = if total_weight > 0 {
-                spare * c.weight / total_weight
-            } else {
-                0
-            };
+            let extra = (spare * c.weight).checked_div(total_weight).unwrap_or(0);
             (*i, c.min + extra)
         })
         .collect();

@@ -61,7 +61,7 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                     s,
                     Msg::ClaimLoaded {
                         req_id,
-                        result: Ok(Some(claim_detail())),
+                        result: Ok(Some(Box::new(claim_detail()))),
                     },
                 );
             }

@@ -1,0 +1,319 @@
+//! End to end: the real binary in a pseudo-terminal at 80x24 (vt100 as the terminal), on a SQLite
+//! store filled through the library. Types keys like a new reviewer would and reads the screen;
+//! checks that quitting leaves the alternate screen and exits 0.
+
+use std::io::{Read, Write};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Utc};
+use claimdesk::domain::{
+    Activity, Claim, Comment, Customer, Partner, PoeItem, PurchaseChannel, SolutionArea, Status,
+    Visibility,
+};
+use claimdesk::store::{Audit, AuditMode, ImportBatch, Store};
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const PARTNERS: [(&str, &str); 5] = [
+    ("Contoso Consulting", "1000001"),
+    ("Fabrikam Partners", "2000002"),
+    ("Northwind Traders", "3000003"),
+    ("Adatum Solutions", "4000004"),
+    ("Tailspin Advisory", "5000005"),
+];
+
+/// `n` claims submitted over the last two weeks, some competing for the same customer.
+pub fn claims(n: usize) -> ImportBatch {
+    let now = Utc::now();
+    let mut batch = ImportBatch::default();
+    for i in 0..n {
+        let (name, mpn) = PARTNERS[i % PARTNERS.len()];
+        let business = i % 3 != 2;
+        let customer = i / 2;
+        let claim = Claim {
+            claim_id: format!("CPOR-{:05}", i + 1),
+            partner: Partner {
+                name: name.into(),
+                mpn_id: mpn.into(),
+            },
+            customer: Customer {
+                tenant_id: uuid::Uuid::from_u128(0x6f1c_2a4e_0000 + customer as u128),
+                domain: format!("customer{customer}.onmicrosoft.com"),
+            },
+            solution_area: if business {
+                SolutionArea::BusinessApplications
+            } else {
+                SolutionArea::Microsoft365
+            },
+            activity: if business && i % 2 == 0 {
+                Activity::Presales
+            } else {
+                Activity::Usage
+            },
+            product: if business {
+                "Dynamics 365 Sales".into()
+            } else {
+                "Exchange Online".into()
+            },
+            subscription_id: business.then(|| uuid::Uuid::from_u128(i as u128 + 7).to_string()),
+            purchase_channel: if i % 7 == 3 {
+                PurchaseChannel::Csp
+            } else {
+                PurchaseChannel::VolumeLicensing
+            },
+            submitted_at: now - TimeDelta::days(14) + TimeDelta::minutes(77 * i as i64),
+            status: if i % 11 == 5 {
+                Status::InfoRequested
+            } else {
+                Status::UnderReview
+            },
+            poe: vec![PoeItem {
+                kind: "statement_of_work".into(),
+                date: (now - TimeDelta::days(30)).date_naive(),
+                summary: format!("Deployment workshop run by {name}"),
+                by: format!("J. Smith ({name})"),
+                attachment: format!("sow-{i}.pdf"),
+            }],
+            comments: vec![
+                Comment {
+                    author: "bob".into(),
+                    visibility: Visibility::Partner,
+                    body: "Please send the signed statement of work.".into(),
+                    at: now - TimeDelta::days(3),
+                },
+                Comment {
+                    author: "carol".into(),
+                    visibility: Visibility::Internal,
+                    body: "Competing claim looks stronger.".into(),
+                    at: now - TimeDelta::days(2),
+                },
+            ],
+        };
+        batch.claims.push((i + 1, claim));
+    }
+    batch
+}
+
+/// Opens a SQLite store at `path` and fills it with `n` claims.
+pub async fn seed(path: &std::path::Path, n: usize) -> String {
+    let url = format!("sqlite:{}", path.display());
+    let store = Store::open(&url).await.expect("open store");
+    let audit = Audit {
+        actor: "test".into(),
+        mode: AuditMode::PerClaim,
+    };
+    store.import(&claims(n), &audit).await.expect("import");
+    url
+}
+
+/// A vt100 terminal of 24 rows by 80 columns.
+fn parser() -> vt100::Parser {
+    let rows = std::num::NonZeroU16::new(24).unwrap();
+    let cols = std::num::NonZeroU16::new(80).unwrap();
+    vt100::Parser::new(rows, cols, 0)
+}
+
+/// The terminal: a vt100 parser fed by the pty's output.
+struct Screen {
+    parser: vt100::Parser,
+    output: Receiver<Vec<u8>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Reads output until `want` is true of the screen text, or fails after 10 s.
+    fn wait_for(&mut self, what: &str, want: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !want(&self.text()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self
+                .output
+                .recv_timeout(left.min(Duration::from_millis(100)))
+            {
+                Ok(bytes) => self.parser.process(&bytes),
+                Err(_) if Instant::now() < deadline => {}
+                Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.text()),
+            }
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(50)) {
+            self.parser.process(&bytes);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 250).await;
+
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claimdesk"));
+    cmd.args(["--db", &url, "--reviewer", "alice"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_CONFIG_HOME", dir.path());
+    cmd.env_remove("NO_COLOR");
+    cmd.env_remove("CLAIMDESK_CONFIG");
+    cmd.env_remove("CLAIMDESK_DATABASE_URL");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut keys = pty.master.take_writer().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Screen {
+        parser: parser(),
+        output: rx,
+    };
+    let mut send = |s: &str| {
+        keys.write_all(s.as_bytes()).unwrap();
+        keys.flush().unwrap();
+    };
+
+    // The queue, with counts, countdowns and the first claim previewed.
+    screen.wait_for("the queue", |t| {
+        t.contains("Under review") && t.contains("CPOR-00001") && t.contains("┌ CPOR-00001")
+    });
+    assert!(screen.parser.screen().alternate_screen());
+    let text = screen.text();
+    assert!(text.contains("✗ -"), "old claims show as overdue:\n{text}");
+
+    // Move down: the preview follows the cursor.
+    send("jj");
+    screen.wait_for("the third claim previewed", |t| t.contains("┌ CPOR-00003"));
+
+    // Filter as you type.
+    send("/Tailspin");
+    screen.wait_for("the filtered queue", |t| {
+        t.contains("Filter: /Tailspin") && t.contains("46 matches") && !t.contains("Contoso")
+    });
+    send("\r");
+    // Open the claim under the cursor: its findings, PoE and comments.
+    send("\r");
+    screen.wait_for("the claim's detail", |t| {
+        t.contains("Claim CPOR-00005 · Tailspin Advisory") && t.contains("Findings (")
+    });
+    send("G");
+    screen.wait_for("the end of the claim", |t| {
+        t.contains("[INTERNAL]") && t.contains("[partner-visible]")
+    });
+    send("q");
+    screen.wait_for("back on the queue", |t| t.contains("Filter: /Tailspin"));
+    send("\x1b");
+    screen.wait_for("the filter cleared", |t| {
+        t.contains("/ filter") && t.contains("Contoso")
+    });
+
+    // Paging past the first window reads more from the store.
+    for _ in 0..12 {
+        send("\x1b[6~");
+    }
+    screen.wait_for("a later claim", |t| t.contains("145/227"));
+    send("G");
+    screen.wait_for("the last claim", |t| t.contains("┌ CPOR-00250"));
+
+    // Help, generated from the keymap.
+    send("?");
+    screen.wait_for("help", |t| {
+        t.contains("Help") && t.contains("Cycle the sort order")
+    });
+    send("\x1b");
+    screen.wait_for("help closed", |t| !t.contains("Cycle the sort order"));
+
+    send("q");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "claimdesk did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    screen.drain();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(
+        !screen.parser.screen().alternate_screen(),
+        "the alternate screen was left"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sighup_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 5).await;
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claimdesk"));
+    cmd.args(["--db", &url, "--reviewer", "alice"]);
+    cmd.env("TERM", "screen");
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_CONFIG_HOME", dir.path());
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Screen {
+        parser: parser(),
+        output: rx,
+    };
+    screen.wait_for("the queue", |t| t.contains("CPOR-00001"));
+    let pid = child.process_id().expect("pid");
+    std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "claimdesk ignored SIGHUP");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    screen.drain();
+    assert!(!screen.parser.screen().alternate_screen());
+}
+
+/// Not a test: fills a SQLite file for trying the TUI by hand.
+/// `CLAIMDESK_SEED=/tmp/try.db cargo test --test tui_e2e -- --ignored seed_a_file`
+#[tokio::test]
+#[ignore]
+async fn seed_a_file() {
+    let path = std::env::var("CLAIMDESK_SEED").expect("CLAIMDESK_SEED=PATH");
+    let n = std::env::var("CLAIMDESK_SEED_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(400);
+    seed(std::path::Path::new(&path), n).await;
+}
