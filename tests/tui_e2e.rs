@@ -97,13 +97,18 @@ pub fn claims(n: usize) -> ImportBatch {
 /// Opens a SQLite store at `path` and fills it with `n` claims.
 pub async fn seed(path: &std::path::Path, n: usize) -> String {
     let url = format!("sqlite:{}", path.display());
-    let store = Store::open(&url).await.expect("open store");
+    seed_url(&url, n).await;
+    url
+}
+
+/// Opens the store at `url` and fills it with `n` claims.
+pub async fn seed_url(url: &str, n: usize) {
+    let store = Store::open(url).await.expect("open store");
     let audit = Audit {
         actor: "test".into(),
         mode: AuditMode::PerClaim,
     };
     store.import(&claims(n), &audit).await.expect("import");
-    url
 }
 
 /// A vt100 terminal of 24 rows by 80 columns.
@@ -305,15 +310,15 @@ async fn sighup_restores_the_terminal() {
     assert!(!screen.parser.screen().alternate_screen());
 }
 
-/// Not a test: fills a SQLite file for trying the TUI by hand.
-/// `CLAIMDESK_SEED=/tmp/try.db cargo test --test tui_e2e -- --ignored seed_a_file`
+/// Not a test: fills a store for trying the TUI by hand (`sqlite:PATH` or `postgres://...`).
+/// `CLAIMDESK_SEED=sqlite:/tmp/try.db cargo test --test tui_e2e -- --ignored seed_a_store`
 #[tokio::test]
 #[ignore]
-async fn seed_a_file() {
-    let path = std::env::var("CLAIMDESK_SEED").expect("CLAIMDESK_SEED=PATH");
+async fn seed_a_store() {
+    let url = std::env::var("CLAIMDESK_SEED").expect("CLAIMDESK_SEED=URL");
     let n = std::env::var("CLAIMDESK_SEED_N")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(400);
-    seed(std::path::Path::new(&path), n).await;
+    seed_url(&url, n).await;
 }

@@ -3,8 +3,10 @@
 //! repeat over SSH costs one frame per batch. Store work runs as tasks; the loop never awaits the
 //! database, and the first frame is drawn before the first query answers.
 
+use std::future::poll_fn;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -94,8 +96,11 @@ async fn event_loop(
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
         }
-        // Take everything else already waiting, then draw once.
-        while let Some(Some(event)) = terminal_events.next().now_or_never() {
+        // Take everything else already waiting, then draw once. Polled with this task's own
+        // waker: a throwaway waker (`now_or_never`) would swallow crossterm's wake-up.
+        while let Poll::Ready(Some(event)) =
+            poll_fn(|cx| Poll::Ready(terminal_events.poll_next_unpin(cx))).await
+        {
             queued.extend(events::to_msg(&event.context("cannot read the terminal")?));
         }
         while let Ok(result) = rx.try_recv() {
