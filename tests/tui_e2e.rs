@@ -322,3 +322,29 @@ async fn seed_a_store() {
         .unwrap_or(400);
     seed_url(&url, n).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_keys_or_theme_fail_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 1).await;
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys]\ndwn = \"j\"\n").unwrap();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimdesk"))
+            .args(["--db", &url, "--reviewer", "alice"])
+            .args(extra)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env_remove("CLAIMDESK_CONFIG")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(!stdout.contains("\x1b[?1049h"), "the terminal was touched");
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let err = run(&["--config", config.to_str().unwrap()]);
+    assert!(err.contains("unknown action \"dwn\""), "{err}");
+    let err = run(&["--theme", "neon"]);
+    assert!(err.contains("unknown theme \"neon\""), "{err}");
+}

@@ -81,15 +81,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> us
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(row);
-    let close = state.keymap.hint(Command::Back);
+    let k = |c: Command| state.keymap.hint(c);
+    let footer = format!(
+        " {} closes · {}/{} scroll ",
+        k(Command::Back),
+        k(Command::Down),
+        k(Command::Up)
+    );
     let block = Block::bordered()
         .border_style(theme.border)
         .style(theme.text)
         .title(Span::styled(" Help ", theme.title))
-        .title_bottom(Span::styled(
-            format!(" {close} closes · j/k scroll "),
-            theme.muted,
-        ));
+        .title_bottom(Span::styled(footer, theme.muted));
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);

@@ -194,6 +194,21 @@ const TITLES: [&str; 7] = [
     "Area / activity",
 ];
 
+/// `Partner name (MPN)`, cutting the name rather than the MPN when space is short.
+fn partner_cell(row: &QueueRow, w: usize) -> String {
+    let mpn = format!(" ({})", row.mpn_id);
+    let full = format!("{}{mpn}", row.partner_name);
+    if width(&full) <= w {
+        return full;
+    }
+    let room = w.saturating_sub(width(&mpn));
+    if room >= 6 {
+        format!("{}{mpn}", fit(&row.partner_name, room))
+    } else {
+        fit(&full, w)
+    }
+}
+
 fn area_activity(row: &QueueRow, w: usize) -> String {
     let full = format!("{} · {}", row.solution_area.label(), row.activity.label());
     if width(&full) <= w {
@@ -213,7 +228,7 @@ fn cell(row: &QueueRow, col: usize, w: usize, state: &State, theme: &Theme) -> C
             Cell::from(Span::styled(fit(&text, w), style))
         }
         1 => Cell::from(fit(&row.claim_id, w)),
-        2 => Cell::from(fit(&format!("{} ({})", row.partner_name, row.mpn_id), w)),
+        2 => Cell::from(partner_cell(row, w)),
         3 => {
             let mut spans = Vec::new();
             for (i, (text, style)) in flags(row, theme).into_iter().enumerate() {
