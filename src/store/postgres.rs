@@ -22,10 +22,10 @@ const INSERT_CHUNK: usize = 1000;
 /// A PostgreSQL-backed store.
 #[derive(Clone, Debug)]
 pub struct PgStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
-type Tx = Transaction<'static, Postgres>;
+pub(super) type Tx = Transaction<'static, Postgres>;
 
 impl PgStore {
     /// Connects to the server behind `url` and applies the migrations.
@@ -611,7 +611,7 @@ async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
     Ok(())
 }
 
-async fn insert_comment(
+pub(super) async fn insert_comment(
     tx: &mut Tx,
     claim_id: &str,
     c: &crate::domain::Comment,
@@ -630,7 +630,10 @@ async fn insert_comment(
 }
 
 /// Recomputes the contest columns of every claim in the given (tenant, product key) groups.
-async fn refresh_groups(tx: &mut Tx, mut groups: Vec<(Uuid, String)>) -> Result<(), StoreError> {
+pub(super) async fn refresh_groups(
+    tx: &mut Tx,
+    mut groups: Vec<(Uuid, String)>,
+) -> Result<(), StoreError> {
     if groups.is_empty() {
         return Ok(());
     }

@@ -25,16 +25,16 @@ const INSERT_CHUNK: usize = 1000;
 /// A SQLite-backed store.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
-type Tx = Transaction<'static, Sqlite>;
+pub(super) type Tx = Transaction<'static, Sqlite>;
 
-fn micros(t: DateTime<Utc>) -> i64 {
+pub(super) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-fn from_micros(v: i64) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn from_micros(v: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_micros(v).ok_or_else(|| StoreError::Corrupt(format!("bad time {v}")))
 }
 
@@ -79,7 +79,7 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    async fn begin_write(&self) -> Result<Tx, StoreError> {
+    pub(super) async fn begin_write(&self) -> Result<Tx, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -655,7 +655,7 @@ async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
     Ok(())
 }
 
-async fn insert_comment(
+pub(super) async fn insert_comment(
     tx: &mut Tx,
     claim_id: &str,
     c: &crate::domain::Comment,
@@ -674,7 +674,10 @@ async fn insert_comment(
 }
 
 /// Recomputes the contest columns of every claim in the given (tenant, product key) groups.
-async fn refresh_groups(tx: &mut Tx, mut groups: Vec<(String, String)>) -> Result<(), StoreError> {
+pub(super) async fn refresh_groups(
+    tx: &mut Tx,
+    mut groups: Vec<(String, String)>,
+) -> Result<(), StoreError> {
     if groups.is_empty() {
         return Ok(());
     }
