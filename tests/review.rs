@@ -431,7 +431,7 @@ async fn holds_roles_and_overrides_are_enforced_by_the_store() {
             outcome: DecisionOutcome::Rejected,
             reason: "no PoE".into(),
         };
-        match s.decide(&[reject.clone()], "bob").await {
+        match s.decide(std::slice::from_ref(&reject), "bob").await {
             Err(StoreError::Held { by, .. }) => assert_eq!(by, "alice"),
             other => panic!("{}: {other:?}", t.backend),
         }
@@ -452,7 +452,7 @@ async fn holds_roles_and_overrides_are_enforced_by_the_store() {
         };
         s.release(&["L-1".to_string()], "carol").await.unwrap();
         assert!(matches!(
-            s.decide(&[flip.clone()], "bob").await,
+            s.decide(std::slice::from_ref(&flip), "bob").await,
             Err(StoreError::NotAllowed(_))
         ));
         s.decide(&[flip], "carol").await.unwrap();
