@@ -581,3 +581,39 @@ async fn sessions_learn_what_changed_from_the_event_feed() {
         assert!(s.events_since(new[0].id, 100).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_watcher_hears_another_sessions_change_within_a_second() {
+    for t in common::stores().await {
+        let here = &t.store;
+        seed(here).await;
+        let mut feed = here.watch(here.last_event_id().await.unwrap());
+        // Another reviewer's session: a second, independent connection to the same database.
+        let there = Store::open(&t.url).await.unwrap();
+        there
+            .comment(
+                &seen(&there, "L-2").await,
+                "bob",
+                Visibility::Internal,
+                "on it",
+            )
+            .await
+            .unwrap();
+        let heard = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+            loop {
+                match feed.recv().await {
+                    Some(Change::Events(events)) => return events,
+                    Some(_) => continue,
+                    None => panic!("the feed closed"),
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{}: no change heard within a second", t.backend));
+        assert_eq!(heard.len(), 1);
+        assert_eq!(
+            (heard[0].claim_id.as_deref(), heard[0].actor.as_str()),
+            (Some("L-2"), "bob")
+        );
+    }
+}

@@ -12,10 +12,12 @@ mod rows;
 mod sqlite;
 mod sqlite_review;
 mod types;
+mod watch;
 
 pub use error::StoreError;
 pub use review::{Actor, DecisionRequest, Draft, InfoRequest, Reviewer, Role, Seen, DEFAULT_LEASE};
 pub use types::*;
+pub use watch::Change;
 
 use crate::domain::{Assessment, Claim};
 
