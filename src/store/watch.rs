@@ -146,10 +146,13 @@ async fn watch_sqlite(
             .fetch_one(&mut conn)
             .await;
         let outcome = match version {
-            Ok(v) if seen != Some(v) => catch_up(store, &mut last, &tx).await.map(|alive| {
-                seen = Some(v);
-                alive
-            }),
+            Ok(v) if seen != Some(v) => {
+                let caught = catch_up(store, &mut last, &tx).await;
+                if caught.is_ok() {
+                    seen = Some(v);
+                }
+                caught
+            }
             Ok(_) => Ok(true),
             Err(e) => Err(e.into()),
         };
