@@ -102,6 +102,12 @@ impl Store {
         dispatch!(self, s => s.queue_page(query).await)
     }
 
+    /// The database's plan for one queue window (`EXPLAIN QUERY PLAN` / `EXPLAIN`), so tests and
+    /// benchmarks can check that every window is read through an index.
+    pub async fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.explain_queue_page(query).await)
+    }
+
     /// How many claims each queue tab holds under the current filter.
     pub async fn tab_counts(&self, reviewer: &str, filter: &str) -> Result<TabCounts, StoreError> {
         dispatch!(self, s => s.tab_counts(reviewer, filter).await)

@@ -321,28 +321,52 @@ impl PgStore {
         Ok(index)
     }
 
-    /// See [`Store::queue_page`].
-    pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
+    /// The SQL of one queue window, and whether its rows come back in reverse.
+    fn queue_sql<'q>(query: &'q QueueQuery, select: &str) -> (QueryBuilder<'q, Postgres>, bool) {
         let (column, natural_desc) = sort_column(query.sort);
         let backward = matches!(query.anchor, Anchor::Last | Anchor::Before(_));
         let desc = natural_desc != backward;
-        let mut qb =
-            QueryBuilder::<Postgres>::new(format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE TRUE"));
+        let mut qb = QueryBuilder::<Postgres>::new(format!(
+            "{select}SELECT {CLAIM_COLUMNS} FROM claims WHERE TRUE"
+        ));
         push_tab(&mut qb, query);
+        let op = if desc { "<" } else { ">" };
         if let Anchor::After(key) | Anchor::Before(key) = &query.anchor {
-            qb.push(format!(
-                " AND ({column}, claim_id) {} (",
-                if desc { "<" } else { ">" }
-            ));
-            match &key.value {
-                SortValue::Time(t) => qb.push_bind(*t),
-                SortValue::Text(s) => qb.push_bind(s.clone()),
-            };
-            qb.push(", ").push_bind(key.claim_id.clone()).push(")");
+            if column == "claim_id" {
+                qb.push(format!(" AND claim_id {op} "))
+                    .push_bind(key.claim_id.clone());
+            } else {
+                qb.push(format!(" AND ({column}, claim_id) {op} ("));
+                match &key.value {
+                    SortValue::Time(t) => qb.push_bind(*t),
+                    SortValue::Text(s) => qb.push_bind(s.clone()),
+                };
+                qb.push(", ").push_bind(key.claim_id.clone()).push(")");
+            }
         }
         let dir = if desc { "DESC" } else { "ASC" };
-        qb.push(format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT "))
-            .push_bind(i64::from(query.limit));
+        let order = if column == "claim_id" {
+            format!(" ORDER BY claim_id {dir} LIMIT ")
+        } else {
+            format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT ")
+        };
+        qb.push(order).push_bind(i64::from(query.limit));
+        (qb, backward)
+    }
+
+    /// The database's plan for one queue window: how tests prove every window is an index range.
+    pub async fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<String>, StoreError> {
+        let (mut qb, _) = Self::queue_sql(query, "EXPLAIN ");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// See [`Store::queue_page`].
+    pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
+        let (mut qb, backward) = Self::queue_sql(query, "");
         let mut rows = qb
             .build()
             .fetch_all(&self.pool)
