@@ -359,7 +359,7 @@ impl PgStore {
         let (mut qb, _) = Self::queue_sql(query, "EXPLAIN ");
         let rows = qb.build().fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .map(|r| r.try_get::<String, _>(0))
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(StoreError::from)
     }

@@ -412,7 +412,7 @@ impl SqliteStore {
         let (mut qb, _) = Self::queue_sql(query, "EXPLAIN QUERY PLAN ");
         let rows = qb.build().fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|r| Ok(r.try_get::<String, _>("detail")?))
+            .map(|r| r.try_get::<String, _>("detail"))
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(StoreError::from)
     }
