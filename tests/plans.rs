@@ -60,3 +60,28 @@ async fn every_queue_window_reads_an_index_range_without_sorting() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_filter_of_three_or_more_characters_uses_the_trigram_index() {
+    let t = common::sqlite().await;
+    for tab in QueueTab::ALL {
+        let query = QueueQuery {
+            tab,
+            sort: QueueSort::Urgency,
+            filter: "Contoso".into(),
+            reviewer: "alice".into(),
+            anchor: Anchor::First,
+            limit: 60,
+        };
+        let plan = t
+            .store
+            .explain_queue_page(&query)
+            .await
+            .unwrap()
+            .join(" / ");
+        assert!(
+            plan.contains("claims_fts VIRTUAL TABLE INDEX 0:L"),
+            "{tab:?}: {plan}"
+        );
+    }
+}

@@ -551,9 +551,18 @@ fn push_tab(qb: &mut QueryBuilder<'_, Sqlite>, query: &QueueQuery) {
         }
         QueueTab::All => {}
     }
-    if !query.filter.trim().is_empty() {
+    let filter = query.filter.trim();
+    let literal = !filter.contains(['%', '_', '\\']);
+    if literal && filter.chars().count() >= 3 {
+        // The trigram index finds the few rows that can match (it cannot take an ESCAPE clause,
+        // hence only for filters without LIKE wildcards); shorter filters match so much that
+        // walking the sort order until the window is full is quicker.
+        qb.push(" AND rowid IN (SELECT rowid FROM claims_fts WHERE search LIKE ")
+            .push_bind(format!("%{}%", filter.to_lowercase()))
+            .push(")");
+    } else if !filter.is_empty() {
         qb.push(" AND search LIKE ")
-            .push_bind(like_pattern(&query.filter))
+            .push_bind(like_pattern(filter))
             .push(" ESCAPE '\\'");
     }
 }
