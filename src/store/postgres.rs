@@ -500,9 +500,9 @@ fn push_tab(qb: &mut QueryBuilder<'_, Postgres>, query: &QueueQuery) {
         QueueTab::All => {}
     }
     if !query.filter.trim().is_empty() {
-        qb.push(" AND search LIKE ")
-            .push_bind(like_pattern(&query.filter))
-            .push(" ESCAPE '\\'");
+        // Backslash is PostgreSQL's default LIKE escape; an explicit ESCAPE clause could keep the
+        // planner from the trigram index.
+        qb.push(" AND search LIKE ").push_bind(like_pattern(&query.filter));
     }
 }
 
