@@ -203,6 +203,14 @@ async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
     let text = screen.text();
     assert!(text.contains("✗ -"), "old claims show as overdue:\n{text}");
 
+    // Another reviewer takes a claim: the counts follow without a key press.
+    let other = Store::open(&url).await.unwrap();
+    other
+        .take(&["CPOR-00002".to_string()], "alice", TimeDelta::minutes(30))
+        .await
+        .unwrap();
+    screen.wait_for("the change from another session", |t| t.contains("Mine 1 "));
+
     // Move down: the preview follows the cursor.
     send("jj");
     screen.wait_for("the third claim previewed", |t| t.contains("┌ CPOR-00003"));

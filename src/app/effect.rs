@@ -2,13 +2,21 @@
 //! Each load carries a request id; its result comes back as a `Msg` with the same id, and a result
 //! whose id is no longer the newest is dropped.
 
-use crate::store::QueueQuery;
+use crate::store::{QueueQuery, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Read one window of the queue; answered by `Msg::QueueLoaded`.
     LoadQueue { req_id: u64, query: QueueQuery },
+    /// Re-read the window in place, starting at the row with key `from` (inclusive): the runtime
+    /// reads the row before `from`, then a page after it (or the first page if there is none).
+    /// Answered by `Msg::QueueLoaded`.
+    ReloadQueueFrom {
+        req_id: u64,
+        query: QueueQuery,
+        from: SortKey,
+    },
     /// Count every tab under the filter; answered by `Msg::CountsLoaded`.
     LoadCounts {
         req_id: u64,

@@ -27,6 +27,10 @@ pub enum Msg {
         req_id: u64,
         result: Result<TabCounts, String>,
     },
+    /// Other sessions changed these claims (an empty list: something not tied to one claim).
+    StoreChanged { claim_ids: Vec<String> },
+    /// The change feed lost the database (`Some(reason)`) or got it back (`None`).
+    StoreOffline(Option<String>),
     /// A claim arrived for request `req_id` (`None`: no such claim any more; boxed: it is large).
     ClaimLoaded {
         req_id: u64,

@@ -40,6 +40,37 @@ pub fn reload(state: &mut State, from: ReloadFrom, keep_rows: bool) -> Vec<Effec
     }]
 }
 
+/// Reads the window again where it is (someone changed the queue, or `r`): from the first row
+/// held, keeping the cursor on its claim.
+pub fn refresh(state: &mut State) -> Vec<Effect> {
+    let full_reload = |p: PendingLoad| matches!(p.kind, LoadKind::First | LoadKind::Last);
+    if state.queue.pending.is_some_and(full_reload) {
+        // A full reload is on its way already and will show the change.
+        return Vec::new();
+    }
+    let req_id = state.next_req();
+    let q = &mut state.queue;
+    q.error = None;
+    q.pending = Some(PendingLoad {
+        req_id,
+        kind: LoadKind::Refresh,
+    });
+    let from = match q.window.rows.first() {
+        Some(first) if !q.window.at_start => first.sort_key(q.sort),
+        _ => {
+            return vec![Effect::LoadQueue {
+                req_id,
+                query: query(state, Anchor::First),
+            }]
+        }
+    };
+    vec![Effect::ReloadQueueFrom {
+        req_id,
+        query: query(state, Anchor::Before(from.clone())),
+        from,
+    }]
+}
+
 /// Asks for the tab counts under the current filter.
 pub fn load_counts(state: &mut State) -> Effect {
     let req_id = state.next_req();
@@ -120,6 +151,22 @@ pub fn loaded(
                 q.cursor = q.cursor.saturating_sub(excess);
                 q.offset = q.offset.saturating_sub(excess);
             }
+        }
+        LoadKind::Refresh => {
+            let keep = q.cursor.saturating_sub(q.offset);
+            let selected = w.rows.get(q.cursor).map(|r| r.claim_id.clone());
+            let at_start = w.at_start || w.rows.is_empty();
+            let base = if at_start { Some(0) } else { w.base };
+            *w = QueueWindow {
+                rows,
+                at_start,
+                at_end: !full,
+                base,
+            };
+            q.cursor = selected
+                .and_then(|id| w.rows.iter().position(|r| r.claim_id == id))
+                .unwrap_or(q.cursor);
+            q.offset = q.cursor.saturating_sub(keep);
         }
         LoadKind::Prepend => {
             let added = rows.len();
@@ -261,7 +308,7 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Back if !state.queue.filter.is_empty() => set_filter(state, String::new()),
         Command::Open => open_selected(state),
         Command::Refresh => {
-            let mut effects = reload(state, ReloadFrom::First, true);
+            let mut effects = refresh(state);
             effects.push(load_counts(state));
             effects
         }

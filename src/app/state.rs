@@ -27,20 +27,6 @@ pub enum Loadable<T> {
 }
 
 impl<T> Loadable<T> {
-    /// Takes `result` if it answers the newest request; returns whether it did.
-    pub fn accept(&mut self, req_id: u64, result: Result<T, String>) -> bool {
-        match self {
-            Loadable::Loading(id) if *id == req_id => {
-                *self = match result {
-                    Ok(value) => Loadable::Loaded(value),
-                    Err(e) => Loadable::Failed(e),
-                };
-                true
-            }
-            _ => false,
-        }
-    }
-
     /// The value, once loaded.
     pub fn loaded(&self) -> Option<&T> {
         match self {
@@ -95,6 +81,9 @@ pub enum LoadKind {
     Append,
     /// Rows before the window's first row.
     Prepend,
+    /// The same stretch of the queue read again (someone changed it); the cursor stays on its
+    /// claim when it is still there.
+    Refresh,
 }
 
 /// The contiguous slice of the queue held in memory.
@@ -152,6 +141,8 @@ impl QueueView {
 pub struct DetailView {
     pub claim_id: String,
     pub claim: Loadable<Option<Box<ClaimDetail>>>,
+    /// The newest read of this claim in flight; only its answer is taken.
+    pub pending: Option<u64>,
     pub scroll: usize,
 }
 
@@ -174,6 +165,8 @@ pub struct State {
     pub themes: Vec<String>,
     pub theme: usize,
     pub viewport: Viewport,
+    /// Why the change feed is offline (other reviewers' changes are not seen meanwhile).
+    pub offline: Option<String>,
     /// A one-line message for the status bar (errors, theme changes).
     pub notice: Option<String>,
     /// Set when the reviewer quits; the runtime then restores the terminal.
@@ -223,6 +216,7 @@ impl State {
                 detail_rows: 10,
                 ..Viewport::default()
             },
+            offline: None,
             notice: None,
             quit: false,
             next_req: 0,

@@ -399,3 +399,101 @@ fn a_page_move_past_the_loaded_rows_finishes_when_the_page_arrives() {
     );
     assert_eq!(s.queue.selected(), Some(&row(120)));
 }
+
+#[test]
+fn others_changes_reread_the_window_in_place_and_keep_the_cursor_on_its_claim() {
+    let mut s = started(40, 40);
+    for _ in 0..5 {
+        ch(&mut s, 'j');
+    }
+    let effects = update(
+        &mut s,
+        Msg::StoreChanged {
+            claim_ids: vec!["CPOR-00002".into()],
+        },
+    );
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadCounts { .. })));
+    let (req_id, q) = queue_load(&effects);
+    assert_eq!(q.anchor, Anchor::First, "the window starts the queue");
+    // CPOR-00002 was decided and left the tab: the cursor stays on CPOR-00006.
+    let mut fresh = rows(0, 40);
+    fresh.remove(1);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(fresh),
+        },
+    );
+    assert_eq!(s.queue.selected(), Some(&row(5)));
+    assert_eq!(s.queue.cursor, 4);
+}
+
+#[test]
+fn a_window_deep_in_the_queue_is_reread_from_its_first_row() {
+    let mut s = started(100, 1000);
+    let (req_id, _) = queue_load(&ch(&mut s, 'G'));
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(900, 1000)),
+        },
+    );
+    let effects = key(&mut s, Key::ch('r'));
+    let from = effects.iter().find_map(|e| match e {
+        Effect::ReloadQueueFrom { from, .. } => Some(from.clone()),
+        _ => None,
+    });
+    assert_eq!(from, Some(row(900).sort_key(QueueSort::Urgency)));
+}
+
+#[test]
+fn the_open_claim_is_reread_when_someone_changes_it_and_stays_on_screen_meanwhile() {
+    let mut s = started(10, 10);
+    let effects = key(&mut s, Key::plain(KeyCode::Enter));
+    let Some(Effect::LoadClaim { req_id, .. }) = effects.first().cloned() else {
+        panic!("expected a claim read");
+    };
+    update(
+        &mut s,
+        Msg::ClaimLoaded {
+            req_id,
+            result: Ok(Some(Box::new(claim_detail()))),
+        },
+    );
+    let effects = update(
+        &mut s,
+        Msg::StoreChanged {
+            claim_ids: vec!["CPOR-00099".into()],
+        },
+    );
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadClaim { .. })));
+    let effects = update(
+        &mut s,
+        Msg::StoreChanged {
+            claim_ids: vec!["CPOR-00001".into()],
+        },
+    );
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadClaim { .. })));
+    assert!(matches!(
+        s.detail.as_ref().unwrap().claim,
+        Loadable::Loaded(Some(_))
+    ));
+}
+
+#[test]
+fn the_change_feed_going_offline_is_shown_and_coming_back_rereads() {
+    let mut s = started(10, 10);
+    update(&mut s, Msg::StoreOffline(Some("connection reset".into())));
+    assert_eq!(s.offline.as_deref(), Some("connection reset"));
+    let effects = update(&mut s, Msg::StoreOffline(None));
+    assert!(s.offline.is_none());
+    queue_load(&effects);
+}

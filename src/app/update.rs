@@ -35,13 +35,60 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::StoreChanged { claim_ids } => store_changed(state, &claim_ids),
+        Msg::StoreOffline(reason) => {
+            let back = state.offline.is_some() && reason.is_none();
+            state.offline = reason;
+            if back {
+                // Whatever was missed meanwhile arrives as changes; still, re-read what shows.
+                return store_changed(state, &[]);
+            }
+            Vec::new()
+        }
         Msg::ClaimLoaded { req_id, result } => {
             if let Some(detail) = &mut state.detail {
-                detail.claim.accept(req_id, result);
+                if detail.pending == Some(req_id) {
+                    detail.pending = None;
+                    detail.claim = match result {
+                        Ok(claim) => Loadable::Loaded(claim),
+                        Err(e) => Loadable::Failed(e),
+                    };
+                }
             }
             Vec::new()
         }
     }
+}
+
+/// Someone else changed claims: re-read the counts and the queue window in place, and the open
+/// claim if it is among them.
+fn store_changed(state: &mut State, claim_ids: &[String]) -> Vec<Effect> {
+    let mut effects = vec![queue::load_counts(state)];
+    effects.extend(queue::refresh(state));
+    let reload_detail = state
+        .detail
+        .as_ref()
+        .is_some_and(|d| claim_ids.is_empty() || claim_ids.iter().any(|id| *id == d.claim_id));
+    if reload_detail {
+        effects.extend(reload_claim(state));
+    }
+    effects
+}
+
+/// Reads the open claim again, keeping it on screen until the new version arrives.
+fn reload_claim(state: &mut State) -> Vec<Effect> {
+    let req_id = state.next_req();
+    let Some(detail) = &mut state.detail else {
+        return Vec::new();
+    };
+    detail.pending = Some(req_id);
+    if !matches!(detail.claim, Loadable::Loaded(_)) {
+        detail.claim = Loadable::Loading(req_id);
+    }
+    vec![Effect::LoadClaim {
+        req_id,
+        claim_id: detail.claim_id.clone(),
+    }]
 }
 
 fn clamp_scrolls(state: &mut State) {
@@ -116,6 +163,7 @@ pub(super) fn open_selected(state: &mut State) -> Vec<Effect> {
     state.detail = Some(DetailView {
         claim_id: claim_id.clone(),
         claim: Loadable::Loading(req_id),
+        pending: Some(req_id),
         scroll: 0,
     });
     vec![Effect::LoadClaim { req_id, claim_id }]
@@ -123,14 +171,7 @@ pub(super) fn open_selected(state: &mut State) -> Vec<Effect> {
 
 fn detail_command(state: &mut State, command: Command) -> Vec<Effect> {
     if command == Command::Refresh {
-        let req_id = state.next_req();
-        if let Some(detail) = &mut state.detail {
-            detail.claim = Loadable::Loading(req_id);
-            return vec![Effect::LoadClaim {
-                req_id,
-                claim_id: detail.claim_id.clone(),
-            }];
-        }
+        return reload_claim(state);
     }
     let page = state.viewport.detail_rows.max(1);
     let max = state.viewport.detail_max_scroll;

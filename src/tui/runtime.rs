@@ -1,7 +1,8 @@
 //! The event loop: one `tokio::select!` over terminal events, store results, a one-second tick
 //! (the countdowns) and SIGTERM/SIGHUP. Every queued event is applied before drawing once, so key
 //! repeat over SSH costs one frame per batch. Store work runs as tasks; the loop never awaits the
-//! database, and the first frame is drawn before the first query answers.
+//! database, and the first frame is drawn before the first query answers. Other reviewers'
+//! changes arrive from the store's change feed and re-read what is on screen.
 
 use std::future::poll_fn;
 use std::panic::AssertUnwindSafe;
@@ -19,7 +20,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use super::events;
 use crate::app::{update, ClaimDetail, Effect, Msg, State};
-use crate::store::{Store, StoreError};
+use crate::store::{Anchor, Change, QueueQuery, QueueRow, SortKey, Store, StoreError};
 use crate::ui::{self, Theme};
 
 /// Set by the panic hook: a panic anywhere (also in a task) ends the loop before it draws again
@@ -56,6 +57,7 @@ async fn event_loop(
     let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
     let mut queued = vec![Msg::Start];
+    spawn_watcher(&store, tx.clone());
 
     loop {
         for msg in queued.drain(..) {
@@ -138,6 +140,14 @@ async fn run_effect(store: &Store, effect: Effect) -> Msg {
             req_id,
             result: store.queue_page(&query).await.map_err(text),
         },
+        Effect::ReloadQueueFrom {
+            req_id,
+            query,
+            from,
+        } => Msg::QueueLoaded {
+            req_id,
+            result: reload_from(store, query, from).await.map_err(text),
+        },
         Effect::LoadCounts {
             req_id,
             reviewer,
@@ -151,6 +161,54 @@ async fn run_effect(store: &Store, effect: Effect) -> Msg {
             result: load_claim(store, &claim_id).await.map_err(text),
         },
     }
+}
+
+/// The window starting at `from` inclusive: the row before it, then a page after that row.
+async fn reload_from(
+    store: &Store,
+    query: QueueQuery,
+    from: SortKey,
+) -> Result<Vec<QueueRow>, StoreError> {
+    let before = QueueQuery {
+        anchor: Anchor::Before(from),
+        limit: 1,
+        ..query.clone()
+    };
+    let anchor = match store.queue_page(&before).await?.last() {
+        Some(row) => Anchor::After(row.sort_key(query.sort)),
+        None => Anchor::First,
+    };
+    store.queue_page(&QueueQuery { anchor, ..query }).await
+}
+
+/// Forwards other sessions' changes (and the feed going offline or back) to the loop.
+fn spawn_watcher(store: &Store, tx: UnboundedSender<TaskResult>) {
+    let store = store.clone();
+    tokio::spawn(async move {
+        let after = match store.last_event_id().await {
+            Ok(id) => id,
+            Err(e) => {
+                let _ = tx.send(Ok(Msg::StoreOffline(Some(e.to_string()))));
+                return;
+            }
+        };
+        let mut changes = store.watch(after);
+        while let Some(change) = changes.recv().await {
+            let msg = match change {
+                Change::Online => Msg::StoreOffline(None),
+                Change::Offline(reason) => Msg::StoreOffline(Some(reason)),
+                Change::Events(events) => {
+                    let ids: Option<Vec<String>> = events.into_iter().map(|e| e.claim_id).collect();
+                    Msg::StoreChanged {
+                        claim_ids: ids.unwrap_or_default(),
+                    }
+                }
+            };
+            if tx.send(Ok(msg)).is_err() {
+                return;
+            }
+        }
+    });
 }
 
 async fn load_claim(store: &Store, claim_id: &str) -> Result<Option<Box<ClaimDetail>>, StoreError> {

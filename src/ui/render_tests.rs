@@ -38,7 +38,7 @@ fn queue_state() -> State {
 fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
     for e in effects {
         match e {
-            Effect::LoadQueue { req_id, .. } => {
+            Effect::LoadQueue { req_id, .. } | Effect::ReloadQueueFrom { req_id, .. } => {
                 update(
                     s,
                     Msg::QueueLoaded {

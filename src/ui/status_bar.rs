@@ -40,6 +40,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 
     let (left, left_style) = if let Some(err) = &state.queue.error {
         (err.clone(), theme.error)
+    } else if let Some(reason) = &state.offline {
+        (
+            format!("OFFLINE: others' changes not seen ({reason})"),
+            theme.error,
+        )
     } else if let Some(notice) = &state.notice {
         (notice.clone(), theme.status_bar)
     } else if state.queue.pending.is_some() {
