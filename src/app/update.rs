@@ -68,7 +68,7 @@ fn store_changed(state: &mut State, claim_ids: &[String]) -> Vec<Effect> {
     let reload_detail = state
         .detail
         .as_ref()
-        .is_some_and(|d| claim_ids.is_empty() || claim_ids.iter().any(|id| *id == d.claim_id));
+        .is_some_and(|d| claim_ids.is_empty() || claim_ids.contains(&d.claim_id));
     if reload_detail {
         effects.extend(reload_claim(state));
     }
