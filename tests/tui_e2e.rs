@@ -253,6 +253,10 @@ async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
     send("\x1b");
     screen.wait_for("help closed", |t| !t.contains("Cycle the sort order"));
 
+    // Switch theme: said in the status bar.
+    send("T");
+    screen.wait_for("the next theme", |t| t.contains("Theme: light"));
+
     send("q");
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {

@@ -1,0 +1,187 @@
+//! Tabs, filter, sort, detail, help, themes and the change feed.
+
+use super::super::fixtures::{claim_detail, rows};
+use super::super::keymap::{Key, KeyCode};
+use super::super::state::{Loadable, Screen};
+use super::super::{update, Effect, Msg};
+use super::{ch, key, queue_load, started};
+use crate::store::{Anchor, QueueSort, QueueTab};
+
+#[test]
+fn tabs_switch_and_reload() {
+    let mut s = started(10, 10);
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Tab)));
+    assert_eq!(q.tab, QueueTab::Contested);
+    assert!(
+        s.queue.window.rows.is_empty(),
+        "another tab's rows are not shown"
+    );
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::BackTab)));
+    assert_eq!(q.tab, QueueTab::UnderReview);
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::BackTab)));
+    assert_eq!(q.tab, QueueTab::All);
+    let (_, q) = queue_load(&ch(&mut s, '4'));
+    assert_eq!((q.tab, q.reviewer.as_str()), (QueueTab::Mine, "alice"));
+}
+
+#[test]
+fn the_filter_reloads_as_you_type_and_esc_clears_it() {
+    let mut s = started(10, 10);
+    assert!(ch(&mut s, '/').is_empty());
+    assert!(s.queue.filter_editing);
+    ch(&mut s, 'c');
+    let effects = ch(&mut s, 'o');
+    let (req_id, q) = queue_load(&effects);
+    assert_eq!(q.filter, "co");
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadCounts { filter, .. } if filter == "co")));
+    assert_eq!(
+        s.queue.window.rows.len(),
+        10,
+        "old rows stay until the answer"
+    );
+    // `j` is text while typing; arrows still move.
+    let (_, q) = queue_load(&ch(&mut s, 'j'));
+    assert_eq!(q.filter, "coj");
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Backspace)));
+    assert_eq!(q.filter, "co");
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(0, 2)),
+        },
+    );
+    assert_eq!(
+        s.queue.window.rows.len(),
+        10,
+        "an answer for `co` before `coj` is stale"
+    );
+
+    key(&mut s, Key::plain(KeyCode::Enter));
+    assert!(!s.queue.filter_editing);
+    assert_eq!(s.queue.filter, "co");
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Esc)));
+    assert_eq!(q.filter, "");
+
+    ch(&mut s, '/');
+    ch(&mut s, 'x');
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Esc)));
+    assert_eq!(q.filter, "");
+    assert!(!s.queue.filter_editing);
+}
+
+#[test]
+fn sort_cycles_through_every_order() {
+    let mut s = started(10, 10);
+    let mut seen = vec![s.queue.sort];
+    for _ in 0..QueueSort::ALL.len() {
+        let (_, q) = queue_load(&ch(&mut s, 's'));
+        assert_eq!(q.anchor, Anchor::First);
+        seen.push(q.sort);
+    }
+    assert_eq!(&seen[..5], &QueueSort::ALL);
+    assert_eq!(seen[5], QueueSort::Urgency);
+}
+
+#[test]
+fn enter_opens_the_claim_and_q_goes_back_then_quits() {
+    let mut s = started(10, 10);
+    ch(&mut s, 'j');
+    let effects = key(&mut s, Key::plain(KeyCode::Enter));
+    let Some(Effect::LoadClaim { req_id, claim_id }) = effects.first().cloned() else {
+        panic!("expected a claim read: {effects:?}");
+    };
+    assert_eq!(claim_id, "CPOR-00002");
+    assert_eq!(s.screen, Screen::Detail);
+    update(
+        &mut s,
+        Msg::ClaimLoaded {
+            req_id,
+            result: Ok(Some(Box::new(claim_detail()))),
+        },
+    );
+    let detail = s.detail.as_ref().unwrap();
+    assert!(matches!(detail.claim, Loadable::Loaded(Some(_))));
+    ch(&mut s, 'G');
+    assert_eq!(s.detail.as_ref().unwrap().scroll, 30);
+    ch(&mut s, 'q');
+    assert_eq!(s.screen, Screen::Queue);
+    assert!(!s.quit);
+    ch(&mut s, 'q');
+    assert!(s.quit);
+}
+
+#[test]
+fn help_toggles_and_swallows_queue_keys() {
+    let mut s = started(10, 10);
+    ch(&mut s, '?');
+    assert!(s.help_open);
+    assert!(ch(&mut s, 's').is_empty());
+    ch(&mut s, 'j');
+    assert_eq!((s.queue.cursor, s.help_scroll), (0, 1));
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(!s.help_open);
+    assert!(!s.quit);
+}
+
+#[test]
+fn ticks_move_the_clock_and_t_cycles_themes() {
+    let mut s = started(1, 1);
+    let later = s.now + chrono::TimeDelta::hours(30);
+    update(&mut s, Msg::Tick(later));
+    assert_eq!(s.now, later);
+    ch(&mut s, 'T');
+    assert_eq!(s.theme_name(), "mono");
+    ch(&mut s, 'T');
+    assert_eq!(s.theme_name(), "dark");
+}
+
+#[test]
+fn the_open_claim_is_reread_when_someone_changes_it_and_stays_on_screen_meanwhile() {
+    let mut s = started(10, 10);
+    let effects = key(&mut s, Key::plain(KeyCode::Enter));
+    let Some(Effect::LoadClaim { req_id, .. }) = effects.first().cloned() else {
+        panic!("expected a claim read");
+    };
+    update(
+        &mut s,
+        Msg::ClaimLoaded {
+            req_id,
+            result: Ok(Some(Box::new(claim_detail()))),
+        },
+    );
+    let effects = update(
+        &mut s,
+        Msg::StoreChanged {
+            claim_ids: vec!["CPOR-00099".into()],
+        },
+    );
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadClaim { .. })));
+    let effects = update(
+        &mut s,
+        Msg::StoreChanged {
+            claim_ids: vec!["CPOR-00001".into()],
+        },
+    );
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::LoadClaim { .. })));
+    assert!(matches!(
+        s.detail.as_ref().unwrap().claim,
+        Loadable::Loaded(Some(_))
+    ));
+}
+
+#[test]
+fn the_change_feed_going_offline_is_shown_and_coming_back_rereads() {
+    let mut s = started(10, 10);
+    update(&mut s, Msg::StoreOffline(Some("connection reset".into())));
+    assert_eq!(s.offline.as_deref(), Some("connection reset"));
+    let effects = update(&mut s, Msg::StoreOffline(None));
+    assert!(s.offline.is_none());
+    queue_load(&effects);
+}
