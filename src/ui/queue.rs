@@ -139,9 +139,13 @@ struct Column {
 }
 
 /// Columns in priority order: the last ones drop first on a narrow terminal.
-fn columns(area_width: usize, claim_w: usize, flags_w: usize) -> Vec<(usize, usize)> {
+fn columns(area_width: usize, fixed: [usize; 3]) -> Vec<(usize, usize)> {
+    let [sla_w, claim_w, flags_w] = fixed;
     let cols = [
-        Column { min: 10, weight: 0 },
+        Column {
+            min: sla_w,
+            weight: 0,
+        },
         Column {
             min: claim_w,
             weight: 0,
@@ -294,7 +298,13 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         .max()
         .unwrap_or(5)
         .max(5);
-    let widths = columns(area.width as usize, claim_w, flags_w);
+    let sla_w = visible
+        .iter()
+        .map(|r| width(&sla_cell(state, theme, r.submitted_at, r.status).0))
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let widths = columns(area.width as usize, [sla_w, claim_w, flags_w]);
     let header =
         Row::new(widths.iter().map(|(i, w)| Cell::from(fit(TITLES[*i], *w)))).style(theme.header);
     let rows = visible.iter().enumerate().map(|(i, row)| {
