@@ -15,8 +15,11 @@ use crate::config::KeyList;
 /// A key press, independent of the terminal library (the `tui` layer converts into it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
+    /// Which key.
     pub code: KeyCode,
+    /// Ctrl was held.
     pub ctrl: bool,
+    /// Alt (Meta) was held.
     pub alt: bool,
 }
 
@@ -208,10 +211,13 @@ commands! {
 /// Why `[keys]` in the config file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum KeymapError {
+    /// `[keys]` names an action that does not exist (a typo must not pass silently).
     #[error("[keys]: unknown action {0:?} (known actions: {1})")]
     UnknownAction(String, String),
+    /// A key name claimdesk cannot read.
     #[error("[keys] {action}: unknown key name {key:?} (e.g. \"j\", \"G\", \"Enter\", \"PgDn\", \"Ctrl-d\", \"F1\")")]
     UnknownKey { action: String, key: String },
+    /// An action given an empty list of keys.
     #[error("[keys] {0}: no key given")]
     NoKeys(String),
 }

@@ -21,6 +21,7 @@ pub const MAX_WINDOW: usize = 3 * PAGE as usize;
 pub enum Loadable<T> {
     /// Asked for with this request id, not answered yet.
     Loading(u64),
+    /// The newest answer.
     Loaded(T),
     /// The store failed; the message is one line.
     Failed(String),
@@ -39,7 +40,9 @@ impl<T> Loadable<T> {
 /// Which full screen shows (help is an overlay on either).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
+    /// The tabs, the claim list and the preview (where the program starts).
     Queue,
+    /// One claim in full (`Enter` on the queue).
     Detail,
 }
 

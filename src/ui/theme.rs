@@ -25,8 +25,10 @@ pub const THEMES: [(&str, &str); 4] = [
 /// Why a theme could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ThemeError {
+    /// `--theme` or `theme =` names no shipped theme.
     #[error("unknown theme {0:?} (themes: dark, light, high-contrast, mono)")]
     Unknown(String),
+    /// A shipped theme file is broken (caught by the tests, never by a reviewer).
     #[error("theme {name}: {reason}")]
     Invalid { name: String, reason: String },
 }
