@@ -502,7 +502,8 @@ fn push_tab(qb: &mut QueryBuilder<'_, Postgres>, query: &QueueQuery) {
     if !query.filter.trim().is_empty() {
         // Backslash is PostgreSQL's default LIKE escape; an explicit ESCAPE clause could keep the
         // planner from the trigram index.
-        qb.push(" AND search LIKE ").push_bind(like_pattern(&query.filter));
+        qb.push(" AND search LIKE ")
+            .push_bind(like_pattern(&query.filter));
     }
 }
 
