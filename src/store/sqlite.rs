@@ -699,7 +699,7 @@ where
     let per_statement = (30_000 / columns.max(1)).max(1);
     for chunk in items.chunks(per_statement) {
         let mut qb = QueryBuilder::<Sqlite>::new(head);
-        qb.push_values(chunk, |b, item| push(b, item));
+        qb.push_values(chunk, &mut push);
         qb.push(tail);
         qb.build().execute(&mut **tx).await?;
     }
