@@ -139,7 +139,18 @@ impl SqliteStore {
             .map(|a| (a.tenant_id.to_string(), product_key(&a.product)))
             .collect();
         let claims: Vec<&Claim> = batch.claims.iter().map(|(_, c)| c).collect();
+        let last_rowid: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM claims")
+            .fetch_one(&mut *tx)
+            .await?;
         insert_claims(&mut tx, &claims).await?;
+        // One statement indexes the new claims for the filter (no one else writes meanwhile:
+        // this is an IMMEDIATE transaction).
+        sqlx::query(
+            "INSERT INTO claims_fts (rowid, search) SELECT rowid, search FROM claims WHERE rowid > ?",
+        )
+        .bind(last_rowid)
+        .execute(&mut *tx)
+        .await?;
         insert_poe(&mut tx, &claims).await?;
         let comments: Vec<(&str, &crate::domain::Comment)> = claims
             .iter()
