@@ -754,28 +754,33 @@ pub(super) async fn refresh_groups(
             return Ok(());
         }
     }
+    // One pass: per-group counts from the group index, then only rows whose contest columns
+    // actually change are rewritten.
     sqlx::query(
-        "UPDATE claims SET incumbent_mpn_id = (
-             SELECT a.mpn_id FROM associations a
-             WHERE a.tenant_id = claims.tenant_id AND a.product_key = claims.product_key
-               AND a.mpn_id <> claims.mpn_id)
-         WHERE (tenant_id, product_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))",
-    )
-    .bind(&tenants)
-    .bind(&products)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE claims SET
-           parties = (SELECT COUNT(DISTINCT c.party_key) FROM claims c
-                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
-                        AND c.queue_state <> 'closed')
-                     + (incumbent_mpn_id IS NOT NULL)::int,
-           open_contested = (queue_state <> 'closed' AND (incumbent_mpn_id IS NOT NULL OR EXISTS (
-                      SELECT 1 FROM claims c
-                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
-                        AND c.queue_state <> 'closed' AND c.party_key <> claims.party_key)))
-         WHERE (tenant_id, product_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))",
+        "WITH g AS (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS g(t, p)),
+         stats AS (
+             SELECT c.tenant_id, c.product_key,
+                    COUNT(DISTINCT c.party_key) FILTER (WHERE c.queue_state <> 'closed') AS open_parties
+             FROM g JOIN claims c ON c.tenant_id = g.t AND c.product_key = g.p
+             GROUP BY c.tenant_id, c.product_key),
+         target AS (
+             SELECT c.claim_id,
+                    CASE WHEN a.mpn_id <> c.mpn_id THEN a.mpn_id END AS incumbent,
+                    s.open_parties, c.queue_state
+             FROM stats s
+             JOIN claims c ON c.tenant_id = s.tenant_id AND c.product_key = s.product_key
+             LEFT JOIN associations a ON a.tenant_id = s.tenant_id AND a.product_key = s.product_key)
+         UPDATE claims SET
+             incumbent_mpn_id = t.incumbent,
+             parties = t.open_parties + (t.incumbent IS NOT NULL)::int,
+             open_contested = t.queue_state <> 'closed'
+                 AND (t.incumbent IS NOT NULL OR t.open_parties >= 2)
+         FROM target t
+         WHERE claims.claim_id = t.claim_id
+           AND (claims.incumbent_mpn_id, claims.parties, claims.open_contested)
+               IS DISTINCT FROM (t.incumbent, t.open_parties + (t.incumbent IS NOT NULL)::int,
+                                 t.queue_state <> 'closed'
+                                     AND (t.incumbent IS NOT NULL OR t.open_parties >= 2))",
     )
     .bind(&tenants)
     .bind(&products)
