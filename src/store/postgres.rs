@@ -17,7 +17,7 @@ use super::*;
 use crate::domain::{party_key, product_key, Claim, Mpn};
 
 /// Rows per multi-row INSERT: well under PostgreSQL's 65,535 bound parameters.
-const INSERT_CHUNK: usize = 1000;
+const INSERT_CHUNK: usize = 3000;
 
 /// A PostgreSQL-backed store.
 #[derive(Clone, Debug)]
@@ -61,52 +61,72 @@ impl PgStore {
             return Err(StoreError::ClaimsExist(existing));
         }
         let now = Utc::now();
-        for tenant in &batch.tenants {
-            put_tenant(&mut tx, tenant).await?;
-        }
-        for mpn in &batch.mpns {
-            sqlx::query(
-                "INSERT INTO mpns (mpn_id, partner, enrolled, partner_type) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (mpn_id) DO UPDATE SET partner = excluded.partner,
-                 enrolled = excluded.enrolled, partner_type = excluded.partner_type",
-            )
-            .bind(&mpn.mpn_id)
-            .bind(&mpn.partner)
-            .bind(mpn.enrolled)
-            .bind(&mpn.partner_type)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let mut groups: Vec<(Uuid, String)> = Vec::new();
-        for a in &batch.associations {
-            sqlx::query(
-                "INSERT INTO associations (tenant_id, product_key, product, mpn_id)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
-                 mpn_id = excluded.mpn_id",
-            )
-            .bind(a.tenant_id)
-            .bind(product_key(&a.product))
-            .bind(&a.product)
-            .bind(&a.mpn_id)
-            .execute(&mut *tx)
-            .await?;
-            groups.push((a.tenant_id, product_key(&a.product)));
-        }
+        put_tenants(&mut tx, &batch.tenants).await?;
+        bulk(
+            &mut tx,
+            "INSERT INTO mpns (mpn_id, partner, enrolled, partner_type) ",
+            " ON CONFLICT (mpn_id) DO UPDATE SET partner = excluded.partner,
+             enrolled = excluded.enrolled, partner_type = excluded.partner_type",
+            &dedup_by(&batch.mpns, |m| m.mpn_id.clone()),
+            4,
+            |mut b, m| {
+                b.push_bind(m.mpn_id.clone())
+                    .push_bind(m.partner.clone())
+                    .push_bind(m.enrolled)
+                    .push_bind(m.partner_type.clone());
+            },
+        )
+        .await?;
+        let associations = dedup_by(&batch.associations, |a| {
+            (a.tenant_id, product_key(&a.product))
+        });
+        bulk(
+            &mut tx,
+            "INSERT INTO associations (tenant_id, product_key, product, mpn_id) ",
+            " ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
+             mpn_id = excluded.mpn_id",
+            &associations,
+            4,
+            |mut b, a| {
+                b.push_bind(a.tenant_id)
+                    .push_bind(product_key(&a.product))
+                    .push_bind(a.product.clone())
+                    .push_bind(a.mpn_id.clone());
+            },
+        )
+        .await?;
+        let mut groups: Vec<(Uuid, String)> = associations
+            .iter()
+            .map(|a| (a.tenant_id, product_key(&a.product)))
+            .collect();
         let claims: Vec<&Claim> = batch.claims.iter().map(|(_, c)| c).collect();
         insert_claims(&mut tx, &claims).await?;
         insert_poe(&mut tx, &claims).await?;
-        for claim in &claims {
-            for comment in &claim.comments {
-                insert_comment(&mut tx, &claim.claim_id, comment).await?;
-            }
-        }
+        let comments: Vec<(&str, &crate::domain::Comment)> = claims
+            .iter()
+            .flat_map(|c| c.comments.iter().map(|m| (c.claim_id.as_str(), m)))
+            .collect();
+        bulk(
+            &mut tx,
+            "INSERT INTO comments (claim_id, author, visibility, body, at) ",
+            "",
+            &comments,
+            5,
+            |mut b, (id, c)| {
+                b.push_bind(id.to_string())
+                    .push_bind(c.author.clone())
+                    .push_bind(c.visibility.code())
+                    .push_bind(c.body.clone())
+                    .push_bind(c.at);
+            },
+        )
+        .await?;
         groups.extend(
             claims
                 .iter()
                 .map(|c| (c.customer.tenant_id, product_key(&c.product))),
         );
-        refresh_groups(&mut tx, groups).await?;
+        refresh_groups(&mut tx, groups, true).await?;
         write_import_events(&mut tx, &claims, audit, now).await?;
         tx.commit().await?;
         Ok(ImportSummary {
@@ -534,45 +554,93 @@ async fn existing_claims(
         .collect())
 }
 
-async fn put_tenant(tx: &mut Tx, tenant: &crate::domain::Tenant) -> Result<(), StoreError> {
-    let id = tenant.tenant_id;
-    sqlx::query("INSERT INTO tenants (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM tenant_domains WHERE tenant_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM subscriptions WHERE tenant_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    for domain in &tenant.domains {
-        sqlx::query(
-            "INSERT INTO tenant_domains (tenant_id, domain) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(domain)
-        .execute(&mut **tx)
-        .await?;
+/// Inserts or replaces tenants with their domains and subscriptions (the last line for a tenant
+/// wins, as if the lines were applied in order).
+async fn put_tenants(tx: &mut Tx, tenants: &[crate::domain::Tenant]) -> Result<(), StoreError> {
+    if tenants.is_empty() {
+        return Ok(());
     }
-    for s in &tenant.subscriptions {
-        sqlx::query(
-            "INSERT INTO subscriptions (subscription_id, tenant_id, product, dynamics, channel, state)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (subscription_id) DO UPDATE SET tenant_id = excluded.tenant_id,
-             product = excluded.product, dynamics = excluded.dynamics,
-             channel = excluded.channel, state = excluded.state",
-        )
-        .bind(s.subscription_id)
-        .bind(id)
-        .bind(&s.product)
-        .bind(s.dynamics)
-        .bind(s.channel.code())
-        .bind(s.state.code())
+    let tenants = dedup_by(tenants, |t| t.tenant_id);
+    let ids: Vec<Uuid> = tenants.iter().map(|t| t.tenant_id).collect();
+    sqlx::query("DELETE FROM tenant_domains WHERE tenant_id = ANY($1)")
+        .bind(&ids)
         .execute(&mut **tx)
         .await?;
+    sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ANY($1)")
+        .bind(&ids)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO tenants (tenant_id) SELECT * FROM unnest($1::uuid[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(&ids)
+    .execute(&mut **tx)
+    .await?;
+    let domains: Vec<(Uuid, &String)> = dedup_by(
+        &tenants
+            .iter()
+            .flat_map(|t| t.domains.iter().map(|d| (t.tenant_id, d)))
+            .collect::<Vec<_>>(),
+        |(t, d)| (*t, d.to_string()),
+    );
+    bulk(
+        tx,
+        "INSERT INTO tenant_domains (tenant_id, domain) ",
+        "",
+        &domains,
+        2,
+        |mut b, (t, d)| {
+            b.push_bind(*t).push_bind(d.to_string());
+        },
+    )
+    .await?;
+    let subs: Vec<(Uuid, &crate::domain::Subscription)> = dedup_by(
+        &tenants
+            .iter()
+            .flat_map(|t| t.subscriptions.iter().map(|s| (t.tenant_id, s)))
+            .collect::<Vec<_>>(),
+        |(_, s)| s.subscription_id,
+    );
+    bulk(
+        tx,
+        "INSERT INTO subscriptions (subscription_id, tenant_id, product, dynamics, channel, state) ",
+        " ON CONFLICT (subscription_id) DO UPDATE SET tenant_id = excluded.tenant_id,
+         product = excluded.product, dynamics = excluded.dynamics,
+         channel = excluded.channel, state = excluded.state",
+        &subs,
+        6,
+        |mut b, (t, s)| {
+            b.push_bind(s.subscription_id)
+                .push_bind(*t)
+                .push_bind(s.product.clone())
+                .push_bind(s.dynamics)
+                .push_bind(s.channel.code())
+                .push_bind(s.state.code());
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Runs `head VALUES (..), (..) tail` over `items` in chunks under PostgreSQL's limit of bound
+/// parameters: one round trip per few thousand rows instead of one per row.
+async fn bulk<T, F>(
+    tx: &mut Tx,
+    head: &str,
+    tail: &str,
+    items: &[T],
+    columns: usize,
+    mut push: F,
+) -> Result<(), StoreError>
+where
+    F: for<'q, 'a> FnMut(sqlx::query_builder::Separated<'q, 'a, Postgres, &'static str>, &T),
+{
+    let per_statement = (60_000 / columns.max(1)).max(1);
+    for chunk in items.chunks(per_statement) {
+        let mut qb = QueryBuilder::<Postgres>::new(head);
+        qb.push_values(chunk, &mut push);
+        qb.push(tail);
+        qb.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -582,7 +650,8 @@ async fn insert_claims(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError>
         let mut qb = QueryBuilder::<Postgres>::new(
             "INSERT INTO claims (claim_id, partner_name, party_key, mpn_id, tenant_id,
              customer_domain, solution_area, activity, product, product_key, subscription_id,
-             subscription_key, purchase_channel, submitted_at, status, queue_state, search) ",
+             subscription_key, purchase_channel, submitted_at, status, queue_state, search,
+             parties) ",
         );
         qb.push_values(chunk, |mut b, c| {
             b.push_bind(c.claim_id.clone())
@@ -601,7 +670,8 @@ async fn insert_claims(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError>
                 .push_bind(c.submitted_at)
                 .push_bind(c.status.code())
                 .push_bind(queue_state(c.status))
-                .push_bind(search_text(c));
+                .push_bind(search_text(c))
+                .push_bind(i32::from(c.status.is_open()));
         });
         qb.build().execute(&mut **tx).await?;
     }
@@ -655,38 +725,62 @@ pub(super) async fn insert_comment(
 }
 
 /// Recomputes the contest columns of every claim in the given (tenant, product key) groups.
+/// With `fresh_only`, groups whose only member is a just-inserted claim are skipped: their
+/// defaults are already right.
 pub(super) async fn refresh_groups(
     tx: &mut Tx,
     mut groups: Vec<(Uuid, String)>,
+    fresh_only: bool,
 ) -> Result<(), StoreError> {
     if groups.is_empty() {
         return Ok(());
     }
     groups.sort();
     groups.dedup();
-    let (tenants, products): (Vec<Uuid>, Vec<String>) = groups.into_iter().unzip();
+    let (mut tenants, mut products): (Vec<Uuid>, Vec<String>) = groups.into_iter().unzip();
+    if fresh_only {
+        // Claims are inserted as lone open parties; only groups with company need the update.
+        let shared: Vec<(Uuid, String)> = sqlx::query_as(
+            "SELECT g.t, g.p FROM unnest($1::uuid[], $2::text[]) AS g(t, p)
+             WHERE (SELECT COUNT(*) FROM claims c WHERE c.tenant_id = g.t AND c.product_key = g.p) > 1
+                OR EXISTS (SELECT 1 FROM associations a WHERE a.tenant_id = g.t AND a.product_key = g.p)",
+        )
+        .bind(&tenants)
+        .bind(&products)
+        .fetch_all(&mut **tx)
+        .await?;
+        (tenants, products) = shared.into_iter().unzip();
+        if tenants.is_empty() {
+            return Ok(());
+        }
+    }
+    // One pass: per-group counts from the group index, then only rows whose contest columns
+    // actually change are rewritten.
     sqlx::query(
-        "UPDATE claims SET incumbent_mpn_id = (
-             SELECT a.mpn_id FROM associations a
-             WHERE a.tenant_id = claims.tenant_id AND a.product_key = claims.product_key
-               AND a.mpn_id <> claims.mpn_id)
-         WHERE (tenant_id, product_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))",
-    )
-    .bind(&tenants)
-    .bind(&products)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE claims SET
-           parties = (SELECT COUNT(DISTINCT c.party_key) FROM claims c
-                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
-                        AND c.queue_state <> 'closed')
-                     + (incumbent_mpn_id IS NOT NULL)::int,
-           open_contested = (queue_state <> 'closed' AND (incumbent_mpn_id IS NOT NULL OR EXISTS (
-                      SELECT 1 FROM claims c
-                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
-                        AND c.queue_state <> 'closed' AND c.party_key <> claims.party_key)))
-         WHERE (tenant_id, product_key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))",
+        "WITH g AS (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS g(t, p)),
+         stats AS (
+             SELECT c.tenant_id, c.product_key,
+                    COUNT(DISTINCT c.party_key) FILTER (WHERE c.queue_state <> 'closed') AS open_parties
+             FROM g JOIN claims c ON c.tenant_id = g.t AND c.product_key = g.p
+             GROUP BY c.tenant_id, c.product_key),
+         target AS (
+             SELECT c.claim_id,
+                    CASE WHEN a.mpn_id <> c.mpn_id THEN a.mpn_id END AS incumbent,
+                    s.open_parties, c.queue_state
+             FROM stats s
+             JOIN claims c ON c.tenant_id = s.tenant_id AND c.product_key = s.product_key
+             LEFT JOIN associations a ON a.tenant_id = s.tenant_id AND a.product_key = s.product_key)
+         UPDATE claims SET
+             incumbent_mpn_id = t.incumbent,
+             parties = t.open_parties + (t.incumbent IS NOT NULL)::int,
+             open_contested = t.queue_state <> 'closed'
+                 AND (t.incumbent IS NOT NULL OR t.open_parties >= 2)
+         FROM target t
+         WHERE claims.claim_id = t.claim_id
+           AND (claims.incumbent_mpn_id, claims.parties, claims.open_contested)
+               IS DISTINCT FROM (t.incumbent, t.open_parties + (t.incumbent IS NOT NULL)::int,
+                                 t.queue_state <> 'closed'
+                                     AND (t.incumbent IS NOT NULL OR t.open_parties >= 2))",
     )
     .bind(&tenants)
     .bind(&products)

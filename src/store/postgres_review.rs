@@ -235,7 +235,7 @@ impl PgStore {
             .await?;
             groups.push(group_of(&mut tx, &r.seen.claim_id).await?);
         }
-        refresh_groups(&mut tx, groups).await?;
+        refresh_groups(&mut tx, groups, false).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -260,7 +260,7 @@ impl PgStore {
         )
         .await?;
         let group = group_of(&mut tx, &seen.claim_id).await?;
-        refresh_groups(&mut tx, vec![group]).await?;
+        refresh_groups(&mut tx, vec![group], false).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -344,7 +344,7 @@ impl PgStore {
             .await?;
             groups.push(group);
         }
-        refresh_groups(&mut tx, groups).await?;
+        refresh_groups(&mut tx, groups, false).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -339,3 +339,23 @@ pub(crate) fn sort_column(sort: super::QueueSort) -> (&'static str, bool) {
         Product => ("product_key", false),
     }
 }
+
+/// The last item for each key, in first-seen order: later lines of an import replace earlier ones
+/// (a multi-row upsert may not name the same key twice).
+pub(crate) fn dedup_by<T: Clone, K: std::hash::Hash + Eq>(
+    items: &[T],
+    key: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let mut index: HashMap<K, usize> = HashMap::new();
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        match index.get(&key(item)) {
+            Some(&i) => out[i] = item.clone(),
+            None => {
+                index.insert(key(item), out.len());
+                out.push(item.clone());
+            }
+        }
+    }
+    out
+}

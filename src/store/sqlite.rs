@@ -95,51 +95,88 @@ impl SqliteStore {
             return Err(StoreError::ClaimsExist(existing));
         }
         let now = micros(Utc::now());
-        for tenant in &batch.tenants {
-            put_tenant(&mut tx, tenant).await?;
-        }
-        for mpn in &batch.mpns {
-            sqlx::query(
-                "INSERT INTO mpns (mpn_id, partner, enrolled, partner_type) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (mpn_id) DO UPDATE SET partner = excluded.partner,
-                 enrolled = excluded.enrolled, partner_type = excluded.partner_type",
-            )
-            .bind(&mpn.mpn_id)
-            .bind(&mpn.partner)
-            .bind(mpn.enrolled)
-            .bind(&mpn.partner_type)
+        // Bulk loads touch many index pages; a larger page cache for this connection saves
+        // re-reading them from the OS on every batch.
+        sqlx::query("PRAGMA cache_size = -131072")
             .execute(&mut *tx)
             .await?;
-        }
-        let mut groups: Vec<(String, String)> = Vec::new();
-        for a in &batch.associations {
-            sqlx::query(
-                "INSERT INTO associations (tenant_id, product_key, product, mpn_id) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
-                 mpn_id = excluded.mpn_id",
-            )
-            .bind(a.tenant_id.to_string())
-            .bind(product_key(&a.product))
-            .bind(&a.product)
-            .bind(&a.mpn_id)
-            .execute(&mut *tx)
-            .await?;
-            groups.push((a.tenant_id.to_string(), product_key(&a.product)));
-        }
+        put_tenants(&mut tx, &batch.tenants).await?;
+        bulk(
+            &mut tx,
+            "INSERT INTO mpns (mpn_id, partner, enrolled, partner_type) ",
+            " ON CONFLICT (mpn_id) DO UPDATE SET partner = excluded.partner,
+             enrolled = excluded.enrolled, partner_type = excluded.partner_type",
+            &dedup_by(&batch.mpns, |m| m.mpn_id.clone()),
+            4,
+            |mut b, m| {
+                b.push_bind(m.mpn_id.clone())
+                    .push_bind(m.partner.clone())
+                    .push_bind(m.enrolled)
+                    .push_bind(m.partner_type.clone());
+            },
+        )
+        .await?;
+        let associations = dedup_by(&batch.associations, |a| {
+            (a.tenant_id, product_key(&a.product))
+        });
+        bulk(
+            &mut tx,
+            "INSERT INTO associations (tenant_id, product_key, product, mpn_id) ",
+            " ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
+             mpn_id = excluded.mpn_id",
+            &associations,
+            4,
+            |mut b, a| {
+                b.push_bind(a.tenant_id.to_string())
+                    .push_bind(product_key(&a.product))
+                    .push_bind(a.product.clone())
+                    .push_bind(a.mpn_id.clone());
+            },
+        )
+        .await?;
+        let mut groups: Vec<(String, String)> = associations
+            .iter()
+            .map(|a| (a.tenant_id.to_string(), product_key(&a.product)))
+            .collect();
         let claims: Vec<&Claim> = batch.claims.iter().map(|(_, c)| c).collect();
+        let last_rowid: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM claims")
+            .fetch_one(&mut *tx)
+            .await?;
         insert_claims(&mut tx, &claims).await?;
+        // One statement indexes the new claims for the filter (no one else writes meanwhile:
+        // this is an IMMEDIATE transaction).
+        sqlx::query(
+            "INSERT INTO claims_fts (rowid, search) SELECT rowid, search FROM claims WHERE rowid > ?",
+        )
+        .bind(last_rowid)
+        .execute(&mut *tx)
+        .await?;
         insert_poe(&mut tx, &claims).await?;
-        for claim in &claims {
-            for comment in &claim.comments {
-                insert_comment(&mut tx, &claim.claim_id, comment).await?;
-            }
-        }
+        let comments: Vec<(&str, &crate::domain::Comment)> = claims
+            .iter()
+            .flat_map(|c| c.comments.iter().map(|m| (c.claim_id.as_str(), m)))
+            .collect();
+        bulk(
+            &mut tx,
+            "INSERT INTO comments (claim_id, author, visibility, body, at) ",
+            "",
+            &comments,
+            5,
+            |mut b, (id, c)| {
+                b.push_bind(id.to_string())
+                    .push_bind(c.author.clone())
+                    .push_bind(c.visibility.code())
+                    .push_bind(c.body.clone())
+                    .push_bind(micros(c.at));
+            },
+        )
+        .await?;
         groups.extend(
             claims
                 .iter()
                 .map(|c| (c.customer.tenant_id.to_string(), product_key(&c.product))),
         );
-        refresh_groups(&mut tx, groups).await?;
+        refresh_groups(&mut tx, groups, true).await?;
         write_import_events(&mut tx, &claims, audit, now).await?;
         tx.commit().await?;
         Ok(ImportSummary {
@@ -591,40 +628,91 @@ async fn existing_claims(
         .collect())
 }
 
-async fn put_tenant(tx: &mut Tx, tenant: &crate::domain::Tenant) -> Result<(), StoreError> {
-    let id = tenant.tenant_id.to_string();
-    sqlx::query("INSERT OR IGNORE INTO tenants (tenant_id) VALUES (?)")
-        .bind(&id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM tenant_domains WHERE tenant_id = ?")
-        .bind(&id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ?")
-        .bind(&id)
-        .execute(&mut **tx)
-        .await?;
-    for domain in &tenant.domains {
-        sqlx::query("INSERT OR IGNORE INTO tenant_domains (tenant_id, domain) VALUES (?, ?)")
-            .bind(&id)
-            .bind(domain)
-            .execute(&mut **tx)
-            .await?;
+/// Inserts or replaces tenants with their domains and subscriptions (the last line for a tenant
+/// wins, as if the lines were applied in order).
+async fn put_tenants(tx: &mut Tx, tenants: &[crate::domain::Tenant]) -> Result<(), StoreError> {
+    if tenants.is_empty() {
+        return Ok(());
     }
-    for s in &tenant.subscriptions {
-        sqlx::query(
-            "INSERT OR REPLACE INTO subscriptions
-             (subscription_id, tenant_id, product, dynamics, channel, state) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(s.subscription_id.to_string())
-        .bind(&id)
-        .bind(&s.product)
-        .bind(s.dynamics)
-        .bind(s.channel.code())
-        .bind(s.state.code())
+    let tenants = dedup_by(tenants, |t| t.tenant_id);
+    let ids = json_list(tenants.iter().map(|t| t.tenant_id));
+    sqlx::query("DELETE FROM tenant_domains WHERE tenant_id IN (SELECT value FROM json_each(?))")
+        .bind(&ids)
         .execute(&mut **tx)
         .await?;
+    sqlx::query("DELETE FROM subscriptions WHERE tenant_id IN (SELECT value FROM json_each(?))")
+        .bind(&ids)
+        .execute(&mut **tx)
+        .await?;
+    bulk(
+        tx,
+        "INSERT OR IGNORE INTO tenants (tenant_id) ",
+        "",
+        &tenants,
+        1,
+        |mut b, t| {
+            b.push_bind(t.tenant_id.to_string());
+        },
+    )
+    .await?;
+    let domains: Vec<(String, &String)> = tenants
+        .iter()
+        .flat_map(|t| t.domains.iter().map(|d| (t.tenant_id.to_string(), d)))
+        .collect();
+    bulk(
+        tx,
+        "INSERT OR IGNORE INTO tenant_domains (tenant_id, domain) ",
+        "",
+        &domains,
+        2,
+        |mut b, (t, d)| {
+            b.push_bind(t.clone()).push_bind(d.to_string());
+        },
+    )
+    .await?;
+    let subs: Vec<(String, &crate::domain::Subscription)> = tenants
+        .iter()
+        .flat_map(|t| t.subscriptions.iter().map(|s| (t.tenant_id.to_string(), s)))
+        .collect();
+    bulk(
+        tx,
+        "INSERT OR REPLACE INTO subscriptions
+         (subscription_id, tenant_id, product, dynamics, channel, state) ",
+        "",
+        &subs,
+        6,
+        |mut b, (t, s)| {
+            b.push_bind(s.subscription_id.to_string())
+                .push_bind(t.clone())
+                .push_bind(s.product.clone())
+                .push_bind(s.dynamics)
+                .push_bind(s.channel.code())
+                .push_bind(s.state.code());
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Runs `head VALUES (..), (..) tail` over `items` in chunks that stay under SQLite's limit of
+/// bound parameters: one statement per thousand-odd rows instead of one per row.
+async fn bulk<T, F>(
+    tx: &mut Tx,
+    head: &str,
+    tail: &str,
+    items: &[T],
+    columns: usize,
+    mut push: F,
+) -> Result<(), StoreError>
+where
+    F: for<'q, 'a> FnMut(sqlx::query_builder::Separated<'q, 'a, Sqlite, &'static str>, &T),
+{
+    let per_statement = (30_000 / columns.max(1)).max(1);
+    for chunk in items.chunks(per_statement) {
+        let mut qb = QueryBuilder::<Sqlite>::new(head);
+        qb.push_values(chunk, &mut push);
+        qb.push(tail);
+        qb.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -634,7 +722,8 @@ async fn insert_claims(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError>
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO claims (claim_id, partner_name, party_key, mpn_id, tenant_id,
              customer_domain, solution_area, activity, product, product_key, subscription_id,
-             subscription_key, purchase_channel, submitted_at, status, queue_state, search) ",
+             subscription_key, purchase_channel, submitted_at, status, queue_state, search,
+             parties) ",
         );
         qb.push_values(chunk, |mut b, c| {
             b.push_bind(c.claim_id.clone())
@@ -653,7 +742,8 @@ async fn insert_claims(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError>
                 .push_bind(micros(c.submitted_at))
                 .push_bind(c.status.code())
                 .push_bind(queue_state(c.status))
-                .push_bind(search_text(c));
+                .push_bind(search_text(c))
+                .push_bind(i64::from(c.status.is_open()));
         });
         qb.build().execute(&mut **tx).await?;
     }
@@ -707,9 +797,12 @@ pub(super) async fn insert_comment(
 }
 
 /// Recomputes the contest columns of every claim in the given (tenant, product key) groups.
+/// With `fresh_only`, groups whose only member is a just-inserted claim are skipped: their
+/// defaults are already right.
 pub(super) async fn refresh_groups(
     tx: &mut Tx,
     mut groups: Vec<(String, String)>,
+    fresh_only: bool,
 ) -> Result<(), StoreError> {
     if groups.is_empty() {
         return Ok(());
@@ -734,6 +827,19 @@ pub(super) async fn refresh_groups(
     .bind(json)
     .execute(&mut **tx)
     .await?;
+    if fresh_only {
+        // Claims are inserted as lone open parties; only groups with company need the update.
+        sqlx::query(
+            "DELETE FROM touched_groups
+             WHERE (SELECT COUNT(*) FROM claims c WHERE c.tenant_id = touched_groups.tenant_id
+                      AND c.product_key = touched_groups.product_key) < 2
+               AND NOT EXISTS (SELECT 1 FROM associations a
+                      WHERE a.tenant_id = touched_groups.tenant_id
+                        AND a.product_key = touched_groups.product_key)",
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
     sqlx::query(
         "UPDATE claims SET incumbent_mpn_id = (
              SELECT a.mpn_id FROM associations a

@@ -208,7 +208,7 @@ impl SqliteStore {
             .await?;
             groups.push(group_of(&mut tx, &r.seen.claim_id).await?);
         }
-        refresh_groups(&mut tx, groups).await?;
+        refresh_groups(&mut tx, groups, false).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -233,7 +233,7 @@ impl SqliteStore {
         )
         .await?;
         let group = group_of(&mut tx, &seen.claim_id).await?;
-        refresh_groups(&mut tx, vec![group]).await?;
+        refresh_groups(&mut tx, vec![group], false).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -316,7 +316,7 @@ impl SqliteStore {
             .await?;
             groups.push(group);
         }
-        refresh_groups(&mut tx, groups).await?;
+        refresh_groups(&mut tx, groups, false).await?;
         tx.commit().await?;
         Ok(())
     }
