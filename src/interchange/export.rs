@@ -44,7 +44,7 @@ pub struct ExportWriter<W: Write> {
 
 enum Sink<W: Write> {
     Jsonl(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 /// Why an export could not be written.
@@ -83,7 +83,7 @@ impl<W: Write> ExportWriter<W> {
                     .has_headers(false)
                     .from_writer(out);
                 w.write_record(CSV_HEADER)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
         };
         Ok(ExportWriter {
