@@ -6,5 +6,6 @@
 
 pub mod config;
 pub mod domain;
+pub mod generate;
 pub mod interchange;
 pub mod store;
