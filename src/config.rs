@@ -103,24 +103,13 @@ impl Default for SlaSection {
 }
 
 /// The config as the program uses it: validated calendar and policy plus the raw UI settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     pub calendar: BusinessCalendar,
     pub sla: SlaPolicy,
     pub file: ConfigFile,
     /// Where it was read from, if anywhere.
     pub source: Option<PathBuf>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            calendar: BusinessCalendar::default(),
-            sla: SlaPolicy::default(),
-            file: ConfigFile::default(),
-            source: None,
-        }
-    }
 }
 
 impl Config {

@@ -6,6 +6,7 @@
 
 mod error;
 mod postgres;
+mod rows;
 mod sqlite;
 mod types;
 

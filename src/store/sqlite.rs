@@ -1,46 +1,761 @@
-//! (in progress) The sqlite data-access module.
-#![allow(dead_code, unused_variables)]
+//! The SQLite backend: one file, one reviewer (or a few on one machine).
+//!
+//! WAL journal, `synchronous = NORMAL` and a busy timeout; every write transaction starts with
+//! `BEGIN IMMEDIATE` so a read-then-write never fails at once with "database is locked".
+//! Times are stored as INTEGER microseconds (UTC); GUIDs as lowercase TEXT.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use uuid::Uuid;
+
+use super::rows::*;
 use super::*;
+use crate::domain::{party_key, product_key, Claim, Mpn};
 
-/// A sqlite-backed store.
+/// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters.
+const INSERT_CHUNK: usize = 1000;
+
+/// A SQLite-backed store.
 #[derive(Clone, Debug)]
-pub struct SqliteStore;
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
 
-fn todo_err() -> StoreError {
-    StoreError::Database("the sqlite store is being built".into())
+type Tx = Transaction<'static, Sqlite>;
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn from_micros(v: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_micros(v).ok_or_else(|| StoreError::Corrupt(format!("bad time {v}")))
+}
+
+fn uuid_of(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|_| StoreError::Corrupt(format!("bad GUID {text:?}")))
+}
+
+/// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
+fn json_list<I: IntoIterator<Item = S>, S: ToString>(items: I) -> String {
+    let list: Vec<String> = items.into_iter().map(|s| s.to_string()).collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
 impl SqliteStore {
+    /// Opens or creates the file behind `url` and applies the migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        Err(todo_err())
+        let shown = redact_url(url);
+        let unreachable = |reason: String| StoreError::Unreachable {
+            url: shown.clone(),
+            reason,
+        };
+        let options = if url.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url).map_err(|e| unreachable(e.to_string()))?
+        } else {
+            SqliteConnectOptions::new().filename(url)
+        };
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| unreachable(e.to_string()))?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        Ok(SqliteStore { pool })
     }
+
+    async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// See [`Store::import`].
     pub async fn import(
         &self,
         batch: &ImportBatch,
         audit: &Audit,
     ) -> Result<ImportSummary, StoreError> {
-        Err(todo_err())
+        let mut tx = self.begin_write().await?;
+        let existing = existing_claims(&mut tx, batch).await?;
+        if !existing.is_empty() {
+            return Err(StoreError::ClaimsExist(existing));
+        }
+        let now = micros(Utc::now());
+        for tenant in &batch.tenants {
+            put_tenant(&mut tx, tenant).await?;
+        }
+        for mpn in &batch.mpns {
+            sqlx::query(
+                "INSERT INTO mpns (mpn_id, partner, enrolled, partner_type) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (mpn_id) DO UPDATE SET partner = excluded.partner,
+                 enrolled = excluded.enrolled, partner_type = excluded.partner_type",
+            )
+            .bind(&mpn.mpn_id)
+            .bind(&mpn.partner)
+            .bind(mpn.enrolled)
+            .bind(&mpn.partner_type)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut groups: Vec<(String, String)> = Vec::new();
+        for a in &batch.associations {
+            sqlx::query(
+                "INSERT INTO associations (tenant_id, product_key, product, mpn_id) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
+                 mpn_id = excluded.mpn_id",
+            )
+            .bind(a.tenant_id.to_string())
+            .bind(product_key(&a.product))
+            .bind(&a.product)
+            .bind(&a.mpn_id)
+            .execute(&mut *tx)
+            .await?;
+            groups.push((a.tenant_id.to_string(), product_key(&a.product)));
+        }
+        let claims: Vec<&Claim> = batch.claims.iter().map(|(_, c)| c).collect();
+        insert_claims(&mut tx, &claims).await?;
+        insert_poe(&mut tx, &claims).await?;
+        for claim in &claims {
+            for comment in &claim.comments {
+                insert_comment(&mut tx, &claim.claim_id, comment).await?;
+            }
+        }
+        groups.extend(
+            claims
+                .iter()
+                .map(|c| (c.customer.tenant_id.to_string(), product_key(&c.product))),
+        );
+        refresh_groups(&mut tx, groups).await?;
+        write_import_events(&mut tx, &claims, audit, now).await?;
+        tx.commit().await?;
+        Ok(ImportSummary {
+            claims: claims.len(),
+            tenants: batch.tenants.len(),
+            mpns: batch.mpns.len(),
+            associations: batch.associations.len(),
+        })
     }
+
+    /// See [`Store::claim`].
     pub async fn claim(&self, claim_id: &str) -> Result<Option<ClaimView>, StoreError> {
-        Err(todo_err())
+        let rows = self
+            .claim_rows("WHERE claim_id = ?", Some(claim_id), 1)
+            .await?;
+        Ok(self.views(rows).await?.pop())
     }
+
+    /// See [`Store::claims_after`].
     pub async fn claims_after(
         &self,
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<ClaimView>, StoreError> {
-        Err(todo_err())
+        let rows = match after {
+            Some(after) => {
+                self.claim_rows("WHERE claim_id > ? ORDER BY claim_id", Some(after), limit)
+                    .await?
+            }
+            None => self.claim_rows("ORDER BY claim_id", None, limit).await?,
+        };
+        self.views(rows).await
     }
+
+    async fn claim_rows(
+        &self,
+        tail: &str,
+        param: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ClaimRow>, StoreError> {
+        let sql = format!("SELECT {CLAIM_COLUMNS} FROM claims {tail} LIMIT {limit}");
+        let mut query = sqlx::query(&sql);
+        if let Some(p) = param {
+            query = query.bind(p);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(claim_row)
+            .collect()
+    }
+
+    /// Everything around a batch of claims, in few queries.
+    async fn views(&self, rows: Vec<ClaimRow>) -> Result<Vec<ClaimView>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = json_list(rows.iter().map(|r| &r.claim_id));
+        let poe = sqlx::query(
+            "SELECT claim_id, kind, date, summary, by_whom, attachment FROM poe
+             WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, seq",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let date: String = r.try_get("date")?;
+            Ok(PoeRow {
+                claim_id: r.try_get("claim_id")?,
+                kind: r.try_get("kind")?,
+                date: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt(format!("bad PoE date {date:?}")))?,
+                summary: r.try_get("summary")?,
+                by_whom: r.try_get("by_whom")?,
+                attachment: r.try_get("attachment")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let comments = sqlx::query(
+            "SELECT claim_id, author, visibility, body, at FROM comments
+             WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, at, id",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(CommentRow {
+                claim_id: r.try_get("claim_id")?,
+                author: r.try_get("author")?,
+                visibility: r.try_get("visibility")?,
+                body: r.try_get("body")?,
+                at: from_micros(r.try_get("at")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let decisions = sqlx::query(
+            "SELECT claim_id, outcome, decided_by, decided_at, reason FROM decisions
+             WHERE claim_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DecisionRow {
+                claim_id: r.try_get("claim_id")?,
+                outcome: r.try_get("outcome")?,
+                decided_by: r.try_get("decided_by")?,
+                decided_at: from_micros(r.try_get("decided_at")?)?,
+                reason: r.try_get("reason")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let competing = sqlx::query(
+            "SELECT a.claim_id AS claim_id, b.claim_id AS other FROM claims a
+             JOIN claims b ON b.tenant_id = a.tenant_id AND b.product_key = a.product_key
+              AND b.queue_state <> 'closed' AND b.party_key <> a.party_key
+             WHERE a.claim_id IN (SELECT value FROM json_each(?))
+             ORDER BY a.claim_id, b.claim_id",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("claim_id")?, r.try_get("other")?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let facts = self.facts(&rows).await?;
+        ViewParts {
+            poe,
+            comments,
+            decisions,
+            competing,
+            facts,
+        }
+        .assemble(rows)
+    }
+
+    /// Reference data for the findings of `rows`.
+    async fn facts(&self, rows: &[ClaimRow]) -> Result<FactsIndex, StoreError> {
+        let mut index = FactsIndex::default();
+        let tenant_ids = json_list(rows.iter().map(|r| r.tenant_id));
+        let tenants: Vec<Uuid> = sqlx::query(
+            "SELECT tenant_id FROM tenants WHERE tenant_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&tenant_ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| uuid_of(&r.try_get::<String, _>(0)?))
+        .collect::<Result<_, _>>()?;
+        let domains = sqlx::query(
+            "SELECT tenant_id, domain FROM tenant_domains
+             WHERE tenant_id IN (SELECT value FROM json_each(?)) ORDER BY tenant_id, domain",
+        )
+        .bind(&tenant_ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((uuid_of(&r.try_get::<String, _>(0)?)?, r.try_get(1)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let subscriptions = sqlx::query(
+            "SELECT subscription_id, tenant_id, product, dynamics, channel, state FROM subscriptions
+             WHERE tenant_id IN (SELECT value FROM json_each(?)) ORDER BY subscription_id",
+        )
+        .bind(&tenant_ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(subscription_row)
+        .collect::<Result<Vec<_>, _>>()?;
+        index.add_tenants(tenants, domains, subscriptions)?;
+
+        let mpn_ids = json_list(rows.iter().map(|r| &r.mpn_id));
+        for r in sqlx::query(
+            "SELECT mpn_id, partner, enrolled, partner_type FROM mpns
+             WHERE mpn_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&mpn_ids)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let mpn = Mpn {
+                mpn_id: r.try_get("mpn_id")?,
+                partner: r.try_get("partner")?,
+                enrolled: r.try_get("enrolled")?,
+                partner_type: r.try_get("partner_type")?,
+            };
+            index.mpns.insert(mpn.mpn_id.clone(), mpn);
+        }
+
+        let subs: Vec<Uuid> = rows
+            .iter()
+            .filter_map(|r| {
+                r.subscription_id
+                    .as_deref()
+                    .and_then(crate::domain::findings::parse_subscription_id)
+            })
+            .collect();
+        if !subs.is_empty() {
+            let subs = json_list(&subs);
+            for r in sqlx::query(
+                "SELECT subscription_id, tenant_id FROM subscriptions
+                 WHERE subscription_id IN (SELECT value FROM json_each(?))",
+            )
+            .bind(&subs)
+            .fetch_all(&self.pool)
+            .await?
+            {
+                index.subscription_owner.insert(
+                    uuid_of(&r.try_get::<String, _>(0)?)?,
+                    uuid_of(&r.try_get::<String, _>(1)?)?,
+                );
+            }
+            for r in sqlx::query(
+                "SELECT subscription_key, claim_id FROM claims
+                 WHERE subscription_key IN (SELECT value FROM json_each(?)) AND status = 'approved'",
+            )
+            .bind(&subs)
+            .fetch_all(&self.pool)
+            .await?
+            {
+                index
+                    .approved_on
+                    .entry(uuid_of(&r.try_get::<String, _>(0)?)?)
+                    .or_default()
+                    .push(r.try_get(1)?);
+            }
+        }
+        Ok(index)
+    }
+
+    /// See [`Store::queue_page`].
     pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
-        Err(todo_err())
+        let (column, natural_desc) = sort_column(query.sort);
+        let backward = matches!(query.anchor, Anchor::Last | Anchor::Before(_));
+        let desc = natural_desc != backward;
+        let mut qb =
+            QueryBuilder::<Sqlite>::new(format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE 1 = 1"));
+        push_tab(&mut qb, query);
+        if let Anchor::After(key) | Anchor::Before(key) = &query.anchor {
+            qb.push(format!(
+                " AND ({column}, claim_id) {} (",
+                if desc { "<" } else { ">" }
+            ));
+            match &key.value {
+                SortValue::Time(t) => qb.push_bind(micros(*t)),
+                SortValue::Text(s) => qb.push_bind(s.clone()),
+            };
+            qb.push(", ").push_bind(key.claim_id.clone()).push(")");
+        }
+        let dir = if desc { "DESC" } else { "ASC" };
+        qb.push(format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT "))
+            .push_bind(i64::from(query.limit));
+        let mut rows = qb
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(claim_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        if backward {
+            rows.reverse();
+        }
+        let facts = self.facts(&rows).await?;
+        rows.iter().map(|r| r.to_queue_row(&facts)).collect()
     }
+
+    /// See [`Store::tab_counts`].
     pub async fn tab_counts(&self, reviewer: &str, filter: &str) -> Result<TabCounts, StoreError> {
-        Err(todo_err())
+        let mut counts = TabCounts::default();
+        for tab in QueueTab::ALL {
+            let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM claims WHERE 1 = 1");
+            push_tab(
+                &mut qb,
+                &QueueQuery {
+                    tab,
+                    sort: QueueSort::Urgency,
+                    filter: filter.to_string(),
+                    reviewer: reviewer.to_string(),
+                    anchor: Anchor::First,
+                    limit: 0,
+                },
+            );
+            let n: i64 = qb.build().fetch_one(&self.pool).await?.try_get(0)?;
+            let n = u64::try_from(n).unwrap_or(0);
+            match tab {
+                QueueTab::UnderReview => counts.under_review = n,
+                QueueTab::Contested => counts.contested = n,
+                QueueTab::InfoRequested => counts.info_requested = n,
+                QueueTab::Mine => counts.mine = n,
+                QueueTab::All => counts.all = n,
+            }
+        }
+        Ok(counts)
     }
+
+    /// See [`Store::events`].
     pub async fn events(&self, claim_id: &str) -> Result<Vec<AuditEvent>, StoreError> {
-        Err(todo_err())
+        sqlx::query(
+            "SELECT id, at, actor, claim_id, kind, before, after FROM events
+             WHERE claim_id = ? ORDER BY id",
+        )
+        .bind(claim_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AuditEvent {
+                id: r.try_get("id")?,
+                at: from_micros(r.try_get("at")?)?,
+                actor: r.try_get("actor")?,
+                claim_id: r.try_get("claim_id")?,
+                kind: r.try_get("kind")?,
+                before: r.try_get("before")?,
+                after: r.try_get("after")?,
+            })
+        })
+        .collect()
     }
+
+    /// See [`Store::claim_count`].
     pub async fn claim_count(&self) -> Result<u64, StoreError> {
-        Err(todo_err())
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM claims")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
+}
+
+const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, customer_domain, \
+    solution_area, activity, product, subscription_id, purchase_channel, submitted_at, status, \
+    version, parties, incumbent_mpn_id, assigned_to";
+
+fn claim_row(r: &SqliteRow) -> Result<ClaimRow, StoreError> {
+    Ok(ClaimRow {
+        claim_id: r.try_get("claim_id")?,
+        partner_name: r.try_get("partner_name")?,
+        mpn_id: r.try_get("mpn_id")?,
+        tenant_id: uuid_of(&r.try_get::<String, _>("tenant_id")?)?,
+        customer_domain: r.try_get("customer_domain")?,
+        solution_area: r.try_get("solution_area")?,
+        activity: r.try_get("activity")?,
+        product: r.try_get("product")?,
+        subscription_id: r.try_get("subscription_id")?,
+        purchase_channel: r.try_get("purchase_channel")?,
+        submitted_at: from_micros(r.try_get("submitted_at")?)?,
+        status: r.try_get("status")?,
+        version: r.try_get("version")?,
+        parties: r.try_get("parties")?,
+        incumbent_mpn_id: r.try_get("incumbent_mpn_id")?,
+        assigned_to: r.try_get("assigned_to")?,
+    })
+}
+
+fn subscription_row(r: &SqliteRow) -> Result<SubscriptionRow, StoreError> {
+    Ok(SubscriptionRow {
+        subscription_id: uuid_of(&r.try_get::<String, _>("subscription_id")?)?,
+        tenant_id: uuid_of(&r.try_get::<String, _>("tenant_id")?)?,
+        product: r.try_get("product")?,
+        dynamics: r.try_get("dynamics")?,
+        channel: r.try_get("channel")?,
+        state: r.try_get("state")?,
+    })
+}
+
+/// The tab's predicate and the filter, appended to a `WHERE`.
+fn push_tab(qb: &mut QueryBuilder<'_, Sqlite>, query: &QueueQuery) {
+    match query.tab {
+        QueueTab::UnderReview => {
+            qb.push(" AND queue_state = 'review'");
+        }
+        QueueTab::InfoRequested => {
+            qb.push(" AND queue_state = 'info'");
+        }
+        QueueTab::Contested => {
+            qb.push(" AND open_contested = 1");
+        }
+        QueueTab::Mine => {
+            qb.push(" AND assigned_to = ")
+                .push_bind(query.reviewer.clone())
+                .push(" AND queue_state <> 'closed'");
+        }
+        QueueTab::All => {}
+    }
+    if !query.filter.trim().is_empty() {
+        qb.push(" AND search LIKE ")
+            .push_bind(like_pattern(&query.filter))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+async fn existing_claims(
+    tx: &mut Tx,
+    batch: &ImportBatch,
+) -> Result<Vec<(usize, String)>, StoreError> {
+    if batch.claims.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = json_list(batch.claims.iter().map(|(_, c)| &c.claim_id));
+    let found: std::collections::HashSet<String> = sqlx::query_scalar(
+        "SELECT claim_id FROM claims WHERE claim_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(batch
+        .claims
+        .iter()
+        .filter(|(_, c)| found.contains(&c.claim_id))
+        .map(|(line, c)| (*line, c.claim_id.clone()))
+        .collect())
+}
+
+async fn put_tenant(tx: &mut Tx, tenant: &crate::domain::Tenant) -> Result<(), StoreError> {
+    let id = tenant.tenant_id.to_string();
+    sqlx::query("INSERT OR IGNORE INTO tenants (tenant_id) VALUES (?)")
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM tenant_domains WHERE tenant_id = ?")
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM subscriptions WHERE tenant_id = ?")
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    for domain in &tenant.domains {
+        sqlx::query("INSERT OR IGNORE INTO tenant_domains (tenant_id, domain) VALUES (?, ?)")
+            .bind(&id)
+            .bind(domain)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for s in &tenant.subscriptions {
+        sqlx::query(
+            "INSERT OR REPLACE INTO subscriptions
+             (subscription_id, tenant_id, product, dynamics, channel, state) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(s.subscription_id.to_string())
+        .bind(&id)
+        .bind(&s.product)
+        .bind(s.dynamics)
+        .bind(s.channel.code())
+        .bind(s.state.code())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_claims(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
+    for chunk in claims.chunks(INSERT_CHUNK) {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO claims (claim_id, partner_name, party_key, mpn_id, tenant_id,
+             customer_domain, solution_area, activity, product, product_key, subscription_id,
+             subscription_key, purchase_channel, submitted_at, status, queue_state, search) ",
+        );
+        qb.push_values(chunk, |mut b, c| {
+            b.push_bind(c.claim_id.clone())
+                .push_bind(c.partner.name.clone())
+                .push_bind(party_key(&c.partner.name))
+                .push_bind(c.partner.mpn_id.clone())
+                .push_bind(c.customer.tenant_id.to_string())
+                .push_bind(c.customer.domain.clone())
+                .push_bind(c.solution_area.code())
+                .push_bind(c.activity.code())
+                .push_bind(c.product.clone())
+                .push_bind(product_key(&c.product))
+                .push_bind(c.subscription_id.clone())
+                .push_bind(subscription_key(c).map(|u| u.to_string()))
+                .push_bind(c.purchase_channel.code())
+                .push_bind(micros(c.submitted_at))
+                .push_bind(c.status.code())
+                .push_bind(queue_state(c.status))
+                .push_bind(search_text(c));
+        });
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
+    let items: Vec<(&str, usize, &crate::domain::PoeItem)> = claims
+        .iter()
+        .flat_map(|c| {
+            c.poe
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (c.claim_id.as_str(), i, p))
+        })
+        .collect();
+    for chunk in items.chunks(INSERT_CHUNK * 2) {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO poe (claim_id, seq, kind, date, summary, by_whom, attachment) ",
+        );
+        qb.push_values(chunk, |mut b, (id, seq, p)| {
+            b.push_bind(id.to_string())
+                .push_bind(i64::try_from(*seq).unwrap_or(i64::MAX))
+                .push_bind(p.kind.clone())
+                .push_bind(p.date.format("%Y-%m-%d").to_string())
+                .push_bind(p.summary.clone())
+                .push_bind(p.by.clone())
+                .push_bind(p.attachment.clone());
+        });
+        qb.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn insert_comment(
+    tx: &mut Tx,
+    claim_id: &str,
+    c: &crate::domain::Comment,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO comments (claim_id, author, visibility, body, at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(claim_id)
+    .bind(&c.author)
+    .bind(c.visibility.code())
+    .bind(&c.body)
+    .bind(micros(c.at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the contest columns of every claim in the given (tenant, product key) groups.
+async fn refresh_groups(tx: &mut Tx, mut groups: Vec<(String, String)>) -> Result<(), StoreError> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    groups.sort();
+    groups.dedup();
+    let json = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".into());
+    sqlx::query(
+        "CREATE TEMP TABLE IF NOT EXISTS touched_groups
+         (tenant_id TEXT NOT NULL, product_key TEXT NOT NULL, PRIMARY KEY (tenant_id, product_key))
+         WITHOUT ROWID",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM touched_groups")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO touched_groups (tenant_id, product_key)
+         SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+    )
+    .bind(json)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE claims SET incumbent_mpn_id = (
+             SELECT a.mpn_id FROM associations a
+             WHERE a.tenant_id = claims.tenant_id AND a.product_key = claims.product_key
+               AND a.mpn_id <> claims.mpn_id)
+         WHERE (tenant_id, product_key) IN (SELECT tenant_id, product_key FROM touched_groups)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE claims SET
+           parties = (SELECT COUNT(DISTINCT c.party_key) FROM claims c
+                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
+                        AND c.queue_state <> 'closed')
+                     + (incumbent_mpn_id IS NOT NULL),
+           open_contested = (queue_state <> 'closed' AND (incumbent_mpn_id IS NOT NULL OR EXISTS (
+                      SELECT 1 FROM claims c
+                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
+                        AND c.queue_state <> 'closed' AND c.party_key <> claims.party_key)))
+         WHERE (tenant_id, product_key) IN (SELECT tenant_id, product_key FROM touched_groups)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn write_import_events(
+    tx: &mut Tx,
+    claims: &[&Claim],
+    audit: &Audit,
+    now: i64,
+) -> Result<(), StoreError> {
+    match &audit.mode {
+        AuditMode::Summary(text) => {
+            let after = serde_json::json!({ "summary": text, "claims": claims.len() }).to_string();
+            sqlx::query("INSERT INTO events (at, actor, claim_id, kind, before, after) VALUES (?, ?, NULL, 'generated', NULL, ?)")
+                .bind(now)
+                .bind(&audit.actor)
+                .bind(after)
+                .execute(&mut **tx)
+                .await?;
+        }
+        AuditMode::PerClaim => {
+            for chunk in claims.chunks(INSERT_CHUNK * 2) {
+                let mut qb = QueryBuilder::<Sqlite>::new(
+                    "INSERT INTO events (at, actor, claim_id, kind, before, after) ",
+                );
+                qb.push_values(chunk, |mut b, c| {
+                    b.push_bind(now)
+                        .push_bind(audit.actor.clone())
+                        .push_bind(c.claim_id.clone())
+                        .push_bind("imported")
+                        .push_bind(None::<String>)
+                        .push_bind(serde_json::json!({ "status": c.status.code() }).to_string());
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+        }
+    }
+    Ok(())
 }
