@@ -5,6 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod generate;
 pub mod interchange;
