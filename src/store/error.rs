@@ -35,6 +35,24 @@ pub enum StoreError {
         from: String,
         to: String,
     },
+    /// Someone else holds the claim; only a lead may act on it or reassign it.
+    #[error("claim {claim_id} is held by {by} until {until}")]
+    Held {
+        claim_id: String,
+        by: String,
+        until: String,
+    },
+    /// The actor's role does not allow this (or they are unknown or deactivated).
+    #[error("{0}")]
+    NotAllowed(String),
+    /// Another claim for the same customer and product is already approved.
+    #[error(
+        "cannot approve {claim_id}: {other} is already approved for this customer and product"
+    )]
+    AlreadyApproved { claim_id: String, other: String },
+    /// The request itself is incomplete (an empty reason or comment).
+    #[error("{0}")]
+    Invalid(String),
     /// Data in the database that claimdesk cannot read back (hand-edited or from a newer version).
     #[error("unreadable data in the store: {0}")]
     Corrupt(String),

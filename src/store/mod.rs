@@ -6,12 +6,18 @@
 
 mod error;
 mod postgres;
+mod postgres_review;
+mod review;
 mod rows;
 mod sqlite;
+mod sqlite_review;
 mod types;
+mod watch;
 
 pub use error::StoreError;
+pub use review::{Actor, DecisionRequest, Draft, InfoRequest, Reviewer, Role, Seen, DEFAULT_LEASE};
 pub use types::*;
+pub use watch::Change;
 
 use crate::domain::{Assessment, Claim};
 
@@ -96,6 +102,12 @@ impl Store {
         dispatch!(self, s => s.queue_page(query).await)
     }
 
+    /// The database's plan for one queue window (`EXPLAIN QUERY PLAN` / `EXPLAIN`), so tests and
+    /// benchmarks can check that every window is read through an index.
+    pub async fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<String>, StoreError> {
+        dispatch!(self, s => s.explain_queue_page(query).await)
+    }
+
     /// How many claims each queue tab holds under the current filter.
     pub async fn tab_counts(&self, reviewer: &str, filter: &str) -> Result<TabCounts, StoreError> {
         dispatch!(self, s => s.tab_counts(reviewer, filter).await)
@@ -104,6 +116,145 @@ impl Store {
     /// The audit trail of one claim, oldest first.
     pub async fn events(&self, claim_id: &str) -> Result<Vec<AuditEvent>, StoreError> {
         dispatch!(self, s => s.events(claim_id).await)
+    }
+
+    /// Who `login` is for writing: a registered, active reviewer (or anyone, while no reviewer
+    /// is registered). Unknown or deactivated logins are refused with a clear message.
+    pub async fn actor(&self, login: &str) -> Result<Actor, StoreError> {
+        dispatch!(self, s => s.actor(login).await)
+    }
+
+    /// Adds a comment to a claim at the version the reviewer saw; returns the new version.
+    pub async fn comment(
+        &self,
+        seen: &Seen,
+        login: &str,
+        visibility: crate::domain::Visibility,
+        body: &str,
+    ) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.comment(seen, login, visibility, body).await)
+    }
+
+    /// Asks one or several partners for more information: a partner-visible comment on each
+    /// claim and each moves to `info_requested`, all or nothing.
+    pub async fn request_info(
+        &self,
+        requests: &[InfoRequest],
+        login: &str,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.request_info(requests, login).await)
+    }
+
+    /// Moves a `submitted` or `info_requested` claim (back) to `under_review`.
+    pub async fn start_review(&self, seen: &Seen, login: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.start_review(seen, login).await)
+    }
+
+    /// Records decisions on one or more claims in one transaction (approve one party, reject the
+    /// others). Refused whole if any claim is stale, held by someone else, already decided (unless
+    /// a lead overrides), or a second approval for the same customer and product.
+    pub async fn decide(
+        &self,
+        decisions: &[DecisionRequest],
+        login: &str,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.decide(decisions, login).await)
+    }
+
+    /// Holds claims for `login` for `lease`; taking a claim someone else holds is a lead's
+    /// reassignment.
+    pub async fn take(
+        &self,
+        claim_ids: &[String],
+        login: &str,
+        lease: chrono::TimeDelta,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.take(claim_ids, login, lease).await)
+    }
+
+    /// Holds the most urgent unheld claim under review for `login`; two reviewers never get the
+    /// same one.
+    pub async fn take_next(
+        &self,
+        login: &str,
+        lease: chrono::TimeDelta,
+    ) -> Result<Option<String>, StoreError> {
+        dispatch!(self, s => s.take_next(login, lease).await)
+    }
+
+    /// Lets go of held claims.
+    pub async fn release(&self, claim_ids: &[String], login: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.release(claim_ids, login).await)
+    }
+
+    /// Extends `login`'s live holds while they keep working (not audited: a heartbeat).
+    pub async fn renew(
+        &self,
+        claim_ids: &[String],
+        login: &str,
+        lease: chrono::TimeDelta,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.renew(claim_ids, login, lease).await)
+    }
+
+    /// Adds or updates a reviewer (a lead's job; the first one must be a lead).
+    pub async fn add_reviewer(&self, reviewer: &Reviewer, by: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.add_reviewer(reviewer, by).await)
+    }
+
+    /// Deactivates a reviewer (a lead's job).
+    pub async fn deactivate_reviewer(&self, login: &str, by: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.deactivate_reviewer(login, by).await)
+    }
+
+    /// Every registered reviewer, by login.
+    pub async fn reviewers(&self) -> Result<Vec<Reviewer>, StoreError> {
+        dispatch!(self, s => s.reviewers().await)
+    }
+
+    /// Saves the editor's text as the reviewer types (private scratch: not audited).
+    pub async fn save_draft(
+        &self,
+        login: &str,
+        key: &str,
+        visibility: crate::domain::Visibility,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.save_draft(login, key, visibility, body).await)
+    }
+
+    /// The saved draft for `key`, if any.
+    pub async fn draft(&self, login: &str, key: &str) -> Result<Option<Draft>, StoreError> {
+        dispatch!(self, s => s.draft(login, key).await)
+    }
+
+    /// Forgets a draft (after sending, or when the reviewer discards it).
+    pub async fn discard_draft(&self, login: &str, key: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.discard_draft(login, key).await)
+    }
+
+    /// The audit log, oldest first, for one claim or all, since an instant.
+    pub async fn audit(
+        &self,
+        claim_id: Option<&str>,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        dispatch!(self, s => s.audit(claim_id, since, limit).await)
+    }
+
+    /// Audit events after `after_id`: how sessions learn what others changed.
+    pub async fn events_since(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        dispatch!(self, s => s.events_since(after_id, limit).await)
+    }
+
+    /// The newest audit event's id (0 for none).
+    pub async fn last_event_id(&self) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.last_event_id().await)
     }
 
     /// How many claims the store holds.

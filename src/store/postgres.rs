@@ -22,10 +22,10 @@ const INSERT_CHUNK: usize = 1000;
 /// A PostgreSQL-backed store.
 #[derive(Clone, Debug)]
 pub struct PgStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
-type Tx = Transaction<'static, Postgres>;
+pub(super) type Tx = Transaction<'static, Postgres>;
 
 impl PgStore {
     /// Connects to the server behind `url` and applies the migrations.
@@ -321,28 +321,52 @@ impl PgStore {
         Ok(index)
     }
 
-    /// See [`Store::queue_page`].
-    pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
+    /// The SQL of one queue window, and whether its rows come back in reverse.
+    fn queue_sql<'q>(query: &'q QueueQuery, select: &str) -> (QueryBuilder<'q, Postgres>, bool) {
         let (column, natural_desc) = sort_column(query.sort);
         let backward = matches!(query.anchor, Anchor::Last | Anchor::Before(_));
         let desc = natural_desc != backward;
-        let mut qb =
-            QueryBuilder::<Postgres>::new(format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE TRUE"));
+        let mut qb = QueryBuilder::<Postgres>::new(format!(
+            "{select}SELECT {CLAIM_COLUMNS} FROM claims WHERE TRUE"
+        ));
         push_tab(&mut qb, query);
+        let op = if desc { "<" } else { ">" };
         if let Anchor::After(key) | Anchor::Before(key) = &query.anchor {
-            qb.push(format!(
-                " AND ({column}, claim_id) {} (",
-                if desc { "<" } else { ">" }
-            ));
-            match &key.value {
-                SortValue::Time(t) => qb.push_bind(*t),
-                SortValue::Text(s) => qb.push_bind(s.clone()),
-            };
-            qb.push(", ").push_bind(key.claim_id.clone()).push(")");
+            if column == "claim_id" {
+                qb.push(format!(" AND claim_id {op} "))
+                    .push_bind(key.claim_id.clone());
+            } else {
+                qb.push(format!(" AND ({column}, claim_id) {op} ("));
+                match &key.value {
+                    SortValue::Time(t) => qb.push_bind(*t),
+                    SortValue::Text(s) => qb.push_bind(s.clone()),
+                };
+                qb.push(", ").push_bind(key.claim_id.clone()).push(")");
+            }
         }
         let dir = if desc { "DESC" } else { "ASC" };
-        qb.push(format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT "))
-            .push_bind(i64::from(query.limit));
+        let order = if column == "claim_id" {
+            format!(" ORDER BY claim_id {dir} LIMIT ")
+        } else {
+            format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT ")
+        };
+        qb.push(order).push_bind(i64::from(query.limit));
+        (qb, backward)
+    }
+
+    /// The database's plan for one queue window: how tests prove every window is an index range.
+    pub async fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<String>, StoreError> {
+        let (mut qb, _) = Self::queue_sql(query, "EXPLAIN ");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// See [`Store::queue_page`].
+    pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
+        let (mut qb, backward) = Self::queue_sql(query, "");
         let mut rows = qb
             .build()
             .fetch_all(&self.pool)
@@ -611,7 +635,7 @@ async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
     Ok(())
 }
 
-async fn insert_comment(
+pub(super) async fn insert_comment(
     tx: &mut Tx,
     claim_id: &str,
     c: &crate::domain::Comment,
@@ -630,7 +654,10 @@ async fn insert_comment(
 }
 
 /// Recomputes the contest columns of every claim in the given (tenant, product key) groups.
-async fn refresh_groups(tx: &mut Tx, mut groups: Vec<(Uuid, String)>) -> Result<(), StoreError> {
+pub(super) async fn refresh_groups(
+    tx: &mut Tx,
+    mut groups: Vec<(Uuid, String)>,
+) -> Result<(), StoreError> {
     if groups.is_empty() {
         return Ok(());
     }

@@ -25,16 +25,16 @@ const INSERT_CHUNK: usize = 1000;
 /// A SQLite-backed store.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
-type Tx = Transaction<'static, Sqlite>;
+pub(super) type Tx = Transaction<'static, Sqlite>;
 
-fn micros(t: DateTime<Utc>) -> i64 {
+pub(super) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-fn from_micros(v: i64) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn from_micros(v: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_micros(v).ok_or_else(|| StoreError::Corrupt(format!("bad time {v}")))
 }
 
@@ -79,7 +79,7 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    async fn begin_write(&self) -> Result<Tx, StoreError> {
+    pub(super) async fn begin_write(&self) -> Result<Tx, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -374,28 +374,52 @@ impl SqliteStore {
         Ok(index)
     }
 
-    /// See [`Store::queue_page`].
-    pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
+    /// The SQL of one queue window, and whether its rows come back in reverse.
+    fn queue_sql<'q>(query: &'q QueueQuery, select: &str) -> (QueryBuilder<'q, Sqlite>, bool) {
         let (column, natural_desc) = sort_column(query.sort);
         let backward = matches!(query.anchor, Anchor::Last | Anchor::Before(_));
         let desc = natural_desc != backward;
-        let mut qb =
-            QueryBuilder::<Sqlite>::new(format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE 1 = 1"));
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "{select}SELECT {CLAIM_COLUMNS} FROM claims WHERE 1 = 1"
+        ));
         push_tab(&mut qb, query);
+        let op = if desc { "<" } else { ">" };
         if let Anchor::After(key) | Anchor::Before(key) = &query.anchor {
-            qb.push(format!(
-                " AND ({column}, claim_id) {} (",
-                if desc { "<" } else { ">" }
-            ));
-            match &key.value {
-                SortValue::Time(t) => qb.push_bind(micros(*t)),
-                SortValue::Text(s) => qb.push_bind(s.clone()),
-            };
-            qb.push(", ").push_bind(key.claim_id.clone()).push(")");
+            if column == "claim_id" {
+                qb.push(format!(" AND claim_id {op} "))
+                    .push_bind(key.claim_id.clone());
+            } else {
+                qb.push(format!(" AND ({column}, claim_id) {op} ("));
+                match &key.value {
+                    SortValue::Time(t) => qb.push_bind(micros(*t)),
+                    SortValue::Text(s) => qb.push_bind(s.clone()),
+                };
+                qb.push(", ").push_bind(key.claim_id.clone()).push(")");
+            }
         }
         let dir = if desc { "DESC" } else { "ASC" };
-        qb.push(format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT "))
-            .push_bind(i64::from(query.limit));
+        let order = if column == "claim_id" {
+            format!(" ORDER BY claim_id {dir} LIMIT ")
+        } else {
+            format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT ")
+        };
+        qb.push(order).push_bind(i64::from(query.limit));
+        (qb, backward)
+    }
+
+    /// The database's plan for one queue window: how tests prove every window is an index range.
+    pub async fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<String>, StoreError> {
+        let (mut qb, _) = Self::queue_sql(query, "EXPLAIN QUERY PLAN ");
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>("detail"))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// See [`Store::queue_page`].
+    pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
+        let (mut qb, backward) = Self::queue_sql(query, "");
         let mut rows = qb
             .build()
             .fetch_all(&self.pool)
@@ -655,7 +679,7 @@ async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
     Ok(())
 }
 
-async fn insert_comment(
+pub(super) async fn insert_comment(
     tx: &mut Tx,
     claim_id: &str,
     c: &crate::domain::Comment,
@@ -674,7 +698,10 @@ async fn insert_comment(
 }
 
 /// Recomputes the contest columns of every claim in the given (tenant, product key) groups.
-async fn refresh_groups(tx: &mut Tx, mut groups: Vec<(String, String)>) -> Result<(), StoreError> {
+pub(super) async fn refresh_groups(
+    tx: &mut Tx,
+    mut groups: Vec<(String, String)>,
+) -> Result<(), StoreError> {
     if groups.is_empty() {
         return Ok(());
     }
