@@ -14,10 +14,10 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::config::Config;
-use crate::domain::SlaState;
+use crate::domain::{DecisionOutcome, SlaState, Status};
 use crate::generate::SplitMix64;
 use crate::interchange::{self, Problem};
-use crate::store::{Audit, AuditMode, ImportBatch, Store, StoreError};
+use crate::store::{Audit, AuditMode, DecisionRequest, ImportBatch, Seen, Store, StoreError};
 
 /// The instant the shipped fixture file was made at (a Wednesday afternoon).
 pub const FIXTURE_NOW: &str = "2026-11-18T15:00:00Z";
@@ -41,14 +41,54 @@ pub async fn load_if_empty(
     if store.claim_count().await? > 0 {
         return Ok(None);
     }
-    let batch = batch(config, now).map_err(|problems| {
+    let mut batch = batch(config, now).map_err(|problems| {
         DemoError::Invalid(problems.first().map(Problem::to_string).unwrap_or_default())
     })?;
+    // Closed claims are filed open and then decided through the store, so the demo shows who
+    // decided, when and why, as a real decision would.
+    let mut decisions = Vec::new();
+    for (_, claim) in &mut batch.claims {
+        if let Some((outcome, reason)) = closing(claim.status) {
+            decisions.push((claim.claim_id.clone(), outcome, reason));
+            claim.status = Status::UnderReview;
+        }
+    }
     let audit = Audit {
-        actor: "claimdesk demo".to_string(),
+        actor: DEMO_LEAD.to_string(),
         mode: AuditMode::PerClaim,
     };
-    Ok(Some(store.import(&batch, &audit).await?.claims))
+    let loaded = store.import(&batch, &audit).await?.claims;
+    for (claim_id, outcome, reason) in decisions {
+        let Some(view) = store.claim(&claim_id).await? else {
+            continue;
+        };
+        let request = DecisionRequest {
+            seen: Seen {
+                claim_id,
+                version: view.version,
+            },
+            outcome,
+            reason: reason.to_string(),
+        };
+        store.decide(&[request], DEMO_LEAD).await?;
+    }
+    Ok(Some(loaded))
+}
+
+/// Who loads the demo and records its decisions.
+const DEMO_LEAD: &str = "demo-lead";
+
+/// The decision that closes a claim filed with a closed status, with a reason reviewers use.
+fn closing(status: Status) -> Option<(DecisionOutcome, &'static str)> {
+    match status {
+        Status::Approved => Some((
+            DecisionOutcome::Approved,
+            "Most recent valid PoE, signed by the customer",
+        )),
+        Status::Rejected => Some((DecisionOutcome::Rejected, "Products missing from the PoE")),
+        Status::Withdrawn => Some((DecisionOutcome::Withdrawn, "Partner request")),
+        _ => None,
+    }
 }
 
 /// The demo set, parsed.

@@ -1,7 +1,6 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::domain::Status;
 
 fn fixture_now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(FIXTURE_NOW)

@@ -220,4 +220,22 @@ async fn demo_loads_its_data_set_once() {
     );
     let export = claimdesk(url, &["export"], None).expect_code(0).stdout;
     assert_eq!(export.lines().count(), 25);
+    // Decided claims carry a real decision: who, when, why.
+    let approved = export
+        .lines()
+        .find(|l| l.contains(r#""claim_id":"DEMO-0014""#))
+        .unwrap();
+    assert!(
+        approved.contains(r#""status":"approved""#)
+            && approved.contains(r#""decision":{"outcome":"approved","by":"demo-lead""#),
+        "{approved}"
+    );
+    let relecloud = export
+        .lines()
+        .find(|l| l.contains(r#""claim_id":"DEMO-0015""#))
+        .unwrap();
+    assert!(
+        relecloud.contains("subscription_already_claimed"),
+        "{relecloud}"
+    );
 }
