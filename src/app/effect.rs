@@ -2,6 +2,8 @@
 //! Each load carries a request id; its result comes back as a `Msg` with the same id, and a result
 //! whose id is no longer the newest is dropped.
 
+use std::time::Duration;
+
 use crate::store::{QueueQuery, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
@@ -25,4 +27,7 @@ pub enum Effect {
     },
     /// Read one claim and its audit trail; answered by `Msg::ClaimLoaded`.
     LoadClaim { req_id: u64, claim_id: String },
+    /// Wait `after`, then answer `Msg::FilterSettled`: how filter keystrokes are debounced (only
+    /// the newest wait counts, so a burst of typing costs one query).
+    SettleFilter { req_id: u64, after: Duration },
 }

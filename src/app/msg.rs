@@ -36,4 +36,6 @@ pub enum Msg {
         req_id: u64,
         result: Result<Option<Box<ClaimDetail>>, String>,
     },
+    /// The filter wait `req_id` is over; if no key was typed since, the filter is applied.
+    FilterSettled { req_id: u64 },
 }

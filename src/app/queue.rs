@@ -5,7 +5,7 @@
 
 use super::effect::Effect;
 use super::keymap::{Command, Key, KeyCode};
-use super::state::{LoadKind, PendingLoad, QueueWindow, State, MAX_WINDOW, PAGE};
+use super::state::{LoadKind, PendingLoad, QueueWindow, State, FILTER_DEBOUNCE, MAX_WINDOW, PAGE};
 use super::update::{open_selected, typed_char};
 use crate::store::{Anchor, QueueQuery, QueueRow, QueueSort, QueueTab};
 
@@ -26,6 +26,9 @@ pub fn reload(state: &mut State, from: ReloadFrom, keep_rows: bool) -> Vec<Effec
     };
     let q = &mut state.queue;
     q.pending = Some(PendingLoad { req_id, kind });
+    // Any fresh read takes the filter as typed; a debounce still waiting has nothing left to do.
+    q.filter_applied = q.filter.clone();
+    q.filter_due = None;
     q.error = None;
     q.carry = 0;
     if !keep_rows {
@@ -78,7 +81,7 @@ pub fn load_counts(state: &mut State) -> Effect {
     Effect::LoadCounts {
         req_id,
         reviewer: state.reviewer.clone(),
-        filter: state.queue.filter.clone(),
+        filter: state.queue.filter_applied.clone(),
     }
 }
 
@@ -86,7 +89,7 @@ fn query(state: &State, anchor: Anchor) -> QueueQuery {
     QueueQuery {
         tab: state.queue.tab,
         sort: state.queue.sort,
-        filter: state.queue.filter.clone(),
+        filter: state.queue.filter_applied.clone(),
         reviewer: state.reviewer.clone(),
         anchor,
         limit: PAGE,
@@ -320,14 +323,43 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
     }
 }
 
+/// Applies `filter` at once (cleared with Esc, kept with Enter).
 fn set_filter(state: &mut State, filter: String) -> Vec<Effect> {
-    if state.queue.filter == filter {
+    let q = &mut state.queue;
+    q.filter = filter;
+    if q.filter == q.filter_applied && q.filter_due.is_none() {
         return Vec::new();
     }
-    state.queue.filter = filter;
+    apply_filter(state)
+}
+
+fn apply_filter(state: &mut State) -> Vec<Effect> {
     let mut effects = reload(state, ReloadFrom::First, true);
     effects.push(load_counts(state));
     effects
+}
+
+/// A typed filter: shown at once, read once typing pauses for `FILTER_DEBOUNCE`.
+fn type_filter(state: &mut State, filter: String) -> Vec<Effect> {
+    state.queue.filter = filter;
+    if state.queue.filter == state.queue.filter_applied {
+        state.queue.filter_due = None;
+        return Vec::new();
+    }
+    let req_id = state.next_req();
+    state.queue.filter_due = Some(req_id);
+    vec![Effect::SettleFilter {
+        req_id,
+        after: FILTER_DEBOUNCE,
+    }]
+}
+
+/// A debounce wait ended: apply the filter if no key came since.
+pub fn filter_settled(state: &mut State, req_id: u64) -> Vec<Effect> {
+    if state.queue.filter_due != Some(req_id) {
+        return Vec::new();
+    }
+    apply_filter(state)
 }
 
 /// A key while the filter is being typed; `None` lets the keymap handle it (arrows, Ctrl-c).
@@ -335,17 +367,18 @@ pub fn filter_key(state: &mut State, key: Key) -> Option<Vec<Effect>> {
     if let Some(c) = typed_char(key) {
         let mut filter = state.queue.filter.clone();
         filter.push(c);
-        return Some(set_filter(state, filter));
+        return Some(type_filter(state, filter));
     }
     match key.code {
         KeyCode::Backspace if !key.ctrl && !key.alt => {
             let mut filter = state.queue.filter.clone();
             filter.pop();
-            Some(set_filter(state, filter))
+            Some(type_filter(state, filter))
         }
         KeyCode::Enter => {
             state.queue.filter_editing = false;
-            Some(Vec::new())
+            let filter = state.queue.filter.clone();
+            Some(set_filter(state, filter))
         }
         KeyCode::Esc => {
             state.queue.filter_editing = false;

@@ -13,6 +13,9 @@ use crate::store::{AuditEvent, ClaimView, QueueRow, QueueSort, QueueTab, TabCoun
 
 /// Rows asked for in one queue read.
 pub const PAGE: u32 = 100;
+/// How long typing must pause before the filter is applied: one query per burst of keys, and
+/// still quicker than a reviewer notices.
+pub const FILTER_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(120);
 /// The most rows kept in memory; reading past this drops rows from the far edge.
 pub const MAX_WINDOW: usize = 3 * PAGE as usize;
 
@@ -106,7 +109,12 @@ pub struct QueueWindow {
 pub struct QueueView {
     pub tab: QueueTab,
     pub sort: QueueSort,
+    /// The filter as typed (what the filter line shows).
     pub filter: String,
+    /// The filter the window and counts were read with; it follows `filter` once typing pauses.
+    pub filter_applied: String,
+    /// The debounce wait in flight for a typed filter, if any; only the newest one applies it.
+    pub filter_due: Option<u64>,
     /// Keys go to the filter text (after `/`, until Enter or Esc).
     pub filter_editing: bool,
     pub window: QueueWindow,
@@ -198,6 +206,8 @@ impl State {
                 tab: QueueTab::UnderReview,
                 sort: QueueSort::Urgency,
                 filter: String::new(),
+                filter_applied: String::new(),
+                filter_due: None,
                 filter_editing: false,
                 window: QueueWindow::default(),
                 cursor: 0,

@@ -26,6 +26,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             queue::prefetch(state)
         }
         Msg::QueueLoaded { req_id, result } => queue::loaded(state, req_id, result),
+        Msg::FilterSettled { req_id } => queue::filter_settled(state, req_id),
         Msg::CountsLoaded { req_id, result } => {
             if req_id == state.queue.counts_req {
                 match result {

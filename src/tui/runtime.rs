@@ -160,6 +160,10 @@ async fn run_effect(store: &Store, effect: Effect) -> Msg {
             req_id,
             result: load_claim(store, &claim_id).await.map_err(text),
         },
+        Effect::SettleFilter { req_id, after } => {
+            tokio::time::sleep(after).await;
+            Msg::FilterSettled { req_id }
+        }
     }
 }
 

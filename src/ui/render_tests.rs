@@ -65,6 +65,11 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                     },
                 );
             }
+            // Typing has paused: the filter applies.
+            Effect::SettleFilter { req_id, .. } => {
+                let effects = update(s, Msg::FilterSettled { req_id });
+                answer(s, effects, n);
+            }
         }
     }
 }

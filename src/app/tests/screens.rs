@@ -2,7 +2,7 @@
 
 use super::super::fixtures::{claim_detail, rows};
 use super::super::keymap::{Key, KeyCode};
-use super::super::state::{Loadable, Screen};
+use super::super::state::{Loadable, Screen, FILTER_DEBOUNCE};
 use super::super::{update, Effect, Msg};
 use super::{ch, key, queue_load, started};
 use crate::store::{Anchor, QueueSort, QueueTab};
@@ -24,13 +24,30 @@ fn tabs_switch_and_reload() {
     assert_eq!((q.tab, q.reviewer.as_str()), (QueueTab::Mine, "alice"));
 }
 
+/// The single debounce wait among `effects`.
+fn settle(effects: &[Effect]) -> u64 {
+    match effects {
+        [Effect::SettleFilter { req_id, after }] => {
+            assert_eq!(*after, FILTER_DEBOUNCE);
+            *req_id
+        }
+        _ => panic!("expected one debounce wait in {effects:?}"),
+    }
+}
+
 #[test]
-fn the_filter_reloads_as_you_type_and_esc_clears_it() {
+fn the_filter_reloads_once_typing_pauses_and_esc_clears_it() {
     let mut s = started(10, 10);
     assert!(ch(&mut s, '/').is_empty());
     assert!(s.queue.filter_editing);
-    ch(&mut s, 'c');
-    let effects = ch(&mut s, 'o');
+    let first_wait = settle(&ch(&mut s, 'c'));
+    let wait = settle(&ch(&mut s, 'o'));
+    assert_eq!(s.queue.filter, "co", "the typed text shows at once");
+    assert!(
+        update(&mut s, Msg::FilterSettled { req_id: first_wait }).is_empty(),
+        "a wait overtaken by a newer key reads nothing"
+    );
+    let effects = update(&mut s, Msg::FilterSettled { req_id: wait });
     let (req_id, q) = queue_load(&effects);
     assert_eq!(q.filter, "co");
     assert!(effects
@@ -42,9 +59,11 @@ fn the_filter_reloads_as_you_type_and_esc_clears_it() {
         "old rows stay until the answer"
     );
     // `j` is text while typing; arrows still move.
-    let (_, q) = queue_load(&ch(&mut s, 'j'));
+    let wait = settle(&ch(&mut s, 'j'));
+    let (_, q) = queue_load(&update(&mut s, Msg::FilterSettled { req_id: wait }));
     assert_eq!(q.filter, "coj");
-    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Backspace)));
+    let wait = settle(&key(&mut s, Key::plain(KeyCode::Backspace)));
+    let (_, q) = queue_load(&update(&mut s, Msg::FilterSettled { req_id: wait }));
     assert_eq!(q.filter, "co");
     update(
         &mut s,
@@ -58,18 +77,25 @@ fn the_filter_reloads_as_you_type_and_esc_clears_it() {
         10,
         "an answer for `co` before `coj` is stale"
     );
+    // Typing back to the filter already read needs no read at all.
+    settle(&ch(&mut s, 'x'));
+    assert!(key(&mut s, Key::plain(KeyCode::Backspace)).is_empty());
 
-    key(&mut s, Key::plain(KeyCode::Enter));
+    // Enter keeps the filter, reading it at once if typing had not paused yet.
+    settle(&ch(&mut s, 'n'));
+    let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Enter)));
+    assert_eq!(q.filter, "con");
     assert!(!s.queue.filter_editing);
-    assert_eq!(s.queue.filter, "co");
+    assert_eq!(s.queue.filter, "con");
     let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Esc)));
     assert_eq!(q.filter, "");
 
     ch(&mut s, '/');
-    ch(&mut s, 'x');
+    let wait = settle(&ch(&mut s, 'x'));
     let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::Esc)));
     assert_eq!(q.filter, "");
     assert!(!s.queue.filter_editing);
+    assert!(update(&mut s, Msg::FilterSettled { req_id: wait }).is_empty());
 }
 
 #[test]
