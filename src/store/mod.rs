@@ -4,6 +4,7 @@
 //! (`sqlite.rs`, `postgres.rs`) because `sqlx::Any` has no chrono types; `Store` dispatches to them.
 //! Every write is one transaction that also appends to the append-only `events` audit log.
 
+mod bulk_indexes;
 mod error;
 mod postgres;
 mod postgres_review;
@@ -255,6 +256,24 @@ impl Store {
     /// The newest audit event's id (0 for none).
     pub async fn last_event_id(&self) -> Result<i64, StoreError> {
         dispatch!(self, s => s.last_event_id().await)
+    }
+
+    /// Drops the indexes that serve only the queue's orders, tabs and filter, for a bulk load
+    /// that would otherwise update each of them row by row; `ensure_indexes` (also run by
+    /// `open`) builds them again. Until then the queue reads slowly, though correctly.
+    pub async fn suspend_indexes(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => bulk_indexes::sqlite_drop(&s.pool).await,
+            Store::Postgres(s) => bulk_indexes::postgres_drop(&s.pool).await,
+        }
+    }
+
+    /// Builds whichever queue index is missing (after `suspend_indexes`, or an interrupted load).
+    pub async fn ensure_indexes(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => bulk_indexes::sqlite_ensure(&s.pool).await,
+            Store::Postgres(s) => bulk_indexes::postgres_ensure(&s.pool).await,
+        }
     }
 
     /// How many claims the store holds.

@@ -46,6 +46,7 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        super::bulk_indexes::postgres_ensure(&pool).await?;
         Ok(PgStore { pool })
     }
 

@@ -76,6 +76,7 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        super::bulk_indexes::sqlite_ensure(&pool).await?;
         Ok(SqliteStore { pool })
     }
 

@@ -1,0 +1,181 @@
+//! Bulk loads without index upkeep: the indexes that serve only the queue's orders, the tabs and
+//! the filter are dropped before a large `generate` and built again in one sort each at the end.
+//! Inserting a million claims into fourteen B-trees (and a trigram GIN index on PostgreSQL) one
+//! row at a time costs several times what sorting them afterwards does.
+//!
+//! Opening a store re-creates any of them that is missing, so a load that was interrupted (or
+//! crashed) leaves a slower store until the next open, never a broken one. The definitions here
+//! must match the migrations; a test compares the schema before and after a suspend/restore.
+
+use sqlx::{Executor, Row};
+
+use super::StoreError;
+
+/// `(name, definition)` of the indexes a bulk load may drop on SQLite. `claims_group` stays: the
+/// contest refresh of every batch reads through it.
+const SQLITE: &[(&str, &str)] = &[
+    (
+        "claims_state_submitted",
+        "ON claims (queue_state, submitted_at, claim_id)",
+    ),
+    (
+        "claims_state_party",
+        "ON claims (queue_state, party_key, claim_id)",
+    ),
+    (
+        "claims_state_product",
+        "ON claims (queue_state, product_key, claim_id)",
+    ),
+    ("claims_state_id", "ON claims (queue_state, claim_id)"),
+    ("claims_submitted", "ON claims (submitted_at, claim_id)"),
+    ("claims_party", "ON claims (party_key, claim_id)"),
+    ("claims_product", "ON claims (product_key, claim_id)"),
+    (
+        "claims_contested_submitted",
+        "ON claims (submitted_at, claim_id) WHERE open_contested = 1",
+    ),
+    (
+        "claims_contested_party",
+        "ON claims (party_key, claim_id) WHERE open_contested = 1",
+    ),
+    (
+        "claims_contested_product",
+        "ON claims (product_key, claim_id) WHERE open_contested = 1",
+    ),
+    (
+        "claims_contested_id",
+        "ON claims (claim_id) WHERE open_contested = 1",
+    ),
+    (
+        "claims_assigned",
+        "ON claims (assigned_to, submitted_at, claim_id) WHERE assigned_to IS NOT NULL",
+    ),
+    (
+        "claims_subscription",
+        "ON claims (subscription_key) WHERE subscription_key IS NOT NULL",
+    ),
+];
+
+/// The same on PostgreSQL, plus the filter's trigram index.
+const POSTGRES: &[(&str, &str)] = &[
+    (
+        "claims_state_submitted",
+        "ON claims (queue_state, submitted_at, claim_id)",
+    ),
+    (
+        "claims_state_party",
+        "ON claims (queue_state, party_key, claim_id)",
+    ),
+    (
+        "claims_state_product",
+        "ON claims (queue_state, product_key, claim_id)",
+    ),
+    ("claims_state_id", "ON claims (queue_state, claim_id)"),
+    ("claims_submitted", "ON claims (submitted_at, claim_id)"),
+    ("claims_party", "ON claims (party_key, claim_id)"),
+    ("claims_product", "ON claims (product_key, claim_id)"),
+    (
+        "claims_contested_submitted",
+        "ON claims (submitted_at, claim_id) WHERE open_contested",
+    ),
+    (
+        "claims_contested_party",
+        "ON claims (party_key, claim_id) WHERE open_contested",
+    ),
+    (
+        "claims_contested_product",
+        "ON claims (product_key, claim_id) WHERE open_contested",
+    ),
+    (
+        "claims_contested_id",
+        "ON claims (claim_id) WHERE open_contested",
+    ),
+    (
+        "claims_assigned",
+        "ON claims (assigned_to, submitted_at, claim_id) WHERE assigned_to IS NOT NULL",
+    ),
+    (
+        "claims_subscription",
+        "ON claims (subscription_key) WHERE subscription_key IS NOT NULL",
+    ),
+    (
+        "claims_search_trgm",
+        "ON claims USING gin (search public.gin_trgm_ops)",
+    ),
+];
+
+/// Drops the bulk-load indexes (SQLite).
+pub(super) async fn sqlite_drop(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    for (name, _) in SQLITE {
+        tx.execute(format!("DROP INDEX IF EXISTS {name}").as_str())
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Builds whichever bulk-load index is missing (SQLite); one catalog read when none is.
+pub(super) async fn sqlite_ensure(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
+    let present: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'claims'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let missing: Vec<_> = SQLITE
+        .iter()
+        .filter(|(name, _)| !present.iter().any(|p| p == name))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut conn = pool.acquire().await?;
+    // Sorting a million keys goes faster with room to sort in.
+    conn.execute("PRAGMA cache_size = -262144").await?;
+    for (name, definition) in missing {
+        conn.execute(format!("CREATE INDEX IF NOT EXISTS {name} {definition}").as_str())
+            .await?;
+    }
+    conn.execute("PRAGMA cache_size = -2000").await?;
+    Ok(())
+}
+
+/// Drops the bulk-load indexes (PostgreSQL).
+pub(super) async fn postgres_drop(pool: &sqlx::PgPool) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    for (name, _) in POSTGRES {
+        tx.execute(format!("DROP INDEX IF EXISTS {name}").as_str())
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Builds whichever bulk-load index is missing (PostgreSQL); one catalog read when none is.
+pub(super) async fn postgres_ensure(pool: &sqlx::PgPool) -> Result<(), StoreError> {
+    let present: Vec<String> = sqlx::query(
+        "SELECT indexname::text FROM pg_indexes
+         WHERE schemaname = current_schema() AND tablename = 'claims'",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<String, _>(0))
+    .collect::<Result<_, _>>()?;
+    let missing: Vec<_> = POSTGRES
+        .iter()
+        .filter(|(name, _)| !present.iter().any(|p| p == name))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut conn = pool.acquire().await?;
+    // Each index is one sort; with room for it in memory it never spills to disk.
+    conn.execute("SET maintenance_work_mem = '256MB'").await?;
+    for (name, definition) in missing {
+        conn.execute(format!("CREATE INDEX IF NOT EXISTS {name} {definition}").as_str())
+            .await?;
+    }
+    conn.execute("RESET maintenance_work_mem").await?;
+    Ok(())
+}
