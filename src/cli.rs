@@ -14,6 +14,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use claimdesk::config::{self, Config};
 use claimdesk::generate::{self, GenerateOptions};
@@ -242,6 +243,8 @@ fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
 }
 
 async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
+    let spinner = progress_bar(None, "{spinner} {msg} {elapsed}");
+    spinner.set_message(format!("reading {}", file.display()));
     let parsed = if file == Path::new("-") {
         interchange::parse_reader(std::io::stdin().lock())
     } else {
@@ -249,8 +252,9 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
             std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
         interchange::parse_reader(BufReader::new(f))
     }
-    .with_context(|| format!("cannot read {}", file.display()))?;
-    let batch = match parsed {
+    .with_context(|| format!("cannot read {}", file.display()));
+    spinner.finish_and_clear();
+    let batch = match parsed? {
         Ok(batch) => batch,
         Err(problems) => return Err(refuse(&problems)),
     };
@@ -258,7 +262,11 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
         actor: reviewer.to_string(),
         mode: AuditMode::PerClaim,
     };
-    match store.import(&batch, &audit).await {
+    let spinner = progress_bar(None, "{spinner} {msg} {elapsed}");
+    spinner.set_message(format!("writing {} claims", batch.claims.len()));
+    let written = store.import(&batch, &audit).await;
+    spinner.finish_and_clear();
+    match written {
         Ok(s) => {
             println!(
                 "imported {} claims, {} tenants, {} MPNs, {} associations",
@@ -334,21 +342,36 @@ async fn export(
     }
 }
 
+/// A progress display on stderr when it is a terminal (hidden otherwise, so scripts and logs
+/// get only the summary line).
+fn progress_bar(len: Option<u64>, template: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    // The templates are constants; a bad one would only lose the styling.
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 async fn generate(store: &Store, options: GenerateOptions, reviewer: &str) -> Outcome {
     let started = Instant::now();
-    let tty = std::io::stderr().is_terminal();
-    let made = generate::generate_into(store, options, reviewer, |made, total| {
-        if tty {
-            eprint!(
-                "\rgenerated {made}/{total} claims ({}%)",
-                made * 100 / total.max(1)
-            );
-        }
+    let bar = progress_bar(
+        Some(options.claims),
+        "generating {pos}/{len} claims [{bar:30}] {percent}% {per_sec} eta {eta}",
+    );
+    let made = generate::generate_into(store, options, reviewer, |made, _| {
+        bar.set_position(made);
     })
-    .await?;
-    if tty && made > 0 {
-        eprintln!();
-    }
+    .await;
+    bar.finish_and_clear();
+    let made = made?;
     println!(
         "generated {made} claims (seed {}) in {:.1}s",
         options.seed,

@@ -1,0 +1,219 @@
+//! A queue screen driven without a database or a terminal, shared by the benches and by
+//! `examples/output_bytes.rs`: a fake million-claim queue answers every read at once, and frames
+//! go through ratatui's real crossterm backend into a byte counter, so what is timed and counted
+//! is what a reviewer's terminal would receive.
+
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::io::{self, Write};
+use std::rc::Rc;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use claimdesk::app::{update, Effect, Key, Keymap, Msg, State};
+use claimdesk::config::Config;
+use claimdesk::domain::{Activity, FindingCode, SolutionArea, Status};
+use claimdesk::store::{Anchor, QueueRow, TabCounts};
+use claimdesk::ui::{self, Theme};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+/// Claims in the fake queue.
+pub const QUEUE_LEN: u64 = 1_000_000;
+
+/// Thursday 5 November 2026, 20:00 UTC.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 5, 20, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+const PARTNERS: [(&str, &str); 5] = [
+    ("Contoso Consulting", "4100001"),
+    ("Fabrikam Partners", "4100032"),
+    ("Northwind Cloud Services", "4100077"),
+    ("Société Générale Conseil", "4100101"),
+    ("株式会社フジ", "4100150"),
+];
+
+/// The `n`th claim (0-based) of an urgency-sorted queue of `QUEUE_LEN`.
+pub fn row(n: u64) -> QueueRow {
+    let (partner, mpn) = PARTNERS[(n % 5) as usize];
+    let start = Utc
+        .with_ymd_and_hms(2026, 10, 15, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let business = n % 3 != 2;
+    QueueRow {
+        claim_id: format!("CPOR-1-{:07}", n + 1),
+        partner_name: partner.into(),
+        mpn_id: mpn.into(),
+        customer_domain: format!("tailwindtraders{}.onmicrosoft.com", n % 99_991),
+        solution_area: if business {
+            SolutionArea::BusinessApplications
+        } else {
+            SolutionArea::Microsoft365
+        },
+        activity: if business {
+            Activity::Usage
+        } else {
+            Activity::Presales
+        },
+        product: if business {
+            "Dynamics 365 Sales".into()
+        } else {
+            "Exchange Online".into()
+        },
+        // Spread over three weeks: countdowns of every kind on one screen.
+        submitted_at: start + TimeDelta::seconds((n * 1_814_400 / QUEUE_LEN) as i64),
+        status: Status::UnderReview,
+        parties: if n % 6 == 1 { 2 } else { 1 },
+        incumbent_mpn_id: (n % 31 == 3).then(|| "4100500".to_string()),
+        findings: if n.is_multiple_of(4) {
+            vec![FindingCode::DomainTenantMismatch]
+        } else {
+            vec![]
+        },
+        unknown_checks: (n % 2) as u32,
+        assigned_to: None,
+    }
+}
+
+/// The claim number (0-based) behind a fake claim id.
+fn number(claim_id: &str) -> u64 {
+    claim_id
+        .rsplit('-')
+        .next()
+        .and_then(|n| n.parse::<u64>().ok())
+        .map_or(0, |n| n.saturating_sub(1))
+}
+
+/// Answers one queue read from the fake queue.
+fn answer(anchor: &Anchor, limit: u32) -> Vec<QueueRow> {
+    let limit = u64::from(limit);
+    let (from, to) = match anchor {
+        Anchor::First => (0, limit.min(QUEUE_LEN)),
+        Anchor::Last => (QUEUE_LEN.saturating_sub(limit), QUEUE_LEN),
+        Anchor::After(key) => {
+            let from = number(&key.claim_id) + 1;
+            (from.min(QUEUE_LEN), (from + limit).min(QUEUE_LEN))
+        }
+        Anchor::Before(key) => {
+            let to = number(&key.claim_id);
+            (to.saturating_sub(limit), to)
+        }
+    };
+    (from..to).map(row).collect()
+}
+
+/// Counts the bytes written to the "terminal" (shared: the backend owns its writer).
+#[derive(Debug, Default, Clone)]
+pub struct Counter {
+    pub bytes: Rc<Cell<usize>>,
+}
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.bytes.set(self.bytes.get() + buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The queue on a `width`x`height` terminal, with the first page loaded.
+pub struct Screen {
+    pub state: State,
+    /// Every byte written so far.
+    pub written: Counter,
+    pub terminal: Terminal<CrosstermBackend<Counter>>,
+    theme: Theme,
+}
+
+impl Screen {
+    pub fn new(width: u16, height: u16) -> Screen {
+        let state = State::new(
+            &Config::default(),
+            Keymap::default(),
+            "alice",
+            vec!["dark".into()],
+            0,
+            now(),
+        );
+        let written = Counter::default();
+        let terminal = Terminal::with_options(
+            CrosstermBackend::new(written.clone()),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+            },
+        )
+        .unwrap_or_else(|e| panic!("a terminal over a counter: {e}"));
+        let theme = Theme::by_name("dark").unwrap_or_else(|e| panic!("the dark theme: {e}"));
+        let mut screen = Screen {
+            state,
+            written,
+            terminal,
+            theme,
+        };
+        screen.send(Msg::Start);
+        screen.draw();
+        screen
+    }
+
+    /// Applies `msg` and answers every store read it causes at once (as many rounds as needed).
+    pub fn send(&mut self, msg: Msg) {
+        let mut queue = vec![msg];
+        while let Some(msg) = queue.pop() {
+            for effect in update(&mut self.state, msg) {
+                match effect {
+                    Effect::LoadQueue { req_id, query } => queue.push(Msg::QueueLoaded {
+                        req_id,
+                        result: Ok(answer(&query.anchor, query.limit)),
+                    }),
+                    Effect::LoadCounts { req_id, .. } => queue.push(Msg::CountsLoaded {
+                        req_id,
+                        result: Ok(TabCounts {
+                            under_review: QUEUE_LEN,
+                            contested: QUEUE_LEN / 6,
+                            info_requested: QUEUE_LEN / 10,
+                            mine: 0,
+                            all: QUEUE_LEN,
+                        }),
+                    }),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Draws one frame as the TUI does (render, diff, write); returns the bytes written.
+    pub fn draw(&mut self) -> usize {
+        let before = self.written.bytes.get();
+        let mut viewport = self.state.viewport;
+        let state = &self.state;
+        let theme = &self.theme;
+        self.terminal
+            .draw(|frame| viewport = ui::render(frame, state, theme))
+            .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
+        if viewport != self.state.viewport {
+            self.send(Msg::Viewport(viewport));
+            let state = &self.state;
+            let theme = &self.theme;
+            self.terminal
+                .draw(|frame| {
+                    ui::render(frame, state, theme);
+                })
+                .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
+        }
+        self.written.bytes.get() - before
+    }
+
+    /// One key as the TUI handles it: update, answer the reads, draw; returns the bytes written.
+    pub fn key(&mut self, key: Key) -> usize {
+        self.send(Msg::Key(key));
+        self.draw()
+    }
+}
