@@ -14,7 +14,7 @@ fn main() {
         .split_once('x')
         .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
         .unwrap_or((120, 40));
-    let mut screen = Screen::new(width, height);
+    let mut screen = Screen::keeping_bytes(width, height);
     let first = screen.written.bytes.get();
     let rows = screen.state.viewport.list_rows;
     println!("{width}x{height}, {rows} list rows; first frame: {first} bytes");
@@ -45,4 +45,24 @@ fn main() {
     pages.sort_unstable();
     println!("page (PgDn): median {} bytes", median(&pages));
     println!("jump to the end (G): {} bytes", screen.key(Key::ch('G')));
+    for _ in 0..50 {
+        screen.key(Key::ch('k'));
+    }
+
+    // Every byte replayed into a terminal emulator must give exactly the frame ratatui drew.
+    let kept = screen.written.kept.clone().unwrap_or_default();
+    let nz = |n: u16| std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN);
+    let mut terminal = vt100::Parser::new(nz(height), nz(width), 0);
+    terminal.process(&kept.borrow());
+    let shown: String = terminal
+        .screen()
+        .rows(0, width)
+        .map(|r| r.trim_end().to_string() + "\n")
+        .collect();
+    let expected = screen.expected_text();
+    if shown != expected {
+        eprintln!("the replayed screen differs:\n{shown}\n--- expected ---\n{expected}");
+        std::process::exit(1);
+    }
+    println!("replayed into vt100: the screen matches the last frame");
 }

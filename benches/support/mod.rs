@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::{self, Write};
 use std::rc::Rc;
 
@@ -14,6 +14,7 @@ use claimdesk::app::{update, Effect, Key, Keymap, Msg, State};
 use claimdesk::config::Config;
 use claimdesk::domain::{Activity, FindingCode, SolutionArea, Status};
 use claimdesk::store::{Anchor, QueueRow, TabCounts};
+use claimdesk::tui::scroll::Scroller;
 use claimdesk::ui::{self, Theme};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -111,11 +112,16 @@ fn answer(anchor: &Anchor, limit: u32) -> Vec<QueueRow> {
 #[derive(Debug, Default, Clone)]
 pub struct Counter {
     pub bytes: Rc<Cell<usize>>,
+    /// Every byte, when asked for (to replay them into a terminal emulator).
+    pub kept: Option<Rc<RefCell<Vec<u8>>>>,
 }
 
 impl Write for Counter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.bytes.set(self.bytes.get() + buf.len());
+        if let Some(kept) = &self.kept {
+            kept.borrow_mut().extend_from_slice(buf);
+        }
         Ok(buf.len())
     }
 
@@ -131,10 +137,27 @@ pub struct Screen {
     pub written: Counter,
     pub terminal: Terminal<CrosstermBackend<Counter>>,
     theme: Theme,
+    scroller: Scroller,
 }
 
 impl Screen {
     pub fn new(width: u16, height: u16) -> Screen {
+        Screen::with_writer(width, height, Counter::default())
+    }
+
+    /// A screen whose every byte is kept in `written.kept`.
+    pub fn keeping_bytes(width: u16, height: u16) -> Screen {
+        Screen::with_writer(
+            width,
+            height,
+            Counter {
+                kept: Some(Rc::default()),
+                ..Counter::default()
+            },
+        )
+    }
+
+    fn with_writer(width: u16, height: u16, written: Counter) -> Screen {
         let state = State::new(
             &Config::default(),
             Keymap::default(),
@@ -143,7 +166,6 @@ impl Screen {
             0,
             now(),
         );
-        let written = Counter::default();
         let terminal = Terminal::with_options(
             CrosstermBackend::new(written.clone()),
             TerminalOptions {
@@ -157,6 +179,7 @@ impl Screen {
             written,
             terminal,
             theme,
+            scroller: Scroller::default(),
         };
         screen.send(Msg::Start);
         screen.draw();
@@ -195,20 +218,58 @@ impl Screen {
         let mut viewport = self.state.viewport;
         let state = &self.state;
         let theme = &self.theme;
-        self.terminal
+        self.scroller
+            .before_draw(&mut self.terminal, state)
+            .unwrap_or_else(|e| panic!("scrolling a counter: {e}"));
+        let drawn = self
+            .terminal
             .draw(|frame| viewport = ui::render(frame, state, theme))
             .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
+        self.scroller.after_draw(drawn.buffer, state);
         if viewport != self.state.viewport {
             self.send(Msg::Viewport(viewport));
             let state = &self.state;
             let theme = &self.theme;
-            self.terminal
+            let drawn = self
+                .terminal
                 .draw(|frame| {
                     ui::render(frame, state, theme);
                 })
                 .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
+            self.scroller.after_draw(drawn.buffer, state);
         }
         self.written.bytes.get() - before
+    }
+
+    /// The text ratatui believes is on the screen (its last frame).
+    pub fn expected_text(&mut self) -> String {
+        let state = &self.state;
+        let theme = &self.theme;
+        let mut text = String::new();
+        // Drawing the same state again writes nothing and hands back the full frame.
+        let frame = self
+            .terminal
+            .draw(|frame| {
+                ui::render(frame, state, theme);
+            })
+            .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
+        let area = frame.area;
+        for y in area.top()..area.bottom() {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in area.left()..area.right() {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = frame.buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+        text
     }
 
     /// One key as the TUI handles it: update, answer the reads, draw; returns the bytes written.

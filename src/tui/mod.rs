@@ -4,6 +4,7 @@
 
 mod events;
 mod runtime;
+pub mod scroll;
 
 use anyhow::Context;
 use chrono::Utc;

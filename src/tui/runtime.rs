@@ -57,6 +57,7 @@ async fn event_loop(
     let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).context("cannot watch SIGHUP")?;
     let mut queued = vec![Msg::Start];
+    let mut scroller = super::scroll::Scroller::default();
     spawn_watcher(&store, tx.clone());
 
     loop {
@@ -73,15 +74,19 @@ async fn event_loop(
         }
         let theme = &themes[state.theme.min(themes.len().saturating_sub(1))];
         let mut viewport = state.viewport;
-        terminal.draw(|frame| viewport = ui::render(frame, state, theme))?;
+        scroller.before_draw(terminal, state)?;
+        let drawn = terminal.draw(|frame| viewport = ui::render(frame, state, theme))?;
         if viewport != state.viewport {
             // The geometry changed (first frame, resize): page by what is really on screen.
             for effect in update(state, Msg::Viewport(viewport)) {
                 spawn_effect(&store, effect, tx.clone());
             }
-            terminal.draw(|frame| {
+            let drawn = terminal.draw(|frame| {
                 ui::render(frame, state, theme);
             })?;
+            scroller.after_draw(drawn.buffer, state);
+        } else {
+            scroller.after_draw(drawn.buffer, state);
         }
 
         tokio::select! {
