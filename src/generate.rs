@@ -16,7 +16,9 @@ use crate::domain::{
     Activity, Association, Claim, Comment, Customer, Mpn, Partner, PoeItem, PurchaseChannel,
     SolutionArea, Status, Subscription, SubscriptionState, Tenant, Visibility,
 };
-use crate::store::{Audit, AuditMode, ImportBatch, Store, StoreError};
+use futures::StreamExt;
+
+use crate::store::{Audit, AuditMode, Backend, ImportBatch, Store, StoreError};
 
 /// How many claims one `Store::import` call writes. Large on purpose: tenants, subscriptions and
 /// the contest index are keyed by random GUIDs, so every transaction dirties pages all over those
@@ -514,6 +516,16 @@ pub async fn generate_into(
     made
 }
 
+/// Batches written at once: PostgreSQL gives each connection its own server process, so two
+/// transactions load two cores (batches never share a customer group, tenant or claim, so they
+/// cannot conflict); SQLite has one writer at a time.
+fn lanes(store: &Store) -> usize {
+    match store.backend() {
+        Backend::Postgres => 2,
+        Backend::Sqlite => 1,
+    }
+}
+
 async fn write_batches(
     store: &Store,
     options: GenerateOptions,
@@ -521,19 +533,29 @@ async fn write_batches(
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<u64, StoreError> {
     let mut generator = Generator::new(options);
-    while let Some(batch) = generator.next_batch(BATCH_CLAIMS) {
-        let audit = Audit {
-            actor: actor.to_string(),
-            mode: AuditMode::Summary(format!(
-                "generated {} claims (seed {})",
-                batch.claims.len(),
-                options.seed
-            )),
-        };
-        store.import(&batch, &audit).await?;
-        progress(generator.made(), options.claims);
+    let batches = futures::stream::iter(std::iter::from_fn(move || {
+        generator.next_batch(BATCH_CLAIMS)
+    }));
+    let mut written = batches
+        .map(|batch| async move {
+            let audit = Audit {
+                actor: actor.to_string(),
+                mode: AuditMode::Summary(format!(
+                    "generated {} claims (seed {})",
+                    batch.claims.len(),
+                    options.seed
+                )),
+            };
+            store.import(&batch, &audit).await?;
+            Ok::<u64, StoreError>(batch.claims.len() as u64)
+        })
+        .buffer_unordered(lanes(store));
+    let mut made = 0;
+    while let Some(claims) = written.next().await {
+        made += claims?;
+        progress(made, options.claims);
     }
-    Ok(generator.made())
+    Ok(made)
 }
 
 #[cfg(test)]

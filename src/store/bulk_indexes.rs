@@ -166,13 +166,26 @@ pub(super) async fn postgres_ensure(pool: &sqlx::PgPool) -> Result<(), StoreErro
         .iter()
         .filter(|(name, _)| !present.iter().any(|p| p == name))
         .collect();
-    if missing.is_empty() {
+    // The trigram index takes longer than all the B-trees together: build it on a connection of
+    // its own while another builds the rest (the server gives each its own core).
+    let (gin, btrees): (Vec<_>, Vec<_>) = missing
+        .into_iter()
+        .partition(|(_, definition)| definition.contains("USING gin"));
+    futures::future::try_join(postgres_build(pool, gin), postgres_build(pool, btrees)).await?;
+    Ok(())
+}
+
+async fn postgres_build(
+    pool: &sqlx::PgPool,
+    indexes: Vec<&(&str, &str)>,
+) -> Result<(), StoreError> {
+    if indexes.is_empty() {
         return Ok(());
     }
     let mut conn = pool.acquire().await?;
     // Each index is one sort; with room for it in memory it never spills to disk.
     conn.execute("SET maintenance_work_mem = '256MB'").await?;
-    for (name, definition) in missing {
+    for (name, definition) in indexes {
         conn.execute(format!("CREATE INDEX IF NOT EXISTS {name} {definition}").as_str())
             .await?;
     }

@@ -135,7 +135,8 @@ fn shift(buf: &mut Buffer, top: u16, bottom: u16, step: i8) {
         buf.content.copy_within_cells(first + width..last, first);
         buf.content[last - width..last].fill(Cell::default());
     } else {
-        buf.content.copy_within_cells(first..last - width, first + width);
+        buf.content
+            .copy_within_cells(first..last - width, first + width);
         buf.content[first..first + width].fill(Cell::default());
     }
 }
@@ -181,9 +182,15 @@ mod tests {
     fn a_shift_moves_whole_lines_and_blanks_the_one_scrolled_in() {
         let mut buf = Buffer::with_lines(["aaaa", "bbbb", "cccc", "dddd", "eeee"]);
         shift(&mut buf, 1, 4, 1);
-        assert_eq!(buf, Buffer::with_lines(["aaaa", "cccc", "dddd", "    ", "eeee"]));
+        assert_eq!(
+            buf,
+            Buffer::with_lines(["aaaa", "cccc", "dddd", "    ", "eeee"])
+        );
         let mut buf = Buffer::with_lines(["aaaa", "bbbb", "cccc", "dddd", "eeee"]);
         shift(&mut buf, 1, 4, -1);
-        assert_eq!(buf, Buffer::with_lines(["aaaa", "    ", "bbbb", "cccc", "eeee"]));
+        assert_eq!(
+            buf,
+            Buffer::with_lines(["aaaa", "    ", "bbbb", "cccc", "eeee"])
+        );
     }
 }
