@@ -2,7 +2,10 @@
 //! Each load carries a request id; its result comes back as a `Msg` with the same id, and a result
 //! whose id is no longer the newest is dropped.
 
-use crate::store::{QueueQuery, SortKey};
+use std::time::Duration;
+
+use crate::domain::Visibility;
+use crate::store::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,4 +28,44 @@ pub enum Effect {
     },
     /// Read one claim and its audit trail; answered by `Msg::ClaimLoaded`.
     LoadClaim { req_id: u64, claim_id: String },
+    /// Read the claims of a contest: these claims and every claim competing with them; answered
+    /// by `Msg::CompareLoaded`.
+    LoadCompare { req_id: u64, claim_ids: Vec<String> },
+    /// Read the reviewer's saved draft `key`; answered by `Msg::DraftLoaded`.
+    LoadDraft {
+        req_id: u64,
+        login: String,
+        key: String,
+    },
+    /// Send `Msg::DraftDue { token }` after `after` (the draft debounce).
+    DraftTimer { token: u64, after: Duration },
+    /// Save the editor's text as draft `key`; answered by `Msg::DraftStored`.
+    SaveDraft {
+        login: String,
+        key: String,
+        visibility: Visibility,
+        body: String,
+    },
+    /// Forget draft `key` (sent or discarded); answered by `Msg::DraftStored`.
+    DiscardDraft { login: String, key: String },
+    /// Add a comment at the version seen; answered by `Msg::Written`.
+    PostComment {
+        req_id: u64,
+        login: String,
+        seen: Seen,
+        visibility: Visibility,
+        body: String,
+    },
+    /// Ask partners for more information, all or nothing; answered by `Msg::Written`.
+    RequestInfo {
+        req_id: u64,
+        login: String,
+        requests: Vec<InfoRequest>,
+    },
+    /// Record decisions in one transaction; answered by `Msg::Written`.
+    Decide {
+        req_id: u64,
+        login: String,
+        decisions: Vec<DecisionRequest>,
+    },
 }

@@ -65,6 +65,7 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                     },
                 );
             }
+            _ => {}
         }
     }
 }

@@ -40,6 +40,7 @@ pub(super) fn started(n: usize, total: usize) -> State {
             detail_rows: 15,
             detail_max_scroll: 30,
             help_max_scroll: 5,
+            ..Viewport::default()
         }),
     );
     let effects = update(&mut s, Msg::Start);
