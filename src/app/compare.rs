@@ -11,7 +11,7 @@ use super::effect::Effect;
 use super::keymap::Command;
 use super::state::{Loadable, Screen, State};
 use crate::domain::confidentiality::OtherParty;
-use crate::domain::Visibility;
+use crate::domain::{Status, Visibility};
 use crate::store::{ClaimView, Seen};
 
 /// The compare screen of one contest.
@@ -348,33 +348,39 @@ pub fn info_scope(state: &mut State, command: Command) -> Vec<Effect> {
     let Some((view, views)) = focus_and_contest(state) else {
         return Vec::new();
     };
-    let targets: Vec<Recipient> = if all {
-        views
-            .iter()
-            .filter(|v| v.claim.status.is_open())
-            .map(recipient)
-            .collect()
+    let can_ask = |v: &ClaimView| v.claim.status.can_become(Status::InfoRequested);
+    let chosen: Vec<&ClaimView> = if all {
+        views.iter().filter(|v| v.claim.status.is_open()).collect()
     } else {
-        vec![recipient(&view)]
+        vec![&view]
     };
-    if targets.is_empty() || !targets.iter().all(|t| open_claim(&views, &t.seen.claim_id)) {
+    let (askable, waiting): (Vec<&ClaimView>, Vec<&ClaimView>) =
+        chosen.into_iter().partition(|v| can_ask(v));
+    let skipped: Vec<String> = waiting
+        .iter()
+        .map(|v| {
+            format!(
+                "{} is {}",
+                v.claim.claim_id,
+                v.claim.status.label().to_lowercase()
+            )
+        })
+        .collect();
+    if askable.is_empty() {
         state.notice = Some(format!(
-            "{} is {}: no information can be requested",
-            view.claim.claim_id,
-            view.claim.status.label().to_lowercase()
+            "No information can be requested: {} (m adds a partner-visible comment)",
+            skipped.join(", ")
         ));
         return Vec::new();
     }
+    if !skipped.is_empty() {
+        state.notice = Some(format!("Not asked: {}", skipped.join(", ")));
+    }
+    let targets: Vec<Recipient> = askable.into_iter().map(recipient).collect();
     editor::open(
         state,
         Purpose::Info(targets),
         Visibility::Partner,
         Some(contest_parties(&views)),
     )
-}
-
-fn open_claim(views: &[ClaimView], claim_id: &str) -> bool {
-    views
-        .iter()
-        .any(|v| v.claim.claim_id == claim_id && v.claim.status.is_open())
 }

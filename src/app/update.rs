@@ -8,7 +8,7 @@ use super::keymap::{Command, Key, KeyCode};
 use super::msg::Msg;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
-use crate::domain::Visibility;
+use crate::domain::{Status, Visibility};
 
 /// Applies one message and returns the store work it calls for.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -291,9 +291,9 @@ fn detail_act(state: &mut State, command: Command) -> Vec<Effect> {
             Visibility::Internal,
             None,
         ),
-        Command::RequestInfo if !view.claim.status.is_open() => {
+        Command::RequestInfo if !view.claim.status.can_become(Status::InfoRequested) => {
             state.notice = Some(format!(
-                "{id} is {}: no information can be requested",
+                "{id} is {}: no information can be requested (m adds a comment)",
                 view.claim.status.label().to_lowercase()
             ));
             Vec::new()

@@ -18,7 +18,7 @@ use crate::domain::PoeItem;
 use crate::store::ClaimView;
 
 /// Cells of the label column.
-const LABEL: usize = 13;
+const LABEL: usize = 15;
 /// The narrowest a party column may get before fewer columns show.
 const MIN_COLUMN: usize = 18;
 /// Party columns shown at once, at most.
