@@ -275,11 +275,7 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
                 state.screen = Screen::Queue;
             }
         }
-        Command::RequestInfo => {
-            if c.parties.loaded().is_some() {
-                state.info_scope = true;
-            }
-        }
+        Command::RequestInfo if c.parties.loaded().is_some() => state.info_scope = true,
         Command::Comment => return comment(state),
         Command::Approve | Command::Reject | Command::Withdraw => {
             return act_on_focus(state, command)

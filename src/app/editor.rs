@@ -137,8 +137,10 @@ pub struct Editor {
     pub edits: u64,
     /// The newest keystroke's debounce token; its timer saves the draft.
     pub token: u64,
-    /// The text on screen is the saved draft.
+    /// Saving the text on screen as the draft has been asked for.
     pub saved: bool,
+    /// The store has confirmed that the text on screen is saved.
+    pub stored: bool,
     /// The write in flight, if any.
     pub sending: Option<u64>,
     /// Why the last send did not happen (shown in the editor until the next send).
@@ -285,6 +287,7 @@ pub fn open(
         edits: 0,
         token: 0,
         saved: false,
+        stored: false,
         sending: None,
         error: None,
         picker: None,
@@ -360,10 +363,26 @@ pub fn draft_loaded(state: &mut State, req_id: u64, result: Result<Option<Draft>
                 editor.visibility = draft.visibility;
             }
             editor.saved = true;
+            editor.stored = true;
             state.notice = Some("Draft restored".into());
         }
         Ok(_) => {}
         Err(e) => state.notice = Some(format!("Cannot read the saved draft: {e}")),
+    }
+}
+
+/// The store answered a draft save: only a confirmed save is shown as saved.
+pub fn draft_stored(state: &mut State, key: &str, result: Result<(), String>) {
+    let editor = state.editor.as_deref_mut().filter(|e| e.draft_key == key);
+    match (result, editor) {
+        (Ok(()), Some(editor)) => editor.stored = editor.saved,
+        (Ok(()), None) => {}
+        (Err(e), editor) => {
+            state.notice = Some(format!("Draft {key} not saved: {e}"));
+            if let Some(editor) = editor {
+                editor.saved = false;
+            }
+        }
     }
 }
 
@@ -473,6 +492,7 @@ fn edited(state: &mut State) -> Vec<Effect> {
     editor.edits += 1;
     editor.token = token;
     editor.saved = false;
+    editor.stored = false;
     vec![Effect::DraftTimer {
         token,
         after: DRAFT_DEBOUNCE,
@@ -626,6 +646,7 @@ pub fn next_step(state: &mut State, text: &str) -> Vec<Effect> {
     editor.draft_req = Some(draft_req);
     editor.edits = 0;
     editor.saved = false;
+    editor.stored = false;
     editor.error = None;
     effects.push(Effect::LoadDraft {
         req_id: draft_req,

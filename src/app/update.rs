@@ -74,14 +74,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::DraftDue { token } => editor::draft_due(state, token),
         Msg::DraftStored { key, result } => {
-            if let Err(e) = result {
-                state.notice = Some(format!("Draft {key} not saved: {e}"));
-                if let Some(editor) = state.editor.as_deref_mut() {
-                    if editor.draft_key == key {
-                        editor.saved = false;
-                    }
-                }
-            }
+            editor::draft_stored(state, &key, result);
             Vec::new()
         }
         Msg::Written { req_id, result } => editor::written(state, req_id, result),

@@ -296,7 +296,8 @@ pub fn render(
             Column::Incumbent(m) => format!("Incumbent {m}"),
         };
         let focused = focus_in_view == Some(i);
-        let marker = if focused { "▶ " } else { "  " };
+        // The focused party's `▶` stands where the other columns have their separator.
+        let marker = if focused { "▶" } else { " " };
         let cell = fit(&format!("{marker}{name}"), col_width.saturating_sub(1));
         let pad = col_width.saturating_sub(width(&cell));
         let style = if focused {

@@ -107,8 +107,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         "sending…"
     } else if editor.draft_req.is_some() {
         "loading draft…"
-    } else if editor.saved {
+    } else if editor.stored {
         "draft saved"
+    } else if editor.saved {
+        "saving draft…"
     } else if editor.edits > 0 {
         "draft not saved yet"
     } else {

@@ -258,11 +258,33 @@ fn drafts_are_saved_once_typing_pauses() {
             if key == "comment:CPOR-00002" && body == "ab"));
     assert!(update(&mut s, Msg::DraftDue { token: second }).is_empty());
     assert!(s.editor.as_ref().unwrap().saved);
+    assert!(
+        !s.editor.as_ref().unwrap().stored,
+        "saved only once the store says so"
+    );
+    update(
+        &mut s,
+        Msg::DraftStored {
+            key: "comment:CPOR-00002".into(),
+            result: Ok(()),
+        },
+    );
+    assert!(s.editor.as_ref().unwrap().stored);
+    update(
+        &mut s,
+        Msg::DraftStored {
+            key: "comment:CPOR-00002".into(),
+            result: Err("database is locked".into()),
+        },
+    );
+    assert!(s.notice.as_deref().unwrap().contains("not saved"));
+    assert!(!s.editor.as_ref().unwrap().saved);
     // Ctrl-c with unsaved text saves it on the way out.
     ch(&mut s, 'c');
     let effects = ctrl(&mut s, 'c');
     assert!(s.quit);
     assert!(matches!(effects.as_slice(), [Effect::SaveDraft { body, .. }] if body == "abc"));
+    let _ = second;
 }
 
 fn draft(body: &str, visibility: Visibility) -> Draft {
