@@ -17,9 +17,11 @@ use crate::store::{ClaimView, DecisionRequest};
 /// One claim's part of a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
+    /// The claim, at the version the reviewer saw.
     pub recipient: Recipient,
     /// Its status now (for the confirmation's "from → to").
     pub from: Status,
+    /// Approved, rejected or withdrawn.
     pub outcome: DecisionOutcome,
     /// The reason, prefilled where domain.md gives the obvious one, edited by the reviewer.
     pub reason: String,
@@ -28,7 +30,9 @@ pub struct Planned {
 /// A decision being prepared: the claims it touches, and whose reason is being written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionPlan {
+    /// Every claim touched, the one decided on first.
     pub items: Vec<Planned>,
+    /// The item whose reason the editor shows.
     pub step: usize,
 }
 
@@ -85,8 +89,11 @@ impl DecisionPlan {
 /// A yes/no question; `Enter` takes the default, which is always No.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
+    /// The question.
     pub title: String,
+    /// What will happen, one claim or warning per line.
     pub lines: Vec<String>,
+    /// What `y` does.
     pub action: ConfirmAction,
 }
 

@@ -97,6 +97,7 @@ impl TextBox {
 /// A claim the text goes to, at the version the reviewer saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
+    /// The claim and the version on screen when the editor opened (sent with the write).
     pub seen: Seen,
     /// `CPOR-00002 · Fabrikam Partners (2000002)`.
     pub label: String,
@@ -118,16 +119,20 @@ pub enum Purpose {
 /// incumbent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContestParty {
+    /// Its claim in the contest (`None` for the incumbent).
     pub claim_id: Option<String>,
+    /// What the guard looks for: name, MPN, PoE summaries.
     pub party: OtherParty,
 }
 
 /// The editor modal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Editor {
+    /// Comment, information request, or the reasons of a decision.
     pub purpose: Purpose,
     /// Who may read it; information requests and reasons are always partner-visible.
     pub visibility: Visibility,
+    /// What the reviewer is writing.
     pub text: TextBox,
     /// Where the draft is kept: `comment:<id>`, `info:<id>[,<id>...]`, `reason:<id>`.
     pub draft_key: String,

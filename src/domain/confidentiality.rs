@@ -7,6 +7,7 @@
 pub struct OtherParty {
     /// The partner's name (empty for an incumbent known only by its MPN).
     pub name: String,
+    /// Its MPN ID.
     pub mpn_id: String,
     /// The summaries of its PoE items.
     pub poe_summaries: Vec<String>,

@@ -18,8 +18,11 @@ pub enum TemplateKind {
 /// A named text the editor can insert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
+    /// Which texts it fits (information requests, rejections, approvals, or the reviewer's own).
     pub kind: TemplateKind,
+    /// What the picker lists.
     pub name: String,
+    /// What is inserted at the cursor.
     pub text: String,
 }
 
