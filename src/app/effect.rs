@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use crate::store::{QueueQuery, SortKey};
+use crate::domain::Visibility;
+use crate::store::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,4 +31,44 @@ pub enum Effect {
     /// Wait `after`, then answer `Msg::FilterSettled`: how filter keystrokes are debounced (only
     /// the newest wait counts, so a burst of typing costs one query).
     SettleFilter { req_id: u64, after: Duration },
+    /// Read the claims of a contest: these claims and every claim competing with them; answered
+    /// by `Msg::CompareLoaded`.
+    LoadCompare { req_id: u64, claim_ids: Vec<String> },
+    /// Read the reviewer's saved draft `key`; answered by `Msg::DraftLoaded`.
+    LoadDraft {
+        req_id: u64,
+        login: String,
+        key: String,
+    },
+    /// Send `Msg::DraftDue { token }` after `after` (the draft debounce).
+    DraftTimer { token: u64, after: Duration },
+    /// Save the editor's text as draft `key`; answered by `Msg::DraftStored`.
+    SaveDraft {
+        login: String,
+        key: String,
+        visibility: Visibility,
+        body: String,
+    },
+    /// Forget draft `key` (sent or discarded); answered by `Msg::DraftStored`.
+    DiscardDraft { login: String, key: String },
+    /// Add a comment at the version seen; answered by `Msg::Written`.
+    PostComment {
+        req_id: u64,
+        login: String,
+        seen: Seen,
+        visibility: Visibility,
+        body: String,
+    },
+    /// Ask partners for more information, all or nothing; answered by `Msg::Written`.
+    RequestInfo {
+        req_id: u64,
+        login: String,
+        requests: Vec<InfoRequest>,
+    },
+    /// Record decisions in one transaction; answered by `Msg::Written`.
+    Decide {
+        req_id: u64,
+        login: String,
+        decisions: Vec<DecisionRequest>,
+    },
 }

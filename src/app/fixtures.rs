@@ -167,3 +167,66 @@ pub fn claim_detail() -> ClaimDetail {
         }],
     }
 }
+
+/// A contest of `n` parties for one customer and product: claim `CPOR-0000i`, each with its own
+/// partner, MPN and PoE (some with two items, out of date order), all under review at version
+/// `i + 1`.
+pub fn contest(n: usize) -> Vec<ClaimView> {
+    const NAMES: [(&str, &str); 5] = [
+        ("Contoso Consulting", "1000001"),
+        ("Fabrikam Partners", "2000002"),
+        ("Northwind Traders", "3000003"),
+        ("Adatum Solutions", "4000004"),
+        ("Tailspin Advisory", "5000005"),
+    ];
+    let ids: Vec<String> = (0..n).map(|i| format!("CPOR-{:05}", i + 1)).collect();
+    (0..n)
+        .map(|i| {
+            let mut d = claim_detail().view;
+            let (name, mpn) = NAMES[i % NAMES.len()];
+            d.claim.claim_id = ids[i].clone();
+            d.claim.partner = Partner {
+                name: name.into(),
+                mpn_id: mpn.into(),
+            };
+            d.claim.activity = if i % 2 == 0 {
+                Activity::Presales
+            } else {
+                Activity::Usage
+            };
+            d.claim.purchase_channel = PurchaseChannel::VolumeLicensing;
+            d.claim.submitted_at = now() - TimeDelta::hours(30 * (i as i64 + 1));
+            d.claim.poe = vec![PoeItem {
+                kind: "workshop".into(),
+                date: NaiveDate::from_ymd_opt(2026, 10, 10 + i as u32).unwrap(),
+                summary: format!(
+                    "{name} ran a two-day envisioning workshop with the customer's sales leads"
+                ),
+                by: format!("J. Smith ({name})"),
+                attachment: format!("poe-{i}.pdf"),
+            }];
+            if i % 2 == 1 {
+                d.claim.poe.insert(
+                    0,
+                    PoeItem {
+                        kind: "signed_sow".into(),
+                        date: NaiveDate::from_ymd_opt(2026, 10, 30).unwrap(),
+                        summary: "Statement of work for the Dynamics 365 Sales rollout, signed by the customer's CIO".into(),
+                        by: "customer".into(),
+                        attachment: format!("sow-{i}.pdf"),
+                    },
+                );
+            }
+            d.version = i as i64 + 1;
+            d.competing_claim_ids = ids.iter().filter(|id| **id != ids[i]).cloned().collect();
+            d.incumbent_mpn_id = None;
+            d.facts.mpn = Some(Mpn {
+                mpn_id: mpn.into(),
+                partner: name.into(),
+                enrolled: i != 1,
+                partner_type: (i == 2).then(|| "FRP FastTrack".to_string()),
+            });
+            d
+        })
+        .collect()
+}

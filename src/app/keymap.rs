@@ -201,11 +201,26 @@ commands! {
     Sort => "sort", "Cycle the sort order", [Key::ch('s')];
     Open => "open", "Open the claim under the cursor", [Key::plain(KeyCode::Enter)];
     Back => "back", "Back; clear the filter; close help", [Key::plain(KeyCode::Esc)];
-    Refresh => "refresh", "Reload from the store", [Key::ch('r')];
+    Refresh => "refresh", "Reload from the store (r on the queue)", [Key::ch('r'), Key::plain(KeyCode::F(5))];
     Theme => "theme", "Switch to the next theme", [Key::ch('T')];
     Help => "help", "Show or hide this help", [Key::ch('?'), Key::plain(KeyCode::F(1))];
     Quit => "quit", "Back, or quit from the queue", [Key::ch('q')];
     ForceQuit => "force_quit", "Quit at once", [Key::ctrl('c')];
+    Compare => "compare", "Compare the parties of a contested claim side by side", [Key::ch('c')];
+    FocusLeft => "focus_left", "Compare: focus the party on the left", [Key::ch('h'), Key::plain(KeyCode::Left)];
+    FocusRight => "focus_right", "Compare: focus the party on the right", [Key::ch('l'), Key::plain(KeyCode::Right)];
+    Comment => "comment", "Comment on the claim (partner-visible or internal)", [Key::ch('m')];
+    RequestInfo => "request_info", "Request more information from the partner(s)", [Key::ch('r')];
+    InfoFocused => "info_focused", "Info request: the focused party only", [Key::ch('o')];
+    InfoAll => "info_all", "Info request: every party of the contest", [Key::ch('a')];
+    Approve => "approve", "Approve the claim (in a contest the others are rejected)", [Key::ch('a')];
+    Reject => "reject", "Reject the claim with a reason", [Key::ch('x')];
+    Withdraw => "withdraw", "Withdraw the claim at the partner's request", [Key::ch('w')];
+    Send => "send", "Editor: send", [Key::ctrl('s')];
+    ToggleVisibility => "toggle_visibility", "Editor: partner-visible / internal", [Key::ctrl('t')];
+    Template => "template", "Editor: insert a template", [Key::ctrl('p')];
+    Yes => "yes", "Confirm", [Key::ch('y')];
+    No => "no", "Cancel (Enter takes the default, No)", [Key::ch('n')];
 }
 
 /// Why `[keys]` in the config file was refused.
@@ -284,6 +299,21 @@ impl Keymap {
             .map(|(c, _)| *c)
     }
 
+    /// The command bound to `key` among `candidates`, in their order: how a screen or a modal
+    /// gives its own meaning to a key that means something else elsewhere (`r`, `a`, `Enter`).
+    pub fn command_among(&self, key: Key, candidates: &[Command]) -> Option<Command> {
+        candidates
+            .iter()
+            .copied()
+            .find(|c| self.keys(*c).contains(&key))
+    }
+
+    /// `key`'s meaning on a screen that `prefers` some commands, else its meaning anywhere.
+    pub fn command_preferring(&self, key: Key, prefers: &[Command]) -> Option<Command> {
+        self.command_among(key, prefers)
+            .or_else(|| self.command(key))
+    }
+
     /// The keys bound to `command` (possibly none, if an override took them all).
     pub fn keys(&self, command: Command) -> &[Key] {
         self.entries
@@ -343,7 +373,18 @@ mod tests {
         assert_eq!(map.command(Key::plain(KeyCode::Down)), Some(Command::Down));
         assert_eq!(map.command(Key::ch('G')), Some(Command::Bottom));
         assert_eq!(map.command(Key::ch('/')), Some(Command::Filter));
-        assert_eq!(map.command(Key::ch('x')), None);
+        assert_eq!(map.command(Key::ch('z')), None);
+        assert_eq!(map.command(Key::ch('r')), Some(Command::Refresh));
+        let detail = [Command::RequestInfo, Command::Approve];
+        assert_eq!(
+            map.command_preferring(Key::ch('r'), &detail),
+            Some(Command::RequestInfo)
+        );
+        assert_eq!(
+            map.command_among(Key::ch('a'), &[Command::InfoFocused, Command::InfoAll]),
+            Some(Command::InfoAll)
+        );
+        assert_eq!(map.command_among(Key::ch('j'), &[Command::Send]), None);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The app: state, messages, effects and `update`. Pure: no terminal, no SQL, no clock of its
 //! own, so every screen can be driven and checked in tests by feeding messages.
 
+pub mod compare;
+pub mod decision;
+pub mod editor;
 pub mod effect;
 pub mod keymap;
 pub mod msg;
@@ -10,7 +13,7 @@ mod update;
 
 pub use effect::Effect;
 pub use keymap::{Command, Key, KeyCode, Keymap, KeymapError};
-pub use msg::Msg;
+pub use msg::{Msg, WriteError, WriteErrorKind};
 pub use state::{ClaimDetail, DetailView, Loadable, QueueView, Screen, State, Viewport};
 pub use update::update;
 

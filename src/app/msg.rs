@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::keymap::Key;
 use super::state::{ClaimDetail, Viewport};
-use crate::store::{QueueRow, TabCounts};
+use crate::store::{ClaimView, Draft, QueueRow, TabCounts};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,4 +38,46 @@ pub enum Msg {
     },
     /// The filter wait `req_id` is over; if no key was typed since, the filter is applied.
     FilterSettled { req_id: u64 },
+    /// The claims of a contest arrived for request `req_id` (claim id order).
+    CompareLoaded {
+        req_id: u64,
+        result: Result<Vec<ClaimView>, String>,
+    },
+    /// The saved draft for the editor arrived (`None`: there is none).
+    DraftLoaded {
+        req_id: u64,
+        result: Result<Option<Draft>, String>,
+    },
+    /// The editor's debounce timer `token` ran out: save the draft if nothing was typed since.
+    DraftDue { token: u64 },
+    /// Saving or discarding the draft `key` finished.
+    DraftStored {
+        key: String,
+        result: Result<(), String>,
+    },
+    /// A comment, information request or decision (request `req_id`) was written or refused.
+    Written {
+        req_id: u64,
+        result: Result<(), WriteError>,
+    },
+}
+
+/// Why a write did not happen, sorted by what the reviewer should do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteError {
+    pub kind: WriteErrorKind,
+    /// One line, e.g. who changed the claim and what.
+    pub message: String,
+}
+
+/// What kind of refusal or failure a write met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteErrorKind {
+    /// Someone changed a claim since it was read; nothing was written, the view reloads.
+    Stale,
+    /// The store refused the act (held by another, a forbidden transition, already approved, not
+    /// allowed, empty text); nothing was written, the view reloads.
+    Refused,
+    /// The database failed (gone, disk full); nothing was written, the text stays in the editor.
+    Failed,
 }

@@ -5,8 +5,12 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::compare::CompareView;
+use super::decision::Confirm;
+use super::editor::Editor;
 use super::keymap::Keymap;
 use crate::config::Config;
+use crate::domain::reasons::Template;
 use crate::domain::sla::Countdown;
 use crate::domain::{BusinessCalendar, SlaPolicy};
 use crate::store::{AuditEvent, ClaimView, QueueRow, QueueSort, QueueTab, TabCounts};
@@ -47,6 +51,8 @@ pub enum Screen {
     Queue,
     /// One claim in full (`Enter` on the queue).
     Detail,
+    /// The parties of a contest side by side (`c`).
+    Compare,
 }
 
 /// The geometry of the last frame, reported back by the renderer so paging matches the screen.
@@ -60,6 +66,12 @@ pub struct Viewport {
     pub detail_max_scroll: usize,
     /// The furthest the help overlay can scroll.
     pub help_max_scroll: usize,
+    /// Party columns the compare view shows at once.
+    pub compare_columns: usize,
+    /// The furthest the compare view can scroll down.
+    pub compare_max_scroll: usize,
+    /// The furthest the full PoE overlay can scroll.
+    pub poe_max_scroll: usize,
 }
 
 /// A claim with its audit trail: everything the detail screen shows.
@@ -170,6 +182,16 @@ pub struct State {
     pub screen: Screen,
     pub queue: QueueView,
     pub detail: Option<DetailView>,
+    /// The compare view, while it shows.
+    pub compare: Option<CompareView>,
+    /// The editor modal (comments, information requests, decision reasons).
+    pub editor: Option<Box<Editor>>,
+    /// A yes/no question over everything else; Enter answers No.
+    pub confirm: Option<Confirm>,
+    /// After `r` in compare: asking whether the request goes to the focused party or to all.
+    pub info_scope: bool,
+    /// Built-in templates and the reviewer's own from `[templates]`.
+    pub templates: Vec<Template>,
     pub help_open: bool,
     pub help_scroll: usize,
     /// Theme names `T` cycles through, and the one in use.
@@ -220,6 +242,11 @@ impl State {
                 error: None,
             },
             detail: None,
+            compare: None,
+            editor: None,
+            confirm: None,
+            info_scope: false,
+            templates: crate::domain::reasons::templates(&config.file.templates),
             help_open: false,
             help_scroll: 0,
             themes,

@@ -1,10 +1,14 @@
 //! `update(&mut State, Msg) -> Vec<Effect>`: every change of state, with no terminal and no SQL.
 
+use super::compare::{self, recipient};
+use super::decision;
+use super::editor::{self, Purpose};
 use super::effect::Effect;
 use super::keymap::{Command, Key, KeyCode};
 use super::msg::Msg;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
+use crate::domain::{Status, Visibility};
 
 /// Applies one message and returns the store work it calls for.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -51,14 +55,43 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 if detail.pending == Some(req_id) {
                     detail.pending = None;
                     detail.claim = match result {
-                        Ok(claim) => Loadable::Loaded(claim),
+                        Ok(claim) => {
+                            if let Some(c) = &claim {
+                                let views = std::slice::from_ref(&c.view);
+                                editor::sync_versions(state.editor.as_deref_mut(), views);
+                            }
+                            Loadable::Loaded(claim)
+                        }
                         Err(e) => Loadable::Failed(e),
                     };
                 }
             }
             Vec::new()
         }
+        Msg::CompareLoaded { req_id, result } => compare::loaded(state, req_id, result),
+        Msg::DraftLoaded { req_id, result } => {
+            editor::draft_loaded(state, req_id, result);
+            Vec::new()
+        }
+        Msg::DraftDue { token } => editor::draft_due(state, token),
+        Msg::DraftStored { key, result } => {
+            editor::draft_stored(state, &key, result);
+            Vec::new()
+        }
+        Msg::Written { req_id, result } => editor::written(state, req_id, result),
     }
+}
+
+/// After this reviewer wrote: re-read the counts, the queue window, and the claim or contest on
+/// screen, so what shows is what the store now holds.
+pub(super) fn after_write(state: &mut State) -> Vec<Effect> {
+    let mut effects = vec![queue::load_counts(state)];
+    effects.extend(queue::refresh(state));
+    if state.detail.is_some() {
+        effects.extend(reload_claim(state));
+    }
+    effects.extend(compare::reload(state));
+    effects
 }
 
 /// Someone else changed claims: re-read the counts and the queue window in place, and the open
@@ -72,6 +105,12 @@ fn store_changed(state: &mut State, claim_ids: &[String]) -> Vec<Effect> {
         .is_some_and(|d| claim_ids.is_empty() || claim_ids.contains(&d.claim_id));
     if reload_detail {
         effects.extend(reload_claim(state));
+    }
+    let reload_compare = state.compare.as_ref().is_some_and(|c| {
+        claim_ids.is_empty() || claim_ids.iter().any(|id| c.claim_ids.contains(id))
+    });
+    if reload_compare {
+        effects.extend(compare::reload(state));
     }
     effects
 }
@@ -98,15 +137,56 @@ fn clamp_scrolls(state: &mut State) {
     if let Some(detail) = &mut state.detail {
         detail.scroll = detail.scroll.min(max);
     }
+    let (max, poe_max) = (
+        state.viewport.compare_max_scroll,
+        state.viewport.poe_max_scroll,
+    );
+    if let Some(c) = &mut state.compare {
+        c.scroll = c.scroll.min(max);
+        c.poe_scroll = c.poe_scroll.min(poe_max);
+    }
+    compare::keep_focus_visible(state);
 }
 
 fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
+    if state.confirm.is_some() {
+        return decision::confirm_key(state, key);
+    }
+    if state.editor.is_some() {
+        return editor::key(state, key);
+    }
+    if state.info_scope {
+        let own = [
+            Command::InfoFocused,
+            Command::InfoAll,
+            Command::Back,
+            Command::No,
+            Command::ForceQuit,
+        ];
+        return match state.keymap.command_among(key, &own) {
+            Some(Command::ForceQuit) => {
+                state.quit = true;
+                Vec::new()
+            }
+            Some(c @ (Command::InfoFocused | Command::InfoAll)) => compare::info_scope(state, c),
+            Some(_) => {
+                state.info_scope = false;
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+    }
     if state.screen == Screen::Queue && state.queue.filter_editing && !state.help_open {
         if let Some(effects) = queue::filter_key(state, key) {
             return effects;
         }
     }
-    let Some(command) = state.keymap.command(key) else {
+    let prefers: &[Command] = match state.screen {
+        Screen::Queue => &[],
+        Screen::Detail => &DETAIL_COMMANDS,
+        Screen::Compare => &COMPARE_COMMANDS,
+    };
+    let Some(command) = state.keymap.command_preferring(key, prefers) else {
         return Vec::new();
     };
     state.notice = None;
@@ -134,8 +214,98 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
         return Vec::new();
     }
     match state.screen {
+        Screen::Queue if command == Command::Compare => compare_selected(state),
         Screen::Queue => queue::command(state, command),
         Screen::Detail => detail_command(state, command),
+        Screen::Compare => compare::command(state, command),
+    }
+}
+
+/// What a key means first on the detail screen (`r` asks for information there, not refresh).
+const DETAIL_COMMANDS: [Command; 6] = [
+    Command::Compare,
+    Command::Comment,
+    Command::RequestInfo,
+    Command::Approve,
+    Command::Reject,
+    Command::Withdraw,
+];
+
+/// What a key means first in the compare view.
+const COMPARE_COMMANDS: [Command; 9] = [
+    Command::FocusLeft,
+    Command::FocusRight,
+    Command::Open,
+    Command::Comment,
+    Command::RequestInfo,
+    Command::Approve,
+    Command::Reject,
+    Command::Withdraw,
+    Command::Back,
+];
+
+/// `c` on the queue: compare the contest of the claim under the cursor.
+fn compare_selected(state: &mut State) -> Vec<Effect> {
+    let Some(row) = state.queue.selected() else {
+        return Vec::new();
+    };
+    if !row.contested() {
+        state.notice = Some(format!(
+            "{} is not contested: nothing to compare",
+            row.claim_id
+        ));
+        return Vec::new();
+    }
+    let claim_id = row.claim_id.clone();
+    compare::open(state, claim_id, Screen::Queue, None)
+}
+
+/// The acts of the detail screen on its claim: compare, comment, request info, decide.
+fn detail_act(state: &mut State, command: Command) -> Vec<Effect> {
+    let Some(view) = state
+        .detail
+        .as_ref()
+        .and_then(|d| d.claim.loaded())
+        .and_then(|c| c.as_ref())
+        .map(|c| c.view.clone())
+    else {
+        state.notice = Some("The claim is still loading".into());
+        return Vec::new();
+    };
+    let id = view.claim.claim_id.clone();
+    match command {
+        Command::Compare if view.contested() => compare::open(state, id, Screen::Detail, None),
+        Command::Compare => {
+            state.notice = Some(format!("{id} is not contested: nothing to compare"));
+            Vec::new()
+        }
+        Command::Comment => editor::open(
+            state,
+            Purpose::Comment(recipient(&view)),
+            Visibility::Internal,
+            None,
+        ),
+        Command::RequestInfo if !view.claim.status.can_become(Status::InfoRequested) => {
+            state.notice = Some(format!(
+                "{id} is {}: no information can be requested (m adds a comment)",
+                view.claim.status.label().to_lowercase()
+            ));
+            Vec::new()
+        }
+        Command::RequestInfo => editor::open(
+            state,
+            Purpose::Info(vec![recipient(&view)]),
+            Visibility::Partner,
+            None,
+        ),
+        // Approving a party of a contest rejects the others: that is decided in compare.
+        Command::Approve if view.contested() && view.claim.status.is_open() => {
+            compare::open(state, id, Screen::Detail, Some(Command::Approve))
+        }
+        _ => {
+            let parties = (!view.contested()).then(Vec::new);
+            decision::start(state, command, &view, std::slice::from_ref(&view), parties)
+        }
     }
 }
 
@@ -173,6 +343,9 @@ pub(super) fn open_selected(state: &mut State) -> Vec<Effect> {
 fn detail_command(state: &mut State, command: Command) -> Vec<Effect> {
     if command == Command::Refresh {
         return reload_claim(state);
+    }
+    if DETAIL_COMMANDS.contains(&command) {
+        return detail_act(state, command);
     }
     let page = state.viewport.detail_rows.max(1);
     let max = state.viewport.detail_max_scroll;

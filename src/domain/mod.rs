@@ -4,7 +4,9 @@
 
 pub mod calendar;
 pub mod claim;
+pub mod confidentiality;
 pub mod findings;
+pub mod reasons;
 pub mod reference;
 pub mod sla;
 pub mod status;

@@ -19,8 +19,8 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use super::events;
-use crate::app::{update, ClaimDetail, Effect, Msg, State};
-use crate::store::{Anchor, Change, QueueQuery, QueueRow, SortKey, Store, StoreError};
+use crate::app::{update, ClaimDetail, Effect, Msg, State, WriteError, WriteErrorKind};
+use crate::store::{Anchor, Change, ClaimView, QueueQuery, QueueRow, SortKey, Store, StoreError};
 use crate::ui::{self, Theme};
 
 /// Set by the panic hook: a panic anywhere (also in a task) ends the loop before it draws again
@@ -63,7 +63,13 @@ async fn event_loop(
     loop {
         for msg in queued.drain(..) {
             for effect in update(state, msg) {
-                spawn_effect(&store, effect, tx.clone());
+                if state.quit && matches!(effect, Effect::SaveDraft { .. }) {
+                    // Quitting with unsaved text: save it before the loop ends (bounded wait).
+                    let save = run_effect(&store, effect);
+                    let _ = tokio::time::timeout(Duration::from_secs(3), save).await;
+                } else {
+                    spawn_effect(&store, effect, tx.clone());
+                }
             }
         }
         if state.quit {
@@ -169,7 +175,107 @@ async fn run_effect(store: &Store, effect: Effect) -> Msg {
             tokio::time::sleep(after).await;
             Msg::FilterSettled { req_id }
         }
+        Effect::LoadCompare { req_id, claim_ids } => Msg::CompareLoaded {
+            req_id,
+            result: load_contest(store, &claim_ids).await.map_err(text),
+        },
+        Effect::LoadDraft { req_id, login, key } => Msg::DraftLoaded {
+            req_id,
+            result: store.draft(&login, &key).await.map_err(text),
+        },
+        Effect::DraftTimer { token, after } => {
+            tokio::time::sleep(after).await;
+            Msg::DraftDue { token }
+        }
+        Effect::SaveDraft {
+            login,
+            key,
+            visibility,
+            body,
+        } => Msg::DraftStored {
+            result: store
+                .save_draft(&login, &key, visibility, &body)
+                .await
+                .map_err(text),
+            key,
+        },
+        Effect::DiscardDraft { login, key } => Msg::DraftStored {
+            result: store.discard_draft(&login, &key).await.map_err(text),
+            key,
+        },
+        Effect::PostComment {
+            req_id,
+            login,
+            seen,
+            visibility,
+            body,
+        } => Msg::Written {
+            req_id,
+            result: store
+                .comment(&seen, &login, visibility, &body)
+                .await
+                .map(|_| ())
+                .map_err(write_error),
+        },
+        Effect::RequestInfo {
+            req_id,
+            login,
+            requests,
+        } => Msg::Written {
+            req_id,
+            result: store
+                .request_info(&requests, &login)
+                .await
+                .map_err(write_error),
+        },
+        Effect::Decide {
+            req_id,
+            login,
+            decisions,
+        } => Msg::Written {
+            req_id,
+            result: store.decide(&decisions, &login).await.map_err(write_error),
+        },
     }
+}
+
+/// Sorts a store error by what the reviewer should do: reload (stale, refused) or retry (failed).
+fn write_error(e: StoreError) -> WriteError {
+    let kind = match &e {
+        StoreError::Stale { .. } => WriteErrorKind::Stale,
+        StoreError::Held { .. }
+        | StoreError::Transition { .. }
+        | StoreError::AlreadyApproved { .. }
+        | StoreError::NotAllowed(_)
+        | StoreError::Invalid(_)
+        | StoreError::NotFound(_) => WriteErrorKind::Refused,
+        _ => WriteErrorKind::Failed,
+    };
+    WriteError {
+        kind,
+        message: e.to_string(),
+    }
+}
+
+/// The claims `claim_ids` and every claim competing with them, in claim id order.
+async fn load_contest(store: &Store, claim_ids: &[String]) -> Result<Vec<ClaimView>, StoreError> {
+    let mut wanted: Vec<String> = claim_ids.to_vec();
+    let mut views: Vec<ClaimView> = Vec::new();
+    let mut i = 0;
+    // Bounded: a contest is a handful of parties, never the whole store.
+    while i < wanted.len() && i < 64 {
+        if let Some(view) = store.claim(&wanted[i]).await? {
+            for id in &view.competing_claim_ids {
+                if !wanted.contains(id) {
+                    wanted.push(id.clone());
+                }
+            }
+            views.push(view);
+        }
+        i += 1;
+    }
+    views.sort_by(|a, b| a.claim.claim_id.cmp(&b.claim.claim_id));
+    Ok(views)
 }
 
 /// The window starting at `from` inclusive: the row before it, then a page after that row.

@@ -1,7 +1,10 @@
 //! Pure render functions: `&State` and `&Theme` in, a frame out. No IO and no state changes; the
 //! geometry they used comes back as a `Viewport` so paging matches what the reviewer sees.
 
+pub mod compare;
+pub mod confirm;
 pub mod detail;
+pub mod editor;
 pub mod help;
 pub mod preview;
 pub mod queue;
@@ -40,11 +43,20 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
             viewport.detail_rows = rows;
             viewport.detail_max_scroll = max;
         }
+        Screen::Compare => {
+            let (columns, max, poe_max) = compare::render(frame, body, state, theme);
+            viewport.compare_columns = columns;
+            viewport.compare_max_scroll = max;
+            viewport.poe_max_scroll = poe_max;
+        }
     }
     status_bar::render(frame, bar, state, theme);
     if state.help_open {
         viewport.help_max_scroll = help::render(frame, area, state, theme);
     }
+    confirm::render_scope(frame, body, state, theme);
+    editor::render(frame, body, state, theme);
+    confirm::render(frame, body, state, theme);
     viewport
 }
 

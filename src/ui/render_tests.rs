@@ -70,6 +70,7 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                 let effects = update(s, Msg::FilterSettled { req_id });
                 answer(s, effects, n);
             }
+            _ => {}
         }
     }
 }
@@ -204,4 +205,105 @@ fn sla_and_selection_carry_style_as_well_as_symbols() {
         buf[(0, 4)].modifier.contains(Modifier::BOLD),
         "breached is bold in mono"
     );
+}
+
+/// The compare view of a contest of `n` parties, opened on row 1 (`CPOR-00002`).
+fn compare_state(n: usize) -> State {
+    let mut s = queue_state();
+    key(&mut s, Key::ch('j'));
+    let effects = update(&mut s, Msg::Key(Key::ch('c')));
+    for e in effects {
+        if let Effect::LoadCompare { req_id, .. } = e {
+            update(
+                &mut s,
+                Msg::CompareLoaded {
+                    req_id,
+                    result: Ok(crate::app::fixtures::contest(n)),
+                },
+            );
+        }
+    }
+    s
+}
+
+const COMPARE_SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[test]
+fn compare() {
+    let mono = Theme::by_name("mono").unwrap();
+    for n in [2, 3, 5] {
+        for (w, h) in COMPARE_SIZES {
+            let mut s = compare_state(n);
+            if n == 5 {
+                // Focus on the last party: the view has scrolled sideways.
+                for _ in 0..3 {
+                    key(&mut s, Key::ch('l'));
+                }
+            }
+            let terminal = draw(&mut s, &mono, w, h);
+            insta::assert_snapshot!(format!("compare_{n}_parties_{w}x{h}"), terminal.backend());
+        }
+    }
+}
+
+#[test]
+fn compare_poe_in_full() {
+    let mut s = compare_state(3);
+    key(&mut s, Key::plain(KeyCode::Enter));
+    let terminal = draw(&mut s, &Theme::by_name("mono").unwrap(), 80, 24);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn editor() {
+    let mono = Theme::by_name("mono").unwrap();
+    // An information request to every party, with text typed.
+    let mut s = compare_state(3);
+    key(&mut s, Key::ch('r'));
+    key(&mut s, Key::ch('a'));
+    for c in "Please send a PoE signed by the customer.".chars() {
+        key(&mut s, Key::ch(c));
+    }
+    for (w, h) in COMPARE_SIZES {
+        let terminal = draw(&mut s, &mono, w, h);
+        insta::assert_snapshot!(format!("editor_info_{w}x{h}"), terminal.backend());
+    }
+    // A comment, internal, with the template picker open.
+    let mut s = compare_state(2);
+    key(&mut s, Key::ch('m'));
+    key(&mut s, Key::ctrl('p'));
+    let terminal = draw(&mut s, &mono, 80, 24);
+    insta::assert_snapshot!("editor_templates_80x24", terminal.backend());
+}
+
+#[test]
+fn decision_confirmation() {
+    let mut s = compare_state(3);
+    key(&mut s, Key::ch('a'));
+    for c in "Most recent valid PoE.".chars() {
+        key(&mut s, Key::ch(c));
+    }
+    for _ in 0..3 {
+        key(&mut s, Key::ctrl('s'));
+    }
+    assert!(s.confirm.is_some());
+    let terminal = draw(&mut s, &Theme::by_name("mono").unwrap(), 80, 24);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn differing_fields_are_marked_in_colour_and_with_a_symbol() {
+    let mut s = compare_state(3);
+    let dark = Theme::by_name("dark").unwrap();
+    let terminal = draw(&mut s, &dark, 80, 24);
+    let buf = terminal.backend().buffer();
+    let row = (0..24)
+        .find(|y| {
+            (0..80)
+                .map(|x| buf[(x, *y)].symbol().to_string())
+                .collect::<String>()
+                .contains("≠ Activity")
+        })
+        .expect("the activity differs between the parties");
+    assert_eq!(buf[(1, row)].fg, dark.contested.fg.unwrap());
 }

@@ -13,8 +13,31 @@ use crate::app::{Command, Screen, State};
 /// Draws the bar into the one-row `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let k = |c: Command| state.keymap.hint(c);
-    let hints: Vec<(String, &str)> = if state.help_open {
+    let hints: Vec<(String, &str)> = if state.help_open && state.editor.is_none() {
         vec![(k(Command::Back), "close help")]
+    } else if state.confirm.is_some() {
+        vec![(k(Command::Yes), "yes"), (k(Command::No), "no")]
+    } else if state.editor.is_some() {
+        vec![
+            (k(Command::Send), "send"),
+            (k(Command::Back), "cancel"),
+            (k(Command::Template), "template"),
+        ]
+    } else if state.info_scope {
+        vec![
+            (k(Command::InfoFocused), "focused"),
+            (k(Command::InfoAll), "all"),
+        ]
+    } else if state.screen == Screen::Compare {
+        vec![
+            (k(Command::FocusRight), "party"),
+            (k(Command::Open), "PoE"),
+            (k(Command::RequestInfo), "ask"),
+            (k(Command::Approve), "approve"),
+            (k(Command::Reject), "reject"),
+            (k(Command::Comment), "comment"),
+            (k(Command::Back), "back"),
+        ]
     } else if state.screen == Screen::Queue && state.queue.filter_editing {
         vec![
             ("Enter".into(), "keep filter"),
@@ -22,7 +45,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         ]
     } else if state.screen == Screen::Detail {
         vec![
-            (k(Command::Down), "scroll"),
+            (k(Command::Compare), "compare"),
+            (k(Command::Comment), "comment"),
+            (k(Command::RequestInfo), "ask"),
+            (k(Command::Approve), "approve"),
+            (k(Command::Reject), "reject"),
             (k(Command::Back), "back"),
             (k(Command::Help), "help"),
         ]

@@ -1,5 +1,6 @@
 //! `update` tests: feed messages, check the state and the effects returned.
 
+mod arbitration;
 mod screens;
 mod window;
 
@@ -40,6 +41,7 @@ pub(super) fn started(n: usize, total: usize) -> State {
             detail_rows: 15,
             detail_max_scroll: 30,
             help_max_scroll: 5,
+            ..Viewport::default()
         }),
     );
     let effects = update(&mut s, Msg::Start);

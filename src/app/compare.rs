@@ -1,0 +1,382 @@
+//! The compare view: every party of a contest side by side, one column each (the incumbent
+//! association too), so the reviewer can weigh their PoE and act on one party without leaving it.
+//!
+//! The parties are the claims it was opened on plus every claim competing with them, read in one
+//! request; once a decision closes some of them they stay in view (their ids are remembered), so
+//! the reviewer sees what was done.
+
+use super::decision;
+use super::editor::{self, ContestParty, Purpose, Recipient};
+use super::effect::Effect;
+use super::keymap::Command;
+use super::state::{Loadable, Screen, State};
+use crate::domain::confidentiality::OtherParty;
+use crate::domain::{Status, Visibility};
+use crate::store::{ClaimView, Seen};
+
+/// The compare screen of one contest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareView {
+    /// The claim it was opened on (focused first).
+    pub claim_id: String,
+    /// Every claim id seen in this contest so far (decided ones stay in view).
+    pub claim_ids: Vec<String>,
+    /// The contest's claims in claim id order.
+    pub parties: Loadable<Vec<ClaimView>>,
+    /// The newest read in flight; only its answer is taken.
+    pub pending: Option<u64>,
+    /// The focused column: a claim, or the incumbent (the last column) when there is one.
+    pub focus: usize,
+    /// The first column shown (past three parties the view scrolls sideways).
+    pub first_column: usize,
+    /// Lines scrolled down.
+    pub scroll: usize,
+    /// The focused party's PoE shown in full over the view.
+    pub poe_open: bool,
+    pub poe_scroll: usize,
+    /// Where `q`/`Esc` go back to.
+    pub back_to: Screen,
+    /// A command to run once the parties are loaded (approve asked from the detail screen).
+    pub then: Option<Command>,
+}
+
+/// One column of the compare view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Column<'a> {
+    /// A claim of the contest.
+    Claim(&'a ClaimView),
+    /// The partner already associated with the customer and product, known by its MPN.
+    Incumbent(&'a str),
+}
+
+impl CompareView {
+    /// The columns in order: the claims, then the incumbent if one holds the association.
+    pub fn columns(&self) -> Vec<Column<'_>> {
+        let Some(views) = self.parties.loaded() else {
+            return Vec::new();
+        };
+        let mut out: Vec<Column> = views.iter().map(Column::Claim).collect();
+        let incumbent = views.iter().find_map(|v| v.incumbent_mpn_id.as_deref());
+        if let Some(mpn) = incumbent {
+            if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
+                out.push(Column::Incumbent(mpn));
+            }
+        }
+        out
+    }
+
+    /// The focused claim, if the focus is on a claim.
+    pub fn focused(&self) -> Option<&ClaimView> {
+        match self.columns().get(self.focus) {
+            Some(Column::Claim(view)) => Some(view),
+            _ => None,
+        }
+    }
+}
+
+/// The contest's parties as the confidentiality guard sees them.
+pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
+    let mut out: Vec<ContestParty> = views
+        .iter()
+        .map(|v| ContestParty {
+            claim_id: Some(v.claim.claim_id.clone()),
+            party: OtherParty {
+                name: v.claim.partner.name.clone(),
+                mpn_id: v.claim.partner.mpn_id.clone(),
+                poe_summaries: v.claim.poe.iter().map(|p| p.summary.clone()).collect(),
+            },
+        })
+        .collect();
+    if let Some(mpn) = views.iter().find_map(|v| v.incumbent_mpn_id.clone()) {
+        if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
+            out.push(ContestParty {
+                claim_id: None,
+                party: OtherParty {
+                    name: String::new(),
+                    mpn_id: mpn,
+                    poe_summaries: Vec::new(),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// How a claim is named in titles and confirmations.
+pub fn label(view: &ClaimView) -> String {
+    format!(
+        "{} · {} ({})",
+        view.claim.claim_id, view.claim.partner.name, view.claim.partner.mpn_id
+    )
+}
+
+/// A recipient for the editor: the claim at the version on screen.
+pub fn recipient(view: &ClaimView) -> Recipient {
+    Recipient {
+        seen: Seen {
+            claim_id: view.claim.claim_id.clone(),
+            version: view.version,
+        },
+        label: label(view),
+    }
+}
+
+/// Opens the compare view on `claim_id` (contested claims only; the caller checks).
+pub fn open(
+    state: &mut State,
+    claim_id: String,
+    back_to: Screen,
+    then: Option<Command>,
+) -> Vec<Effect> {
+    let req_id = state.next_req();
+    state.compare = Some(CompareView {
+        claim_id: claim_id.clone(),
+        claim_ids: vec![claim_id.clone()],
+        parties: Loadable::Loading(req_id),
+        pending: Some(req_id),
+        focus: 0,
+        first_column: 0,
+        scroll: 0,
+        poe_open: false,
+        poe_scroll: 0,
+        back_to,
+        then,
+    });
+    state.screen = Screen::Compare;
+    vec![Effect::LoadCompare {
+        req_id,
+        claim_ids: vec![claim_id],
+    }]
+}
+
+/// Reads the contest again (after a write, or someone else changed it), keeping it on screen.
+pub fn reload(state: &mut State) -> Vec<Effect> {
+    let req_id = state.next_req();
+    let Some(c) = &mut state.compare else {
+        return Vec::new();
+    };
+    c.pending = Some(req_id);
+    if !matches!(c.parties, Loadable::Loaded(_)) {
+        c.parties = Loadable::Loading(req_id);
+    }
+    vec![Effect::LoadCompare {
+        req_id,
+        claim_ids: c.claim_ids.clone(),
+    }]
+}
+
+/// Takes the contest's claims if they answer the newest read; the editor's guard may want them
+/// too.
+pub fn loaded(
+    state: &mut State,
+    req_id: u64,
+    result: Result<Vec<ClaimView>, String>,
+) -> Vec<Effect> {
+    editor::parties_loaded(state, req_id, &result);
+    let Some(c) = &mut state.compare else {
+        return Vec::new();
+    };
+    if c.pending != Some(req_id) {
+        return Vec::new();
+    }
+    c.pending = None;
+    let first_load = !matches!(c.parties, Loadable::Loaded(_));
+    match result {
+        Ok(views) => {
+            for v in &views {
+                if !c.claim_ids.contains(&v.claim.claim_id) {
+                    c.claim_ids.push(v.claim.claim_id.clone());
+                }
+            }
+            if first_load {
+                c.focus = views
+                    .iter()
+                    .position(|v| v.claim.claim_id == c.claim_id)
+                    .unwrap_or(0);
+            }
+            editor::sync_versions(state.editor.as_deref_mut(), &views);
+            c.parties = Loadable::Loaded(views);
+            let columns = c.columns().len();
+            c.focus = c.focus.min(columns.saturating_sub(1));
+        }
+        Err(e) => {
+            if first_load {
+                c.parties = Loadable::Failed(e);
+            } else {
+                state.notice = Some(format!("Reloading the contest failed: {e}"));
+            }
+        }
+    }
+    keep_focus_visible(state);
+    match state.compare.as_mut().and_then(|c| c.then.take()) {
+        Some(command) => self::command(state, command),
+        None => Vec::new(),
+    }
+}
+
+/// Scrolls sideways so the focused column shows.
+pub fn keep_focus_visible(state: &mut State) {
+    let shown = state.viewport.compare_columns.max(1);
+    if let Some(c) = &mut state.compare {
+        if c.focus < c.first_column {
+            c.first_column = c.focus;
+        } else if c.focus >= c.first_column + shown {
+            c.first_column = c.focus + 1 - shown;
+        }
+        let columns = c.columns().len();
+        c.first_column = c.first_column.min(columns.saturating_sub(shown));
+    }
+}
+
+/// A compare command (no modal open).
+pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
+    let Some(c) = &mut state.compare else {
+        state.screen = Screen::Queue;
+        return Vec::new();
+    };
+    if c.poe_open {
+        let max = state.viewport.poe_max_scroll;
+        match command {
+            Command::Back | Command::Quit | Command::Open => c.poe_open = false,
+            Command::Down => c.poe_scroll = (c.poe_scroll + 1).min(max),
+            Command::Up => c.poe_scroll = c.poe_scroll.saturating_sub(1),
+            Command::FocusLeft | Command::FocusRight => {
+                move_focus(state, command);
+                if let Some(c) = &mut state.compare {
+                    c.poe_scroll = 0;
+                }
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    let max = state.viewport.compare_max_scroll;
+    match command {
+        Command::FocusLeft | Command::FocusRight => move_focus(state, command),
+        Command::Down => c.scroll = (c.scroll + 1).min(max),
+        Command::Up => c.scroll = c.scroll.saturating_sub(1),
+        Command::PageDown => c.scroll = (c.scroll + 10).min(max),
+        Command::PageUp => c.scroll = c.scroll.saturating_sub(10),
+        Command::Top => c.scroll = 0,
+        Command::Bottom => c.scroll = max,
+        Command::Open => {
+            if c.focused().is_some() {
+                c.poe_open = true;
+                c.poe_scroll = 0;
+            } else {
+                state.notice = Some("The incumbent has no claim or PoE here".into());
+            }
+        }
+        Command::Refresh => return reload(state),
+        Command::Back | Command::Quit => {
+            state.screen = c.back_to;
+            state.compare = None;
+            if state.screen == Screen::Detail && state.detail.is_none() {
+                state.screen = Screen::Queue;
+            }
+        }
+        Command::RequestInfo if c.parties.loaded().is_some() => state.info_scope = true,
+        Command::Comment => return comment(state),
+        Command::Approve | Command::Reject | Command::Withdraw => {
+            return act_on_focus(state, command)
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn move_focus(state: &mut State, command: Command) {
+    if let Some(c) = &mut state.compare {
+        let last = c.columns().len().saturating_sub(1);
+        c.focus = match command {
+            Command::FocusLeft => c.focus.saturating_sub(1),
+            _ => (c.focus + 1).min(last),
+        };
+    }
+    keep_focus_visible(state);
+}
+
+/// The focused claim and the whole contest, or a notice saying why there is none.
+fn focus_and_contest(state: &mut State) -> Option<(ClaimView, Vec<ClaimView>)> {
+    let c = state.compare.as_ref()?;
+    let Some(views) = c.parties.loaded() else {
+        state.notice = Some("The contest is still loading".into());
+        return None;
+    };
+    match c.focused() {
+        Some(view) => Some((view.clone(), views.clone())),
+        None => {
+            state.notice =
+                Some("The incumbent holds an association, not a claim: nothing to act on".into());
+            None
+        }
+    }
+}
+
+fn comment(state: &mut State) -> Vec<Effect> {
+    let Some((view, views)) = focus_and_contest(state) else {
+        return Vec::new();
+    };
+    editor::open(
+        state,
+        Purpose::Comment(recipient(&view)),
+        Visibility::Internal,
+        Some(contest_parties(&views)),
+    )
+}
+
+fn act_on_focus(state: &mut State, command: Command) -> Vec<Effect> {
+    let Some((view, views)) = focus_and_contest(state) else {
+        return Vec::new();
+    };
+    let parties = Some(contest_parties(&views));
+    decision::start(state, command, &view, &views, parties)
+}
+
+/// `o` or `a` after `r`: the request goes to the focused party, or to every open party.
+pub fn info_scope(state: &mut State, command: Command) -> Vec<Effect> {
+    state.info_scope = false;
+    let all = match command {
+        Command::InfoFocused => false,
+        Command::InfoAll => true,
+        _ => return Vec::new(),
+    };
+    let Some((view, views)) = focus_and_contest(state) else {
+        return Vec::new();
+    };
+    let can_ask = |v: &ClaimView| v.claim.status.can_become(Status::InfoRequested);
+    let chosen: Vec<&ClaimView> = if all {
+        views.iter().filter(|v| v.claim.status.is_open()).collect()
+    } else {
+        vec![&view]
+    };
+    let (askable, waiting): (Vec<&ClaimView>, Vec<&ClaimView>) =
+        chosen.into_iter().partition(|v| can_ask(v));
+    let skipped: Vec<String> = waiting
+        .iter()
+        .map(|v| {
+            format!(
+                "{} is {}",
+                v.claim.claim_id,
+                v.claim.status.label().to_lowercase()
+            )
+        })
+        .collect();
+    if askable.is_empty() {
+        state.notice = Some(format!(
+            "No information can be requested: {} (m adds a partner-visible comment)",
+            skipped.join(", ")
+        ));
+        return Vec::new();
+    }
+    if !skipped.is_empty() {
+        state.notice = Some(format!("Not asked: {}", skipped.join(", ")));
+    }
+    let targets: Vec<Recipient> = askable.into_iter().map(recipient).collect();
+    editor::open(
+        state,
+        Purpose::Info(targets),
+        Visibility::Partner,
+        Some(contest_parties(&views)),
+    )
+}
