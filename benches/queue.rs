@@ -1,5 +1,5 @@
 //! Keystroke to frame on the queue at 120x40: `update`, the (fake, instant) store answers, render,
-//! ratatui's diff and the crossterm bytes, per key. Target: under 2 ms each.
+//! ratatui's diff and the crossterm bytes, per key; and the compare view. Target: under 2 ms.
 //! `cargo bench --bench queue`; CI runs it once in test mode (`cargo test --all-targets`).
 
 #[path = "support/mod.rs"]
@@ -29,5 +29,24 @@ fn keys(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, keys);
+/// The compare view (three parties, PoE and comments) at 120x40: moving the focus between
+/// parties (`l`, `h`) re-renders every column.
+fn compare(c: &mut Criterion) {
+    let mut screen = Screen::new(120, 40);
+    screen.key(Key::ch('j')); // the second claim is contested
+    screen.key(Key::ch('c'));
+    assert!(
+        screen.state.compare.is_some(),
+        "the compare view is open: {:?}",
+        screen.state.notice
+    );
+    c.bench_function("compare_120x40/l_then_h", |b| {
+        b.iter(|| {
+            screen.key(Key::ch('l'));
+            screen.key(Key::ch('h'))
+        })
+    });
+}
+
+criterion_group!(benches, keys, compare);
 criterion_main!(benches);

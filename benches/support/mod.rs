@@ -12,13 +12,17 @@ use std::rc::Rc;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use claimdesk::app::{update, Effect, Key, Keymap, Msg, State};
 use claimdesk::config::Config;
-use claimdesk::domain::{Activity, FindingCode, SolutionArea, Status};
-use claimdesk::store::{Anchor, QueueRow, TabCounts};
+use claimdesk::domain::{
+    Activity, Claim, ClaimFacts, Comment, Customer, FindingCode, Partner, PoeItem, PurchaseChannel,
+    SolutionArea, Status, Visibility,
+};
+use claimdesk::store::{Anchor, ClaimView, QueueRow, TabCounts};
 use claimdesk::tui::scroll::Scroller;
 use claimdesk::ui::{self, Theme};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
+use uuid::Uuid;
 
 /// Claims in the fake queue.
 pub const QUEUE_LEN: u64 = 1_000_000;
@@ -79,6 +83,64 @@ pub fn row(n: u64) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: None,
     }
+}
+
+/// A contest of three parties around claim `n`: each party's claim with two PoE items and a
+/// comment, as the compare view gets them from the store.
+pub fn contest(n: u64) -> Vec<ClaimView> {
+    let ids: Vec<String> = (0..3).map(|k| row(n + k).claim_id).collect();
+    let tenant = Uuid::from_u128(0x5eed_0000_0000_4000_8000_0000_0000_0000 + u128::from(n));
+    (0..3u64)
+        .map(|k| {
+            let r = row(n + k);
+            let claim = Claim {
+                claim_id: r.claim_id.clone(),
+                partner: Partner {
+                    name: r.partner_name.clone(),
+                    mpn_id: r.mpn_id.clone(),
+                },
+                customer: Customer {
+                    tenant_id: tenant,
+                    domain: format!("tailwindtraders{}.onmicrosoft.com", n + k % 2),
+                },
+                solution_area: SolutionArea::BusinessApplications,
+                activity: if k == 0 {
+                    Activity::Usage
+                } else {
+                    Activity::Presales
+                },
+                product: "Dynamics 365 Sales".into(),
+                subscription_id: Some(Uuid::from_u128(u128::from(n + k)).to_string()),
+                purchase_channel: PurchaseChannel::Csp,
+                submitted_at: r.submitted_at,
+                status: Status::UnderReview,
+                poe: (0..2)
+                    .map(|i| PoeItem {
+                        kind: "Signed statement of work".into(),
+                        date: r.submitted_at.date_naive(),
+                        summary: format!("Deployment workshop {i} for Dynamics 365 Sales"),
+                        by: "K. Müller".into(),
+                        attachment: format!("poe/{}-{i}.pdf", r.claim_id),
+                    })
+                    .collect(),
+                comments: vec![Comment {
+                    author: "partner".into(),
+                    visibility: Visibility::Partner,
+                    body: "Please find the signed SOW attached to the PoE.".into(),
+                    at: r.submitted_at,
+                }],
+            };
+            ClaimView {
+                claim,
+                version: 1,
+                competing_claim_ids: ids.iter().filter(|i| **i != r.claim_id).cloned().collect(),
+                incumbent_mpn_id: None,
+                facts: ClaimFacts::default(),
+                decision: None,
+                assigned_to: None,
+            }
+        })
+        .collect()
 }
 
 /// The claim number (0-based) behind a fake claim id.
@@ -195,6 +257,10 @@ impl Screen {
                     Effect::LoadQueue { req_id, query } => queue.push(Msg::QueueLoaded {
                         req_id,
                         result: Ok(answer(&query.anchor, query.limit)),
+                    }),
+                    Effect::LoadCompare { req_id, claim_ids } => queue.push(Msg::CompareLoaded {
+                        req_id,
+                        result: Ok(contest(claim_ids.first().map_or(0, |id| number(id)))),
                     }),
                     Effect::LoadCounts { req_id, .. } => queue.push(Msg::CountsLoaded {
                         req_id,
