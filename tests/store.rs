@@ -519,6 +519,38 @@ async fn the_queue_pages_through_every_sort_both_ways_without_gaps() {
                 "{} {sort:?} backward",
                 t.backend
             );
+            // Filtered windows (the probe in queue order, or the trigram index) walk the same
+            // rows in the same order, both ways.
+            let sales: Vec<QueueRow> = everything
+                .iter()
+                .filter(|r| r.product == "Dynamics 365 Sales")
+                .cloned()
+                .collect();
+            let mut walked = page(s, QueueTab::All, sort, "365 sal", Anchor::First, 2).await;
+            loop {
+                let last = walked.last().unwrap().sort_key(sort);
+                let next = page(s, QueueTab::All, sort, "365 sal", Anchor::After(last), 2).await;
+                if next.is_empty() {
+                    break;
+                }
+                walked.extend(next);
+            }
+            assert_eq!(ids(&walked), ids(&sales), "{} {sort:?} filtered", t.backend);
+            let mut back = page(s, QueueTab::All, sort, "365 sal", Anchor::Last, 2).await;
+            loop {
+                let first = back.first().unwrap().sort_key(sort);
+                let prev = page(s, QueueTab::All, sort, "365 sal", Anchor::Before(first), 2).await;
+                if prev.is_empty() {
+                    break;
+                }
+                back.splice(0..0, prev);
+            }
+            assert_eq!(
+                ids(&back),
+                ids(&sales),
+                "{} {sort:?} filtered back",
+                t.backend
+            );
         }
         // The filter matches partner, MPN, id, domain and product, ignoring case.
         let emile = page(

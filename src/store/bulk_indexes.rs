@@ -172,6 +172,10 @@ pub(super) async fn postgres_ensure(pool: &sqlx::PgPool) -> Result<(), StoreErro
         .into_iter()
         .partition(|(_, definition)| definition.contains("USING gin"));
     futures::future::try_join(postgres_build(pool, gin), postgres_build(pool, btrees)).await?;
+    // After a bulk load the planner has no statistics: it guessed 5,000 rows and sorted a
+    // filtered window (0.4 s instead of 20 ms). ANALYZE takes ~2 s at a million claims; the
+    // visibility map (index-only counts) is left to autovacuum, which a bulk insert triggers.
+    sqlx::raw_sql("ANALYZE claims").execute(pool).await?;
     Ok(())
 }
 

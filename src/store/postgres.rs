@@ -404,15 +404,53 @@ impl PgStore {
 
     /// See [`Store::tab_counts`].
     pub async fn tab_counts(&self, reviewer: &str, filter: &str) -> Result<TabCounts, StoreError> {
+        if !filter.trim().is_empty() {
+            // Under a filter every tab counts the same matching rows: find them once.
+            let row = sqlx::query(
+                "SELECT COUNT(*) FILTER (WHERE queue_state = 'review'),
+                        COUNT(*) FILTER (WHERE open_contested),
+                        COUNT(*) FILTER (WHERE queue_state = 'info'),
+                        COUNT(*) FILTER (WHERE assigned_to = $1 AND queue_state <> 'closed'),
+                        COUNT(*)
+                 FROM claims WHERE search LIKE $2",
+            )
+            .bind(reviewer)
+            .bind(like_pattern(filter))
+            .fetch_one(&self.pool)
+            .await?;
+            let n = |i: usize| -> Result<u64, StoreError> {
+                Ok(u64::try_from(row.try_get::<i64, _>(i)?).unwrap_or(0))
+            };
+            return Ok(TabCounts {
+                under_review: n(0)?,
+                contested: n(1)?,
+                info_requested: n(2)?,
+                mine: n(3)?,
+                all: n(4)?,
+            });
+        }
         let mut counts = TabCounts::default();
-        for tab in QueueTab::ALL {
+        // One pass over the state index gives three tabs (All is their sum).
+        for r in sqlx::query("SELECT queue_state, COUNT(*) FROM claims GROUP BY queue_state")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let n = u64::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0);
+            match r.try_get::<String, _>(0)?.as_str() {
+                "review" => counts.under_review = n,
+                "info" => counts.info_requested = n,
+                _ => {}
+            }
+            counts.all += n;
+        }
+        for tab in [QueueTab::Contested, QueueTab::Mine] {
             let mut qb = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM claims WHERE TRUE");
             push_tab(
                 &mut qb,
                 &QueueQuery {
                     tab,
                     sort: QueueSort::Urgency,
-                    filter: filter.to_string(),
+                    filter: String::new(),
                     reviewer: reviewer.to_string(),
                     anchor: Anchor::First,
                     limit: 0,
@@ -421,11 +459,8 @@ impl PgStore {
             let n: i64 = qb.build().fetch_one(&self.pool).await?.try_get(0)?;
             let n = u64::try_from(n).unwrap_or(0);
             match tab {
-                QueueTab::UnderReview => counts.under_review = n,
                 QueueTab::Contested => counts.contested = n,
-                QueueTab::InfoRequested => counts.info_requested = n,
-                QueueTab::Mine => counts.mine = n,
-                QueueTab::All => counts.all = n,
+                _ => counts.mine = n,
             }
         }
         Ok(counts)

@@ -19,6 +19,9 @@ use super::rows::*;
 use super::*;
 use crate::domain::{party_key, product_key, Claim, Mpn};
 
+/// Rows of the tab a filtered window reads in queue order before it turns to the trigram index.
+const FILTER_PROBE_ROWS: i64 = 5000;
+
 /// Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters.
 const INSERT_CHUNK: usize = 1000;
 
@@ -414,14 +417,29 @@ impl SqliteStore {
     }
 
     /// The SQL of one queue window, and whether its rows come back in reverse.
-    fn queue_sql<'q>(query: &'q QueueQuery, select: &str) -> (QueryBuilder<'q, Sqlite>, bool) {
+    ///
+    /// With `probe`, only the next `probe` rows of the tab in queue order are read and the filter
+    /// is checked on each: a filter that matches often fills the window from those, without
+    /// collecting every match through the trigram index first.
+    fn queue_sql<'q>(
+        query: &'q QueueQuery,
+        select: &str,
+        probe: Option<i64>,
+    ) -> (QueryBuilder<'q, Sqlite>, bool) {
         let (column, natural_desc) = sort_column(query.sort);
         let backward = matches!(query.anchor, Anchor::Last | Anchor::Before(_));
         let desc = natural_desc != backward;
-        let mut qb = QueryBuilder::<Sqlite>::new(format!(
-            "{select}SELECT {CLAIM_COLUMNS} FROM claims WHERE 1 = 1"
-        ));
-        push_tab(&mut qb, query);
+        let mut qb = QueryBuilder::<Sqlite>::new(match probe {
+            Some(_) => format!(
+                "{select}SELECT {CLAIM_COLUMNS} FROM (SELECT {CLAIM_COLUMNS}, search, party_key, product_key FROM claims WHERE 1 = 1"
+            ),
+            None => format!("{select}SELECT {CLAIM_COLUMNS} FROM claims WHERE 1 = 1"),
+        });
+        if probe.is_some() {
+            push_tab_only(&mut qb, query);
+        } else {
+            push_tab(&mut qb, query);
+        }
         let op = if desc { "<" } else { ">" };
         if let Anchor::After(key) | Anchor::Before(key) = &query.anchor {
             if column == "claim_id" {
@@ -442,13 +460,23 @@ impl SqliteStore {
         } else {
             format!(" ORDER BY {column} {dir}, claim_id {dir} LIMIT ")
         };
-        qb.push(order).push_bind(i64::from(query.limit));
+        if let Some(probe) = probe {
+            qb.push(&order)
+                .push_bind(probe)
+                .push(") WHERE search LIKE ")
+                .push_bind(like_pattern(&query.filter))
+                .push(" ESCAPE '\\'")
+                .push(&order);
+        } else {
+            qb.push(order);
+        }
+        qb.push_bind(i64::from(query.limit));
         (qb, backward)
     }
 
     /// The database's plan for one queue window: how tests prove every window is an index range.
     pub async fn explain_queue_page(&self, query: &QueueQuery) -> Result<Vec<String>, StoreError> {
-        let (mut qb, _) = Self::queue_sql(query, "EXPLAIN QUERY PLAN ");
+        let (mut qb, _) = Self::queue_sql(query, "EXPLAIN QUERY PLAN ", None);
         let rows = qb.build().fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| r.try_get::<String, _>("detail"))
@@ -458,14 +486,21 @@ impl SqliteStore {
 
     /// See [`Store::queue_page`].
     pub async fn queue_page(&self, query: &QueueQuery) -> Result<Vec<QueueRow>, StoreError> {
-        let (mut qb, backward) = Self::queue_sql(query, "");
-        let mut rows = qb
-            .build()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(claim_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut rows = Vec::new();
+        let mut backward = false;
+        if uses_trigrams(&query.filter) {
+            // Probe first: a filter that matches one row in fifty fills the window here.
+            let (mut qb, back) = Self::queue_sql(query, "", Some(FILTER_PROBE_ROWS));
+            backward = back;
+            rows = qb.build().fetch_all(&self.pool).await?;
+        }
+        if rows.len() < query.limit as usize {
+            // A rarer filter: its few matches come from the trigram index.
+            let (mut qb, back) = Self::queue_sql(query, "", None);
+            backward = back;
+            rows = qb.build().fetch_all(&self.pool).await?;
+        }
+        let mut rows = rows.iter().map(claim_row).collect::<Result<Vec<_>, _>>()?;
         if backward {
             rows.reverse();
         }
@@ -475,15 +510,60 @@ impl SqliteStore {
 
     /// See [`Store::tab_counts`].
     pub async fn tab_counts(&self, reviewer: &str, filter: &str) -> Result<TabCounts, StoreError> {
+        if !filter.trim().is_empty() {
+            // Under a filter every tab counts the same matching rows: find them once.
+            let mut qb = QueryBuilder::<Sqlite>::new(
+                "SELECT COALESCE(SUM(queue_state = 'review'), 0), COALESCE(SUM(open_contested = 1), 0),
+                        COALESCE(SUM(queue_state = 'info'), 0),
+                        COALESCE(SUM(assigned_to = ",
+            );
+            qb.push_bind(reviewer.to_string())
+                .push(" AND queue_state <> 'closed'), 0), COUNT(*) FROM claims WHERE 1 = 1");
+            push_tab(
+                &mut qb,
+                &QueueQuery {
+                    tab: QueueTab::All,
+                    sort: QueueSort::Urgency,
+                    filter: filter.to_string(),
+                    reviewer: reviewer.to_string(),
+                    anchor: Anchor::First,
+                    limit: 0,
+                },
+            );
+            let row = qb.build().fetch_one(&self.pool).await?;
+            let n = |i: usize| -> Result<u64, StoreError> {
+                Ok(u64::try_from(row.try_get::<i64, _>(i)?).unwrap_or(0))
+            };
+            return Ok(TabCounts {
+                under_review: n(0)?,
+                contested: n(1)?,
+                info_requested: n(2)?,
+                mine: n(3)?,
+                all: n(4)?,
+            });
+        }
         let mut counts = TabCounts::default();
-        for tab in QueueTab::ALL {
+        // One pass over the state index gives three tabs (All is their sum).
+        for r in sqlx::query("SELECT queue_state, COUNT(*) FROM claims GROUP BY queue_state")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let n = u64::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0);
+            match r.try_get::<String, _>(0)?.as_str() {
+                "review" => counts.under_review = n,
+                "info" => counts.info_requested = n,
+                _ => {}
+            }
+            counts.all += n;
+        }
+        for tab in [QueueTab::Contested, QueueTab::Mine] {
             let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM claims WHERE 1 = 1");
             push_tab(
                 &mut qb,
                 &QueueQuery {
                     tab,
                     sort: QueueSort::Urgency,
-                    filter: filter.to_string(),
+                    filter: String::new(),
                     reviewer: reviewer.to_string(),
                     anchor: Anchor::First,
                     limit: 0,
@@ -492,11 +572,8 @@ impl SqliteStore {
             let n: i64 = qb.build().fetch_one(&self.pool).await?.try_get(0)?;
             let n = u64::try_from(n).unwrap_or(0);
             match tab {
-                QueueTab::UnderReview => counts.under_review = n,
                 QueueTab::Contested => counts.contested = n,
-                QueueTab::InfoRequested => counts.info_requested = n,
-                QueueTab::Mine => counts.mine = n,
-                QueueTab::All => counts.all = n,
+                _ => counts.mine = n,
             }
         }
         Ok(counts)
@@ -573,6 +650,12 @@ fn subscription_row(r: &SqliteRow) -> Result<SubscriptionRow, StoreError> {
 
 /// The tab's predicate and the filter, appended to a `WHERE`.
 fn push_tab(qb: &mut QueryBuilder<'_, Sqlite>, query: &QueueQuery) {
+    push_tab_only(qb, query);
+    push_filter(qb, query);
+}
+
+/// The tab's predicate alone, appended to a `WHERE`.
+fn push_tab_only(qb: &mut QueryBuilder<'_, Sqlite>, query: &QueueQuery) {
     match query.tab {
         QueueTab::UnderReview => {
             qb.push(" AND queue_state = 'review'");
@@ -590,6 +673,16 @@ fn push_tab(qb: &mut QueryBuilder<'_, Sqlite>, query: &QueueQuery) {
         }
         QueueTab::All => {}
     }
+}
+
+/// Whether the filter is served by the trigram index (three or more characters, no wildcards).
+fn uses_trigrams(filter: &str) -> bool {
+    let filter = filter.trim();
+    !filter.contains(['%', '_', '\\']) && filter.chars().count() >= 3
+}
+
+/// The filter, appended to a `WHERE`.
+fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, query: &QueueQuery) {
     let filter = query.filter.trim();
     let literal = !filter.contains(['%', '_', '\\']);
     if literal && filter.chars().count() >= 3 {
