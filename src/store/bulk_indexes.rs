@@ -166,6 +166,9 @@ pub(super) async fn postgres_ensure(pool: &sqlx::PgPool) -> Result<(), StoreErro
         .iter()
         .filter(|(name, _)| !present.iter().any(|p| p == name))
         .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
     // The trigram index takes longer than all the B-trees together: build it on a connection of
     // its own while another builds the rest (the server gives each its own core).
     let (gin, btrees): (Vec<_>, Vec<_>) = missing
