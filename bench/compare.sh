@@ -76,7 +76,7 @@ echo
   --case "claimdesk, SQLite, 100 claims|$FIRST100|$BIN --db sqlite:$WORK/100.db --reviewer alice" \
   --case "sqlite3 CLI, same query, first 40 rows|$FIRST|sqlite3 $WORK/1m.db \"SELECT claim_id, partner_name, mpn_id, customer_domain, product, submitted_at $Q LIMIT 40\"" \
   --case "claimdesk, PostgreSQL, 1,000,000 claims|$FIRST|$BIN --db $PG/$PGDB --reviewer alice" \
-  --case "VisiData $("$VD" --version 2>/dev/null | head -1 | awk '{print $2}'), claims table (unsorted)|$TABLE_FIRST|$VD +:claims:0:0 $WORK/1m.db" \
+  --case "VisiData $("$VD" --version 2>/dev/null | head -1 | awk '{print $2}'), claims table (unsorted)|$TABLE_FIRST|$VD $WORK/1m.db +:claims::" \
   2>"$WORK/first_screen.log"
 echo
 

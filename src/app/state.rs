@@ -143,6 +143,8 @@ pub struct QueueView {
     /// The last counts (kept on screen while new ones load).
     pub counts: Option<TabCounts>,
     pub counts_req: u64,
+    /// The counts are asked for once the first queue answer is in (set at start).
+    pub counts_after_first_rows: bool,
     /// The last queue read failed with this message.
     pub error: Option<String>,
 }
@@ -239,6 +241,7 @@ impl State {
                 loaded: false,
                 counts: None,
                 counts_req: 0,
+                counts_after_first_rows: false,
                 error: None,
             },
             detail: None,

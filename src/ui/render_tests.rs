@@ -39,13 +39,19 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
     for e in effects {
         match e {
             Effect::LoadQueue { req_id, .. } | Effect::ReloadQueueFrom { req_id, .. } => {
-                update(
+                let more = update(
                     s,
                     Msg::QueueLoaded {
                         req_id,
                         result: Ok(rows(0, n)),
                     },
                 );
+                // The counts are asked for once the first rows are in.
+                let counts: Vec<Effect> = more
+                    .into_iter()
+                    .filter(|e| matches!(e, Effect::LoadCounts { .. }))
+                    .collect();
+                answer(s, counts, n);
             }
             Effect::LoadCounts { req_id, .. } => {
                 update(
