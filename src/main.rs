@@ -25,7 +25,7 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<std::process::ExitCode> {
     let args = Args::parse();
     let config = claimdesk::config::Config::load(args.config.as_deref())?;
     let url = match args.db {
@@ -44,5 +44,14 @@ async fn main() -> anyhow::Result<()> {
         reviewer,
         theme: args.theme,
     };
-    claimdesk::tui::run(store, config, options).await
+    match claimdesk::tui::run(store, config, options).await {
+        Ok(()) => Ok(std::process::ExitCode::SUCCESS),
+        Err(e) => match e.downcast_ref::<claimdesk::tui::NotAReviewer>() {
+            Some(refused) => {
+                eprintln!("claimdesk: {refused}");
+                Ok(std::process::ExitCode::from(2))
+            }
+            None => Err(e),
+        },
+    }
 }

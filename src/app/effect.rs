@@ -2,6 +2,7 @@
 //! Each load carries a request id; its result comes back as a `Msg` with the same id, and a result
 //! whose id is no longer the newest is dropped.
 
+use super::holds::HoldEffect;
 use crate::store::{QueueQuery, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
@@ -25,4 +26,6 @@ pub enum Effect {
     },
     /// Read one claim and its audit trail; answered by `Msg::ClaimLoaded`.
     LoadClaim { req_id: u64, claim_id: String },
+    /// Take, release or renew holds (a write: refused while offline); answered by `Msg::Hold`.
+    Hold(HoldEffect),
 }

@@ -2,6 +2,8 @@
 //! own, so every screen can be driven and checked in tests by feeding messages.
 
 pub mod effect;
+pub mod feed;
+pub mod holds;
 pub mod keymap;
 pub mod msg;
 mod queue;
@@ -9,6 +11,7 @@ pub mod state;
 mod update;
 
 pub use effect::Effect;
+pub use holds::{HoldEffect, HoldMsg, Holds};
 pub use keymap::{Command, Key, KeyCode, Keymap, KeymapError};
 pub use msg::Msg;
 pub use state::{ClaimDetail, DetailView, Loadable, QueueView, Screen, State, Viewport};

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::holds::Holds;
 use super::keymap::Keymap;
 use crate::config::Config;
 use crate::domain::sla::Countdown;
@@ -174,6 +175,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the reviewer quits; the runtime then restores the terminal.
     pub quit: bool,
+    /// Who the reviewer is, what this session holds, and the status-bar news of others' acts.
+    pub holds: Holds,
     next_req: u64,
 }
 
@@ -222,6 +225,7 @@ impl State {
             offline: None,
             notice: None,
             quit: false,
+            holds: Holds::default(),
             next_req: 0,
         }
     }

@@ -65,6 +65,8 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                     },
                 );
             }
+            // Writes are not part of these screens.
+            _ => {}
         }
     }
 }

@@ -41,16 +41,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let (left, left_style) = if let Some(err) = &state.queue.error {
         (err.clone(), theme.error)
     } else if let Some(reason) = &state.offline {
-        (
-            format!("OFFLINE: others' changes not seen ({reason})"),
-            theme.error,
-        )
+        let text = match &state.notice {
+            Some(notice) => format!("OFFLINE: {notice}"),
+            None => format!("OFFLINE: others' changes not seen ({reason})"),
+        };
+        (text, theme.error)
     } else if let Some(notice) = &state.notice {
         (notice.clone(), theme.status_bar)
     } else if state.queue.pending.is_some() {
         ("Loading…".to_string(), theme.status_bar)
     } else {
-        (format!("claimdesk · {}", state.reviewer), theme.status_bar)
+        (
+            format!("claimdesk · {}", crate::app::holds::identity(state)),
+            theme.status_bar,
+        )
     };
 
     let total = area.width as usize;
