@@ -6,7 +6,10 @@
 
 pub mod app;
 pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod generate;
+pub mod interchange;
 pub mod store;
 pub mod tui;
 pub mod ui;

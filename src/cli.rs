@@ -1,0 +1,363 @@
+//! The command line: global options, subcommands and how each one ends.
+//!
+//! Exit status is part of the contract for scripts: 0 done, 1 the work was refused or failed
+//! (bad import input, a claim id already stored, a write error), 2 the store or the config could
+//! not be opened. Every failure is one line on stderr; a database password never appears.
+
+mod queue;
+
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use claimdesk::config::{self, Config};
+use claimdesk::generate::{self, GenerateOptions};
+use claimdesk::interchange::{self, ExportFormat, ExportWriter, Problem};
+use claimdesk::store::{self, Audit, AuditMode, Store, StoreError};
+
+/// A keyboard-driven terminal workbench for reviewers who arbitrate CPOR customer association
+/// claims. Without a subcommand, opens the workbench.
+#[derive(Debug, Parser)]
+#[command(name = "claimdesk", version)]
+pub struct Cli {
+    /// The claims store: `postgres://...` (shared by a team) or `sqlite:PATH` / a file path.
+    /// Default: claims.db in your data directory.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "CLAIMDESK_DATABASE_URL"
+    )]
+    #[arg(hide_env_values = true)]
+    db: Option<String>,
+    /// The config file (calendar, SLA policy, theme, keys, templates).
+    #[arg(long, global = true, value_name = "PATH", env = "CLAIMDESK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Who you are in the audit log and the `Mine` tab. Default: your login name.
+    #[arg(long, global = true, value_name = "NAME", env = "CLAIMDESK_REVIEWER")]
+    reviewer: Option<String>,
+    /// The colour theme (dark, light, high-contrast, mono).
+    #[arg(long, global = true, value_name = "NAME")]
+    theme: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create or upgrade the store's schema, then exit.
+    Migrate,
+    /// Load claims and reference data from a JSON Lines file (`-` for stdin). All or nothing:
+    /// any problem writes nothing and is printed as LINE:FIELD: message.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Write every claim with its computed fields, in claim id order.
+    Export {
+        #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
+        format: FormatArg,
+        /// Write to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Add synthetic claims (for benchmarks and trying things out at scale).
+    Generate {
+        /// How many claims to add.
+        #[arg(long)]
+        claims: u64,
+        /// The same seed gives the same claims; claim ids carry it, so sets never collide.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Claims are submitted in the three weeks before this day (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+    },
+    /// Load a small hand-made data set that shows every feature, then open the workbench.
+    /// Uses demo.db beside the default store unless --db is given.
+    Demo {
+        /// Only load the data set (if the store is empty); do not open the workbench.
+        #[arg(long)]
+        no_tui: bool,
+    },
+    /// Print the queue as aligned text columns, for scripts.
+    Queue(queue::QueueArgs),
+}
+
+/// `export --format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Jsonl,
+    Csv,
+}
+
+/// How a command failed, which decides the exit status.
+#[derive(Debug)]
+enum Failure {
+    /// The store or config could not be opened (exit 2).
+    Setup(String),
+    /// The input was refused; its problems are already printed, this is the summary (exit 1).
+    Refused(String),
+    /// The work itself failed (exit 1).
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Failed(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Failed(e.into())
+    }
+}
+
+type Outcome = Result<(), Failure>;
+
+/// Runs the parsed command line and reports how it ended.
+pub async fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Setup(msg)) => {
+            eprintln!("claimdesk: {}", one_line(&msg));
+            ExitCode::from(2)
+        }
+        Err(Failure::Refused(summary)) => {
+            eprintln!("claimdesk: {}", one_line(&summary));
+            ExitCode::from(1)
+        }
+        Err(Failure::Failed(e)) => {
+            eprintln!("claimdesk: {}", one_line(&format!("{e:#}")));
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Outcome {
+    let config = Config::load(cli.config.as_deref()).map_err(|e| Failure::Setup(e.to_string()))?;
+    let reviewer = reviewer(cli.reviewer.as_deref());
+    let demo = matches!(cli.command, Some(Command::Demo { .. }));
+    let url = database_url(cli.db.as_deref(), demo)?;
+    let store = Store::open(&url).await.map_err(|e| {
+        let msg = e.to_string();
+        // The store hides passwords already; make sure the raw URL never slips through.
+        Failure::Setup(msg.replace(&url, &store::redact_url(&url)))
+    })?;
+    let shown_url = store::redact_url(&url);
+    match cli.command {
+        None => run_tui(store, config, reviewer, cli.theme).await?,
+        Some(Command::Migrate) => {
+            let claims = store.claim_count().await?;
+            println!("claims store {shown_url} is migrated and ready ({claims} claims)");
+        }
+        Some(Command::Import { file }) => import(&store, &file, &reviewer).await?,
+        Some(Command::Export { format, output }) => {
+            let format = match format {
+                FormatArg::Jsonl => ExportFormat::Jsonl,
+                FormatArg::Csv => ExportFormat::Csv,
+            };
+            export(&store, config, format, output.as_deref()).await?;
+        }
+        Some(Command::Generate {
+            claims,
+            seed,
+            as_of,
+        }) => {
+            let as_of = as_of.unwrap_or_else(|| Utc::now().date_naive());
+            let options = GenerateOptions {
+                claims,
+                seed,
+                as_of,
+            };
+            generate(&store, options, &reviewer).await?;
+        }
+        Some(Command::Demo { no_tui }) => {
+            let loaded = claimdesk::demo::load_if_empty(&store, &config, Utc::now())
+                .await
+                .map_err(|e| Failure::Failed(e.into()))?;
+            match loaded {
+                Some(n) => eprintln!("loaded the demo data set ({n} claims) into {shown_url}"),
+                None => eprintln!("{shown_url} already holds claims; the demo data was not loaded"),
+            }
+            if !no_tui {
+                run_tui(store, config, reviewer, cli.theme).await?;
+            }
+        }
+        Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
+    }
+    Ok(())
+}
+
+/// Opens the workbench.
+async fn run_tui(
+    store: Store,
+    config: Config,
+    reviewer: String,
+    theme: Option<String>,
+) -> anyhow::Result<()> {
+    claimdesk::tui::run(
+        store,
+        config,
+        claimdesk::tui::TuiOptions { reviewer, theme },
+    )
+    .await
+}
+
+/// `--reviewer`/`CLAIMDESK_REVIEWER`, else the login user, else `unknown`.
+fn reviewer(given: Option<&str>) -> String {
+    let login = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
+    given
+        .map(str::to_string)
+        .filter(|v| !v.trim().is_empty())
+        .or(login)
+        .map_or_else(|| "unknown".to_string(), |v| v.trim().to_string())
+}
+
+/// `--db`/`CLAIMDESK_DATABASE_URL`, else a SQLite file in the data directory (`demo.db` for the
+/// demo, so trying it never mixes with real work), creating the directory.
+fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
+    if let Some(url) = given.filter(|u| !u.trim().is_empty()) {
+        return Ok(url.trim().to_string());
+    }
+    let mut path = config::default_database_path().ok_or_else(|| {
+        Failure::Setup("no data directory for the default store; pass --db URL".into())
+    })?;
+    if demo {
+        path.set_file_name("demo.db");
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Setup(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    Ok(format!("sqlite:{}", path.display()))
+}
+
+async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
+    let parsed = if file == Path::new("-") {
+        interchange::parse_reader(std::io::stdin().lock())
+    } else {
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        interchange::parse_reader(BufReader::new(f))
+    }
+    .with_context(|| format!("cannot read {}", file.display()))?;
+    let batch = match parsed {
+        Ok(batch) => batch,
+        Err(problems) => return Err(refuse(&problems)),
+    };
+    let audit = Audit {
+        actor: reviewer.to_string(),
+        mode: AuditMode::PerClaim,
+    };
+    match store.import(&batch, &audit).await {
+        Ok(s) => {
+            println!(
+                "imported {} claims, {} tenants, {} MPNs, {} associations",
+                s.claims, s.tenants, s.mpns, s.associations
+            );
+            Ok(())
+        }
+        Err(StoreError::ClaimsExist(existing)) => {
+            let problems: Vec<Problem> = existing
+                .iter()
+                .map(|(line, _)| Problem::already_stored(*line))
+                .collect();
+            Err(refuse(&problems))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Prints every problem on stderr and returns the summary line.
+fn refuse(problems: &[Problem]) -> Failure {
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "{p}");
+    }
+    let lines: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.line).collect();
+    Failure::Refused(format!(
+        "import refused: {} problem(s) on {} line(s); nothing was written",
+        problems.len(),
+        lines.len()
+    ))
+}
+
+/// How many claims one export page holds: enough to be quick, small enough to stay light.
+const EXPORT_PAGE: u32 = 1000;
+
+async fn export(
+    store: &Store,
+    config: Config,
+    format: ExportFormat,
+    output: Option<&Path>,
+) -> Outcome {
+    let out: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut writer = ExportWriter::new(out, format, config).context("cannot write the export")?;
+    let mut after: Option<String> = None;
+    let result = loop {
+        let page = store.claims_after(after.as_deref(), EXPORT_PAGE).await?;
+        let Some(last) = page.last() else {
+            break writer.finish();
+        };
+        after = Some(last.claim.claim_id.clone());
+        if let Err(e) = writer.write_page(&page) {
+            break Err(e);
+        }
+    };
+    match result {
+        Ok(n) => {
+            if let Some(path) = output {
+                eprintln!("exported {n} claims to {}", path.display());
+            }
+            Ok(())
+        }
+        // The reader went away (`| head`): not a failure.
+        Err(e) if e.is_broken_pipe() => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e)
+            .context("cannot write the export")
+            .into()),
+    }
+}
+
+async fn generate(store: &Store, options: GenerateOptions, reviewer: &str) -> Outcome {
+    let started = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let made = generate::generate_into(store, options, reviewer, |made, total| {
+        if tty {
+            eprint!(
+                "\rgenerated {made}/{total} claims ({}%)",
+                made * 100 / total.max(1)
+            );
+        }
+    })
+    .await?;
+    if tty && made > 0 {
+        eprintln!();
+    }
+    println!(
+        "generated {made} claims (seed {}) in {:.1}s",
+        options.seed,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Error text on one line, whatever the underlying library put in it.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
