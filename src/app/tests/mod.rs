@@ -1,5 +1,6 @@
 //! `update` tests: feed messages, check the state and the effects returned.
 
+mod holds;
 mod screens;
 mod window;
 
