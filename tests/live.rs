@@ -85,7 +85,7 @@ async fn another_sessions_take_and_comment_reach_a_running_session_within_a_seco
         // bob, on another connection, takes it.
         let other = Store::open(&t.url).await.unwrap();
         other
-            .take(&[claim_id.clone()], "bob", DEFAULT_LEASE)
+            .take(std::slice::from_ref(&claim_id), "bob", DEFAULT_LEASE)
             .await
             .unwrap();
         let took = wait_for(&store, &mut state, &mut changes, "bob's take", |s| {
@@ -162,7 +162,10 @@ async fn another_sessions_take_and_comment_reach_a_running_session_within_a_seco
 
         // alice's own act reloads but tells her nothing.
         state.notice = None;
-        other.release(&[claim_id.clone()], "alice").await.unwrap();
+        other
+            .release(std::slice::from_ref(&claim_id), "alice")
+            .await
+            .unwrap();
         wait_for(&store, &mut state, &mut changes, "alice's release", |s| {
             s.queue
                 .window
