@@ -85,7 +85,7 @@ fn the_status_bar_names_the_reviewer_and_role() {
         open_mode: false,
     });
     let text = screen(&mut s, 120, 40);
-    assert!(text.contains("claimdesk · alice (lead)"), "{text}");
+    assert!(text.contains(" alice (lead) "), "{text}");
     s.holds.actor = Some(Actor {
         login: "alice".into(),
         role: Role::Lead,

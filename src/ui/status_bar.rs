@@ -51,16 +51,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     } else if state.queue.pending.is_some() {
         ("Loading…".to_string(), theme.status_bar)
     } else {
-        (
-            format!("claimdesk · {}", crate::app::holds::identity(state)),
-            theme.status_bar,
-        )
+        let who = match &state.holds.actor {
+            // Who and in what role; the program's name gives way to it on a narrow screen.
+            Some(_) => crate::app::holds::identity(state),
+            None => format!("claimdesk · {}", state.reviewer),
+        };
+        (who, theme.status_bar)
     };
 
     let total = area.width as usize;
     let mut right: Vec<Span> = Vec::new();
     let mut right_width = 0;
-    let left_min = width(&left).min(24) + 1;
+    let left_min = width(&left).min(30) + 1;
     for (key, what) in hints {
         let piece = width(&key) + width(what) + 3;
         if right_width + piece + left_min > total {
