@@ -49,7 +49,14 @@ pub fn activity(state: &mut State, events: &[AuditEvent]) {
     if others.is_empty() {
         return;
     }
-    let text = summary(&others, me);
+    // News still on screen grows rather than being replaced (`n` on a contest is two events).
+    let showing = matches!((&state.holds.news, &state.notice), (Some((news, _)), Some(shown)) if news == shown);
+    if !showing {
+        state.holds.news_events.clear();
+    }
+    state.holds.news_events.extend(others.into_iter().cloned());
+    let all: Vec<&AuditEvent> = state.holds.news_events.iter().collect();
+    let text = summary(&all, &state.reviewer);
     state.notice = Some(text.clone());
     state.holds.news = Some((text, state.now + NEWS_FOR));
 }
@@ -64,6 +71,7 @@ pub fn fade(state: &mut State) {
             state.notice = None;
         }
         state.holds.news = None;
+        state.holds.news_events.clear();
     }
 }
 

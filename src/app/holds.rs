@@ -35,6 +35,8 @@ pub struct Holds {
     pub last_renewal: Option<DateTime<Utc>>,
     /// The status-bar news of others' acts and when it goes away (see `feed`).
     pub news: Option<(String, DateTime<Utc>)>,
+    /// The acts the news tells, so acts arriving in quick succession join one line.
+    pub news_events: Vec<crate::store::AuditEvent>,
 }
 
 /// Hold work for the runtime (all of it writes).

@@ -20,7 +20,7 @@ pub async fn run(store: &Store, effect: HoldEffect) -> Msg {
             HoldMsg::Taken { claim_id, result }
         }
         HoldEffect::TakeNext { login, lease } => {
-            HoldMsg::TookNext(store.take_next(&login, lease).await.map_err(text))
+            HoldMsg::TookNext(take_next(store, &login, lease).await.map_err(text))
         }
         HoldEffect::Release { login, claim_id } => {
             let result = release(store, &login, &claim_id).await.map_err(text);
@@ -54,6 +54,34 @@ async fn take(
     let ids = group(store, claim_id).await?;
     store.take(&ids, login, lease).await?;
     Ok(ids)
+}
+
+/// Takes the next claim, then the free claims competing with it, so a contest is still reviewed
+/// by one person; a competitor someone else holds stays theirs (even when a lead presses `n`).
+async fn take_next(
+    store: &Store,
+    login: &str,
+    lease: chrono::TimeDelta,
+) -> Result<Option<String>, StoreError> {
+    let Some(id) = store.take_next(login, lease).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let mut free = Vec::new();
+    for other in group(store, &id).await?.into_iter().skip(1) {
+        let view = store.claim(&other).await?;
+        if view.is_some_and(|v| v.holder(now).is_none()) {
+            free.push(other);
+        }
+    }
+    if !free.is_empty() {
+        match store.take(&free, login, lease).await {
+            // Taken meanwhile by someone else: the contest's other claims stay theirs.
+            Ok(()) | Err(StoreError::Held { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(id))
 }
 
 /// Releases the claim if anyone holds it (the store refuses another's hold to a non-lead) and

@@ -62,7 +62,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let total = area.width as usize;
     let mut right: Vec<Span> = Vec::new();
     let mut right_width = 0;
-    let left_min = width(&left).min(30) + 1;
+    // A message (an error, a refusal, others' news) is read in full: the hints give way to it.
+    let message = state.notice.is_some() || state.queue.error.is_some() || state.offline.is_some();
+    let left_min = if message {
+        width(&left) + 1
+    } else {
+        width(&left).min(30) + 1
+    };
     for (key, what) in hints {
         let piece = width(&key) + width(what) + 3;
         if right_width + piece + left_min > total {

@@ -247,6 +247,13 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
         s.notice.as_deref(),
         Some("bob took CPOR-00012, CPOR-00013; carol approved CPOR-00007")
     );
+    // More acts while the news shows join it.
+    let more = event(11, "bob", "CPOR-00014", "taken", "", "");
+    update(&mut s, Msg::Activity(vec![more]));
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("bob took CPOR-00012, CPOR-00013, CPOR-00014; carol approved CPOR-00007")
+    );
     // The news fades after a few seconds.
     update(&mut s, Msg::Tick(now() + TimeDelta::seconds(3)));
     assert!(s.notice.is_some());
