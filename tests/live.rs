@@ -89,7 +89,7 @@ async fn another_sessions_take_and_comment_reach_a_running_session_within_a_seco
             .await
             .unwrap();
         let took = wait_for(&store, &mut state, &mut changes, "bob's take", |s| {
-            s.notice.as_deref() == Some(&format!("bob took {claim_id}"))
+            s.notice.as_deref() == Some(format!("bob took {claim_id}").as_str())
         })
         .await;
         let now = Utc::now();
@@ -133,7 +133,10 @@ async fn another_sessions_take_and_comment_reach_a_running_session_within_a_seco
             .await
             .unwrap();
         let commented = wait_for(&store, &mut state, &mut changes, "carol's comment", |s| {
-            s.notice.as_deref() == Some(&format!("carol commented on {claim_id}"))
+            // Told after bob's take while that news still shows.
+            s.notice
+                .as_deref()
+                .is_some_and(|n| n == format!("bob took {claim_id}; carol commented on {claim_id}"))
         })
         .await;
         let detail = state
