@@ -466,7 +466,7 @@ impl PgStore {
 
 const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, customer_domain, \
     solution_area, activity, product, subscription_id, purchase_channel, submitted_at, status, \
-    version, parties, incumbent_mpn_id, assigned_to";
+    version, parties, incumbent_mpn_id, assigned_to, held_until";
 
 fn claim_row(r: &PgRow) -> Result<ClaimRow, StoreError> {
     Ok(ClaimRow {
@@ -486,6 +486,7 @@ fn claim_row(r: &PgRow) -> Result<ClaimRow, StoreError> {
         parties: i64::from(r.try_get::<i32, _>("parties")?),
         incumbent_mpn_id: r.try_get("incumbent_mpn_id")?,
         assigned_to: r.try_get("assigned_to")?,
+        held_until: r.try_get("held_until")?,
     })
 }
 

@@ -535,7 +535,7 @@ impl SqliteStore {
 
 const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, customer_domain, \
     solution_area, activity, product, subscription_id, purchase_channel, submitted_at, status, \
-    version, parties, incumbent_mpn_id, assigned_to";
+    version, parties, incumbent_mpn_id, assigned_to, held_until";
 
 fn claim_row(r: &SqliteRow) -> Result<ClaimRow, StoreError> {
     Ok(ClaimRow {
@@ -555,6 +555,10 @@ fn claim_row(r: &SqliteRow) -> Result<ClaimRow, StoreError> {
         parties: r.try_get("parties")?,
         incumbent_mpn_id: r.try_get("incumbent_mpn_id")?,
         assigned_to: r.try_get("assigned_to")?,
+        held_until: r
+            .try_get::<Option<i64>, _>("held_until")?
+            .map(from_micros)
+            .transpose()?,
     })
 }
 

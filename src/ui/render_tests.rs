@@ -65,6 +65,7 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                     },
                 );
             }
+            // Writes are not part of these screens.
             _ => {}
         }
     }
