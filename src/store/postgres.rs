@@ -33,6 +33,31 @@ impl PgStore {
         let shown = redact_url(url);
         let options =
             PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(shown.clone()))?;
+        // One direct connection first: the pool would only say it timed out, while this says
+        // why (connection refused, unknown host, no such database, ...).
+        let probe = tokio::time::timeout(Duration::from_secs(5), async {
+            use sqlx::Connection;
+            sqlx::PgConnection::connect_with(&options).await
+        })
+        .await;
+        match probe {
+            Ok(Ok(conn)) => {
+                use sqlx::Connection;
+                let _ = conn.close().await;
+            }
+            Ok(Err(e)) => {
+                return Err(StoreError::Unreachable {
+                    url: shown,
+                    reason: e.to_string(),
+                })
+            }
+            Err(_) => {
+                return Err(StoreError::Unreachable {
+                    url: shown,
+                    reason: "no answer within 5 seconds".into(),
+                })
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(5)
             .acquire_timeout(Duration::from_secs(5))
