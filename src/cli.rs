@@ -2,9 +2,10 @@
 //!
 //! Exit status is part of the contract for scripts: 0 done, 1 the work was refused or failed
 //! (bad import input, a claim id already stored, a write error), 2 the store or the config could
-//! not be opened. Every failure is one line on stderr; a database password never appears.
+//! not be opened, or the reviewer may not do this (unknown, deactivated, not a lead). Every failure is one line on stderr; a database password never appears.
 
 mod queue;
+mod team;
 
 use std::io::{BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -88,6 +89,11 @@ enum Command {
     },
     /// Print the queue as aligned text columns, for scripts.
     Queue(queue::QueueArgs),
+    /// Manage the reviewers who work this store (acting as --reviewer).
+    #[command(subcommand)]
+    Reviewer(team::ReviewerCommand),
+    /// Print the audit log (who did what, when, before → after), oldest first.
+    Audit(team::AuditArgs),
 }
 
 /// `export --format`.
@@ -106,6 +112,8 @@ enum Failure {
     Refused(String),
     /// The work itself failed (exit 1).
     Failed(anyhow::Error),
+    /// The reviewer may not do this: unknown, deactivated, or not a lead (exit 2).
+    NotAllowed(String),
 }
 
 impl From<anyhow::Error> for Failure {
@@ -116,7 +124,10 @@ impl From<anyhow::Error> for Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure::Failed(e.into())
+        match e {
+            StoreError::NotAllowed(msg) => Failure::NotAllowed(msg),
+            e => Failure::Failed(e.into()),
+        }
     }
 }
 
@@ -126,7 +137,7 @@ type Outcome = Result<(), Failure>;
 pub async fn run(cli: Cli) -> ExitCode {
     match dispatch(cli).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Setup(msg)) => {
+        Err(Failure::Setup(msg) | Failure::NotAllowed(msg)) => {
             eprintln!("claimdesk: {}", one_line(&msg));
             ExitCode::from(2)
         }
@@ -192,23 +203,21 @@ async fn dispatch(cli: Cli) -> Outcome {
             }
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
+        Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
+        Some(Command::Audit(args)) => team::audit(&store, &config, &args).await?,
     }
     Ok(())
 }
 
 /// Opens the workbench.
-async fn run_tui(
-    store: Store,
-    config: Config,
-    reviewer: String,
-    theme: Option<String>,
-) -> anyhow::Result<()> {
-    claimdesk::tui::run(
-        store,
-        config,
-        claimdesk::tui::TuiOptions { reviewer, theme },
-    )
-    .await
+async fn run_tui(store: Store, config: Config, reviewer: String, theme: Option<String>) -> Outcome {
+    let options = claimdesk::tui::TuiOptions { reviewer, theme };
+    claimdesk::tui::run(store, config, options)
+        .await
+        .map_err(|e| match e.downcast::<claimdesk::tui::NotAReviewer>() {
+            Ok(refused) => Failure::NotAllowed(refused.0),
+            Err(e) => Failure::Failed(e),
+        })
 }
 
 /// `--reviewer`/`CLAIMDESK_REVIEWER`, else the login user, else `unknown`.

@@ -360,3 +360,88 @@ async fn bad_keys_or_theme_fail_before_the_terminal_is_touched() {
     let err = run(&["--theme", "neon"]);
     assert!(err.contains("unknown theme \"neon\""), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claimdesk"));
+    cmd.args(["--db", &url, "--reviewer", "alice"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("HOME", dir.path());
+    cmd.env("XDG_CONFIG_HOME", dir.path());
+    cmd.env_remove("CLAIMDESK_CONFIG");
+    cmd.env_remove("CLAIMDESK_DATABASE_URL");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut keys = pty.master.take_writer().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Screen {
+        parser: parser(),
+        output: rx,
+    };
+    let mut send = |s: &str| {
+        keys.write_all(s.as_bytes()).unwrap();
+        keys.flush().unwrap();
+    };
+    // Nobody is registered: the status bar says so.
+    screen.wait_for("the queue", |t| {
+        t.contains("┌ CPOR-00001") && t.contains("alice · single-reviewer mode")
+    });
+
+    // bob (another session) holds the most urgent claim: `n` skips it.
+    let other = Store::open(&url).await.unwrap();
+    other
+        .take(&["CPOR-00001".to_string()], "bob", TimeDelta::minutes(30))
+        .await
+        .unwrap();
+    screen.wait_for("bob's hold", |t| {
+        t.lines()
+            .any(|l| l.contains("CPOR-00001") && l.contains("@bob"))
+    });
+
+    send("n");
+    screen.wait_for("the claim taken", |t| {
+        t.contains("┌ CPOR-00002")
+            && t.lines()
+                .any(|l| l.contains("CPOR-00002") && l.contains("@alice"))
+    });
+    let held = other.claim("CPOR-00002").await.unwrap().unwrap();
+    assert_eq!(held.holder(Utc::now()), Some("alice"));
+
+    // Releasing it frees the row.
+    send("u");
+    screen.wait_for("the release", |t| {
+        t.contains("Released CPOR-00002")
+            && t.lines()
+                .any(|l| l.contains("CPOR-00002") && !l.contains("@alice"))
+    });
+
+    send("q");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "claimdesk did not quit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "exit status {status:?}");
+}

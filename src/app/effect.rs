@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use super::holds::HoldEffect;
 use crate::domain::Visibility;
 use crate::store::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
 
@@ -71,4 +72,6 @@ pub enum Effect {
         login: String,
         decisions: Vec<DecisionRequest>,
     },
+    /// Take, release or renew holds (a write: refused while offline); answered by `Msg::Hold`.
+    Hold(HoldEffect),
 }

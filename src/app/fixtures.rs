@@ -64,6 +64,7 @@ pub fn row(n: usize) -> QueueRow {
         },
         unknown_checks: (n % 2) as u32,
         assigned_to: n.is_multiple_of(6).then(|| "alice".to_string()),
+        held_until: None,
     }
 }
 
@@ -155,6 +156,7 @@ pub fn claim_detail() -> ClaimDetail {
             },
             decision: None,
             assigned_to: Some("alice".into()),
+            held_until: None,
         },
         events: vec![AuditEvent {
             id: 1,

@@ -200,6 +200,9 @@ commands! {
     Filter => "filter", "Filter as you type (partner, MPN, claim id, domain, product)", [Key::ch('/')];
     Sort => "sort", "Cycle the sort order", [Key::ch('s')];
     Open => "open", "Open the claim under the cursor", [Key::plain(KeyCode::Enter)];
+    Take => "take", "Take the claim (with its competing claims) for 30 minutes", [Key::ch('t')];
+    TakeNext => "take_next", "Take the most urgent claim nobody holds", [Key::ch('n')];
+    Release => "release", "Release your hold on the claim (and its competing claims)", [Key::ch('u')];
     Back => "back", "Back; clear the filter; close help", [Key::plain(KeyCode::Esc)];
     Refresh => "refresh", "Reload from the store (r on the queue)", [Key::ch('r'), Key::plain(KeyCode::F(5))];
     Theme => "theme", "Switch to the next theme", [Key::ch('T')];

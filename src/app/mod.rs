@@ -5,6 +5,8 @@ pub mod compare;
 pub mod decision;
 pub mod editor;
 pub mod effect;
+pub mod feed;
+pub mod holds;
 pub mod keymap;
 pub mod msg;
 mod queue;
@@ -12,6 +14,7 @@ pub mod state;
 mod update;
 
 pub use effect::Effect;
+pub use holds::{HoldEffect, HoldMsg, Holds};
 pub use keymap::{Command, Key, KeyCode, Keymap, KeymapError};
 pub use msg::{Msg, WriteError, WriteErrorKind};
 pub use state::{ClaimDetail, DetailView, Loadable, QueueView, Screen, State, Viewport};

@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::holds::HoldMsg;
 use super::keymap::Key;
 use super::state::{ClaimDetail, Viewport};
-use crate::store::{ClaimView, Draft, QueueRow, TabCounts};
+use crate::store::{AuditEvent, ClaimView, Draft, QueueRow, TabCounts};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +61,11 @@ pub enum Msg {
         req_id: u64,
         result: Result<(), WriteError>,
     },
+    /// What was done in the store (by anyone), oldest first: others' acts are told in the status
+    /// bar. Follows the `StoreChanged` for the same events.
+    Activity(Vec<AuditEvent>),
+    /// A hold write finished.
+    Hold(HoldMsg),
 }
 
 /// Why a write did not happen, sorted by what the reviewer should do next.

@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::compare::CompareView;
 use super::decision::Confirm;
 use super::editor::Editor;
+use super::holds::Holds;
 use super::keymap::Keymap;
 use crate::config::Config;
 use crate::domain::reasons::Template;
@@ -206,6 +207,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the reviewer quits; the runtime then restores the terminal.
     pub quit: bool,
+    /// Who the reviewer is, what this session holds, and the status-bar news of others' acts.
+    pub holds: Holds,
     next_req: u64,
 }
 
@@ -262,6 +265,7 @@ impl State {
             offline: None,
             notice: None,
             quit: false,
+            holds: Holds::default(),
             next_req: 0,
         }
     }

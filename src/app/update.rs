@@ -8,10 +8,17 @@ use super::keymap::{Command, Key, KeyCode};
 use super::msg::Msg;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
+use super::{feed, holds};
 use crate::domain::{Status, Visibility};
 
-/// Applies one message and returns the store work it calls for.
+/// Applies one message and returns the store work it calls for. While the change feed is
+/// offline, writes are refused here (with a message), never queued.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = apply(state, msg);
+    holds::refuse_writes_offline(state, effects)
+}
+
+fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Start => {
             // The counts come after the first rows: counting a million claims would otherwise
@@ -20,10 +27,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.queue.counts_after_first_rows = true;
             queue::reload(state, queue::ReloadFrom::First, false)
         }
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key(key) => {
+            holds::touch(state);
+            on_key(state, key)
+        }
         Msg::Tick(now) => {
             state.now = now;
-            Vec::new()
+            holds::tick(state)
         }
         Msg::Viewport(viewport) => {
             state.viewport = viewport;
@@ -58,6 +68,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Activity(events) => {
+            feed::activity(state, &events);
+            Vec::new()
+        }
+        Msg::Hold(msg) => holds::on_msg(state, msg),
         Msg::ClaimLoaded { req_id, result } => {
             if let Some(detail) = &mut state.detail {
                 if detail.pending == Some(req_id) {
@@ -104,7 +119,7 @@ pub(super) fn after_write(state: &mut State) -> Vec<Effect> {
 
 /// Someone else changed claims: re-read the counts and the queue window in place, and the open
 /// claim if it is among them.
-fn store_changed(state: &mut State, claim_ids: &[String]) -> Vec<Effect> {
+pub(super) fn store_changed(state: &mut State, claim_ids: &[String]) -> Vec<Effect> {
     let mut effects = vec![queue::load_counts(state)];
     effects.extend(queue::refresh(state));
     let reload_detail = state
@@ -220,6 +235,9 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     if state.help_open {
         help_command(state, command);
         return Vec::new();
+    }
+    if let Some(effects) = holds::command(state, command) {
+        return effects;
     }
     match state.screen {
         Screen::Queue if command == Command::Compare => compare_selected(state),

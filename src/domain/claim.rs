@@ -13,8 +13,7 @@ macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant,)+ }
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+ }
 
         impl $name {
             /// Every value, in display order.
@@ -189,6 +188,16 @@ mod tests {
             PurchaseChannel::codes(),
             "volume_licensing, web_direct, csp"
         );
+    }
+
+    #[test]
+    fn serde_uses_the_interchange_spelling() {
+        assert_eq!(
+            serde_json::to_string(&SolutionArea::Microsoft365).unwrap(),
+            "\"microsoft_365\""
+        );
+        let back: PurchaseChannel = serde_json::from_str("\"web_direct\"").unwrap();
+        assert_eq!(back, PurchaseChannel::WebDirect);
     }
 
     #[test]

@@ -29,6 +29,7 @@ fn view() -> ClaimView {
             reason: "best PoE".into(),
         }),
         assigned_to: None,
+        held_until: None,
     }
 }
 

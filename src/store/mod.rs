@@ -293,6 +293,11 @@ impl ClaimView {
         !self.competing_claim_ids.is_empty() || self.incumbent_mpn_id.is_some()
     }
 
+    /// Who holds the claim at `now` (an expired lease holds nothing).
+    pub fn holder(&self, now: chrono::DateTime<chrono::Utc>) -> Option<&str> {
+        holder(self.assigned_to.as_deref(), self.held_until, now)
+    }
+
     /// The claim itself.
     pub fn claim(&self) -> &Claim {
         &self.claim

@@ -33,6 +33,31 @@ impl PgStore {
         let shown = redact_url(url);
         let options =
             PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(shown.clone()))?;
+        // One direct connection first: the pool would only say it timed out, while this says
+        // why (connection refused, unknown host, no such database, ...).
+        let probe = tokio::time::timeout(Duration::from_secs(5), async {
+            use sqlx::Connection;
+            sqlx::PgConnection::connect_with(&options).await
+        })
+        .await;
+        match probe {
+            Ok(Ok(conn)) => {
+                use sqlx::Connection;
+                let _ = conn.close().await;
+            }
+            Ok(Err(e)) => {
+                return Err(StoreError::Unreachable {
+                    url: shown,
+                    reason: e.to_string(),
+                })
+            }
+            Err(_) => {
+                return Err(StoreError::Unreachable {
+                    url: shown,
+                    reason: "no answer within 5 seconds".into(),
+                })
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(5)
             .acquire_timeout(Duration::from_secs(5))
@@ -502,7 +527,7 @@ impl PgStore {
 
 const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, customer_domain, \
     solution_area, activity, product, subscription_id, purchase_channel, submitted_at, status, \
-    version, parties, incumbent_mpn_id, assigned_to";
+    version, parties, incumbent_mpn_id, assigned_to, held_until";
 
 fn claim_row(r: &PgRow) -> Result<ClaimRow, StoreError> {
     Ok(ClaimRow {
@@ -522,6 +547,7 @@ fn claim_row(r: &PgRow) -> Result<ClaimRow, StoreError> {
         parties: i64::from(r.try_get::<i32, _>("parties")?),
         incumbent_mpn_id: r.try_get("incumbent_mpn_id")?,
         assigned_to: r.try_get("assigned_to")?,
+        held_until: r.try_get("held_until")?,
     })
 }
 

@@ -29,6 +29,8 @@ pub(crate) struct ClaimRow {
     pub parties: i64,
     pub incumbent_mpn_id: Option<String>,
     pub assigned_to: Option<String>,
+    /// When `assigned_to`'s hold ends (an expired lease holds nothing).
+    pub held_until: Option<DateTime<Utc>>,
 }
 
 /// A `poe` row.
@@ -203,6 +205,7 @@ impl ClaimRow {
             findings: assessment.codes(),
             unknown_checks: u32::try_from(assessment.unknown.len()).unwrap_or(u32::MAX),
             assigned_to: self.assigned_to.clone(),
+            held_until: self.held_until,
         })
     }
 }
@@ -278,6 +281,7 @@ impl ViewParts {
                     incumbent_mpn_id: row.incumbent_mpn_id.clone(),
                     decision: decisions.remove(&row.claim_id),
                     assigned_to: row.assigned_to.clone(),
+                    held_until: row.held_until,
                     claim,
                 })
             })

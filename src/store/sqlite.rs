@@ -300,7 +300,7 @@ impl SqliteStore {
         .collect::<Result<Vec<_>, StoreError>>()?;
         let competing = sqlx::query(
             "SELECT a.claim_id AS claim_id, b.claim_id AS other FROM claims a
-             JOIN claims b ON b.tenant_id = a.tenant_id AND b.product_key = a.product_key
+             JOIN claims b INDEXED BY claims_group ON b.tenant_id = a.tenant_id AND b.product_key = a.product_key
               AND b.queue_state <> 'closed' AND b.party_key <> a.party_key
              WHERE a.claim_id IN (SELECT value FROM json_each(?))
              ORDER BY a.claim_id, b.claim_id",
@@ -614,7 +614,7 @@ impl SqliteStore {
 
 const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, customer_domain, \
     solution_area, activity, product, subscription_id, purchase_channel, submitted_at, status, \
-    version, parties, incumbent_mpn_id, assigned_to";
+    version, parties, incumbent_mpn_id, assigned_to, held_until";
 
 fn claim_row(r: &SqliteRow) -> Result<ClaimRow, StoreError> {
     Ok(ClaimRow {
@@ -634,6 +634,10 @@ fn claim_row(r: &SqliteRow) -> Result<ClaimRow, StoreError> {
         parties: r.try_get("parties")?,
         incumbent_mpn_id: r.try_get("incumbent_mpn_id")?,
         assigned_to: r.try_get("assigned_to")?,
+        held_until: r
+            .try_get::<Option<i64>, _>("held_until")?
+            .map(from_micros)
+            .transpose()?,
     })
 }
 
@@ -926,7 +930,7 @@ pub(super) async fn refresh_groups(
         // Claims are inserted as lone open parties; only groups with company need the update.
         sqlx::query(
             "DELETE FROM touched_groups
-             WHERE (SELECT COUNT(*) FROM claims c WHERE c.tenant_id = touched_groups.tenant_id
+             WHERE (SELECT COUNT(*) FROM claims c INDEXED BY claims_group WHERE c.tenant_id = touched_groups.tenant_id
                       AND c.product_key = touched_groups.product_key) < 2
                AND NOT EXISTS (SELECT 1 FROM associations a
                       WHERE a.tenant_id = touched_groups.tenant_id
@@ -936,7 +940,7 @@ pub(super) async fn refresh_groups(
         .await?;
     }
     sqlx::query(
-        "UPDATE claims SET incumbent_mpn_id = (
+        "UPDATE claims INDEXED BY claims_group SET incumbent_mpn_id = (
              SELECT a.mpn_id FROM associations a
              WHERE a.tenant_id = claims.tenant_id AND a.product_key = claims.product_key
                AND a.mpn_id <> claims.mpn_id)
@@ -945,13 +949,13 @@ pub(super) async fn refresh_groups(
     .execute(&mut **tx)
     .await?;
     sqlx::query(
-        "UPDATE claims SET
-           parties = (SELECT COUNT(DISTINCT c.party_key) FROM claims c
+        "UPDATE claims INDEXED BY claims_group SET
+           parties = (SELECT COUNT(DISTINCT c.party_key) FROM claims c INDEXED BY claims_group
                       WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
                         AND c.queue_state <> 'closed')
                      + (incumbent_mpn_id IS NOT NULL),
            open_contested = (queue_state <> 'closed' AND (incumbent_mpn_id IS NOT NULL OR EXISTS (
-                      SELECT 1 FROM claims c
+                      SELECT 1 FROM claims c INDEXED BY claims_group
                       WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
                         AND c.queue_state <> 'closed' AND c.party_key <> claims.party_key)))
          WHERE (tenant_id, product_key) IN (SELECT tenant_id, product_key FROM touched_groups)",

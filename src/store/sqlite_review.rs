@@ -272,7 +272,7 @@ impl SqliteStore {
             let group = group_of(&mut tx, &d.seen.claim_id).await?;
             if d.outcome == DecisionOutcome::Approved {
                 let others: Vec<String> = sqlx::query_scalar(
-                    "SELECT claim_id FROM claims WHERE tenant_id = ? AND product_key = ?
+                    "SELECT claim_id FROM claims INDEXED BY claims_group WHERE tenant_id = ? AND product_key = ?
                      AND status = 'approved' AND claim_id <> ? ORDER BY claim_id",
                 )
                 .bind(&group.0)

@@ -65,6 +65,8 @@ pub struct ClaimView {
     pub decision: Option<Decision>,
     /// The reviewer the claim is assigned to, if any.
     pub assigned_to: Option<String>,
+    /// When the assignee's hold ends; past it, the claim is free to take.
+    pub held_until: Option<DateTime<Utc>>,
 }
 
 /// The queue's tabs; each is a stored predicate with an index behind it.
@@ -200,9 +202,28 @@ pub struct QueueRow {
     /// How many checks could not be decided for lack of data.
     pub unknown_checks: u32,
     pub assigned_to: Option<String>,
+    /// When the assignee's hold ends; past it, the claim is free to take.
+    pub held_until: Option<DateTime<Utc>>,
+}
+
+/// Who holds a claim at `now`: the assignee while the lease runs, else nobody.
+pub fn holder(
+    assigned_to: Option<&str>,
+    held_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<&str> {
+    match (assigned_to, held_until) {
+        (Some(who), Some(until)) if until > now => Some(who),
+        _ => None,
+    }
 }
 
 impl QueueRow {
+    /// Who holds the claim at `now` (an expired lease holds nothing).
+    pub fn holder(&self, now: DateTime<Utc>) -> Option<&str> {
+        holder(self.assigned_to.as_deref(), self.held_until, now)
+    }
+
     /// Another partner or an incumbent competes with this claim.
     pub fn contested(&self) -> bool {
         self.parties > 1 || self.incumbent_mpn_id.is_some()

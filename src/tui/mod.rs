@@ -3,15 +3,18 @@
 //! everything it does from `app::update`.
 
 mod events;
+mod holds;
 mod runtime;
 pub mod scroll;
+
+pub use runtime::run_effect;
 
 use anyhow::Context;
 use chrono::Utc;
 
 use crate::app::{Keymap, State};
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::ui::Theme;
 
 /// How the reviewer started the TUI (from the command line).
@@ -23,9 +26,20 @@ pub struct TuiOptions {
     pub theme: Option<String>,
 }
 
-/// Runs the reviewer's TUI on `store` until they quit. Theme and key errors are reported before
-/// the terminal is touched.
+/// The reviewer may not use this store: unknown or deactivated (the store's one-line reason).
+/// Reported before the terminal is touched; the binary exits with status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotAReviewer(pub String);
+
+/// Runs the reviewer's TUI on `store` until they quit. Identity, theme and key errors are
+/// reported before the terminal is touched.
 pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::Result<()> {
+    let actor = match store.actor(&options.reviewer).await {
+        Ok(actor) => actor,
+        Err(StoreError::NotAllowed(reason)) => return Err(NotAReviewer(reason).into()),
+        Err(e) => return Err(e).context("cannot check who you are in the claims store"),
+    };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (names, index) = themes(
         options.theme.as_deref(),
@@ -41,7 +55,8 @@ pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::R
             Some(path) => format!("config file {}", path.display()),
             None => "config".to_string(),
         })?;
-    let state = State::new(&config, keymap, &options.reviewer, names, index, Utc::now());
+    let mut state = State::new(&config, keymap, &options.reviewer, names, index, Utc::now());
+    state.holds.actor = Some(actor);
     runtime::run(store, state, themes).await
 }
 

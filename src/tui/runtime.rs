@@ -19,8 +19,8 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use super::events;
-use crate::app::{update, ClaimDetail, Effect, Msg, State, WriteError, WriteErrorKind};
-use crate::store::{Anchor, Change, ClaimView, QueueQuery, QueueRow, SortKey, Store, StoreError};
+use crate::app::{feed, update, ClaimDetail, Effect, Msg, State, WriteError, WriteErrorKind};
+use crate::store::{Anchor, ClaimView, QueueQuery, QueueRow, SortKey, Store, StoreError};
 use crate::ui::{self, Theme};
 
 /// Set by the panic hook: a panic anywhere (also in a task) ends the loop before it draws again
@@ -144,7 +144,8 @@ fn spawn_effect(store: &Store, effect: Effect, tx: UnboundedSender<TaskResult>) 
     });
 }
 
-async fn run_effect(store: &Store, effect: Effect) -> Msg {
+/// Runs one effect against the store and returns its answer (what a task sends back).
+pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
     let text = |e: StoreError| e.to_string();
     match effect {
         Effect::LoadQueue { req_id, query } => Msg::QueueLoaded {
@@ -236,6 +237,7 @@ async fn run_effect(store: &Store, effect: Effect) -> Msg {
             req_id,
             result: store.decide(&decisions, &login).await.map_err(write_error),
         },
+        Effect::Hold(effect) => super::holds::run(store, effect).await,
     }
 }
 
@@ -308,19 +310,21 @@ fn spawn_watcher(store: &Store, tx: UnboundedSender<TaskResult>) {
             }
         };
         let mut changes = store.watch(after);
+        // Anything that changed between the first reads and now is older than `after`: read the
+        // screen once more so it is not missed.
+        if tx
+            .send(Ok(Msg::StoreChanged {
+                claim_ids: Vec::new(),
+            }))
+            .is_err()
+        {
+            return;
+        }
         while let Some(change) = changes.recv().await {
-            let msg = match change {
-                Change::Online => Msg::StoreOffline(None),
-                Change::Offline(reason) => Msg::StoreOffline(Some(reason)),
-                Change::Events(events) => {
-                    let ids: Option<Vec<String>> = events.into_iter().map(|e| e.claim_id).collect();
-                    Msg::StoreChanged {
-                        claim_ids: ids.unwrap_or_default(),
-                    }
+            for msg in feed::msgs(change) {
+                if tx.send(Ok(msg)).is_err() {
+                    return;
                 }
-            };
-            if tx.send(Ok(msg)).is_err() {
-                return;
             }
         }
     });

@@ -105,7 +105,19 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
     l.field("Submitted", local_time(state, c.submitted_at), text);
     l.field(
         "Assigned to",
-        view.assigned_to.clone().unwrap_or_else(|| "nobody".into()),
+        match (&view.assigned_to, view.held_until) {
+            (None, _) => "nobody".to_string(),
+            (Some(who), Some(until)) if until > state.now => {
+                format!("{who}, held until {}", local_time(state, until))
+            }
+            (Some(who), Some(until)) => {
+                format!(
+                    "{who} (hold lapsed {}; free to take)",
+                    local_time(state, until)
+                )
+            }
+            (Some(who), None) => who.clone(),
+        },
         text,
     );
     if view.contested() {

@@ -40,6 +40,11 @@ pub fn lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         ("!2", "2 findings", theme.finding_error),
         ("?1", "1 check unknown (no data)", theme.unknown),
         ("I", "an incumbent partner holds it", theme.incumbent),
+        (
+            "@bob",
+            "bob holds the claim (a 30-minute lease)",
+            theme.label,
+        ),
     ];
     for (symbol, meaning, style) in legend {
         out.push(Line::from(vec![

@@ -76,4 +76,6 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 #[cfg(test)]
+mod hold_render_tests;
+#[cfg(test)]
 mod render_tests;

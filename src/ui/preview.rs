@@ -34,9 +34,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Span::styled(format!("{sla} "), sla_style),
             Span::styled(row.status.label().to_string(), theme.text),
             Span::styled(
-                match &row.assigned_to {
-                    Some(who) => format!(" · assigned to {who}"),
-                    None => " · unassigned".to_string(),
+                match (row.holder(state.now), &row.assigned_to) {
+                    (Some(who), _) => format!(" · held by {who}"),
+                    (None, Some(who)) => format!(" · assigned to {who}"),
+                    (None, None) => " · unassigned".to_string(),
                 },
                 theme.muted,
             ),

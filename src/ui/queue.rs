@@ -235,7 +235,10 @@ fn cell(row: &QueueRow, col: usize, w: usize, state: &State, theme: &Theme) -> C
         2 => Cell::from(partner_cell(row, w)),
         3 => {
             let mut spans = Vec::new();
-            for (i, (text, style)) in flags(row, theme).into_iter().enumerate() {
+            for (i, (text, style)) in flags(row, theme, state.now, &state.reviewer)
+                .into_iter()
+                .enumerate()
+            {
                 if i > 0 {
                     spans.push(Span::raw(" "));
                 }
@@ -292,7 +295,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
     let flags_w = visible
         .iter()
         .map(|r| {
-            let f = flags(r, theme);
+            let f = flags(r, theme, state.now, &state.reviewer);
             f.iter().map(|(t, _)| width(t)).sum::<usize>() + f.len().saturating_sub(1)
         })
         .max()

@@ -76,6 +76,7 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                 let effects = update(s, Msg::FilterSettled { req_id });
                 answer(s, effects, n);
             }
+            // Writes are not part of these screens.
             _ => {}
         }
     }

@@ -68,22 +68,34 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let (left, left_style) = if let Some(err) = &state.queue.error {
         (err.clone(), theme.error)
     } else if let Some(reason) = &state.offline {
-        (
-            format!("OFFLINE: others' changes not seen ({reason})"),
-            theme.error,
-        )
+        let text = match &state.notice {
+            Some(notice) => format!("OFFLINE: {notice}"),
+            None => format!("OFFLINE: others' changes not seen ({reason})"),
+        };
+        (text, theme.error)
     } else if let Some(notice) = &state.notice {
         (notice.clone(), theme.status_bar)
     } else if state.queue.pending.is_some() {
         ("Loading…".to_string(), theme.status_bar)
     } else {
-        (format!("claimdesk · {}", state.reviewer), theme.status_bar)
+        let who = match &state.holds.actor {
+            // Who and in what role; the program's name gives way to it on a narrow screen.
+            Some(_) => crate::app::holds::identity(state),
+            None => format!("claimdesk · {}", state.reviewer),
+        };
+        (who, theme.status_bar)
     };
 
     let total = area.width as usize;
     let mut right: Vec<Span> = Vec::new();
     let mut right_width = 0;
-    let left_min = width(&left).min(24) + 1;
+    // A message (an error, a refusal, others' news) is read in full: the hints give way to it.
+    let message = state.notice.is_some() || state.queue.error.is_some() || state.offline.is_some();
+    let left_min = if message {
+        width(&left) + 1
+    } else {
+        width(&left).min(30) + 1
+    };
     for (key, what) in hints {
         let piece = width(&key) + width(what) + 3;
         if right_width + piece + left_min > total {

@@ -122,8 +122,9 @@ pub fn severity_symbol(severity: Severity) -> &'static str {
 }
 
 /// The flags of a queue row as (text, role) pieces: `⇄3` contested by 3 parties, `!2` two
-/// findings, `?1` one unknown check, `I` an incumbent holds the association.
-pub fn flags(row: &QueueRow, theme: &Theme) -> Vec<(String, Style)> {
+/// findings, `?1` one unknown check, `I` an incumbent holds the association, `@bob` bob holds
+/// the claim (`me`'s own holds in the title style).
+pub fn flags(row: &QueueRow, theme: &Theme, now: DateTime<Utc>, me: &str) -> Vec<(String, Style)> {
     let mut out = Vec::new();
     if row.contested() {
         out.push((format!("⇄{}", row.parties.max(2)), theme.contested));
@@ -136,6 +137,10 @@ pub fn flags(row: &QueueRow, theme: &Theme) -> Vec<(String, Style)> {
     }
     if row.incumbent_mpn_id.is_some() {
         out.push(("I".to_string(), theme.incumbent));
+    }
+    if let Some(who) = row.holder(now) {
+        let style = if who == me { theme.title } else { theme.label };
+        out.push((format!("@{who}"), style));
     }
     out
 }

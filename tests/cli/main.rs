@@ -6,6 +6,7 @@ mod common;
 
 mod import_refusals;
 mod round_trip;
+mod team;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,6 +1,7 @@
 //! `update` tests: feed messages, check the state and the effects returned.
 
 mod arbitration;
+mod holds;
 mod screens;
 mod window;
 

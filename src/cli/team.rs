@@ -1,0 +1,250 @@
+//! `claimdesk reviewer add|list|deactivate` and `claimdesk audit`: managing the team and reading
+//! the audit log from a shell.
+//!
+//! The store decides who may do what (only a lead manages reviewers; the first reviewer added
+//! must be a lead, so someone can manage the team): its refusal is printed as is.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+use unicode_width::UnicodeWidthStr;
+
+use claimdesk::config::Config;
+use claimdesk::store::{AuditEvent, Reviewer, Role, Store, StoreError};
+
+/// `claimdesk reviewer ...`.
+#[derive(Debug, Subcommand)]
+pub enum ReviewerCommand {
+    /// Register a reviewer, or change one's name or role (a lead's job; the first must be a lead).
+    Add {
+        /// Their login, as they pass it to --reviewer (or their login user name).
+        login: String,
+        /// The name shown to others. Default: the login.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_enum, default_value_t = RoleArg::Reviewer)]
+        role: RoleArg,
+    },
+    /// Print the registered reviewers.
+    List,
+    /// Stop a reviewer from working the queue (a lead's job); their holds lapse with the lease.
+    Deactivate { login: String },
+}
+
+/// `--role`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Reviewer,
+    Lead,
+}
+
+/// `claimdesk audit` options.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this claim's events.
+    #[arg(long, value_name = "ID")]
+    claim: Option<String>,
+    /// Only events at or after this instant (RFC 3339), or this day (YYYY-MM-DD, from midnight in
+    /// the calendar's time zone).
+    #[arg(long, value_name = "WHEN", value_parser = parse_since)]
+    since: Option<Since>,
+    /// At most this many events, oldest first.
+    #[arg(long, default_value_t = 100)]
+    limit: u32,
+}
+
+/// `--since` as given: an instant, or a day resolved in the calendar's zone.
+#[derive(Debug, Clone, Copy)]
+pub enum Since {
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+fn parse_since(text: &str) -> Result<Since, String> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text.trim()) {
+        return Ok(Since::At(at.with_timezone(&Utc)));
+    }
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(Since::Day)
+        .map_err(|_| format!("{text:?} is not an RFC 3339 instant or a YYYY-MM-DD day"))
+}
+
+/// Runs a `reviewer` subcommand acting as `by`.
+pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Result<(), StoreError> {
+    match command {
+        ReviewerCommand::Add { login, name, role } => {
+            let role = match role {
+                RoleArg::Reviewer => Role::Reviewer,
+                RoleArg::Lead => Role::Lead,
+            };
+            let reviewer = Reviewer {
+                display_name: name.unwrap_or_else(|| login.clone()),
+                login,
+                role,
+                active: true,
+            };
+            store.add_reviewer(&reviewer, by).await?;
+            println!(
+                "{} ({}) is a {}",
+                reviewer.login,
+                reviewer.display_name,
+                role.code()
+            );
+        }
+        ReviewerCommand::List => {
+            let reviewers = store.reviewers().await?;
+            if reviewers.is_empty() {
+                println!(
+                    "no reviewers registered: single-reviewer mode (anyone may act); \
+                     `claimdesk reviewer add LOGIN --role lead` starts a team"
+                );
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = reviewers
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.login.clone(),
+                        r.display_name.clone(),
+                        r.role.code().to_string(),
+                        if r.active { "active" } else { "deactivated" }.to_string(),
+                    ]
+                })
+                .collect();
+            print!("{}", align(&["LOGIN", "NAME", "ROLE", "STATUS"], &rows));
+        }
+        ReviewerCommand::Deactivate { login } => {
+            // The store's `NotFound` speaks of claims; say what is missing here.
+            store
+                .deactivate_reviewer(&login, by)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound(_) => {
+                        StoreError::Invalid(format!("no active reviewer {login}"))
+                    }
+                    e => e,
+                })?;
+            println!("{login} is deactivated");
+        }
+    }
+    Ok(())
+}
+
+/// Prints the audit log, oldest first; says so on stderr when `--limit` cut it short.
+pub async fn audit(store: &Store, config: &Config, args: &AuditArgs) -> Result<(), StoreError> {
+    let since = args.since.map(|s| match s {
+        Since::At(at) => at,
+        Since::Day(day) => {
+            let tz = config.calendar.timezone();
+            let midnight = day.and_time(NaiveTime::MIN);
+            tz.from_local_datetime(&midnight)
+                .earliest()
+                .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+        }
+    });
+    let mut events = store
+        .audit(args.claim.as_deref(), since, args.limit.saturating_add(1))
+        .await?;
+    let more = events.len() > args.limit as usize;
+    events.truncate(args.limit as usize);
+    let rows: Vec<Vec<String>> = events.iter().map(row).collect();
+    if rows.is_empty() {
+        eprintln!("no audit events match");
+        return Ok(());
+    }
+    print!(
+        "{}",
+        align(&["TIME", "ACTOR", "CLAIM", "KIND", "BEFORE → AFTER"], &rows)
+    );
+    if more {
+        eprintln!(
+            "first {} events shown; use --since or a larger --limit for more",
+            args.limit
+        );
+    }
+    Ok(())
+}
+
+fn row(e: &AuditEvent) -> Vec<String> {
+    let change = match (values(e.before.as_deref()), values(e.after.as_deref())) {
+        (None, None) => String::new(),
+        (before, after) => format!(
+            "{} → {}",
+            before.unwrap_or_else(|| "-".into()),
+            after.unwrap_or_else(|| "-".into())
+        ),
+    };
+    vec![
+        e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        e.actor.clone(),
+        e.claim_id.clone().unwrap_or_else(|| "-".into()),
+        e.kind.clone(),
+        change,
+    ]
+}
+
+/// A before/after JSON object as `key=value, ...` on one line.
+fn values(json: Option<&str>) -> Option<String> {
+    let json = json?;
+    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}={}", one_line(s)),
+                other => format!("{k}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => one_line(json),
+    };
+    Some(text)
+}
+
+/// Columns padded to their widest cell (by display width); the last column is not padded.
+fn align(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for r in std::iter::once(&header).chain(rows) {
+        let last = r.len().saturating_sub(1);
+        for (i, cell) in r.iter().enumerate() {
+            out.push_str(cell);
+            if i < last {
+                out.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_and_json_reads_as_words() {
+        let rows = vec![
+            vec!["a".to_string(), "b".to_string()],
+            vec!["long".to_string(), "c".to_string()],
+        ];
+        assert_eq!(align(&["X", "Y"], &rows), "X     Y\na     b\nlong  c\n");
+        assert_eq!(
+            values(Some(r#"{"holder":"bob","next":true}"#)).as_deref(),
+            Some("holder=bob, next=true")
+        );
+        assert!(matches!(parse_since("2026-11-05"), Ok(Since::Day(_))));
+        assert!(matches!(
+            parse_since("2026-11-05T10:00:00Z"),
+            Ok(Since::At(_))
+        ));
+        assert!(parse_since("yesterday").is_err());
+    }
+}

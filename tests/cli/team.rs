@@ -1,0 +1,125 @@
+//! `claimdesk reviewer ...` and `claimdesk audit` on every backend: the store's role rules reach
+//! the shell as one line and exit status 2, and the audit log prints as aligned text.
+
+use chrono::TimeDelta;
+use claimdesk::store::Store;
+
+use super::{claimdesk, urls, FIXTURE};
+
+#[tokio::test]
+async fn reviewers_are_managed_by_leads_only() {
+    let (_dir, urls) = urls().await;
+    for (backend, url) in &urls {
+        let as_ = |who: &'static str, args: &[&str]| {
+            let mut all = vec!["--reviewer", who];
+            all.extend_from_slice(args);
+            claimdesk(url, &all, None)
+        };
+        let run = as_("tester", &["reviewer", "list"]).expect_code(0);
+        assert!(run.stdout.contains("single-reviewer mode"), "{backend}");
+
+        // The first reviewer must be a lead.
+        let run = as_("tester", &["reviewer", "add", "bob"]).expect_code(2);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stderr.contains("must be a lead"), "{}", run.stderr);
+        as_(
+            "tester",
+            &[
+                "reviewer",
+                "add",
+                "alice",
+                "--role",
+                "lead",
+                "--name",
+                "Alice Ames",
+            ],
+        )
+        .expect_code(0);
+
+        // Now only registered leads manage the team.
+        let run = as_("bob", &["reviewer", "add", "carol"]).expect_code(2);
+        assert!(
+            run.stderr.contains("bob is not a registered reviewer"),
+            "{}",
+            run.stderr
+        );
+        as_("alice", &["reviewer", "add", "bob"]).expect_code(0);
+        let run = as_("bob", &["reviewer", "add", "carol"]).expect_code(2);
+        assert!(
+            run.stderr.contains("only a lead may add reviewers"),
+            "{}",
+            run.stderr
+        );
+        as_("bob", &["reviewer", "deactivate", "alice"]).expect_code(2);
+        as_("alice", &["reviewer", "deactivate", "bob"]).expect_code(0);
+        let run = as_("alice", &["reviewer", "deactivate", "bob"]).expect_code(1);
+        assert!(
+            run.stderr.contains("no active reviewer bob"),
+            "{}",
+            run.stderr
+        );
+
+        let run = as_("alice", &["reviewer", "list"]).expect_code(0);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "LOGIN  NAME        ROLE      STATUS",
+                "alice  Alice Ames  lead      active",
+                "bob    bob         reviewer  deactivated",
+            ],
+            "{backend}"
+        );
+
+        // A deactivated reviewer cannot open the workbench: one line, exit 2, terminal untouched.
+        let run = as_("bob", &[]).expect_code(2);
+        assert!(run.stderr.contains("bob is deactivated"), "{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{backend}: {:?}", run.stdout);
+    }
+}
+
+#[tokio::test]
+async fn audit_prints_who_did_what_when() {
+    let (_dir, urls) = urls().await;
+    for (backend, url) in &urls {
+        claimdesk(url, &["--reviewer", "importer", "import", FIXTURE], None).expect_code(0);
+        let store = Store::open(url).await.unwrap();
+        store
+            .take(&["DEMO-0001".to_string()], "alice", TimeDelta::minutes(30))
+            .await
+            .unwrap();
+        store
+            .release(&["DEMO-0001".to_string()], "alice")
+            .await
+            .unwrap();
+
+        let run = claimdesk(url, &["audit", "--claim", "DEMO-0001"], None).expect_code(0);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 4, "{backend}:\n{}", run.stdout);
+        let header = lines[0];
+        assert!(header.starts_with("TIME") && header.contains("BEFORE → AFTER"));
+        let col = |name: &str| header.find(name).unwrap();
+        for line in &lines[1..] {
+            assert_eq!(line.find("DEMO-0001"), Some(col("CLAIM")), "{line}");
+        }
+        assert!(lines[1].contains("importer") && lines[1].contains("imported"));
+        assert!(lines[2].contains("alice") && lines[2].contains("taken"));
+        assert!(lines[2].ends_with("- → holder=alice"), "{}", lines[2]);
+        assert!(lines[3].ends_with("holder=alice → -"), "{}", lines[3]);
+
+        let run = claimdesk(url, &["audit", "--limit", "2"], None).expect_code(0);
+        assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+        assert!(
+            run.stderr.contains("first 2 events shown"),
+            "{}",
+            run.stderr
+        );
+
+        let run = claimdesk(url, &["audit", "--since", "2999-01-01"], None).expect_code(0);
+        assert!(run.stdout.is_empty());
+        let run = claimdesk(url, &["audit", "--since", "2000-01-01T00:00:00Z"], None);
+        assert!(run.expect_code(0).stdout.contains("released"));
+        claimdesk(url, &["audit", "--since", "last tuesday"], None).expect_code(2);
+    }
+}
