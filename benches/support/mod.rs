@@ -82,6 +82,7 @@ pub fn row(n: u64) -> QueueRow {
         },
         unknown_checks: (n % 2) as u32,
         assigned_to: None,
+        held_until: None,
     }
 }
 
@@ -138,6 +139,7 @@ pub fn contest(n: u64) -> Vec<ClaimView> {
                 facts: ClaimFacts::default(),
                 decision: None,
                 assigned_to: None,
+                held_until: None,
             }
         })
         .collect()
