@@ -114,4 +114,10 @@ echo '```'
 cargo run -q --release --features scrolling-regions --example output_bytes -- 120x40
 echo '```'
 echo
+echo "### Criterion (\`cargo bench --bench queue --bench sla\`): keystroke to frame, compare view, SLA"
+echo
+echo '```'
+cargo bench -q --bench queue --bench sla 2>/dev/null | grep -E "^[a-zA-Z_0-9/]+ +time:|^ +time:|^[a-zA-Z_0-9/]+$" || true
+echo '```'
+echo
 echo "Load after: $(cut -d' ' -f1-3 /proc/loadavg)"
