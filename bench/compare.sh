@@ -74,7 +74,7 @@ echo
 "$FIRST_SCREEN" --runs "$RUNS" --size 120x40 \
   --case "claimdesk, SQLite, 1,000,000 claims|$FIRST|$BIN --db sqlite:$WORK/1m.db --reviewer alice" \
   --case "claimdesk, SQLite, 100 claims|$FIRST100|$BIN --db sqlite:$WORK/100.db --reviewer alice" \
-  --case "sqlite3 CLI, same query, first 40 rows|$FIRST|sqlite3 $WORK/1m.db \"SELECT claim_id, partner_name, mpn_id, customer_domain, product, submitted_at $Q LIMIT 40\"" \
+  --case "sqlite3 CLI, same query, the 36 rows claimdesk shows|$FIRST|sqlite3 $WORK/1m.db \"SELECT claim_id, partner_name, mpn_id, customer_domain, product, submitted_at $Q LIMIT 36\"" \
   --case "claimdesk, PostgreSQL, 1,000,000 claims|$FIRST|$BIN --db $PG/$PGDB --reviewer alice" \
   --case "VisiData $("$VD" --version 2>/dev/null | head -1 | awk '{print $2}'), claims table (unsorted)|$TABLE_FIRST|$VD $WORK/1m.db +:claims::" \
   2>"$WORK/first_screen.log"
