@@ -282,6 +282,7 @@ pub fn reads_only(effect: &Effect) -> bool {
             | Effect::LoadCompare { .. }
             | Effect::LoadDraft { .. }
             | Effect::DraftTimer { .. }
+            | Effect::SettleFilter { .. }
     )
 }
 

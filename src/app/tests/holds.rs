@@ -177,6 +177,18 @@ fn writes_are_refused_while_offline_never_queued() {
     let kept = refuse_writes_offline(&mut s, vec![renew.clone()]);
     assert!(kept.is_empty());
     assert!(s.notice.as_deref().unwrap().contains("nothing was written"));
+    // Reading goes on offline: the filter still narrows the queue (its debounce is a read).
+    s.notice = None;
+    let mut effects = ch(&mut s, '/');
+    effects.extend(ch(&mut s, 'x'));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SettleFilter { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(s.notice, None, "a filter is no write");
+    key(&mut s, Key::plain(KeyCode::Esc));
     // Back online: the keys write again.
     update(&mut s, Msg::StoreOffline(None));
     assert_eq!(ch(&mut s, 't'), vec![take("CPOR-00001")]);
