@@ -152,44 +152,66 @@ impl Screen {
     }
 }
 
+/// The binary running in an 80x24 pseudo-terminal, with the screen it draws and its keyboard.
+struct Session {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    screen: Screen,
+    keys: Box<dyn Write + Send>,
+}
+
+impl Session {
+    /// Starts claimdesk on `url` as alice with `TERM=term`, isolated from the caller's config.
+    fn launch(url: &str, home: &std::path::Path, term: &str) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claimdesk"));
+        cmd.args(["--db", url, "--reviewer", "alice"]);
+        cmd.env("TERM", term);
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home);
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("CLAIMDESK_CONFIG");
+        cmd.env_remove("CLAIMDESK_DATABASE_URL");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let keys = pty.master.take_writer().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Session {
+            child,
+            screen: Screen {
+                parser: parser(),
+                output: rx,
+            },
+            keys,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 250).await;
 
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claimdesk"));
-    cmd.args(["--db", &url, "--reviewer", "alice"]);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", dir.path());
-    cmd.env("XDG_CONFIG_HOME", dir.path());
-    cmd.env_remove("NO_COLOR");
-    cmd.env_remove("CLAIMDESK_CONFIG");
-    cmd.env_remove("CLAIMDESK_DATABASE_URL");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut keys = pty.master.take_writer().unwrap();
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut screen = Screen {
-        parser: parser(),
-        output: rx,
-    };
+    let Session {
+        mut child,
+        mut screen,
+        mut keys,
+    } = Session::launch(&url, dir.path(), "xterm-256color");
     let mut send = |s: &str| {
         keys.write_all(s.as_bytes()).unwrap();
         keys.flush().unwrap();
@@ -278,35 +300,11 @@ async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
 async fn sighup_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 5).await;
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claimdesk"));
-    cmd.args(["--db", &url, "--reviewer", "alice"]);
-    cmd.env("TERM", "screen");
-    cmd.env("HOME", dir.path());
-    cmd.env("XDG_CONFIG_HOME", dir.path());
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut screen = Screen {
-        parser: parser(),
-        output: rx,
-    };
+    let Session {
+        mut child,
+        mut screen,
+        keys: _keys,
+    } = Session::launch(&url, dir.path(), "screen");
     screen.wait_for("the queue", |t| t.contains("CPOR-00001"));
     let pid = child.process_id().expect("pid");
     std::process::Command::new("kill")
@@ -365,38 +363,11 @@ async fn bad_keys_or_theme_fail_before_the_terminal_is_touched() {
 async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 30).await;
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claimdesk"));
-    cmd.args(["--db", &url, "--reviewer", "alice"]);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("HOME", dir.path());
-    cmd.env("XDG_CONFIG_HOME", dir.path());
-    cmd.env_remove("CLAIMDESK_CONFIG");
-    cmd.env_remove("CLAIMDESK_DATABASE_URL");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut keys = pty.master.take_writer().unwrap();
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut screen = Screen {
-        parser: parser(),
-        output: rx,
-    };
+    let Session {
+        mut child,
+        mut screen,
+        mut keys,
+    } = Session::launch(&url, dir.path(), "xterm-256color");
     let mut send = |s: &str| {
         keys.write_all(s.as_bytes()).unwrap();
         keys.flush().unwrap();
