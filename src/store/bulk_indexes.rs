@@ -130,13 +130,25 @@ pub(super) async fn sqlite_ensure(pool: &sqlx::SqlitePool) -> Result<(), StoreEr
         return Ok(());
     }
     let mut conn = pool.acquire().await?;
-    // Sorting a million keys goes faster with room to sort in.
-    conn.execute("PRAGMA cache_size = -262144").await?;
-    for (name, definition) in missing {
+    // A small page cache makes SQLite's sorter cut the keys into runs of a few megabytes, which
+    // `threads` lets a second core sort while the first reads the table: at a million claims the
+    // thirteen builds take 7 s instead of 14 s with a 256 MB cache sorting in one piece.
+    conn.execute("PRAGMA cache_size = -4000").await?;
+    conn.execute("PRAGMA threads = 2").await?;
+    let built = build_sqlite(&mut conn, &missing).await;
+    conn.execute("PRAGMA threads = 0").await?;
+    conn.execute("PRAGMA cache_size = -2000").await?;
+    built
+}
+
+async fn build_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    indexes: &[&(&str, &str)],
+) -> Result<(), StoreError> {
+    for (name, definition) in indexes {
         conn.execute(format!("CREATE INDEX IF NOT EXISTS {name} {definition}").as_str())
             .await?;
     }
-    conn.execute("PRAGMA cache_size = -2000").await?;
     Ok(())
 }
 
