@@ -69,7 +69,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Takes effect only when the file is created. With 16 KiB pages a million-claim
+            // load does a quarter of the page splits, cache lookups and WAL frames it does with
+            // 4 KiB pages: `generate --claims 1000000` went from 55 s to 42-48 s.
+            .page_size(16_384);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -733,16 +737,32 @@ async fn put_tenants(tx: &mut Tx, tenants: &[crate::domain::Tenant]) -> Result<(
     if tenants.is_empty() {
         return Ok(());
     }
-    let tenants = dedup_by(tenants, |t| t.tenant_id);
-    let ids = json_list(tenants.iter().map(|t| t.tenant_id));
-    sqlx::query("DELETE FROM tenant_domains WHERE tenant_id IN (SELECT value FROM json_each(?))")
+    // In key order, each tree is walked once from left to right instead of at random.
+    let mut tenants = dedup_by(tenants, |t| t.tenant_id);
+    tenants.sort_by_key(|t| t.tenant_id);
+    // Only tenants already stored have domains and subscriptions to replace: one probe each
+    // instead of two deletes each, which at 85,000 new tenants a batch cost a second.
+    let known: Vec<String> = sqlx::query_scalar(
+        "SELECT tenant_id FROM tenants WHERE tenant_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(json_list(tenants.iter().map(|t| t.tenant_id)))
+    .fetch_all(&mut **tx)
+    .await?;
+    if !known.is_empty() {
+        let ids = json_list(&known);
+        sqlx::query(
+            "DELETE FROM tenant_domains WHERE tenant_id IN (SELECT value FROM json_each(?))",
+        )
         .bind(&ids)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM subscriptions WHERE tenant_id IN (SELECT value FROM json_each(?))")
+        sqlx::query(
+            "DELETE FROM subscriptions WHERE tenant_id IN (SELECT value FROM json_each(?))",
+        )
         .bind(&ids)
         .execute(&mut **tx)
         .await?;
+    }
     bulk(
         tx,
         "INSERT OR IGNORE INTO tenants (tenant_id) ",
@@ -769,10 +789,11 @@ async fn put_tenants(tx: &mut Tx, tenants: &[crate::domain::Tenant]) -> Result<(
         },
     )
     .await?;
-    let subs: Vec<(String, &crate::domain::Subscription)> = tenants
+    let mut subs: Vec<(String, &crate::domain::Subscription)> = tenants
         .iter()
         .flat_map(|t| t.subscriptions.iter().map(|s| (t.tenant_id.to_string(), s)))
         .collect();
+    subs.sort_by_key(|(_, s)| s.subscription_id);
     bulk(
         tx,
         "INSERT OR REPLACE INTO subscriptions
