@@ -64,6 +64,25 @@ impl SplitMix64 {
         let bytes = (u128::from(self.next_u64()) << 64 | u128::from(self.next_u64())).to_be_bytes();
         uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
+
+    /// A random GUID whose first 32 bits fall at a random point of stratum `slot` of `strata`
+    /// equal strata: GUIDs drawn for strata in increasing order come out sorted, and a set of
+    /// them is still spread evenly over the whole range, as random GUIDs are.
+    pub fn guid_in_stratum(&mut self, slot: std::ops::Range<u64>, strata: u64) -> Uuid {
+        let strata = u128::from(strata.max(slot.end).max(1));
+        let width = u128::from(slot.end.saturating_sub(slot.start).max(1)) << 32;
+        let at = (u128::from(slot.start) << 32) + self.below_u128(width);
+        let prefix = u32::try_from(at / strata).unwrap_or(u32::MAX);
+        let mut bytes = *self.guid().as_bytes();
+        bytes[..4].copy_from_slice(&prefix.to_be_bytes());
+        Uuid::from_bytes(bytes)
+    }
+
+    /// A number in `0..n` (`n > 0`) for ranges wider than 64 bits.
+    fn below_u128(&mut self, n: u128) -> u128 {
+        let wide = u128::from(self.next_u64()) << 64 | u128::from(self.next_u64());
+        wide % n.max(1)
+    }
 }
 
 /// What to generate.
@@ -289,7 +308,8 @@ impl Generator {
         } else {
             (SolutionArea::Microsoft365, *rng.pick(M365_PRODUCTS))
         };
-        let tenant = self.tenant(product, business_apps);
+        let slot = self.made..self.made + size as u64;
+        let tenant = self.tenant(product, business_apps, slot);
         let rng = &mut self.rng;
         let main_sub = tenant.subscriptions.first().cloned();
 
@@ -321,9 +341,14 @@ impl Generator {
         }
     }
 
-    fn tenant(&mut self, product: &str, business_apps: bool) -> Tenant {
+    /// The group's customer tenant. Its GUID and its subscriptions' GUIDs are drawn in the
+    /// group's stratum of the run (`slot`, in claims): group after group they ascend, so the
+    /// store's GUID-keyed trees grow at their right edge, as a bulk loader that sorts its input
+    /// would have them; as a set they are as evenly spread as any random GUIDs.
+    fn tenant(&mut self, product: &str, business_apps: bool, slot: std::ops::Range<u64>) -> Tenant {
+        let strata = self.options.claims;
         let rng = &mut self.rng;
-        let tenant_id = rng.guid();
+        let tenant_id = rng.guid_in_stratum(slot.clone(), strata);
         let domain = format!(
             "{}{}.onmicrosoft.com",
             rng.pick(CUSTOMERS),
@@ -333,7 +358,7 @@ impl Generator {
         // Nearly every tenant has the claimed product; the first subscription is it.
         if !rng.chance(30) {
             subscriptions.push(Subscription {
-                subscription_id: rng.guid(),
+                subscription_id: rng.guid_in_stratum(slot.clone(), strata),
                 product: product.to_string(),
                 dynamics: business_apps && !rng.chance(20),
                 channel: match rng.below(100) {
@@ -352,7 +377,7 @@ impl Generator {
         for _ in 0..rng.below(3) {
             let other = *rng.pick(M365_PRODUCTS);
             subscriptions.push(Subscription {
-                subscription_id: rng.guid(),
+                subscription_id: rng.guid_in_stratum(slot.clone(), strata),
                 product: other.to_string(),
                 dynamics: false,
                 channel: *rng.pick(PurchaseChannel::ALL),
@@ -532,11 +557,22 @@ async fn write_batches(
     actor: &str,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<u64, StoreError> {
+    let lanes = lanes(store);
+    // The next batches are made on another core while the store writes this one: generating
+    // a million claims takes seconds the writer need not wait for.
+    let (sender, receiver) = tokio::sync::mpsc::channel(lanes);
     let mut generator = Generator::new(options);
-    let batches = futures::stream::iter(std::iter::from_fn(move || {
-        generator.next_batch(BATCH_CLAIMS)
-    }));
-    let mut written = batches
+    let producer = tokio::task::spawn_blocking(move || {
+        while let Some(batch) = generator.next_batch(BATCH_CLAIMS) {
+            if sender.blocking_send(batch).is_err() {
+                break; // the writer stopped (an error): nothing more to make
+            }
+        }
+    });
+    let batches = futures::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|batch| (batch, receiver))
+    });
+    let written = batches
         .map(|batch| async move {
             let audit = Audit {
                 actor: actor.to_string(),
@@ -549,11 +585,18 @@ async fn write_batches(
             store.import(&batch, &audit).await?;
             Ok::<u64, StoreError>(batch.claims.len() as u64)
         })
-        .buffer_unordered(lanes(store));
+        .buffer_unordered(lanes);
+    let mut written = std::pin::pin!(written);
     let mut made = 0;
     while let Some(claims) = written.next().await {
         made += claims?;
         progress(made, options.claims);
+    }
+    // The generator cannot fail; a panic in it is a bug worth surfacing as one.
+    if let Err(e) = producer.await {
+        if let Ok(panic) = e.try_into_panic() {
+            std::panic::resume_unwind(panic);
+        }
     }
     Ok(made)
 }
@@ -639,6 +682,42 @@ mod tests {
             .iter()
             .any(|m| m.partner_type.as_deref() == Some("FRP FastTrack")));
         assert!(b.mpns.iter().any(|m| !m.enrolled));
+    }
+
+    #[test]
+    fn stratified_guids_ascend_stratum_by_stratum_and_spread_over_the_whole_range() {
+        let mut rng = SplitMix64::new(3);
+        let strata = 1000;
+        let guids: Vec<Uuid> = (0..strata)
+            .map(|k| rng.guid_in_stratum(k..k + 1, strata))
+            .collect();
+        assert!(guids.windows(2).all(|w| w[0] < w[1]));
+        let prefix = |g: &Uuid| {
+            u32::from_be_bytes([
+                g.as_bytes()[0],
+                g.as_bytes()[1],
+                g.as_bytes()[2],
+                g.as_bytes()[3],
+            ])
+        };
+        assert!(prefix(&guids[0]) < u32::MAX / 500);
+        assert!(prefix(&guids[999]) > u32::MAX / 1000 * 999);
+        // Still shaped as version 4 GUIDs.
+        assert!(guids.iter().all(|g| g.get_version_num() == 4));
+    }
+
+    #[test]
+    fn tenants_come_in_ascending_order_through_the_run() {
+        let batches = all_claims(options(5_000, 9), 1_000);
+        let tenants: Vec<Uuid> = batches
+            .iter()
+            .flat_map(|b| b.tenants.iter().map(|t| t.tenant_id))
+            .collect();
+        assert!(tenants.len() > 3_000);
+        assert!(tenants.windows(2).all(|w| w[0] < w[1]));
+        let first = tenants[0].as_bytes()[0];
+        let last = tenants[tenants.len() - 1].as_bytes()[0];
+        assert!(first < 0x08 && last > 0xf7, "spread {first:#x}..{last:#x}");
     }
 
     use chrono::TimeZone;
