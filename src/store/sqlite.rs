@@ -828,17 +828,36 @@ where
     F: for<'q, 'a> FnMut(sqlx::query_builder::Separated<'q, 'a, Sqlite, &'static str>, &T),
 {
     let per_statement = (30_000 / columns.max(1)).max(1);
-    for chunk in items.chunks(per_statement) {
+    run_chunks(tx, items.chunks(per_statement), |chunk| {
         let mut qb = QueryBuilder::<Sqlite>::new(head);
         qb.push_values(chunk, &mut push);
         qb.push(tail);
-        qb.build().execute(&mut **tx).await?;
+        qb
+    })
+    .await
+}
+
+/// Runs one statement per chunk, binding the next chunk's values (Rust work, on this thread)
+/// while SQLite's worker thread executes the current one: a bulk load keeps both cores busy.
+async fn run_chunks<T>(
+    tx: &mut Tx,
+    mut chunks: std::slice::Chunks<'_, T>,
+    mut build: impl FnMut(&[T]) -> QueryBuilder<'static, Sqlite>,
+) -> Result<(), StoreError> {
+    let mut next = chunks.next().map(&mut build);
+    while let Some(mut qb) = next {
+        // `join!` polls the statement first, which hands it to the worker, then builds.
+        let (done, built) = tokio::join!(biased; qb.build().execute(&mut **tx), async {
+            chunks.next().map(&mut build)
+        });
+        done?;
+        next = built;
     }
     Ok(())
 }
 
 async fn insert_claims(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
-    for chunk in claims.chunks(INSERT_CHUNK) {
+    run_chunks(tx, claims.chunks(INSERT_CHUNK), |chunk| {
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO claims (claim_id, partner_name, party_key, mpn_id, tenant_id,
              customer_domain, solution_area, activity, product, product_key, subscription_id,
@@ -865,9 +884,9 @@ async fn insert_claims(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError>
                 .push_bind(search_text(c))
                 .push_bind(i64::from(c.status.is_open()));
         });
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
+        qb
+    })
+    .await
 }
 
 async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
@@ -880,7 +899,7 @@ async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
                 .map(|(i, p)| (c.claim_id.as_str(), i, p))
         })
         .collect();
-    for chunk in items.chunks(INSERT_CHUNK * 2) {
+    run_chunks(tx, items.chunks(INSERT_CHUNK * 2), |chunk| {
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO poe (claim_id, seq, kind, date, summary, by_whom, attachment) ",
         );
@@ -893,9 +912,9 @@ async fn insert_poe(tx: &mut Tx, claims: &[&Claim]) -> Result<(), StoreError> {
                 .push_bind(p.by.clone())
                 .push_bind(p.attachment.clone());
         });
-        qb.build().execute(&mut **tx).await?;
-    }
-    Ok(())
+        qb
+    })
+    .await
 }
 
 pub(super) async fn insert_comment(
