@@ -16,7 +16,7 @@ WORK=${CLAIMDESK_BENCH_DIR:-/tmp/claimdesk-bench}
 PG=${CLAIMDESK_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 PGDB=cd_bench_1m
 AS_OF=2026-11-16
-TARGET=${CARGO_TARGET_DIR:-target}
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 BIN=$TARGET/release/claimdesk
 mkdir -p "$WORK"
 export XDG_CONFIG_HOME=$WORK/config; unset CLAIMDESK_CONFIG CLAIMDESK_DATABASE_URL NO_COLOR
@@ -67,16 +67,21 @@ FIRST=$(sqlite3 "$WORK/1m.db" "SELECT claim_id $Q LIMIT 1")
 LAST=$(sqlite3 "$WORK/1m.db" "SELECT claim_id FROM claims WHERE queue_state = 'review' ORDER BY submitted_at DESC, claim_id DESC LIMIT 1")
 FIRST100=$(sqlite3 "$WORK/100.db" "SELECT claim_id $Q LIMIT 1")
 TABLE_FIRST=$(sqlite3 "$WORK/1m.db" "SELECT claim_id FROM claims ORDER BY rowid LIMIT 1")
-VD=$(command -v pyenv >/dev/null && pyenv which vd 2>/dev/null || command -v vd)
+# VisiData is optional: without it its row is left out rather than the whole report lost.
+VD=$( (command -v pyenv >/dev/null && pyenv which vd 2>/dev/null) || command -v vd || true)
+VD_CASE=()
+if [[ -n $VD ]]; then
+  VD_CASE=(--case "VisiData $("$VD" --version 2>/dev/null | head -1 | awk '{print $2}'), claims table (unsorted)|$TABLE_FIRST|$VD $WORK/1m.db +:claims::")
+fi
 
 echo "### First queue rows on the screen (120x40 pty, process start to the first claim shown)"
 echo
 "$FIRST_SCREEN" --runs "$RUNS" --size 120x40 \
   --case "claimdesk, SQLite, 1,000,000 claims|$FIRST|$BIN --db sqlite:$WORK/1m.db --reviewer alice" \
   --case "claimdesk, SQLite, 100 claims|$FIRST100|$BIN --db sqlite:$WORK/100.db --reviewer alice" \
-  --case "sqlite3 CLI, same query, the 36 rows claimdesk shows|$FIRST|sqlite3 $WORK/1m.db \"SELECT claim_id, partner_name, mpn_id, customer_domain, product, submitted_at $Q LIMIT 36\"" \
+  --case "sqlite3 CLI, same query, the 36 rows claimdesk shows|$FIRST|sqlite3 $WORK/1m.db \"SELECT claim_id, partner_name, product, submitted_at $Q LIMIT 36\"" \
   --case "claimdesk, PostgreSQL, 1,000,000 claims|$FIRST|$BIN --db $PG/$PGDB --reviewer alice" \
-  --case "VisiData $("$VD" --version 2>/dev/null | head -1 | awk '{print $2}'), claims table (unsorted)|$TABLE_FIRST|$VD $WORK/1m.db +:claims::" \
+  "${VD_CASE[@]}" \
   2>"$WORK/first_screen.log"
 echo
 
