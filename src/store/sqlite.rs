@@ -1022,20 +1022,22 @@ async fn write_import_events(
                 .await?;
         }
         AuditMode::PerClaim => {
-            for chunk in claims.chunks(INSERT_CHUNK * 2) {
-                let mut qb = QueryBuilder::<Sqlite>::new(
-                    "INSERT INTO events (at, actor, claim_id, kind, before, after) ",
-                );
-                qb.push_values(chunk, |mut b, c| {
+            bulk(
+                tx,
+                "INSERT INTO events (at, actor, claim_id, kind, before, after) ",
+                "",
+                claims,
+                6,
+                |mut b, c| {
                     b.push_bind(now)
                         .push_bind(audit.actor.clone())
                         .push_bind(c.claim_id.clone())
                         .push_bind("imported")
                         .push_bind(None::<String>)
                         .push_bind(serde_json::json!({ "status": c.status.code() }).to_string());
-                });
-                qb.build().execute(&mut **tx).await?;
-            }
+                },
+            )
+            .await?;
         }
     }
     Ok(())
