@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod generate;
 pub mod interchange;
+pub mod model;
 pub mod store;
 pub mod tui;
 pub mod ui;

@@ -128,7 +128,7 @@ async fn a_comment_bumps_the_version_and_a_stale_one_writes_nothing() {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.kind)
+            .map(|e| e.kind.code().to_string())
             .collect();
         assert_eq!(kinds, vec!["imported", "commented"]);
         assert!(matches!(
@@ -274,7 +274,7 @@ async fn approving_one_party_rejects_the_others_atomically() {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.kind)
+            .map(|e| e.kind.code().to_string())
             .collect();
         assert_eq!(kinds, vec!["imported", "decided"]);
     }
@@ -462,7 +462,7 @@ async fn holds_roles_and_overrides_are_enforced_by_the_store() {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.kind)
+            .map(|e| e.kind.code().to_string())
             .collect();
         assert_eq!(
             kinds,
@@ -503,7 +503,7 @@ async fn holds_roles_and_overrides_are_enforced_by_the_store() {
         let audit = s.audit(None, None, 100).await.unwrap();
         assert!(audit
             .iter()
-            .any(|e| e.kind == "reviewer_deactivated" && e.actor == "carol"));
+            .any(|e| e.kind.code() == "reviewer_deactivated" && e.actor == "carol"));
     }
 }
 
@@ -575,7 +575,7 @@ async fn sessions_learn_what_changed_from_the_event_feed() {
         let new = s.events_since(mark, 100).await.unwrap();
         assert_eq!(new.len(), 1, "{}", t.backend);
         assert_eq!(
-            (new[0].claim_id.as_deref(), new[0].kind.as_str()),
+            (new[0].claim_id.as_deref(), new[0].kind.code()),
             (Some("L-1"), "commented")
         );
         assert!(s.events_since(new[0].id, 100).await.unwrap().is_empty());

@@ -212,7 +212,7 @@ async fn imported_claims_read_back_as_filed_with_an_audit_event_each() {
             let events = t.store.events(&c.claim_id).await.unwrap();
             assert_eq!(events.len(), 1);
             assert_eq!(
-                (events[0].kind.as_str(), events[0].actor.as_str()),
+                (events[0].kind.code(), events[0].actor.as_str()),
                 ("imported", "tester")
             );
         }

@@ -12,7 +12,7 @@ use super::keymap::Command;
 use super::state::{Loadable, Screen, State};
 use crate::domain::confidentiality::OtherParty;
 use crate::domain::{Status, Visibility};
-use crate::store::{ClaimView, Seen};
+use crate::model::{ClaimView, Seen};
 
 /// The compare screen of one contest.
 #[derive(Debug, Clone, PartialEq)]

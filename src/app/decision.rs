@@ -12,7 +12,7 @@ use super::keymap::{Command, Key};
 use super::state::State;
 use crate::domain::reasons::{LOST_IN_ARBITRATION, WITHDRAWN_ON_REQUEST};
 use crate::domain::{party_key, DecisionOutcome, Status, Visibility};
-use crate::store::{ClaimView, DecisionRequest};
+use crate::model::{ClaimView, DecisionRequest};
 
 /// One claim's part of a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,7 +20,7 @@ use super::state::State;
 use crate::domain::confidentiality::{leaks, OtherParty};
 use crate::domain::reasons::{Template, TemplateKind};
 use crate::domain::Visibility;
-use crate::store::{ClaimView, Draft, InfoRequest, Seen};
+use crate::model::{ClaimView, Draft, InfoRequest, Seen};
 
 /// How long after the last keystroke the draft is saved.
 pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(500);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::holds::HoldEffect;
 use crate::domain::Visibility;
-use crate::store::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
+use crate::model::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,8 @@ use chrono::TimeDelta;
 
 use super::msg::Msg;
 use super::state::State;
-use crate::store::{AuditEvent, Change};
+use crate::domain::DecisionOutcome;
+use crate::model::{AuditEvent, Change, EventKind};
 
 /// How long the news stays in the status bar (a key press clears it sooner).
 pub const NEWS_FOR: TimeDelta = TimeDelta::seconds(8);
@@ -40,7 +41,7 @@ pub fn activity(state: &mut State, events: &[AuditEvent]) {
     let me = state.reviewer.as_str();
     let others: Vec<&AuditEvent> = events.iter().filter(|e| e.actor != me).collect();
     for e in &others {
-        if matches!(e.kind.as_str(), "taken" | "reassigned" | "released") {
+        if e.kind.moves_hold() {
             if let Some(id) = &e.claim_id {
                 state.holds.held.remove(id);
             }
@@ -119,39 +120,24 @@ pub fn summary(events: &[&AuditEvent], me: &str) -> String {
 
 /// The verb before the claim ids and what follows them, e.g. ("took", "from you").
 fn words(e: &AuditEvent, me: &str) -> (String, String) {
-    let field = |json: &Option<String>, name: &str| -> Option<String> {
-        let value: serde_json::Value = serde_json::from_str(json.as_deref()?).ok()?;
-        value.get(name)?.as_str().map(str::to_string)
-    };
-    let (verb, tail) = match e.kind.as_str() {
-        "taken" => ("took", String::new()),
-        "reassigned" => match field(&e.before, "holder") {
-            Some(h) if h == me => ("took", "from you".to_string()),
-            Some(h) => ("took", format!("from {h}")),
-            None => ("took", String::new()),
+    let (verb, tail) = match &e.kind {
+        EventKind::Taken { .. } => ("took", String::new()),
+        EventKind::Reassigned { from, .. } if from == me => ("took", "from you".to_string()),
+        EventKind::Reassigned { from, .. } => ("took", format!("from {from}")),
+        EventKind::Released { .. } => ("released", String::new()),
+        EventKind::Commented { .. } => ("commented on", String::new()),
+        EventKind::InfoRequested { .. } => ("asked the partner for information on", String::new()),
+        EventKind::ReviewStarted { .. } => ("started reviewing", String::new()),
+        EventKind::Decided { outcome, .. } => match outcome {
+            DecisionOutcome::Approved => ("approved", String::new()),
+            DecisionOutcome::Rejected => ("rejected", String::new()),
+            DecisionOutcome::Withdrawn => ("withdrew", String::new()),
         },
-        "released" => ("released", String::new()),
-        "commented" => ("commented on", String::new()),
-        "info_requested" => ("asked the partner for information on", String::new()),
-        "review_started" => ("started reviewing", String::new()),
-        "decided" => match field(&e.after, "outcome").as_deref() {
-            Some("approved") => ("approved", String::new()),
-            Some("rejected") => ("rejected", String::new()),
-            Some("withdrawn") => ("withdrew", String::new()),
-            _ => ("decided", String::new()),
-        },
-        "overridden" => ("overrode the decision on", String::new()),
-        "imported" => ("imported", String::new()),
-        "generated" => ("generated claims", String::new()),
-        "reviewer_added" => (
-            "added reviewer",
-            field(&e.after, "login").unwrap_or_default(),
-        ),
-        "reviewer_deactivated" => (
-            "deactivated reviewer",
-            field(&e.after, "login").unwrap_or_default(),
-        ),
-        other => return (other.replace('_', " "), String::new()),
+        EventKind::Overridden { .. } => ("overrode the decision on", String::new()),
+        EventKind::Imported { .. } => ("imported", String::new()),
+        EventKind::Generated { .. } => ("generated claims", String::new()),
+        EventKind::ReviewerAdded { after, .. } => ("added reviewer", after.login.clone()),
+        EventKind::ReviewerDeactivated { login } => ("deactivated reviewer", login.clone()),
     };
     (verb.to_string(), tail)
 }

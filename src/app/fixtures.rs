@@ -11,7 +11,7 @@ use crate::domain::{
     Activity, Claim, ClaimFacts, Comment, Customer, FindingCode, Mpn, Partner, PoeItem,
     PurchaseChannel, SolutionArea, Status, Visibility,
 };
-use crate::store::{AuditEvent, ClaimView, QueueRow, TabCounts};
+use crate::model::{AuditEvent, ClaimView, QueueRow, TabCounts};
 
 /// Thursday 5 November 2026, 20:00 UTC: the instant every test sees.
 pub fn now() -> DateTime<Utc> {
@@ -163,9 +163,9 @@ pub fn claim_detail() -> ClaimDetail {
             at: at(2, 9),
             actor: "import".into(),
             claim_id: Some(r.claim_id),
-            kind: "imported".into(),
-            before: None,
-            after: None,
+            kind: crate::model::EventKind::Imported {
+                status: crate::domain::Status::UnderReview,
+            },
         }],
     }
 }

@@ -16,7 +16,7 @@ use super::keymap::Command;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
 use super::update::store_changed;
-use crate::store::{Actor, Role, DEFAULT_LEASE};
+use crate::model::{Actor, Role, DEFAULT_LEASE};
 
 /// How often the leases of a working reviewer are renewed (well inside the 30-minute lease).
 pub const RENEW_EVERY: TimeDelta = TimeDelta::minutes(5);
@@ -36,7 +36,7 @@ pub struct Holds {
     /// The status-bar news of others' acts and when it goes away (see `feed`).
     pub news: Option<(String, DateTime<Utc>)>,
     /// The acts the news tells, so acts arriving in quick succession join one line.
-    pub news_events: Vec<crate::store::AuditEvent>,
+    pub news_events: Vec<crate::model::AuditEvent>,
 }
 
 /// Hold work for the runtime (all of it writes).

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::holds::HoldMsg;
 use super::keymap::Key;
 use super::state::{ClaimDetail, Viewport};
-use crate::store::{AuditEvent, ClaimView, Draft, QueueRow, TabCounts};
+use crate::model::{AuditEvent, ClaimView, Draft, QueueRow, TabCounts};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
 #[derive(Debug, Clone, PartialEq)]

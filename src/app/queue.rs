@@ -7,7 +7,7 @@ use super::effect::Effect;
 use super::keymap::{Command, Key, KeyCode};
 use super::state::{LoadKind, PendingLoad, QueueWindow, State, FILTER_DEBOUNCE, MAX_WINDOW, PAGE};
 use super::update::{open_selected, typed_char};
-use crate::store::{Anchor, QueueQuery, QueueRow, QueueSort, QueueTab};
+use crate::model::{Anchor, QueueQuery, QueueRow, QueueSort, QueueTab};
 
 /// Where a full reload starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,8 @@ use crate::config::Config;
 use crate::domain::reasons::Template;
 use crate::domain::sla::Countdown;
 use crate::domain::{BusinessCalendar, SlaPolicy};
-use crate::store::{AuditEvent, ClaimView, QueueRow, QueueSort, QueueTab, TabCounts};
+pub use crate::model::ClaimDetail;
+use crate::model::{QueueRow, QueueSort, QueueTab, TabCounts};
 
 /// Rows asked for in one queue read.
 pub const PAGE: u32 = 100;
@@ -73,13 +74,6 @@ pub struct Viewport {
     pub compare_max_scroll: usize,
     /// The furthest the full PoE overlay can scroll.
     pub poe_max_scroll: usize,
-}
-
-/// A claim with its audit trail: everything the detail screen shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClaimDetail {
-    pub view: ClaimView,
-    pub events: Vec<AuditEvent>,
 }
 
 /// A queue read in flight and what to do with its rows.

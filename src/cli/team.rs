@@ -165,7 +165,8 @@ pub async fn audit(store: &Store, config: &Config, args: &AuditArgs) -> Result<(
 }
 
 fn row(e: &AuditEvent) -> Vec<String> {
-    let change = match (values(e.before.as_deref()), values(e.after.as_deref())) {
+    let (before, after) = e.kind.columns();
+    let change = match (values(before.as_deref()), values(after.as_deref())) {
         (None, None) => String::new(),
         (before, after) => format!(
             "{} → {}",
@@ -177,7 +178,7 @@ fn row(e: &AuditEvent) -> Vec<String> {
         e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         e.actor.clone(),
         e.claim_id.clone().unwrap_or_else(|| "-".into()),
-        e.kind.clone(),
+        e.kind.code().to_string(),
         change,
     ]
 }

@@ -35,6 +35,15 @@ impl Status {
         Status::OPEN.contains(&self)
     }
 
+    /// The status a decision leaves a claim in.
+    pub fn decided(outcome: super::DecisionOutcome) -> Status {
+        match outcome {
+            super::DecisionOutcome::Approved => Status::Approved,
+            super::DecisionOutcome::Rejected => Status::Rejected,
+            super::DecisionOutcome::Withdrawn => Status::Withdrawn,
+        }
+    }
+
     /// Whether the lifecycle allows going from `self` to `to`.
     pub fn can_become(self, to: Status) -> bool {
         use Status::*;

@@ -12,15 +12,18 @@ mod review;
 mod rows;
 mod sqlite;
 mod sqlite_review;
-mod types;
 mod watch;
 
+pub use crate::model::*;
 pub use error::StoreError;
-pub use review::{Actor, DecisionRequest, Draft, InfoRequest, Reviewer, Role, Seen, DEFAULT_LEASE};
-pub use types::*;
-pub use watch::Change;
 
-use crate::domain::{Assessment, Claim};
+/// How to open a store.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// The most connections the pool opens (the change feed's listener on PostgreSQL is one of
+    /// them while it runs); `None` for the default (4 on SQLite, 5 on PostgreSQL).
+    pub max_connections: Option<u32>,
+}
 
 /// An open claims store. Cheap to clone: both backends hold a connection pool.
 #[derive(Clone)]
@@ -54,13 +57,23 @@ impl Store {
     /// `postgresql://` open PostgreSQL. A bad URL or an unreachable server is a `StoreError` with
     /// one clear line, never a panic.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with(url, &OpenOptions::default()).await
+    }
+
+    /// Opens the store with a chosen connection pool (a workbench needs one working connection;
+    /// `serve` shares one pool among every session).
+    pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Store, StoreError> {
         let lower = url.to_ascii_lowercase();
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            Ok(Store::Postgres(postgres::PgStore::open(url).await?))
+            Ok(Store::Postgres(
+                postgres::PgStore::open(url, options.max_connections.unwrap_or(5)).await?,
+            ))
         } else if lower.contains("://") && !lower.starts_with("sqlite:") {
             Err(StoreError::BadUrl(redact_url(url)))
         } else {
-            Ok(Store::Sqlite(sqlite::SqliteStore::open(url).await?))
+            Ok(Store::Sqlite(
+                sqlite::SqliteStore::open(url, options.max_connections.unwrap_or(4)).await?,
+            ))
         }
     }
 
@@ -160,6 +173,116 @@ impl Store {
         login: &str,
     ) -> Result<(), StoreError> {
         dispatch!(self, s => s.decide(decisions, login).await)
+    }
+
+    /// One claim with its audit trail (the detail screen), or `None` if there is no such claim.
+    pub async fn claim_detail(&self, claim_id: &str) -> Result<Option<ClaimDetail>, StoreError> {
+        let Some(view) = self.claim(claim_id).await? else {
+            return Ok(None);
+        };
+        let events = self.events(claim_id).await?;
+        Ok(Some(ClaimDetail { view, events }))
+    }
+
+    /// The contest of `claim_ids`: these claims and every claim competing with them, in claim id
+    /// order (the compare view's one read).
+    pub async fn contest(&self, claim_ids: &[String]) -> Result<Vec<ClaimView>, StoreError> {
+        let mut wanted: Vec<String> = claim_ids.to_vec();
+        let mut views: Vec<ClaimView> = Vec::new();
+        let mut i = 0;
+        // Bounded: a contest is a handful of parties, never the whole store.
+        while i < wanted.len() && i < 64 {
+            if let Some(view) = self.claim(&wanted[i]).await? {
+                for id in &view.competing_claim_ids {
+                    if !wanted.contains(id) {
+                        wanted.push(id.clone());
+                    }
+                }
+                views.push(view);
+            }
+            i += 1;
+        }
+        views.sort_by(|a, b| a.claim.claim_id.cmp(&b.claim.claim_id));
+        Ok(views)
+    }
+
+    /// Takes `claim_id` and the claims competing with it for `login` (one reviewer per contest);
+    /// returns what is now held.
+    pub async fn take_contest(
+        &self,
+        claim_id: &str,
+        login: &str,
+        lease: chrono::TimeDelta,
+    ) -> Result<Vec<String>, StoreError> {
+        let ids = self.contest_ids(claim_id).await?;
+        self.take(&ids, login, lease).await?;
+        Ok(ids)
+    }
+
+    /// Takes the most urgent free claim under review and the free claims competing with it; a
+    /// competitor someone else holds stays theirs. Returns the claim taken, if any was free.
+    pub async fn take_next_contest(
+        &self,
+        login: &str,
+        lease: chrono::TimeDelta,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(id) = self.take_next(login, lease).await? else {
+            return Ok(None);
+        };
+        let now = chrono::Utc::now();
+        let mut free = Vec::new();
+        for other in self.contest_ids(&id).await?.into_iter().skip(1) {
+            let view = self.claim(&other).await?;
+            if view.is_some_and(|v| v.holder(now).is_none()) {
+                free.push(other);
+            }
+        }
+        if !free.is_empty() {
+            match self.take(&free, login, lease).await {
+                // Taken meanwhile by someone else: the contest's other claims stay theirs.
+                Ok(()) | Err(StoreError::Held { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Some(id))
+    }
+
+    /// Lets go of `claim_id` (anyone's hold, for a lead) and of the competing claims `login`
+    /// holds, never of someone else's hold on another claim of the contest; returns what was let go.
+    pub async fn release_contest(
+        &self,
+        claim_id: &str,
+        login: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let now = chrono::Utc::now();
+        let mut ids = Vec::new();
+        for (i, id) in self.contest_ids(claim_id).await?.into_iter().enumerate() {
+            let Some(view) = self.claim(&id).await? else {
+                continue;
+            };
+            let keep = match view.holder(now) {
+                Some(who) => i == 0 || who == login,
+                None => false,
+            };
+            if keep {
+                ids.push(id);
+            }
+        }
+        if !ids.is_empty() {
+            self.release(&ids, login).await?;
+        }
+        Ok(ids)
+    }
+
+    /// The claim and its competing claims, the claim first.
+    async fn contest_ids(&self, claim_id: &str) -> Result<Vec<String>, StoreError> {
+        let view = self
+            .claim(claim_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(claim_id.to_string()))?;
+        let mut ids = vec![claim_id.to_string()];
+        ids.extend(view.competing_claim_ids);
+        Ok(ids)
     }
 
     /// Holds claims for `login` for `lease`; taking a claim someone else holds is a lead's
@@ -279,28 +402,6 @@ impl Store {
     /// How many claims the store holds.
     pub async fn claim_count(&self) -> Result<u64, StoreError> {
         dispatch!(self, s => s.claim_count().await)
-    }
-}
-
-impl ClaimView {
-    /// The claim's findings and undecidable checks with what the store knows now.
-    pub fn assessment(&self) -> Assessment {
-        crate::domain::assess(&self.claim, &self.facts)
-    }
-
-    /// Contested: another partner competes for the same customer and product, or an incumbent holds it.
-    pub fn contested(&self) -> bool {
-        !self.competing_claim_ids.is_empty() || self.incumbent_mpn_id.is_some()
-    }
-
-    /// Who holds the claim at `now` (an expired lease holds nothing).
-    pub fn holder(&self, now: chrono::DateTime<chrono::Utc>) -> Option<&str> {
-        holder(self.assigned_to.as_deref(), self.held_until, now)
-    }
-
-    /// The claim itself.
-    pub fn claim(&self) -> &Claim {
-        &self.claim
     }
 }
 

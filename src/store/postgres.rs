@@ -29,7 +29,7 @@ pub(super) type Tx = Transaction<'static, Postgres>;
 
 impl PgStore {
     /// Connects to the server behind `url` and applies the migrations.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let shown = redact_url(url);
         let options =
             PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(shown.clone()))?;
@@ -59,7 +59,7 @@ impl PgStore {
             }
         }
         let pool = PgPoolOptions::new()
-            .max_connections(5)
+            .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await
@@ -507,13 +507,14 @@ impl PgStore {
                 at: r.try_get("at")?,
                 actor: r.try_get("actor")?,
                 claim_id: r.try_get("claim_id")?,
-                kind: r.try_get("kind")?,
-                before: r.try_get("before")?,
-                after: r.try_get("after")?,
+                kind: super::review::event_kind(
+                    &r.try_get::<String, _>("kind")?,
+                    r.try_get("before")?,
+                    r.try_get("after")?,
+                )?,
             })
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(StoreError::from)
+        .collect()
     }
 
     /// See [`Store::claim_count`].

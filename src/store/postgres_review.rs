@@ -3,14 +3,14 @@
 //! and the second is told the claim changed; `take_next` uses `FOR UPDATE SKIP LOCKED`.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use serde_json::json;
 use sqlx::Row;
 
 use super::postgres::{insert_comment, refresh_groups, PgStore, Tx};
-use super::review::{json as event_json, *};
+use super::review::*;
 use super::rows::queue_state;
 use super::{AuditEvent, StoreError};
 use crate::domain::{Comment, DecisionOutcome, Status, Visibility};
+use crate::model::{EventKind, ReviewerRecord};
 
 async fn actor(tx: &mut Tx, login: &str) -> Result<Actor, StoreError> {
     let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviewers")
@@ -103,17 +103,16 @@ async fn event(
     now: DateTime<Utc>,
     actor: &str,
     claim_id: Option<&str>,
-    kind: &str,
-    before: Option<String>,
-    after: Option<String>,
+    kind: &EventKind,
 ) -> Result<(), StoreError> {
+    let (before, after) = kind.columns();
     sqlx::query(
         "INSERT INTO events (at, actor, claim_id, kind, before, after) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(now)
     .bind(actor)
     .bind(claim_id)
-    .bind(kind)
+    .bind(kind.code())
     .bind(before)
     .bind(after)
     .execute(&mut **tx)
@@ -187,9 +186,10 @@ impl PgStore {
             at,
             &who.login,
             Some(&seen.claim_id),
-            "commented",
-            None,
-            event_json(json!({ "visibility": visibility.code(), "body": body })),
+            &EventKind::Commented {
+                visibility,
+                body: body.to_string(),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -228,9 +228,10 @@ impl PgStore {
                 at,
                 &who.login,
                 Some(&r.seen.claim_id),
-                "info_requested",
-                event_json(json!({ "status": cur.status.code() })),
-                event_json(json!({ "status": "info_requested", "body": r.body })),
+                &EventKind::InfoRequested {
+                    from: cur.status,
+                    body: r.body.clone(),
+                },
             )
             .await?;
             groups.push(group_of(&mut tx, &r.seen.claim_id).await?);
@@ -254,9 +255,7 @@ impl PgStore {
             at,
             &who.login,
             Some(&seen.claim_id),
-            "review_started",
-            event_json(json!({ "status": cur.status.code() })),
-            event_json(json!({ "status": "under_review" })),
+            &EventKind::ReviewStarted { from: cur.status },
         )
         .await?;
         let group = group_of(&mut tx, &seen.claim_id).await?;
@@ -283,7 +282,7 @@ impl PgStore {
         for d in decisions {
             let cur = current_as_seen(&mut tx, &d.seen).await?;
             cur.check_hold(&who, at)?;
-            let to = status_of(d.outcome);
+            let to = Status::decided(d.outcome);
             let overriding = !cur.status.is_open();
             if overriding {
                 who.require_lead("override a decision")?;
@@ -335,11 +334,19 @@ impl PgStore {
                 at,
                 &who.login,
                 Some(&d.seen.claim_id),
-                if overriding { "overridden" } else { "decided" },
-                event_json(json!({ "status": cur.status.code() })),
-                event_json(
-                    json!({ "status": to.code(), "outcome": d.outcome.code(), "reason": d.reason }),
-                ),
+                &if overriding {
+                    EventKind::Overridden {
+                        from: cur.status,
+                        outcome: d.outcome,
+                        reason: d.reason.clone(),
+                    }
+                } else {
+                    EventKind::Decided {
+                        from: cur.status,
+                        outcome: d.outcome,
+                        reason: d.reason.clone(),
+                    }
+                },
             )
             .await?;
             groups.push(group);
@@ -371,9 +378,10 @@ impl PgStore {
                     at,
                     &who.login,
                     Some(id),
-                    "reassigned",
-                    event_json(json!({ "holder": other })),
-                    event_json(json!({ "holder": who.login })),
+                    &EventKind::Reassigned {
+                        from: other.to_string(),
+                        to: who.login.clone(),
+                    },
                 )
                 .await?;
             } else if holder.is_none() {
@@ -382,9 +390,10 @@ impl PgStore {
                     at,
                     &who.login,
                     Some(id),
-                    "taken",
-                    None,
-                    event_json(json!({ "holder": who.login })),
+                    &EventKind::Taken {
+                        holder: who.login.clone(),
+                        next: false,
+                    },
                 )
                 .await?;
             }
@@ -428,9 +437,10 @@ impl PgStore {
                 at,
                 &who.login,
                 Some(id),
-                "taken",
-                None,
-                event_json(json!({ "holder": who.login, "next": true })),
+                &EventKind::Taken {
+                    holder: who.login.clone(),
+                    next: true,
+                },
             )
             .await?;
         }
@@ -458,9 +468,9 @@ impl PgStore {
                     at,
                     &who.login,
                     Some(id),
-                    "released",
-                    event_json(json!({ "holder": cur.assigned_to })),
-                    None,
+                    &EventKind::Released {
+                        holder: cur.assigned_to.clone(),
+                    },
                 )
                 .await?;
             }
@@ -519,9 +529,34 @@ impl PgStore {
         .bind(reviewer.active)
         .execute(&mut *tx)
         .await?;
-        event(&mut tx, now(), &who.login, None, "reviewer_added",
-            before.map(|b| json!({ "login": reviewer.login, "display_name": b.0, "role": b.1, "active": b.2 }).to_string()),
-            event_json(json!(reviewer))).await?;
+        let record = |display_name: String, role: Role, active: bool| ReviewerRecord {
+            login: reviewer.login.clone(),
+            display_name,
+            role,
+            active,
+        };
+        let before = match before {
+            Some((name, role, active)) => Some(record(
+                name,
+                Role::from_code(&role)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
+                active,
+            )),
+            None => None,
+        };
+        let after = record(
+            reviewer.display_name.clone(),
+            reviewer.role,
+            reviewer.active,
+        );
+        event(
+            &mut tx,
+            now(),
+            &who.login,
+            None,
+            &EventKind::ReviewerAdded { before, after },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -545,9 +580,9 @@ impl PgStore {
             now(),
             &who.login,
             None,
-            "reviewer_deactivated",
-            event_json(json!({ "login": login, "active": true })),
-            event_json(json!({ "login": login, "active": false })),
+            &EventKind::ReviewerDeactivated {
+                login: login.to_string(),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -689,8 +724,10 @@ fn event_row(r: &sqlx::postgres::PgRow) -> Result<AuditEvent, StoreError> {
         at: r.try_get("at")?,
         actor: r.try_get("actor")?,
         claim_id: r.try_get("claim_id")?,
-        kind: r.try_get("kind")?,
-        before: r.try_get("before")?,
-        after: r.try_get("after")?,
+        kind: super::review::event_kind(
+            &r.try_get::<String, _>("kind")?,
+            r.try_get("before")?,
+            r.try_get("after")?,
+        )?,
     })
 }

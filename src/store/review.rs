@@ -5,79 +5,11 @@
 //! transition the lifecycle forbids, a second approval for one customer and product, and
 //! lead-only acts (override, reassign, managing reviewers) by a plain reviewer.
 
-use chrono::{DateTime, TimeDelta, Utc};
-use serde::Serialize;
+use chrono::{DateTime, Utc};
 
 use super::StoreError;
-use crate::domain::{DecisionOutcome, Status, Visibility};
-
-/// The claim and the version the reviewer saw when they chose to act.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Seen {
-    pub claim_id: String,
-    pub version: i64,
-}
-
-/// One claim's part of a decision (approve one party and reject the others in one call).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecisionRequest {
-    pub seen: Seen,
-    pub outcome: DecisionOutcome,
-    pub reason: String,
-}
-
-/// A request for more information on one claim: a partner-visible comment, and the claim waits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InfoRequest {
-    pub seen: Seen,
-    pub body: String,
-}
-
-/// What a reviewer may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Role {
-    /// Decides what is assigned to them or what they pick from the queue.
-    Reviewer,
-    /// Also reassigns held work, overrides decisions and manages reviewers.
-    Lead,
-}
-
-impl Role {
-    /// The stored spelling.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Reviewer => "reviewer",
-            Role::Lead => "lead",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn from_code(code: &str) -> Option<Role> {
-        match code {
-            "reviewer" => Some(Role::Reviewer),
-            "lead" => Some(Role::Lead),
-            _ => None,
-        }
-    }
-}
-
-/// A person who may work the queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reviewer {
-    pub login: String,
-    pub display_name: String,
-    pub role: Role,
-    pub active: bool,
-}
-
-/// The person behind a write, as the store resolved them inside the transaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub login: String,
-    pub role: Role,
-    /// No reviewer is registered yet: single-reviewer mode, everyone acts as a lead.
-    pub open_mode: bool,
-}
+use crate::domain::Status;
+pub use crate::model::{Actor, DecisionRequest, Draft, InfoRequest, Reviewer, Role, Seen};
 
 impl Actor {
     /// Resolves `login` from its reviewers row (if any) and the number of registered reviewers.
@@ -170,15 +102,6 @@ impl Current {
     }
 }
 
-/// The status a decision leaves a claim in.
-pub(crate) fn status_of(outcome: DecisionOutcome) -> Status {
-    match outcome {
-        DecisionOutcome::Approved => Status::Approved,
-        DecisionOutcome::Rejected => Status::Rejected,
-        DecisionOutcome::Withdrawn => Status::Withdrawn,
-    }
-}
-
 /// A decision needs a reason; a comment needs a body.
 pub(crate) fn require_text(what: &str, text: &str) -> Result<(), StoreError> {
     if text.trim().is_empty() {
@@ -188,19 +111,12 @@ pub(crate) fn require_text(what: &str, text: &str) -> Result<(), StoreError> {
     }
 }
 
-/// The default hold: 30 minutes, renewed while the reviewer is active on the claim.
-pub const DEFAULT_LEASE: TimeDelta = TimeDelta::minutes(30);
-
-/// An editor draft kept in the store so a dropped SSH connection loses nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Draft {
-    pub key: String,
-    pub visibility: Visibility,
-    pub body: String,
-    pub saved_at: DateTime<Utc>,
-}
-
-/// JSON for an audit event's before/after column.
-pub(crate) fn json(value: serde_json::Value) -> Option<String> {
-    Some(value.to_string())
+/// An audit event's kind from its stored columns (an unknown kind is unreadable data).
+pub(crate) fn event_kind(
+    code: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<crate::model::EventKind, StoreError> {
+    crate::model::EventKind::from_columns(code, before.as_deref(), after.as_deref())
+        .map_err(StoreError::Corrupt)
 }

@@ -53,7 +53,7 @@ fn json_list<I: IntoIterator<Item = S>, S: ToString>(items: I) -> String {
 
 impl SqliteStore {
     /// Opens or creates the file behind `url` and applies the migrations.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let shown = redact_url(url);
         let unreachable = |reason: String| StoreError::Unreachable {
             url: shown.clone(),
@@ -75,7 +75,7 @@ impl SqliteStore {
             // 4 KiB pages: `generate --claims 1000000` went from 55 s to 42-48 s.
             .page_size(16_384);
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(max_connections.max(1))
             .connect_with(options)
             .await
             .map_err(|e| unreachable(e.to_string()))?;
@@ -599,9 +599,11 @@ impl SqliteStore {
                 at: from_micros(r.try_get("at")?)?,
                 actor: r.try_get("actor")?,
                 claim_id: r.try_get("claim_id")?,
-                kind: r.try_get("kind")?,
-                before: r.try_get("before")?,
-                after: r.try_get("after")?,
+                kind: super::review::event_kind(
+                    &r.try_get::<String, _>("kind")?,
+                    r.try_get("before")?,
+                    r.try_get("after")?,
+                )?,
             })
         })
         .collect()

@@ -2,14 +2,14 @@
 //! sessions on the same file queue up instead of failing, and the checks see the latest data.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use serde_json::json;
 use sqlx::Row;
 
-use super::review::{json as event_json, *};
+use super::review::*;
 use super::rows::queue_state;
 use super::sqlite::{from_micros, insert_comment, micros, refresh_groups, SqliteStore, Tx};
 use super::{AuditEvent, StoreError};
 use crate::domain::{Comment, DecisionOutcome, Status, Visibility};
+use crate::model::{EventKind, ReviewerRecord};
 
 async fn actor(tx: &mut Tx, login: &str) -> Result<Actor, StoreError> {
     let registered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviewers")
@@ -78,17 +78,16 @@ async fn event(
     now: DateTime<Utc>,
     actor: &str,
     claim_id: Option<&str>,
-    kind: &str,
-    before: Option<String>,
-    after: Option<String>,
+    kind: &EventKind,
 ) -> Result<(), StoreError> {
+    let (before, after) = kind.columns();
     sqlx::query(
         "INSERT INTO events (at, actor, claim_id, kind, before, after) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(micros(now))
     .bind(actor)
     .bind(claim_id)
-    .bind(kind)
+    .bind(kind.code())
     .bind(before)
     .bind(after)
     .execute(&mut **tx)
@@ -162,9 +161,10 @@ impl SqliteStore {
             at,
             &who.login,
             Some(&seen.claim_id),
-            "commented",
-            None,
-            event_json(json!({ "visibility": visibility.code(), "body": body })),
+            &EventKind::Commented {
+                visibility,
+                body: body.to_string(),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -201,9 +201,10 @@ impl SqliteStore {
                 at,
                 &who.login,
                 Some(&r.seen.claim_id),
-                "info_requested",
-                event_json(json!({ "status": cur.status.code() })),
-                event_json(json!({ "status": "info_requested", "body": r.body })),
+                &EventKind::InfoRequested {
+                    from: cur.status,
+                    body: r.body.clone(),
+                },
             )
             .await?;
             groups.push(group_of(&mut tx, &r.seen.claim_id).await?);
@@ -227,9 +228,7 @@ impl SqliteStore {
             at,
             &who.login,
             Some(&seen.claim_id),
-            "review_started",
-            event_json(json!({ "status": cur.status.code() })),
-            event_json(json!({ "status": "under_review" })),
+            &EventKind::ReviewStarted { from: cur.status },
         )
         .await?;
         let group = group_of(&mut tx, &seen.claim_id).await?;
@@ -255,7 +254,7 @@ impl SqliteStore {
         for d in decisions {
             let cur = current_as_seen(&mut tx, &d.seen).await?;
             cur.check_hold(&who, at)?;
-            let to = status_of(d.outcome);
+            let to = Status::decided(d.outcome);
             let overriding = !cur.status.is_open();
             if overriding {
                 who.require_lead("override a decision")?;
@@ -307,11 +306,19 @@ impl SqliteStore {
                 at,
                 &who.login,
                 Some(&d.seen.claim_id),
-                if overriding { "overridden" } else { "decided" },
-                event_json(json!({ "status": cur.status.code() })),
-                event_json(
-                    json!({ "status": to.code(), "outcome": d.outcome.code(), "reason": d.reason }),
-                ),
+                &if overriding {
+                    EventKind::Overridden {
+                        from: cur.status,
+                        outcome: d.outcome,
+                        reason: d.reason.clone(),
+                    }
+                } else {
+                    EventKind::Decided {
+                        from: cur.status,
+                        outcome: d.outcome,
+                        reason: d.reason.clone(),
+                    }
+                },
             )
             .await?;
             groups.push(group);
@@ -343,9 +350,10 @@ impl SqliteStore {
                     at,
                     &who.login,
                     Some(id),
-                    "reassigned",
-                    event_json(json!({ "holder": other })),
-                    event_json(json!({ "holder": who.login })),
+                    &EventKind::Reassigned {
+                        from: other.to_string(),
+                        to: who.login.clone(),
+                    },
                 )
                 .await?;
             } else if holder.is_none() {
@@ -354,9 +362,10 @@ impl SqliteStore {
                     at,
                     &who.login,
                     Some(id),
-                    "taken",
-                    None,
-                    event_json(json!({ "holder": who.login })),
+                    &EventKind::Taken {
+                        holder: who.login.clone(),
+                        next: false,
+                    },
                 )
                 .await?;
             }
@@ -400,9 +409,10 @@ impl SqliteStore {
                 at,
                 &who.login,
                 Some(id),
-                "taken",
-                None,
-                event_json(json!({ "holder": who.login, "next": true })),
+                &EventKind::Taken {
+                    holder: who.login.clone(),
+                    next: true,
+                },
             )
             .await?;
         }
@@ -430,9 +440,9 @@ impl SqliteStore {
                     at,
                     &who.login,
                     Some(id),
-                    "released",
-                    event_json(json!({ "holder": cur.assigned_to })),
-                    None,
+                    &EventKind::Released {
+                        holder: cur.assigned_to.clone(),
+                    },
                 )
                 .await?;
             }
@@ -491,9 +501,34 @@ impl SqliteStore {
         .bind(reviewer.active)
         .execute(&mut *tx)
         .await?;
-        event(&mut tx, now(), &who.login, None, "reviewer_added",
-            before.map(|b| json!({ "login": reviewer.login, "display_name": b.0, "role": b.1, "active": b.2 }).to_string()),
-            event_json(json!(reviewer))).await?;
+        let record = |display_name: String, role: Role, active: bool| ReviewerRecord {
+            login: reviewer.login.clone(),
+            display_name,
+            role,
+            active,
+        };
+        let before = match before {
+            Some((name, role, active)) => Some(record(
+                name,
+                Role::from_code(&role)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
+                active,
+            )),
+            None => None,
+        };
+        let after = record(
+            reviewer.display_name.clone(),
+            reviewer.role,
+            reviewer.active,
+        );
+        event(
+            &mut tx,
+            now(),
+            &who.login,
+            None,
+            &EventKind::ReviewerAdded { before, after },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -516,9 +551,9 @@ impl SqliteStore {
             now(),
             &who.login,
             None,
-            "reviewer_deactivated",
-            event_json(json!({ "login": login, "active": true })),
-            event_json(json!({ "login": login, "active": false })),
+            &EventKind::ReviewerDeactivated {
+                login: login.to_string(),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -659,8 +694,10 @@ fn event_row(r: &sqlx::sqlite::SqliteRow) -> Result<AuditEvent, StoreError> {
         at: from_micros(r.try_get("at")?)?,
         actor: r.try_get("actor")?,
         claim_id: r.try_get("claim_id")?,
-        kind: r.try_get("kind")?,
-        before: r.try_get("before")?,
-        after: r.try_get("after")?,
+        kind: super::review::event_kind(
+            &r.try_get::<String, _>("kind")?,
+            r.try_get("before")?,
+            r.try_get("after")?,
+        )?,
     })
 }

@@ -11,18 +11,7 @@ use std::time::Duration;
 use sqlx::Connection;
 use tokio::sync::mpsc;
 
-use super::{AuditEvent, Store, StoreError};
-
-/// What the watcher tells the session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// Connected (again); events missed meanwhile follow as `Events`.
-    Online,
-    /// The change feed lost the database; writes will fail until `Online`.
-    Offline(String),
-    /// Changes made since the last report, oldest first.
-    Events(Vec<AuditEvent>),
-}
+use super::{Change, Store, StoreError};
 
 /// How often SQLite is polled, and how long to wait before reconnecting.
 const POLL: Duration = Duration::from_millis(250);

@@ -19,8 +19,8 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use super::events;
-use crate::app::{feed, update, ClaimDetail, Effect, Msg, State, WriteError, WriteErrorKind};
-use crate::store::{Anchor, ClaimView, QueueQuery, QueueRow, SortKey, Store, StoreError};
+use crate::app::{feed, update, Effect, Msg, State, WriteError, WriteErrorKind};
+use crate::store::{Anchor, QueueQuery, QueueRow, SortKey, Store, StoreError};
 use crate::ui::{self, Theme};
 
 /// Set by the panic hook: a panic anywhere (also in a task) ends the loop before it draws again
@@ -170,7 +170,11 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
         },
         Effect::LoadClaim { req_id, claim_id } => Msg::ClaimLoaded {
             req_id,
-            result: load_claim(store, &claim_id).await.map_err(text),
+            result: store
+                .claim_detail(&claim_id)
+                .await
+                .map(|d| d.map(Box::new))
+                .map_err(text),
         },
         Effect::SettleFilter { req_id, after } => {
             tokio::time::sleep(after).await;
@@ -178,7 +182,7 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
         }
         Effect::LoadCompare { req_id, claim_ids } => Msg::CompareLoaded {
             req_id,
-            result: load_contest(store, &claim_ids).await.map_err(text),
+            result: store.contest(&claim_ids).await.map_err(text),
         },
         Effect::LoadDraft { req_id, login, key } => Msg::DraftLoaded {
             req_id,
@@ -259,27 +263,6 @@ fn write_error(e: StoreError) -> WriteError {
     }
 }
 
-/// The claims `claim_ids` and every claim competing with them, in claim id order.
-async fn load_contest(store: &Store, claim_ids: &[String]) -> Result<Vec<ClaimView>, StoreError> {
-    let mut wanted: Vec<String> = claim_ids.to_vec();
-    let mut views: Vec<ClaimView> = Vec::new();
-    let mut i = 0;
-    // Bounded: a contest is a handful of parties, never the whole store.
-    while i < wanted.len() && i < 64 {
-        if let Some(view) = store.claim(&wanted[i]).await? {
-            for id in &view.competing_claim_ids {
-                if !wanted.contains(id) {
-                    wanted.push(id.clone());
-                }
-            }
-            views.push(view);
-        }
-        i += 1;
-    }
-    views.sort_by(|a, b| a.claim.claim_id.cmp(&b.claim.claim_id));
-    Ok(views)
-}
-
 /// The window starting at `from` inclusive: the row before it, then a page after that row.
 async fn reload_from(
     store: &Store,
@@ -328,12 +311,4 @@ fn spawn_watcher(store: &Store, tx: UnboundedSender<TaskResult>) {
             }
         }
     });
-}
-
-async fn load_claim(store: &Store, claim_id: &str) -> Result<Option<Box<ClaimDetail>>, StoreError> {
-    let Some(view) = store.claim(claim_id).await? else {
-        return Ok(None);
-    };
-    let events = store.events(claim_id).await?;
-    Ok(Some(Box::new(ClaimDetail { view, events })))
 }

@@ -15,7 +15,7 @@ use crate::app::compare::{Column, CompareView};
 use crate::app::{Loadable, State};
 use crate::domain::findings::parse_subscription_id;
 use crate::domain::PoeItem;
-use crate::store::ClaimView;
+use crate::model::ClaimView;
 
 /// Cells of the label column.
 const LABEL: usize = 15;

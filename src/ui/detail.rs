@@ -243,7 +243,12 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
     for e in &detail.events {
         l.line(vec![Span::styled(
             fit(
-                &format!("  {} · {} · {}", local_time(state, e.at), e.actor, e.kind),
+                &format!(
+                    "  {} · {} · {}",
+                    local_time(state, e.at),
+                    e.actor,
+                    e.kind.code()
+                ),
                 width,
             ),
             theme.muted,

@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use super::{render, Theme};
 use crate::app::fixtures::{claim_detail, counts, now, rows, state};
 use crate::app::{update, Effect, Msg, State};
-use crate::store::{Actor, Role};
+use crate::model::{Actor, Role};
 
 fn screen(state: &mut State, w: u16, h: u16) -> String {
     let theme = Theme::by_name("dark").unwrap();

@@ -13,7 +13,7 @@ use super::text::{fit, flags, sla_cell, thousands, width};
 use super::theme::Theme;
 use crate::app::State;
 use crate::domain::SolutionArea;
-use crate::store::{QueueRow, QueueTab};
+use crate::model::{QueueRow, QueueTab};
 
 /// Width at or above which the preview sits beside the list rather than below it.
 const SIDE_PREVIEW_WIDTH: u16 = 110;

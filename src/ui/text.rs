@@ -8,7 +8,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::theme::Theme;
 use crate::app::State;
 use crate::domain::{Severity, SlaState, Status};
-use crate::store::QueueRow;
+use crate::model::QueueRow;
 
 /// The display width of `s` in terminal cells.
 pub fn width(s: &str) -> usize {

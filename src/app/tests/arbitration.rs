@@ -8,7 +8,7 @@ use super::super::state::{Screen, State, Viewport};
 use super::super::{update, Effect, Msg};
 use super::{ch, key, started};
 use crate::domain::{DecisionOutcome, Visibility};
-use crate::store::{ClaimView, Draft};
+use crate::model::{ClaimView, Draft};
 
 fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
     key(s, Key::ctrl(c))

@@ -9,7 +9,8 @@ use super::super::keymap::{Key, KeyCode};
 use super::super::state::Screen;
 use super::super::{feed, update, Effect, Msg};
 use super::{ch, key, started};
-use crate::store::{AuditEvent, Change, DEFAULT_LEASE};
+use crate::domain::{DecisionOutcome, Status, Visibility};
+use crate::model::{AuditEvent, Change, EventKind, DEFAULT_LEASE};
 
 fn take(claim_id: &str) -> Effect {
     Effect::Hold(HoldEffect::Take {
@@ -29,16 +30,20 @@ fn reloads(effects: &[Effect]) -> bool {
             .any(|e| matches!(e, Effect::LoadQueue { .. } | Effect::ReloadQueueFrom { .. }))
 }
 
-fn event(id: i64, actor: &str, claim: &str, kind: &str, before: &str, after: &str) -> AuditEvent {
-    let json = |s: &str| (!s.is_empty()).then(|| s.to_string());
+fn event(id: i64, actor: &str, claim: &str, kind: EventKind) -> AuditEvent {
     AuditEvent {
         id,
         at: now(),
         actor: actor.into(),
         claim_id: (!claim.is_empty()).then(|| claim.to_string()),
-        kind: kind.into(),
-        before: json(before),
-        after: json(after),
+        kind,
+    }
+}
+
+fn taken(holder: &str) -> EventKind {
+    EventKind::Taken {
+        holder: holder.into(),
+        next: false,
     }
 }
 
@@ -228,16 +233,26 @@ fn leases_are_renewed_only_while_the_reviewer_works() {
 fn others_acts_are_told_briefly_and_own_acts_are_not() {
     let mut s = started(40, 40);
     let events = vec![
-        event(7, "bob", "CPOR-00012", "taken", "", r#"{"holder":"bob"}"#),
-        event(8, "bob", "CPOR-00013", "taken", "", r#"{"holder":"bob"}"#),
-        event(9, "alice", "CPOR-00001", "commented", "", ""),
+        event(7, "bob", "CPOR-00012", taken("bob")),
+        event(8, "bob", "CPOR-00013", taken("bob")),
+        event(
+            9,
+            "alice",
+            "CPOR-00001",
+            EventKind::Commented {
+                visibility: Visibility::Internal,
+                body: "fine".into(),
+            },
+        ),
         event(
             10,
             "carol",
             "CPOR-00007",
-            "decided",
-            r#"{"status":"under_review"}"#,
-            r#"{"status":"approved","outcome":"approved","reason":"best PoE"}"#,
+            EventKind::Decided {
+                from: Status::UnderReview,
+                outcome: DecisionOutcome::Approved,
+                reason: "best PoE".into(),
+            },
         ),
     ];
     let msgs = feed::msgs(Change::Events(events.clone()));
@@ -260,7 +275,7 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
         Some("bob took CPOR-00012, CPOR-00013; carol approved CPOR-00007")
     );
     // More acts while the news shows join it.
-    let more = event(11, "bob", "CPOR-00014", "taken", "", "");
+    let more = event(11, "bob", "CPOR-00014", taken("bob"));
     update(&mut s, Msg::Activity(vec![more]));
     assert_eq!(
         s.notice.as_deref(),
@@ -282,9 +297,10 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
         11,
         "dana",
         "CPOR-00002",
-        "reassigned",
-        r#"{"holder":"alice"}"#,
-        r#"{"holder":"dana"}"#,
+        EventKind::Reassigned {
+            from: "alice".into(),
+            to: "dana".into(),
+        },
     );
     update(&mut s, Msg::Activity(vec![reassigned]));
     assert_eq!(s.notice.as_deref(), Some("dana took CPOR-00002 from you"));
@@ -294,7 +310,12 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
 #[test]
 fn many_claims_are_summed_up_not_listed() {
     let events: Vec<AuditEvent> = (1..=6)
-        .map(|i| event(i, "importer", &format!("C-{i}"), "imported", "", ""))
+        .map(|i| {
+            let kind = EventKind::Imported {
+                status: Status::UnderReview,
+            };
+            event(i, "importer", &format!("C-{i}"), kind)
+        })
         .collect();
     let refs: Vec<&AuditEvent> = events.iter().collect();
     assert_eq!(

@@ -9,7 +9,7 @@ use super::fixtures::{counts, rows, state};
 use super::keymap::Key;
 use super::state::{State, Viewport, PAGE};
 use super::{update, Effect, Msg};
-use crate::store::{Anchor, QueueQuery};
+use crate::model::{Anchor, QueueQuery};
 
 pub(super) fn key(state: &mut State, k: Key) -> Vec<Effect> {
     update(state, Msg::Key(k))

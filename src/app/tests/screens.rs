@@ -5,7 +5,7 @@ use super::super::keymap::{Key, KeyCode};
 use super::super::state::{Loadable, Screen, FILTER_DEBOUNCE};
 use super::super::{update, Effect, Msg};
 use super::{ch, key, queue_load, started};
-use crate::store::{Anchor, QueueSort, QueueTab};
+use crate::model::{Anchor, QueueSort, QueueTab};
 
 #[test]
 fn tabs_switch_and_reload() {

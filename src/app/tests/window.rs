@@ -5,7 +5,7 @@ use super::super::keymap::{Key, KeyCode};
 use super::super::state::MAX_WINDOW;
 use super::super::{update, Effect, Msg};
 use super::{ch, key, queue_load, started};
-use crate::store::{Anchor, QueueSort};
+use crate::model::{Anchor, QueueSort};
 
 #[test]
 fn start_reads_the_first_window_and_the_counts() {

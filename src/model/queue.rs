@@ -1,73 +1,9 @@
-//! The values that cross the store's API: what goes in (imports), what comes out (claim views,
-//! queue windows, tab counts, audit events). Plain data, no sqlx types.
+//! The queue as the store serves it: tabs, sorts, keyset anchors, one window of rows, tab counts.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::{Activity, SolutionArea};
-use crate::domain::{Association, Claim, ClaimFacts, Decision, FindingCode, Mpn, Status, Tenant};
-
-/// Which database a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Who writes, and how the write is recorded in the audit log.
-#[derive(Debug, Clone)]
-pub struct Audit {
-    /// The reviewer (or tool) making the change.
-    pub actor: String,
-    /// `PerClaim`: one `imported` event per claim; `Summary`: one event for a bulk load.
-    pub mode: AuditMode,
-}
-
-/// How a bulk write appears in the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditMode {
-    /// One event per claim written (imports a person made).
-    PerClaim,
-    /// One event for the whole batch, with this description (synthetic data from `generate`).
-    Summary(String),
-}
-
-/// A validated import, ready to write; `line` numbers are kept for error messages.
-#[derive(Debug, Clone, Default)]
-pub struct ImportBatch {
-    pub claims: Vec<(usize, Claim)>,
-    pub tenants: Vec<Tenant>,
-    pub mpns: Vec<Mpn>,
-    pub associations: Vec<Association>,
-}
-
-/// What an import wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    pub claims: usize,
-    pub tenants: usize,
-    pub mpns: usize,
-    pub associations: usize,
-}
-
-/// One claim with what the store computes around it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClaimView {
-    pub claim: Claim,
-    /// Bumped by every change; a write on an older version is refused as stale.
-    pub version: i64,
-    /// Other open claims for the same tenant and product by a different partner, in id order.
-    pub competing_claim_ids: Vec<String>,
-    /// The MPN of an existing association of this tenant and product with another MPN.
-    pub incumbent_mpn_id: Option<String>,
-    /// Reference data for the findings.
-    pub facts: ClaimFacts,
-    pub decision: Option<Decision>,
-    /// The reviewer the claim is assigned to, if any.
-    pub assigned_to: Option<String>,
-    /// When the assignee's hold ends; past it, the claim is free to take.
-    pub held_until: Option<DateTime<Utc>>,
-}
+use crate::domain::{Activity, FindingCode, SolutionArea, Status};
 
 /// The queue's tabs; each is a stored predicate with an index behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -265,19 +201,4 @@ impl TabCounts {
             QueueTab::All => self.all,
         }
     }
-}
-
-/// One entry of the append-only audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditEvent {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub claim_id: Option<String>,
-    /// What happened: `imported`, `generated`, `commented`, `decided`, ...
-    pub kind: String,
-    /// JSON of the state before, if any.
-    pub before: Option<String>,
-    /// JSON of the state after, if any.
-    pub after: Option<String>,
 }

@@ -1,0 +1,419 @@
+//! The audit log's events, typed: one enum of kinds, each with what it records. The store writes
+//! them, the change feed carries them, the status bar tells them and `claimdesk audit` prints them,
+//! all from this one definition. Stored as a kind code with JSON before/after columns; a kind this
+//! build does not know is an error when read, never silently skipped.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::review::Role;
+use crate::domain::{DecisionOutcome, Status, Visibility};
+
+/// One entry of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub claim_id: Option<String>,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// A reviewer as an audit event records them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewerRecord {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// What an audit event says happened, with its details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A claim came in through `import`, in this status.
+    Imported { status: Status },
+    /// `generate` wrote a batch of synthetic claims (one event for the batch).
+    Generated { summary: String, claims: u64 },
+    /// A comment was added to the claim.
+    Commented {
+        visibility: Visibility,
+        body: String,
+    },
+    /// The partner was asked for more information (a partner-visible comment).
+    InfoRequested { from: Status, body: String },
+    /// The claim went (back) under review.
+    ReviewStarted { from: Status },
+    /// The claim was decided.
+    Decided {
+        from: Status,
+        outcome: DecisionOutcome,
+        reason: String,
+    },
+    /// A lead changed an earlier decision.
+    Overridden {
+        from: Status,
+        outcome: DecisionOutcome,
+        reason: String,
+    },
+    /// A reviewer took a free claim (`next`: with `n`).
+    Taken { holder: String, next: bool },
+    /// A lead took a claim someone else held.
+    Reassigned { from: String, to: String },
+    /// A hold was let go.
+    Released { holder: Option<String> },
+    /// A reviewer was registered or changed (`before`: what was stored, if anything).
+    ReviewerAdded {
+        before: Option<ReviewerRecord>,
+        after: ReviewerRecord,
+    },
+    /// A reviewer was deactivated.
+    ReviewerDeactivated { login: String },
+}
+
+impl EventKind {
+    /// The stored kind code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EventKind::Imported { .. } => "imported",
+            EventKind::Generated { .. } => "generated",
+            EventKind::Commented { .. } => "commented",
+            EventKind::InfoRequested { .. } => "info_requested",
+            EventKind::ReviewStarted { .. } => "review_started",
+            EventKind::Decided { .. } => "decided",
+            EventKind::Overridden { .. } => "overridden",
+            EventKind::Taken { .. } => "taken",
+            EventKind::Reassigned { .. } => "reassigned",
+            EventKind::Released { .. } => "released",
+            EventKind::ReviewerAdded { .. } => "reviewer_added",
+            EventKind::ReviewerDeactivated { .. } => "reviewer_deactivated",
+        }
+    }
+
+    /// Whether this event changes who holds a claim.
+    pub fn moves_hold(&self) -> bool {
+        matches!(
+            self,
+            EventKind::Taken { .. } | EventKind::Reassigned { .. } | EventKind::Released { .. }
+        )
+    }
+
+    /// The JSON `before` and `after` columns as stored (the shapes every earlier version wrote).
+    pub fn columns(&self) -> (Option<String>, Option<String>) {
+        let status = |s: &Status| json!({ "status": s.code() });
+        let (before, after) = match self {
+            EventKind::Imported { status: s } => (None, Some(status(s))),
+            EventKind::Generated { summary, claims } => {
+                (None, Some(json!({ "summary": summary, "claims": claims })))
+            }
+            EventKind::Commented { visibility, body } => (
+                None,
+                Some(json!({ "visibility": visibility.code(), "body": body })),
+            ),
+            EventKind::InfoRequested { from, body } => (
+                Some(status(from)),
+                Some(json!({ "status": Status::InfoRequested.code(), "body": body })),
+            ),
+            EventKind::ReviewStarted { from } => {
+                (Some(status(from)), Some(status(&Status::UnderReview)))
+            }
+            EventKind::Decided {
+                from,
+                outcome,
+                reason,
+            }
+            | EventKind::Overridden {
+                from,
+                outcome,
+                reason,
+            } => (
+                Some(status(from)),
+                Some(json!({
+                    "status": Status::decided(*outcome).code(),
+                    "outcome": outcome.code(),
+                    "reason": reason,
+                })),
+            ),
+            EventKind::Taken { holder, next } => (
+                None,
+                Some(if *next {
+                    json!({ "holder": holder, "next": true })
+                } else {
+                    json!({ "holder": holder })
+                }),
+            ),
+            EventKind::Reassigned { from, to } => (
+                Some(json!({ "holder": from })),
+                Some(json!({ "holder": to })),
+            ),
+            EventKind::Released { holder } => (Some(json!({ "holder": holder })), None),
+            EventKind::ReviewerAdded { before, after } => (
+                before.as_ref().map(reviewer_json),
+                Some(reviewer_json(after)),
+            ),
+            EventKind::ReviewerDeactivated { login } => (
+                Some(json!({ "login": login, "active": true })),
+                Some(json!({ "login": login, "active": false })),
+            ),
+        };
+        (before.map(|v| v.to_string()), after.map(|v| v.to_string()))
+    }
+
+    /// Reads a stored event back; an unknown kind or a missing detail is an error naming it.
+    pub fn from_columns(
+        code: &str,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<EventKind, String> {
+        let before = Fields::parse(code, "before", before)?;
+        let after = Fields::parse(code, "after", after)?;
+        Ok(match code {
+            "imported" => EventKind::Imported {
+                status: after.status("status")?,
+            },
+            "generated" => EventKind::Generated {
+                summary: after.text("summary")?,
+                claims: after.value("claims").and_then(Value::as_u64).unwrap_or(0),
+            },
+            "commented" => EventKind::Commented {
+                visibility: after.parsed("visibility", Visibility::from_code)?,
+                body: after.text("body")?,
+            },
+            "info_requested" => EventKind::InfoRequested {
+                from: before.status("status")?,
+                body: after.text("body")?,
+            },
+            "review_started" => EventKind::ReviewStarted {
+                from: before.status("status")?,
+            },
+            "decided" | "overridden" => {
+                let from = before.status("status")?;
+                let outcome = after.parsed("outcome", DecisionOutcome::from_code)?;
+                let reason = after.text("reason")?;
+                if code == "decided" {
+                    EventKind::Decided {
+                        from,
+                        outcome,
+                        reason,
+                    }
+                } else {
+                    EventKind::Overridden {
+                        from,
+                        outcome,
+                        reason,
+                    }
+                }
+            }
+            "taken" => EventKind::Taken {
+                holder: after.text("holder")?,
+                next: after
+                    .value("next")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            },
+            "reassigned" => EventKind::Reassigned {
+                from: before.text("holder")?,
+                to: after.text("holder")?,
+            },
+            "released" => EventKind::Released {
+                holder: before
+                    .value("holder")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            },
+            "reviewer_added" => EventKind::ReviewerAdded {
+                before: if before.0.is_some() {
+                    Some(before.reviewer()?)
+                } else {
+                    None
+                },
+                after: after.reviewer()?,
+            },
+            "reviewer_deactivated" => EventKind::ReviewerDeactivated {
+                login: after.text("login")?,
+            },
+            other => return Err(format!("unknown audit event kind {other:?}")),
+        })
+    }
+}
+
+fn reviewer_json(r: &ReviewerRecord) -> Value {
+    json!({
+        "login": r.login,
+        "display_name": r.display_name,
+        "role": r.role.code(),
+        "active": r.active,
+    })
+}
+
+/// One stored JSON column, for reading an event's details.
+struct Fields<'a>(Option<Value>, &'a str, &'static str);
+
+impl<'a> Fields<'a> {
+    fn parse(code: &'a str, column: &'static str, json: Option<&str>) -> Result<Self, String> {
+        let value = match json {
+            Some(text) => Some(
+                serde_json::from_str(text)
+                    .map_err(|e| format!("audit event {code:?}: its {column} is not JSON ({e})"))?,
+            ),
+            None => None,
+        };
+        Ok(Fields(value, code, column))
+    }
+
+    fn value(&self, name: &str) -> Option<&Value> {
+        self.0.as_ref()?.get(name)
+    }
+
+    fn missing(&self, name: &str) -> String {
+        format!(
+            "audit event {:?}: {}.{name} is missing or wrong",
+            self.1, self.2
+        )
+    }
+
+    fn text(&self, name: &str) -> Result<String, String> {
+        self.value(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| self.missing(name))
+    }
+
+    fn parsed<T>(&self, name: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, String> {
+        self.value(name)
+            .and_then(Value::as_str)
+            .and_then(parse)
+            .ok_or_else(|| self.missing(name))
+    }
+
+    fn status(&self, name: &str) -> Result<Status, String> {
+        self.parsed(name, Status::from_code)
+    }
+
+    fn reviewer(&self) -> Result<ReviewerRecord, String> {
+        Ok(ReviewerRecord {
+            login: self.text("login")?,
+            display_name: self.text("display_name")?,
+            // Early versions stored the role by its Rust name ("Lead").
+            role: self.parsed("role", |r| Role::from_code(&r.to_ascii_lowercase()))?,
+            active: self
+                .value("active")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| self.missing("active"))?,
+        })
+    }
+}
+
+/// What the change feed tells a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Connected (again); events missed meanwhile follow as `Events`.
+    Online,
+    /// The change feed lost the database; writes will fail until `Online`.
+    Offline(String),
+    /// Changes made since the last report, oldest first.
+    Events(Vec<AuditEvent>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(kind: EventKind) {
+        let (before, after) = kind.columns();
+        let back = EventKind::from_columns(kind.code(), before.as_deref(), after.as_deref());
+        assert_eq!(back, Ok(kind));
+    }
+
+    #[test]
+    fn every_kind_reads_back_what_it_wrote() {
+        let r = ReviewerRecord {
+            login: "bob".into(),
+            display_name: "Bob".into(),
+            role: Role::Lead,
+            active: true,
+        };
+        for kind in [
+            EventKind::Imported {
+                status: Status::UnderReview,
+            },
+            EventKind::Generated {
+                summary: "10 claims".into(),
+                claims: 10,
+            },
+            EventKind::Commented {
+                visibility: Visibility::Partner,
+                body: "hi".into(),
+            },
+            EventKind::InfoRequested {
+                from: Status::UnderReview,
+                body: "PoE?".into(),
+            },
+            EventKind::ReviewStarted {
+                from: Status::Submitted,
+            },
+            EventKind::Decided {
+                from: Status::UnderReview,
+                outcome: DecisionOutcome::Rejected,
+                reason: "no PoE".into(),
+            },
+            EventKind::Overridden {
+                from: Status::Rejected,
+                outcome: DecisionOutcome::Approved,
+                reason: "new PoE".into(),
+            },
+            EventKind::Taken {
+                holder: "bob".into(),
+                next: true,
+            },
+            EventKind::Reassigned {
+                from: "bob".into(),
+                to: "carol".into(),
+            },
+            EventKind::Released {
+                holder: Some("bob".into()),
+            },
+            EventKind::ReviewerAdded {
+                before: None,
+                after: r.clone(),
+            },
+            EventKind::ReviewerAdded {
+                before: Some(r.clone()),
+                after: ReviewerRecord { active: false, ..r },
+            },
+            EventKind::ReviewerDeactivated {
+                login: "bob".into(),
+            },
+        ] {
+            round_trip(kind);
+        }
+    }
+
+    #[test]
+    fn stored_shapes_of_earlier_versions_still_read() {
+        let kind = EventKind::from_columns(
+            "reviewer_added",
+            None,
+            Some(r#"{"login":"al","display_name":"Al","role":"Lead","active":true}"#),
+        )
+        .unwrap();
+        assert!(matches!(kind, EventKind::ReviewerAdded { after, .. } if after.role == Role::Lead));
+        let (_, after) = EventKind::Taken {
+            holder: "bob".into(),
+            next: false,
+        }
+        .columns();
+        assert_eq!(after.as_deref(), Some(r#"{"holder":"bob"}"#));
+    }
+
+    #[test]
+    fn an_unknown_kind_is_an_error_not_a_skip() {
+        let err = EventKind::from_columns("teleported", None, None).unwrap_err();
+        assert!(err.contains("teleported"), "{err}");
+        let err = EventKind::from_columns("decided", Some("{"), None).unwrap_err();
+        assert!(err.contains("not JSON"), "{err}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Data every layer shares: a claim as read, a queue window, an audit event and its kind, the
+//! values of reviewing writes. Plain types with no sqlx, tokio or terminal in them, so `app` and
+//! `ui` never import the module that owns the database.
+
+mod claim;
+mod event;
+mod import;
+mod queue;
+mod review;
+
+pub use claim::{ClaimDetail, ClaimView};
+pub use event::{AuditEvent, Change, EventKind, ReviewerRecord};
+pub use import::{Audit, AuditMode, Backend, ImportBatch, ImportSummary};
+pub use queue::{
+    holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,
+};
+pub use review::{Actor, DecisionRequest, Draft, InfoRequest, Reviewer, Role, Seen, DEFAULT_LEASE};

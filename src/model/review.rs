@@ -1,0 +1,86 @@
+//! The values of reviewing writes: what the reviewer saw, what they ask for, who they are.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{DecisionOutcome, Visibility};
+
+/// The claim and the version the reviewer saw when they chose to act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Seen {
+    pub claim_id: String,
+    pub version: i64,
+}
+
+/// One claim's part of a decision (approve one party and reject the others in one call).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRequest {
+    pub seen: Seen,
+    pub outcome: DecisionOutcome,
+    pub reason: String,
+}
+
+/// A request for more information on one claim: a partner-visible comment, and the claim waits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InfoRequest {
+    pub seen: Seen,
+    pub body: String,
+}
+
+/// What a reviewer may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Decides what is assigned to them or what they pick from the queue.
+    Reviewer,
+    /// Also reassigns held work, overrides decisions and manages reviewers.
+    Lead,
+}
+
+impl Role {
+    /// The stored spelling.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Reviewer => "reviewer",
+            Role::Lead => "lead",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn from_code(code: &str) -> Option<Role> {
+        match code {
+            "reviewer" => Some(Role::Reviewer),
+            "lead" => Some(Role::Lead),
+            _ => None,
+        }
+    }
+}
+
+/// A person who may work the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reviewer {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// The person behind a write, as the store resolved them inside the transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub login: String,
+    pub role: Role,
+    /// No reviewer is registered yet: single-reviewer mode, everyone acts as a lead.
+    pub open_mode: bool,
+}
+
+/// The default hold: 30 minutes, renewed while the reviewer is active on the claim.
+pub const DEFAULT_LEASE: TimeDelta = TimeDelta::minutes(30);
+
+/// An editor draft kept in the store so a dropped SSH connection loses nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub key: String,
+    pub visibility: Visibility,
+    pub body: String,
+    pub saved_at: DateTime<Utc>,
+}
