@@ -72,15 +72,17 @@ fn statement(write: &Write) -> Sql {
 
 /// Appends audit events, as many per statement as the database takes.
 pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
-    let per_statement = tx.dialect().max_params() / 6;
+    let per_statement = tx.dialect().max_params() / 7;
     for chunk in events.chunks(per_statement.max(1)) {
-        let mut sql = Sql::new("INSERT INTO events (at, actor, claim_id, kind, before, after) ");
+        let mut sql =
+            Sql::new("INSERT INTO events (at, actor, claim_id, via, kind, before, after) ");
         sql.values(chunk.iter().map(|e| {
             let (before, after) = e.kind.columns();
             vec![
                 Arg::from(e.at),
                 Arg::from(&e.actor),
                 Arg::from(e.claim_id.clone()),
+                Arg::from(e.via.clone()),
                 Arg::from(e.kind.code()),
                 Arg::from(before),
                 Arg::from(after),

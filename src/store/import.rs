@@ -153,6 +153,7 @@ fn import_events(claims: &[&Claim], audit: &Audit, at: chrono::DateTime<Utc>) ->
             at,
             actor: audit.actor.clone(),
             claim_id: None,
+            via: None,
             kind: EventKind::Generated {
                 summary: text.clone(),
                 claims: claims.len() as u64,
@@ -164,6 +165,7 @@ fn import_events(claims: &[&Claim], audit: &Audit, at: chrono::DateTime<Utc>) ->
                 at,
                 actor: audit.actor.clone(),
                 claim_id: Some(c.claim_id.clone()),
+                via: None,
                 kind: EventKind::Imported { status: c.status },
             })
             .collect(),

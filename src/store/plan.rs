@@ -46,6 +46,8 @@ pub(crate) struct NewEvent {
     pub at: DateTime<Utc>,
     pub actor: String,
     pub claim_id: Option<String>,
+    /// See [`crate::model::AuditEvent::via`].
+    pub via: Option<String>,
     pub kind: EventKind,
 }
 
@@ -71,6 +73,7 @@ impl WritePlan {
             at,
             actor: actor.to_string(),
             claim_id: claim_id.map(str::to_string),
+            via: None,
             kind,
         });
     }

@@ -53,6 +53,7 @@ pub(crate) fn event_row(r: &Row) -> Result<AuditEvent, StoreError> {
         at: r.time("at")?,
         actor: r.text("actor")?,
         claim_id: r.opt_text("claim_id")?,
+        via: r.opt_text("via")?,
         kind: crate::model::EventKind::from_columns(
             &kind,
             r.opt_text("before")?.as_deref(),
@@ -71,7 +72,7 @@ fn qualified(columns: &str, alias: &str) -> String {
         .join(", ")
 }
 
-const EVENT_COLUMNS: &str = "id, at, actor, claim_id, kind, before, after";
+const EVENT_COLUMNS: &str = "id, at, actor, claim_id, via, kind, before, after";
 
 /// The claims selected by `tail` (a `WHERE`/`ORDER BY` with `$1` for `param`), at most `limit`.
 async fn claim_rows(
