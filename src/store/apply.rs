@@ -71,7 +71,19 @@ fn statement(write: &Write) -> Sql {
 }
 
 /// Appends audit events, as many per statement as the database takes.
+///
+/// Events are appended under the log's append lock, held until the transaction ends, so event
+/// ids ascend in commit order: a reader that has seen every event up to id N never later finds
+/// a smaller id committed after it (the change feed, `claimdesk outbox --after`). SQLite's
+/// `BEGIN IMMEDIATE` already admits one writer at a time; PostgreSQL takes a transaction-scoped
+/// advisory lock.
 pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    if let Tx::Postgres(tx) = tx {
+        super::postgres::lock_event_log(tx).await?;
+    }
     let per_statement = tx.dialect().max_params() / 7;
     for chunk in events.chunks(per_statement.max(1)) {
         let mut sql =

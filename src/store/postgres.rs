@@ -81,6 +81,15 @@ pub(super) async fn lock_groups(tx: &mut Tx, claim_ids: &[String]) -> Result<(),
     Ok(())
 }
 
+/// Takes the audit log's append lock for the rest of the transaction (see
+/// `apply::insert_events`): one key for the whole database, ended by commit or rollback.
+pub(super) async fn lock_event_log(tx: &mut Tx) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('claimdesk events', 0))")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// PostgreSQL's contest refresh (see `apply::refresh_contests`): one statement over the touched
 /// groups that rewrites only the rows whose contest columns change.
 pub(super) async fn refresh_groups(
