@@ -40,7 +40,9 @@ pub struct Cli {
     /// The config file (calendar, SLA policy, theme, keys, templates).
     #[arg(long, global = true, value_name = "PATH", env = "CLAIMDESK_CONFIG")]
     config: Option<PathBuf>,
-    /// Who you are in the audit log and the `Mine` tab. Default: your login name.
+    /// Who you are in the audit log and the `Mine` tab: your proven login (the database login
+    /// on PostgreSQL, your OS login on SQLite), which this may only repeat; the store's
+    /// administrator may name a reviewer to act for. Default: your proven login.
     #[arg(long, global = true, value_name = "NAME", env = "CLAIMDESK_REVIEWER")]
     reviewer: Option<String>,
     /// The colour theme (dark, light, high-contrast, mono).
@@ -154,7 +156,6 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Outcome {
     let config = Config::load(cli.config.as_deref()).map_err(|e| Failure::Setup(e.to_string()))?;
-    let reviewer = reviewer(cli.reviewer.as_deref());
     let demo = matches!(cli.command, Some(Command::Demo { .. }));
     let url = database_url(cli.db.as_deref(), demo)?;
     let store = Store::open(&url).await.map_err(|e| {
@@ -163,6 +164,12 @@ async fn dispatch(cli: Cli) -> Outcome {
         Failure::Setup(msg.replace(&url, &store::redact_url(&url)))
     })?;
     let shown_url = store::redact_url(&url);
+    let unbound = store.clone();
+    let store = act_as(store, cli.reviewer.as_deref()).await?;
+    let reviewer = store
+        .identity()
+        .map(|i| i.login.clone())
+        .unwrap_or_default();
     match cli.command {
         None => run_tui(store, config, reviewer, cli.theme).await?,
         Some(Command::Migrate) => {
@@ -191,7 +198,8 @@ async fn dispatch(cli: Cli) -> Outcome {
             generate(&store, options, &reviewer).await?;
         }
         Some(Command::Demo { no_tui }) => {
-            let loaded = claimdesk::demo::load_if_empty(&store, &config, Utc::now())
+            // The demo set is the program's own, loaded into an empty store as its demo lead.
+            let loaded = claimdesk::demo::load_if_empty(&unbound, &config, Utc::now())
                 .await
                 .map_err(|e| Failure::Failed(e.into()))?;
             match loaded {
@@ -220,16 +228,21 @@ async fn run_tui(store: Store, config: Config, reviewer: String, theme: Option<S
         })
 }
 
-/// `--reviewer`/`CLAIMDESK_REVIEWER`, else the login user, else `unknown`.
-fn reviewer(given: Option<&str>) -> String {
-    let login = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
-    given
-        .map(str::to_string)
-        .filter(|v| !v.trim().is_empty())
-        .or(login)
-        .map_or_else(|| "unknown".to_string(), |v| v.trim().to_string())
+/// Proves who runs this command (the database login, or the OS login on SQLite), applies
+/// `--reviewer`/`CLAIMDESK_REVIEWER` to it (only a repeat of it, or the administrator naming a
+/// reviewer; any name in single-reviewer mode) and binds the result to the store: every write
+/// of this command is made as it. A name it may not use ends here, with exit status 2.
+async fn act_as(store: Store, given: Option<&str>) -> Result<Store, Failure> {
+    let proven = store
+        .prove_identity()
+        .await
+        .map_err(|e| Failure::Setup(format!("cannot tell who you are: {e}")))?;
+    let identity = match given.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(name) => proven.acting_as(name),
+        None => proven,
+    };
+    store.check_identity(&identity).await?;
+    Ok(store.acting_as(identity))
 }
 
 /// `--db`/`CLAIMDESK_DATABASE_URL`, else a SQLite file in the data directory (`demo.db` for the

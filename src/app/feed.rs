@@ -138,6 +138,17 @@ fn words(e: &AuditEvent, me: &str) -> (String, String) {
         EventKind::Generated { .. } => ("generated claims", String::new()),
         EventKind::ReviewerAdded { after, .. } => ("added reviewer", after.login.clone()),
         EventKind::ReviewerDeactivated { login } => ("deactivated reviewer", login.clone()),
+        EventKind::TenantChanged { after, .. } => (
+            "changed reference data of tenant",
+            after.tenant_id.to_string(),
+        ),
+        EventKind::MpnChanged { after, .. } => {
+            ("changed reference data of MPN", after.mpn_id.clone())
+        }
+        EventKind::AssociationChanged { after, .. } => (
+            "changed the association of",
+            format!("{} on tenant {}", after.product, after.tenant_id),
+        ),
     };
     (verb.to_string(), tail)
 }

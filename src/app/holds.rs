@@ -16,7 +16,7 @@ use super::keymap::Command;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
 use super::update::store_changed;
-use crate::model::{Actor, Role, DEFAULT_LEASE};
+use crate::model::{Actor, DEFAULT_LEASE};
 
 /// How often the leases of a working reviewer are renewed (well inside the 30-minute lease).
 pub const RENEW_EVERY: TimeDelta = TimeDelta::minutes(5);
@@ -309,14 +309,10 @@ pub fn refuse_writes_offline(state: &mut State, effects: Vec<Effect>) -> Vec<Eff
 pub fn identity(state: &State) -> String {
     match &state.holds.actor {
         Some(a) if a.open_mode => format!("{} · single-reviewer mode", a.login),
-        Some(a) => format!(
-            "{} ({})",
-            a.login,
-            match a.role {
-                Role::Lead => "lead",
-                Role::Reviewer => "reviewer",
-            }
-        ),
+        Some(a) => match &a.via {
+            Some(via) => format!("{} ({}) via {via}", a.login, a.role.code()),
+            None => format!("{} ({})", a.login, a.role.code()),
+        },
         None => state.reviewer.clone(),
     }
 }

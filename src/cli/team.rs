@@ -35,6 +35,8 @@ pub enum ReviewerCommand {
 pub enum RoleArg {
     Reviewer,
     Lead,
+    /// A tool that imports the partner feed and reads the outbox; decides nothing.
+    Integration,
 }
 
 /// `claimdesk audit` options.
@@ -75,6 +77,7 @@ pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Resu
             let role = match role {
                 RoleArg::Reviewer => Role::Reviewer,
                 RoleArg::Lead => Role::Lead,
+                RoleArg::Integration => Role::Integration,
             };
             let reviewer = Reviewer {
                 display_name: name.unwrap_or_else(|| login.clone()),

@@ -4,11 +4,12 @@
 //! build does not know is an error when read, never silently skipped.
 
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::review::Role;
-use crate::domain::{DecisionOutcome, Status, Visibility};
+use crate::domain::{Association, DecisionOutcome, Mpn, Status, Tenant, Visibility};
 
 /// One entry of the append-only audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,6 +76,21 @@ pub enum EventKind {
     },
     /// A reviewer was deactivated.
     ReviewerDeactivated { login: String },
+    /// An import added or changed a customer tenant: its domains and subscriptions
+    /// (`before`: what was stored, if anything). A subscription that moved away from a tenant
+    /// changes that tenant too.
+    TenantChanged {
+        before: Option<Tenant>,
+        after: Tenant,
+    },
+    /// An import added or changed an MPN (its partner, enrollment, partner type).
+    MpnChanged { before: Option<Mpn>, after: Mpn },
+    /// An import set or changed the partner associated with a customer's product (the
+    /// incumbent every later claim there competes with).
+    AssociationChanged {
+        before: Option<Association>,
+        after: Association,
+    },
 }
 
 impl EventKind {
@@ -93,6 +109,9 @@ impl EventKind {
             EventKind::Released { .. } => "released",
             EventKind::ReviewerAdded { .. } => "reviewer_added",
             EventKind::ReviewerDeactivated { .. } => "reviewer_deactivated",
+            EventKind::TenantChanged { .. } => "tenant_changed",
+            EventKind::MpnChanged { .. } => "mpn_changed",
+            EventKind::AssociationChanged { .. } => "association_changed",
         }
     }
 
@@ -161,6 +180,15 @@ impl EventKind {
                 Some(json!({ "login": login, "active": true })),
                 Some(json!({ "login": login, "active": false })),
             ),
+            EventKind::TenantChanged { before, after } => {
+                (before.as_ref().map(to_json), Some(to_json(after)))
+            }
+            EventKind::MpnChanged { before, after } => {
+                (before.as_ref().map(to_json), Some(to_json(after)))
+            }
+            EventKind::AssociationChanged { before, after } => {
+                (before.as_ref().map(to_json), Some(to_json(after)))
+            }
         };
         (before.map(|v| v.to_string()), after.map(|v| v.to_string()))
     }
@@ -238,9 +266,26 @@ impl EventKind {
             "reviewer_deactivated" => EventKind::ReviewerDeactivated {
                 login: after.text("login")?,
             },
+            "tenant_changed" => EventKind::TenantChanged {
+                before: before.optional()?,
+                after: after.typed()?,
+            },
+            "mpn_changed" => EventKind::MpnChanged {
+                before: before.optional()?,
+                after: after.typed()?,
+            },
+            "association_changed" => EventKind::AssociationChanged {
+                before: before.optional()?,
+                after: after.typed()?,
+            },
             other => return Err(format!("unknown audit event kind {other:?}")),
         })
     }
+}
+
+/// Reference data as its interchange shape (the same fields an import line gives).
+fn to_json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 fn reviewer_json(r: &ReviewerRecord) -> Value {
@@ -265,6 +310,21 @@ impl<'a> Fields<'a> {
             None => None,
         };
         Ok(Fields(value, code, column))
+    }
+
+    /// The whole column as a typed value (reference data).
+    fn typed<T: DeserializeOwned>(&self) -> Result<T, String> {
+        let value = self.0.clone().ok_or_else(|| self.missing("(all)"))?;
+        serde_json::from_value(value)
+            .map_err(|e| format!("audit event {:?}: {} ({e})", self.1, self.2))
+    }
+
+    /// The whole column as a typed value, or `None` when the column is empty.
+    fn optional<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
+        match self.0 {
+            Some(_) => self.typed().map(Some),
+            None => Ok(None),
+        }
     }
 
     fn value(&self, name: &str) -> Option<&Value> {
@@ -333,6 +393,28 @@ mod tests {
 
     #[test]
     fn every_kind_reads_back_what_it_wrote() {
+        let tenant = Tenant {
+            tenant_id: uuid::Uuid::from_u128(7),
+            domains: vec!["contoso.onmicrosoft.com".into()],
+            subscriptions: vec![crate::domain::Subscription {
+                subscription_id: uuid::Uuid::from_u128(8),
+                product: "Dynamics 365 Sales".into(),
+                dynamics: true,
+                channel: crate::domain::PurchaseChannel::WebDirect,
+                state: crate::domain::SubscriptionState::Active,
+            }],
+        };
+        let mpn = Mpn {
+            mpn_id: "1234567".into(),
+            partner: "Fabrikam".into(),
+            enrolled: true,
+            partner_type: None,
+        };
+        let association = Association {
+            tenant_id: tenant.tenant_id,
+            product: "Dynamics 365 Sales".into(),
+            mpn_id: "1234567".into(),
+        };
         let r = ReviewerRecord {
             login: "bob".into(),
             display_name: "Bob".into(),
@@ -389,6 +471,28 @@ mod tests {
             },
             EventKind::ReviewerDeactivated {
                 login: "bob".into(),
+            },
+            EventKind::TenantChanged {
+                before: None,
+                after: tenant.clone(),
+            },
+            EventKind::TenantChanged {
+                before: Some(tenant.clone()),
+                after: Tenant {
+                    subscriptions: Vec::new(),
+                    ..tenant
+                },
+            },
+            EventKind::MpnChanged {
+                before: Some(mpn.clone()),
+                after: Mpn {
+                    enrolled: false,
+                    ..mpn
+                },
+            },
+            EventKind::AssociationChanged {
+                before: None,
+                after: association,
             },
         ] {
             round_trip(kind);

@@ -4,12 +4,14 @@
 
 mod claim;
 mod event;
+mod identity;
 mod import;
 mod queue;
 mod review;
 
 pub use claim::{ClaimDetail, ClaimView};
 pub use event::{AuditEvent, Change, EventKind, ReviewerRecord};
+pub use identity::{Identity, Proof};
 pub use import::{Audit, AuditMode, Backend, ImportBatch, ImportSummary};
 pub use queue::{
     holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,

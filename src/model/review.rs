@@ -32,8 +32,10 @@ pub struct InfoRequest {
 pub enum Role {
     /// Decides what is assigned to them or what they pick from the queue.
     Reviewer,
-    /// Also reassigns held work, overrides decisions and manages reviewers.
+    /// Also reassigns held work, overrides decisions, manages reviewers and generates data.
     Lead,
+    /// A tool, not a person: imports the partner feed and reads the outbox; decides nothing.
+    Integration,
 }
 
 impl Role {
@@ -42,6 +44,7 @@ impl Role {
         match self {
             Role::Reviewer => "reviewer",
             Role::Lead => "lead",
+            Role::Integration => "integration",
         }
     }
 
@@ -50,6 +53,7 @@ impl Role {
         match code {
             "reviewer" => Some(Role::Reviewer),
             "lead" => Some(Role::Lead),
+            "integration" => Some(Role::Integration),
             _ => None,
         }
     }
@@ -71,6 +75,9 @@ pub struct Actor {
     pub role: Role,
     /// No reviewer is registered yet: single-reviewer mode, everyone acts as a lead.
     pub open_mode: bool,
+    /// What the act comes through, recorded with each of its audit events (the administrator
+    /// acting for this reviewer, an SSH key); `None` when the reviewer acts directly.
+    pub via: Option<String>,
 }
 
 /// The default hold: 30 minutes, renewed while the reviewer is active on the claim.

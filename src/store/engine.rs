@@ -10,7 +10,7 @@ use super::plan::GroupKey;
 use super::rules::{self, Current};
 use super::{Store, StoreError};
 use crate::domain::{Status, Visibility};
-use crate::model::{Actor, DecisionRequest, InfoRequest, Reviewer, Role, Seen};
+use crate::model::{Actor, DecisionRequest, Identity, InfoRequest, Reviewer, Role, Seen};
 
 /// The current instant in whole microseconds, as both databases store it.
 pub(crate) fn now() -> DateTime<Utc> {
@@ -18,18 +18,27 @@ pub(crate) fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
-/// Who `login` is, read in the transaction that acts.
-pub(crate) async fn read_actor(db: &mut impl Exec, login: &str) -> Result<Actor, StoreError> {
-    let registered = db
-        .fetch_one(Sql::new("SELECT COUNT(*) FROM reviewers"))
+/// How many reviewers are registered (none: single-reviewer mode).
+pub(crate) async fn registered(db: &mut impl Exec) -> Result<i64, StoreError> {
+    db.fetch_one(Sql::new("SELECT COUNT(*) FROM reviewers"))
         .await?
-        .int(0)?;
+        .int(0)
+}
+
+/// Who acts, read in the transaction that acts.
+pub(crate) async fn read_actor(
+    db: &mut impl Exec,
+    identity: &Identity,
+) -> Result<Actor, StoreError> {
+    let registered = registered(db).await?;
     let row = db
-        .fetch_optional(Sql::new("SELECT role, active FROM reviewers WHERE login = $1").arg(login))
+        .fetch_optional(
+            Sql::new("SELECT role, active FROM reviewers WHERE login = $1").arg(&identity.login),
+        )
         .await?
         .map(|r| Ok::<_, StoreError>((r.text(0)?, r.bool(1)?)))
         .transpose()?;
-    rules::resolve_actor(login, row, registered)
+    rules::resolve_actor(identity, row, registered)
 }
 
 /// The columns of a claim's current state, with its last audit event.
@@ -142,10 +151,11 @@ impl Store {
     }
 
     /// Who `login` is for writing: a registered, active reviewer (or anyone, while no reviewer
-    /// is registered). Unknown or deactivated logins are refused with a clear message.
+    /// is registered). Unknown or deactivated logins, and a login this store's identity may
+    /// not act as, are refused with a clear message.
     pub async fn actor(&self, login: &str) -> Result<Actor, StoreError> {
         let mut pool: Pool = self.pool.clone();
-        read_actor(&mut pool, login).await
+        read_actor(&mut pool, &self.identity_for(login)?).await
     }
 
     /// Adds a comment to a claim at the version the reviewer saw; returns the new version.
@@ -157,7 +167,7 @@ impl Store {
         body: &str,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         let current = read_current(&mut tx, std::slice::from_ref(&seen.claim_id)).await?;
         let cur = current
             .first()
@@ -177,7 +187,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ids = ids_of(requests.iter().map(|r| &r.seen));
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         lock_contests(&mut tx, &ids).await?;
         let current = read_current(&mut tx, &ids).await?;
         let plan = rules::plan_request_info(&actor, &current, requests, now())?;
@@ -188,7 +198,7 @@ impl Store {
     /// Moves a `submitted` or `info_requested` claim (back) to `under_review`.
     pub async fn start_review(&self, seen: &Seen, login: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         let current = read_current(&mut tx, std::slice::from_ref(&seen.claim_id)).await?;
         let cur = current
             .first()
@@ -208,7 +218,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let ids = ids_of(decisions.iter().map(|d| &d.seen));
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         lock_contests(&mut tx, &ids).await?;
         let current = read_current(&mut tx, &ids).await?;
         let mut groups: Vec<GroupKey> = current.iter().map(|c| c.group.clone()).collect();
@@ -229,7 +239,7 @@ impl Store {
         lease: TimeDelta,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         let current = read_current(&mut tx, claim_ids).await?;
         if let Some(missing) = claim_ids
             .iter()
@@ -254,7 +264,7 @@ impl Store {
         take_over: bool,
     ) -> Result<Vec<String>, StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         let contest = read_contest(&mut tx, claim_id).await?;
         let plan = rules::plan_take_contest(&actor, &contest, lease, take_over, now())?;
         apply(&mut tx, &plan).await?;
@@ -271,14 +281,15 @@ impl Store {
         lease: TimeDelta,
     ) -> Result<Option<String>, StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
+        rules::require_reviewing(&actor, "hold claims")?;
         let at = now();
         let Some(id) = pick_next(&mut tx, at).await? else {
             return Ok(None);
         };
         let mut contest = read_contest(&mut tx, &id).await?;
         let first = contest.remove(0);
-        let plan = rules::plan_take_next(&actor, &first, &contest, lease, at);
+        let plan = rules::plan_take_next(&actor, &first, &contest, lease, at)?;
         apply(&mut tx, &plan).await?;
         tx.commit().await?;
         Ok(Some(id))
@@ -291,14 +302,15 @@ impl Store {
         lease: TimeDelta,
     ) -> Result<Option<String>, StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
+        rules::require_reviewing(&actor, "hold claims")?;
         let at = now();
         let Some(id) = pick_next(&mut tx, at).await? else {
             return Ok(None);
         };
         let current = read_current(&mut tx, std::slice::from_ref(&id)).await?;
         let plan = match current.first() {
-            Some(cur) => rules::plan_take_next(&actor, cur, &[], lease, at),
+            Some(cur) => rules::plan_take_next(&actor, cur, &[], lease, at)?,
             None => return Err(StoreError::NotFound(id)),
         };
         apply(&mut tx, &plan).await?;
@@ -309,7 +321,7 @@ impl Store {
     /// Lets go of exactly these held claims (a reviewer only of their own).
     pub async fn release(&self, claim_ids: &[String], login: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         let current = read_current(&mut tx, claim_ids).await?;
         let plan = rules::plan_release(&actor, &current, now())?;
         apply(&mut tx, &plan).await?;
@@ -324,7 +336,7 @@ impl Store {
         login: &str,
     ) -> Result<Vec<String>, StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, login).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
         let contest = read_contest(&mut tx, claim_id).await?;
         let plan = rules::plan_release_contest(&actor, &contest, now())?;
         apply(&mut tx, &plan).await?;
@@ -339,6 +351,7 @@ impl Store {
         login: &str,
         lease: TimeDelta,
     ) -> Result<(), StoreError> {
+        let login = &self.identity_for(login)?.login;
         let mut tx = self.begin().await?;
         let current = read_current(&mut tx, claim_ids).await?;
         let plan = rules::plan_renew(login, &current, lease, now());
@@ -349,7 +362,7 @@ impl Store {
     /// Adds or updates a reviewer (a lead's job; the first one must be a lead).
     pub async fn add_reviewer(&self, reviewer: &Reviewer, by: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, by).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(by)?).await?;
         let before = read_reviewer(&mut tx, &reviewer.login).await?;
         let plan = rules::plan_add_reviewer(&actor, before.as_ref(), reviewer, now())?;
         apply(&mut tx, &plan).await?;
@@ -359,7 +372,7 @@ impl Store {
     /// Deactivates a reviewer (a lead's job).
     pub async fn deactivate_reviewer(&self, login: &str, by: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let actor = read_actor(&mut tx, by).await?;
+        let actor = read_actor(&mut tx, &self.identity_for(by)?).await?;
         let current = read_reviewer(&mut tx, login).await?;
         let plan = rules::plan_deactivate(&actor, current.as_ref(), login, now())?;
         apply(&mut tx, &plan).await?;

@@ -8,26 +8,34 @@ use super::apply::{insert_events, refresh_contests};
 use super::db::{Arg, Exec, Sql, Tx};
 use super::plan::{GroupKey, NewEvent};
 use super::reads::stored_ids;
+use super::reference;
 use super::rows::*;
 use super::{Audit, AuditMode, ImportBatch, ImportSummary, Store, StoreError};
 use crate::domain::{party_key, product_key, Claim, Comment, PoeItem, Subscription, Tenant};
-use crate::model::EventKind;
+use crate::model::{Actor, EventKind};
 
 impl Store {
-    /// Writes a validated import in one transaction: reference data is inserted or replaced,
-    /// claims are inserted with their PoE and comments. If any claim id is already stored, nothing
+    /// Writes a validated import in one transaction: reference data is inserted or replaced
+    /// (each row that changes audited with before and after), claims are inserted with their
+    /// PoE and comments. Only a lead or an integration login imports, only a lead generates. If any claim id is already stored, nothing
     /// is written and `StoreError::ClaimsExist` lists them.
     pub async fn import(
         &self,
         batch: &ImportBatch,
         audit: &Audit,
     ) -> Result<ImportSummary, StoreError> {
+        let identity = self.identity_for(&audit.actor)?;
         let mut tx = self.pool.begin_write().await?;
+        let actor = super::engine::read_actor(&mut tx, &identity).await?;
+        super::rules::check_import(&actor, matches!(audit.mode, AuditMode::Summary(_)))?;
         let existing = existing_claims(&mut tx, batch).await?;
         if !existing.is_empty() {
             return Err(StoreError::ClaimsExist(existing));
         }
         let now = super::engine::now();
+        let generated = matches!(audit.mode, AuditMode::Summary(_));
+        let reference_keys = reference::keys(&mut tx, batch).await?;
+        let reference_before = reference::snapshot(&mut tx, &reference_keys).await?;
         let claims: Vec<&Claim> = batch.claims.iter().map(|(_, c)| c).collect();
         let watermark = match &mut tx {
             Tx::Sqlite(tx) => Some(super::sqlite::before_bulk(tx).await?),
@@ -135,7 +143,24 @@ impl Store {
             })
             .collect();
         refresh_contests(&mut tx, groups, true).await?;
-        insert_events(&mut tx, &import_events(&claims, audit, now)).await?;
+        let reference_keys = if generated {
+            reference_keys.stored_in(&reference_before)
+        } else {
+            reference_keys
+        };
+        let reference_after = reference::snapshot(&mut tx, &reference_keys).await?;
+        let mut events: Vec<NewEvent> = reference::changes(&reference_before, &reference_after)
+            .into_iter()
+            .map(|kind| NewEvent {
+                at: now,
+                actor: actor.login.clone(),
+                claim_id: None,
+                via: actor.via.clone(),
+                kind,
+            })
+            .collect();
+        events.extend(import_events(&claims, audit, &actor, now));
+        insert_events(&mut tx, &events).await?;
         tx.commit().await?;
         Ok(ImportSummary {
             claims: claims.len(),
@@ -147,13 +172,18 @@ impl Store {
 }
 
 /// How an import is audited: one event per claim a person imported, one for a generated batch.
-fn import_events(claims: &[&Claim], audit: &Audit, at: chrono::DateTime<Utc>) -> Vec<NewEvent> {
+fn import_events(
+    claims: &[&Claim],
+    audit: &Audit,
+    actor: &Actor,
+    at: chrono::DateTime<Utc>,
+) -> Vec<NewEvent> {
     match &audit.mode {
         AuditMode::Summary(text) => vec![NewEvent {
             at,
-            actor: audit.actor.clone(),
+            actor: actor.login.clone(),
             claim_id: None,
-            via: None,
+            via: actor.via.clone(),
             kind: EventKind::Generated {
                 summary: text.clone(),
                 claims: claims.len() as u64,
@@ -163,9 +193,9 @@ fn import_events(claims: &[&Claim], audit: &Audit, at: chrono::DateTime<Utc>) ->
             .iter()
             .map(|c| NewEvent {
                 at,
-                actor: audit.actor.clone(),
+                actor: actor.login.clone(),
                 claim_id: Some(c.claim_id.clone()),
-                via: None,
+                via: actor.via.clone(),
                 kind: EventKind::Imported { status: c.status },
             })
             .collect(),

@@ -14,11 +14,13 @@ mod bulk_indexes;
 mod db;
 mod engine;
 mod error;
+mod identity;
 mod import;
 mod plan;
 mod postgres;
 mod queue;
 mod reads;
+mod reference;
 mod rows;
 mod rules;
 mod sqlite;
@@ -37,10 +39,12 @@ pub struct OpenOptions {
     pub max_connections: Option<u32>,
 }
 
-/// An open claims store. Cheap to clone: it holds a connection pool.
+/// An open claims store. Cheap to clone: it holds a connection pool (and, once a session's
+/// identity is proven, who acts through it: see [`Store::acting_as`]).
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    identity: Option<std::sync::Arc<Identity>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -74,7 +78,10 @@ impl Store {
             Pool::Sqlite(sqlite::open(url, options.max_connections.unwrap_or(4)).await?)
         };
         bulk_indexes::ensure(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            identity: None,
+        })
     }
 
     /// Which database is behind this store.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::{Comment, Decision, Status};
-use crate::model::{EventKind, Reviewer};
+use crate::model::{Actor, EventKind, Reviewer};
 
 /// A customer tenant and product: the claims that compete with each other.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,19 +61,19 @@ pub(crate) struct WritePlan {
 }
 
 impl WritePlan {
-    /// Records an event by `actor` at `at`.
+    /// Records an event by `actor` at `at` (with what the act came through, if anything).
     pub fn event(
         &mut self,
         at: DateTime<Utc>,
-        actor: &str,
+        actor: &Actor,
         claim_id: Option<&str>,
         kind: EventKind,
     ) {
         self.events.push(NewEvent {
             at,
-            actor: actor.to_string(),
+            actor: actor.login.clone(),
             claim_id: claim_id.map(str::to_string),
-            via: None,
+            via: actor.via.clone(),
             kind,
         });
     }

@@ -181,29 +181,31 @@ async fn views(db: &mut impl Exec, rows: Vec<ClaimRow>) -> Result<Vec<ClaimView>
     .assemble(rows)
 }
 
-/// Reference data for the findings of `rows`.
-pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<FactsIndex, StoreError> {
-    let mut index = FactsIndex::default();
-    if rows.is_empty() {
-        return Ok(index);
+/// The stored tenants among `ids`, with their domains and subscriptions (each in key order).
+pub(crate) async fn read_tenants(
+    db: &mut impl Exec,
+    ids: Vec<Uuid>,
+    index: &mut FactsIndex,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
     }
-    let tenant_ids: Vec<Uuid> = rows.iter().map(|r| r.tenant_id).collect();
     let tenants = db
-        .fetch_all(
-            Sql::new("SELECT tenant_id FROM tenants WHERE tenant_id IN_LIST($1)")
-                .arg(tenant_ids.clone()),
-        )
+        .fetch_all(Sql::new("SELECT tenant_id FROM tenants WHERE tenant_id IN_LIST($1)").arg(ids))
         .await?
         .iter()
         .map(|r| r.guid(0))
         .collect::<Result<Vec<_>, _>>()?;
+    if tenants.is_empty() {
+        return Ok(());
+    }
     let domains = db
         .fetch_all(
             Sql::new(
                 "SELECT tenant_id, domain FROM tenant_domains
                  WHERE tenant_id IN_LIST($1) ORDER BY tenant_id, domain",
             )
-            .arg(tenant_ids.clone()),
+            .arg(tenants.clone()),
         )
         .await?
         .iter()
@@ -215,7 +217,7 @@ pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<Facts
                 "SELECT subscription_id, tenant_id, product, dynamics, channel, state FROM subscriptions
                  WHERE tenant_id IN_LIST($1) ORDER BY subscription_id",
             )
-            .arg(tenant_ids),
+            .arg(tenants.clone()),
         )
         .await?
         .iter()
@@ -230,15 +232,24 @@ pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<Facts
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    index.add_tenants(tenants, domains, subscriptions)?;
+    index.add_tenants(tenants, domains, subscriptions)
+}
 
-    let mpn_ids: Vec<String> = rows.iter().map(|r| r.mpn_id.clone()).collect();
+/// The stored MPNs among `ids`.
+pub(crate) async fn read_mpns(
+    db: &mut impl Exec,
+    ids: Vec<String>,
+    index: &mut FactsIndex,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let mpns = db
         .fetch_all(
             Sql::new(
                 "SELECT mpn_id, partner, enrolled, partner_type FROM mpns WHERE mpn_id IN_LIST($1)",
             )
-            .arg(mpn_ids),
+            .arg(ids),
         )
         .await?;
     for r in mpns {
@@ -250,6 +261,19 @@ pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<Facts
         };
         index.mpns.insert(mpn.mpn_id.clone(), mpn);
     }
+    Ok(())
+}
+
+/// Reference data for the findings of `rows`.
+pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<FactsIndex, StoreError> {
+    let mut index = FactsIndex::default();
+    if rows.is_empty() {
+        return Ok(index);
+    }
+    let tenant_ids: Vec<Uuid> = rows.iter().map(|r| r.tenant_id).collect();
+    read_tenants(db, tenant_ids, &mut index).await?;
+    let mpn_ids: Vec<String> = rows.iter().map(|r| r.mpn_id.clone()).collect();
+    read_mpns(db, mpn_ids, &mut index).await?;
 
     let subs: Vec<Uuid> = rows
         .iter()

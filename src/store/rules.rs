@@ -10,7 +10,7 @@ use super::plan::{GroupKey, Write, WritePlan};
 use super::StoreError;
 use crate::domain::{Comment, Decision, DecisionOutcome, Status, Visibility};
 use crate::model::{
-    Actor, DecisionRequest, EventKind, InfoRequest, Reviewer, ReviewerRecord, Role, Seen,
+    Actor, DecisionRequest, EventKind, Identity, InfoRequest, Reviewer, ReviewerRecord, Role, Seen,
 };
 
 /// A claim's state as read (and locked) inside a write transaction.
@@ -90,45 +90,108 @@ impl Current {
     }
 }
 
-/// Who `login` is, from their reviewers row (role, active) and how many reviewers are registered.
-/// With none registered the store is in single-reviewer mode: everyone acts as a lead.
+/// The proven-identity rule: `--reviewer` may only repeat the login the database, the OS or an
+/// SSH key proved, except for the store's administrator, who may act for a named reviewer. In
+/// single-reviewer mode (nobody registered) the name is only a label, as it always was.
+pub(crate) fn check_identity(identity: &Identity, registered: i64) -> Result<(), StoreError> {
+    if registered == 0 || !identity.on_behalf() || identity.administrator {
+        return Ok(());
+    }
+    Err(StoreError::NotAllowed(format!(
+        "you are {} ({}); --reviewer may only repeat it, not name {} \
+         (only the store's administrator may act for a reviewer)",
+        identity.proven,
+        identity.proof_text(),
+        identity.login
+    )))
+}
+
+/// Who acts, from the proven identity, their reviewers row (role, active) and how many
+/// reviewers are registered. With none registered the store is in single-reviewer mode:
+/// everyone acts as a lead, under whatever name they give.
 pub(crate) fn resolve_actor(
-    login: &str,
+    identity: &Identity,
     row: Option<(String, bool)>,
     registered: i64,
 ) -> Result<Actor, StoreError> {
+    let login = identity.login.as_str();
     if registered == 0 {
         return Ok(Actor {
             login: login.to_string(),
             role: Role::Lead,
             open_mode: true,
+            via: None,
         });
     }
+    check_identity(identity, registered)?;
     match row {
         Some((role, true)) => Ok(Actor {
             login: login.to_string(),
             role: Role::from_code(&role)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
             open_mode: false,
+            via: identity.via(),
         }),
         Some((_, false)) => Err(StoreError::NotAllowed(format!(
             "reviewer {login} is deactivated; ask a lead"
         ))),
+        None if identity.on_behalf() || !identity.administrator => {
+            Err(StoreError::NotAllowed(format!(
+                "{login} is not a registered reviewer; a lead can add you with `claimdesk reviewer add {login}`"
+            )))
+        }
         None => Err(StoreError::NotAllowed(format!(
-            "{login} is not a registered reviewer; a lead can add you with `claimdesk reviewer add {login}`"
+            "{login} is the store's administrator, not a registered reviewer; \
+             name the reviewer you act for with --reviewer LOGIN"
         ))),
     }
 }
 
-/// Refuses lead-only acts by a plain reviewer.
+/// Refuses lead-only acts by a plain reviewer (or an integration login).
 pub(crate) fn require_lead(actor: &Actor, what: &str) -> Result<(), StoreError> {
     if actor.role == Role::Lead {
         Ok(())
     } else {
         Err(StoreError::NotAllowed(format!(
-            "only a lead may {what} ({} is a reviewer)",
+            "only a lead may {what} ({} is {})",
+            actor.login,
+            article(actor.role)
+        )))
+    }
+}
+
+/// Refuses reviewing acts (holds, comments, requests, decisions) by an integration login:
+/// it brings the partners' feed in and reads the outbox, and decides nothing.
+pub(crate) fn require_reviewing(actor: &Actor, what: &str) -> Result<(), StoreError> {
+    if actor.role == Role::Integration {
+        Err(StoreError::NotAllowed(format!(
+            "{} is an integration login: only reviewers and leads may {what}",
             actor.login
         )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Who may write in bulk: `import` a lead or an integration login, `generate` (synthetic
+/// claims) only a lead; anyone in single-reviewer mode.
+pub(crate) fn check_import(actor: &Actor, generated: bool) -> Result<(), StoreError> {
+    if generated {
+        require_lead(actor, "generate claims")
+    } else if actor.role == Role::Reviewer {
+        Err(StoreError::NotAllowed(format!(
+            "only a lead or an integration login may import ({} is a reviewer)",
+            actor.login
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+fn article(role: Role) -> String {
+    match role {
+        Role::Integration => "an integration login".into(),
+        other => format!("a {}", other.code()),
     }
 }
 
@@ -158,6 +221,7 @@ pub(crate) fn plan_comment(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "comment on claims")?;
     require_text("the comment", body)?;
     cur.check_seen(seen)?;
     cur.check_hold(actor, now)?;
@@ -176,7 +240,7 @@ pub(crate) fn plan_comment(
     });
     plan.event(
         now,
-        &actor.login,
+        actor,
         Some(&cur.claim_id),
         EventKind::Commented {
             visibility,
@@ -194,6 +258,7 @@ pub(crate) fn plan_request_info(
     requests: &[InfoRequest],
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "request information")?;
     for r in requests {
         require_text("the request for information", &r.body)?;
     }
@@ -218,7 +283,7 @@ pub(crate) fn plan_request_info(
         });
         plan.event(
             now,
-            &actor.login,
+            actor,
             Some(&cur.claim_id),
             EventKind::InfoRequested {
                 from: cur.status,
@@ -237,6 +302,7 @@ pub(crate) fn plan_start_review(
     seen: &Seen,
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "start reviews")?;
     cur.check_seen(seen)?;
     cur.check_hold(actor, now)?;
     cur.check_transition(Status::UnderReview)?;
@@ -247,7 +313,7 @@ pub(crate) fn plan_start_review(
     });
     plan.event(
         now,
-        &actor.login,
+        actor,
         Some(&cur.claim_id),
         EventKind::ReviewStarted { from: cur.status },
     );
@@ -264,6 +330,7 @@ pub(crate) fn plan_decide(
     decisions: &[DecisionRequest],
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "decide claims")?;
     for d in decisions {
         require_text("the reason", &d.reason)?;
     }
@@ -321,7 +388,7 @@ pub(crate) fn plan_decide(
                 reason,
             }
         };
-        plan.event(now, &actor.login, Some(&cur.claim_id), kind);
+        plan.event(now, actor, Some(&cur.claim_id), kind);
         plan.groups.push(cur.group.clone());
     }
     Ok(plan)
@@ -340,7 +407,7 @@ fn take_one(
     match claim.holder(now) {
         Some(other) if other != actor.login => plan.event(
             now,
-            &actor.login,
+            actor,
             Some(&claim.claim_id),
             EventKind::Reassigned {
                 from: other.to_string(),
@@ -350,7 +417,7 @@ fn take_one(
         Some(_) => {}
         None => plan.event(
             now,
-            &actor.login,
+            actor,
             Some(&claim.claim_id),
             EventKind::Taken {
                 holder: actor.login.clone(),
@@ -373,6 +440,7 @@ pub(crate) fn plan_take(
     lease: TimeDelta,
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "hold claims")?;
     let mut plan = WritePlan::default();
     for claim in claims {
         claim.check_hold(actor, now)?;
@@ -391,6 +459,7 @@ pub(crate) fn plan_take_contest(
     take_over: bool,
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "hold claims")?;
     for claim in contest {
         if let Some(other) = claim.holder(now).filter(|h| *h != actor.login) {
             if !take_over || actor.role != Role::Lead {
@@ -409,7 +478,8 @@ pub(crate) fn plan_take_next(
     competitors: &[Current],
     lease: TimeDelta,
     now: DateTime<Utc>,
-) -> WritePlan {
+) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "hold claims")?;
     let mut plan = WritePlan::default();
     take_one(&mut plan, actor, next, lease, now, true);
     for claim in competitors {
@@ -417,7 +487,7 @@ pub(crate) fn plan_take_next(
             take_one(&mut plan, actor, claim, lease, now, false);
         }
     }
-    plan
+    Ok(plan)
 }
 
 /// Lets go of exactly these claims (a reviewer only of their own holds).
@@ -426,6 +496,7 @@ pub(crate) fn plan_release(
     claims: &[Current],
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
+    require_reviewing(actor, "release claims")?;
     let mut plan = WritePlan::default();
     for claim in claims {
         claim.check_hold(actor, now)?;
@@ -437,7 +508,7 @@ pub(crate) fn plan_release(
             });
             plan.event(
                 now,
-                &actor.login,
+                actor,
                 Some(&claim.claim_id),
                 EventKind::Released {
                     holder: claim.assigned_to.clone(),
@@ -508,7 +579,7 @@ pub(crate) fn plan_add_reviewer(
     plan.writes.push(Write::Reviewer(reviewer.clone()));
     plan.event(
         now,
-        &actor.login,
+        actor,
         None,
         EventKind::ReviewerAdded {
             before: before.map(record),
@@ -535,7 +606,7 @@ pub(crate) fn plan_deactivate(
     });
     plan.event(
         now,
-        &actor.login,
+        actor,
         None,
         EventKind::ReviewerDeactivated {
             login: login.to_string(),

@@ -39,6 +39,7 @@ fn actor(login: &str, role: Role) -> Actor {
         login: login.into(),
         role,
         open_mode: false,
+        via: None,
     }
 }
 
@@ -256,7 +257,7 @@ fn next_takes_the_free_competitors_and_leaves_others_holds_alone() {
         claim("C-2", Status::UnderReview, 1),
         held_by(claim("C-3", Status::UnderReview, 1), "alice"),
     ];
-    let plan = plan_take_next(&lead, &next, &others, lease(), now());
+    let plan = plan_take_next(&lead, &next, &others, lease(), now()).unwrap();
     let taken: Vec<&str> = plan
         .events
         .iter()
@@ -316,12 +317,13 @@ fn renewing_extends_only_ones_own_live_holds_and_is_not_audited() {
 
 #[test]
 fn who_may_act() {
-    assert!(resolve_actor("anyone", None, 0).unwrap().open_mode);
-    let err = resolve_actor("mallory", None, 2).unwrap_err();
+    let me = |login: &str| Identity::trusted(login);
+    assert!(resolve_actor(&me("anyone"), None, 0).unwrap().open_mode);
+    let err = resolve_actor(&me("mallory"), None, 2).unwrap_err();
     assert!(err.to_string().contains("reviewer add mallory"), "{err}");
-    let err = resolve_actor("bob", Some(("reviewer".into(), false)), 2).unwrap_err();
+    let err = resolve_actor(&me("bob"), Some(("reviewer".into(), false)), 2).unwrap_err();
     assert!(err.to_string().contains("deactivated"), "{err}");
-    let bob = resolve_actor("bob", Some(("reviewer".into(), true)), 2).unwrap();
+    let bob = resolve_actor(&me("bob"), Some(("reviewer".into(), true)), 2).unwrap();
     let new = Reviewer {
         login: "carl".into(),
         display_name: "Carl".into(),
@@ -333,7 +335,7 @@ fn who_may_act() {
         Err(StoreError::NotAllowed(_))
     ));
     // The first reviewer registered must be a lead.
-    let open = resolve_actor("root", None, 0).unwrap();
+    let open = resolve_actor(&me("root"), None, 0).unwrap();
     assert!(plan_add_reviewer(&open, None, &new, now()).is_err());
     let lead = Reviewer {
         role: Role::Lead,
@@ -345,4 +347,109 @@ fn who_may_act() {
         Err(StoreError::NotFound(_))
     ));
     assert!(plan_deactivate(&open, Some(&new), "carl", now()).is_ok());
+}
+
+fn proven(login: &str, administrator: bool) -> Identity {
+    Identity {
+        login: login.into(),
+        proven: login.into(),
+        proof: crate::model::Proof::DatabaseLogin,
+        administrator,
+    }
+}
+
+#[test]
+fn reviewer_may_only_repeat_the_proven_login_unless_the_administrator_acts_for_someone() {
+    let lead = Some(("lead".to_string(), true));
+    // mallory, proven, names alice: refused once a team exists, with who they are.
+    let mallory = proven("mallory", false).acting_as("alice");
+    let err = resolve_actor(&mallory, lead.clone(), 2).unwrap_err();
+    assert!(matches!(err, StoreError::NotAllowed(_)));
+    assert!(
+        err.to_string()
+            .contains("you are mallory (the database login)"),
+        "{err}"
+    );
+    assert!(check_identity(&mallory, 2).is_err());
+    // In single-reviewer mode the name is only a label, as it always was.
+    assert!(check_identity(&mallory, 0).is_ok());
+    let labelled = resolve_actor(&mallory, None, 0).unwrap();
+    assert_eq!((labelled.login.as_str(), labelled.via), ("alice", None));
+    // alice as herself acts directly; the administrator acting for her is recorded as via.
+    let alice = resolve_actor(&proven("alice", false), lead.clone(), 2).unwrap();
+    assert_eq!((alice.role, alice.via), (Role::Lead, None));
+    let admin = proven("postgres", true).acting_as("alice");
+    let acted = resolve_actor(&admin, lead, 2).unwrap();
+    assert_eq!(acted.login, "alice");
+    assert_eq!(acted.via.as_deref(), Some("postgres"));
+    // The administrator is not a reviewer by being one: told to name whom they act for.
+    let err = resolve_actor(&proven("postgres", true), None, 2).unwrap_err();
+    assert!(err.to_string().contains("--reviewer LOGIN"), "{err}");
+}
+
+#[test]
+fn events_record_what_an_act_came_through() {
+    let mut via_admin = actor("alice", Role::Lead);
+    via_admin.via = Some("postgres".into());
+    let plan = plan_start_review(
+        &via_admin,
+        &claim("C-1", Status::Submitted, 1),
+        &seen("C-1", 1),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(plan.events[0].actor, "alice");
+    assert_eq!(plan.events[0].via.as_deref(), Some("postgres"));
+}
+
+#[test]
+fn an_integration_login_imports_and_decides_nothing() {
+    let feed = actor("feed", Role::Integration);
+    let c = claim("C-1", Status::UnderReview, 1);
+    let refused = |r: Result<WritePlan, StoreError>| {
+        let err = r.unwrap_err();
+        assert!(
+            err.to_string().contains("feed is an integration login"),
+            "{err}"
+        );
+    };
+    refused(plan_decide(
+        &feed,
+        std::slice::from_ref(&c),
+        &[],
+        &[decide("C-1", 1, DecisionOutcome::Approved)],
+        now(),
+    ));
+    refused(plan_comment(
+        &feed,
+        &c,
+        &seen("C-1", 1),
+        Visibility::Internal,
+        "x",
+        now(),
+    ));
+    refused(plan_take(&feed, std::slice::from_ref(&c), lease(), now()));
+    refused(plan_take_next(&feed, &c, &[], lease(), now()));
+    refused(plan_release(&feed, std::slice::from_ref(&c), now()));
+    refused(plan_request_info(
+        &feed,
+        std::slice::from_ref(&c),
+        &[InfoRequest {
+            seen: seen("C-1", 1),
+            body: "PoE?".into(),
+        }],
+        now(),
+    ));
+    // Bulk writes: import a lead or an integration login, generate a lead only.
+    assert!(check_import(&feed, false).is_ok());
+    assert!(check_import(&feed, true).is_err());
+    assert!(check_import(&actor("al", Role::Lead), true).is_ok());
+    let err = check_import(&actor("bob", Role::Reviewer), false).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("only a lead or an integration login may import"),
+        "{err}"
+    );
+    let err = require_lead(&feed, "add reviewers").unwrap_err();
+    assert!(err.to_string().contains("an integration login"), "{err}");
 }

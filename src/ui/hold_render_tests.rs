@@ -83,6 +83,7 @@ fn the_status_bar_names_the_reviewer_and_role() {
         login: "alice".into(),
         role: Role::Lead,
         open_mode: false,
+        via: None,
     });
     let text = screen(&mut s, 120, 40);
     assert!(text.contains(" alice (lead) "), "{text}");
@@ -90,6 +91,7 @@ fn the_status_bar_names_the_reviewer_and_role() {
         login: "alice".into(),
         role: Role::Lead,
         open_mode: true,
+        via: None,
     });
     let text = screen(&mut s, 120, 40);
     assert!(text.contains("alice · single-reviewer mode"), "{text}");

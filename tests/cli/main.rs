@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod identity;
 mod import_refusals;
 mod round_trip;
 mod team;
