@@ -212,6 +212,11 @@ async fn dispatch(cli: Cli) -> Outcome {
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
         Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
+        Some(Command::Audit(args)) if args.verify => {
+            if let Err(team::Broken(line)) = team::verify(&store, &args).await? {
+                return Err(Failure::Refused(line));
+            }
+        }
         Some(Command::Audit(args)) => team::audit(&store, &config, &args).await?,
     }
     Ok(())

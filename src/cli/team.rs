@@ -52,6 +52,50 @@ pub struct AuditArgs {
     /// At most this many events, oldest first.
     #[arg(long, default_value_t = 100)]
     limit: u32,
+    /// Check the hash chain from the first event instead of printing: exit 1 naming the first
+    /// broken event, else print the head hash (keep it: a later check can be given it).
+    #[arg(long, conflicts_with_all = ["claim", "since"])]
+    pub verify: bool,
+    /// With --verify: a head hash printed by an earlier check, which must still be in the chain
+    /// (catches a log rewritten from some point on, hashes and all).
+    #[arg(long, value_name = "HASH", requires = "verify")]
+    known_head: Option<String>,
+}
+
+/// How `audit --verify` ended when the log does not check out: the one line to print.
+#[derive(Debug)]
+pub struct Broken(pub String);
+
+/// `claimdesk audit --verify`: prints the head hash, or returns the first broken link.
+pub async fn verify(store: &Store, args: &AuditArgs) -> Result<Result<(), Broken>, StoreError> {
+    let known = args.known_head.as_deref().map(str::trim);
+    let check = store.verify_audit(known).await?;
+    if let Some((id, why)) = check.broken {
+        return Ok(Err(Broken(format!(
+            "audit log broken at event {id}: {why} ({} events before it check out)",
+            check.events
+        ))));
+    }
+    if check.known_found == Some(false) {
+        return Ok(Err(Broken(
+            "the head hash you kept is not in the audit log: events up to it were removed or \
+             rewritten"
+                .into(),
+        )));
+    }
+    match check.head {
+        Some((id, hash)) => {
+            println!(
+                "audit log intact: {} events; head (event {id}): {hash}",
+                check.events
+            );
+            if known.is_some() {
+                println!("the head you kept is still in the chain");
+            }
+        }
+        None => println!("audit log empty: nothing to verify"),
+    }
+    Ok(Ok(()))
 }
 
 /// `--since` as given: an instant, or a day resolved in the calendar's zone.

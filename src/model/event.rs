@@ -370,6 +370,19 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// What checking the audit log's hash chain found (`claimdesk audit --verify`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// How many events checked out, from the first.
+    pub events: u64,
+    /// The last event that checked out: its id and hash (the head a lead can keep).
+    pub head: Option<(i64, String)>,
+    /// The first event that does not check out, and why.
+    pub broken: Option<(i64, String)>,
+    /// With a head hash kept earlier: whether it is among the events that checked out.
+    pub known_found: Option<bool>,
+}
+
 /// What the change feed tells a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {

@@ -1,6 +1,7 @@
 //! Carrying out a [`WritePlan`] inside the open transaction: the same statements on both
 //! databases, then the audit events in one insert, then the contests the plan touched.
 
+use super::chain;
 use super::db::{Arg, Exec, Sql, Tx};
 use super::plan::{GroupKey, NewEvent, Write, WritePlan};
 use super::rows::queue_state;
@@ -70,13 +71,14 @@ fn statement(write: &Write) -> Sql {
     }
 }
 
-/// Appends audit events, as many per statement as the database takes.
+/// Appends audit events, as many per statement as the database takes, each chained to the one
+/// before it by its hash (`chain.rs`).
 ///
 /// Events are appended under the log's append lock, held until the transaction ends, so event
 /// ids ascend in commit order: a reader that has seen every event up to id N never later finds
-/// a smaller id committed after it (the change feed, `claimdesk outbox --after`). SQLite's
-/// `BEGIN IMMEDIATE` already admits one writer at a time; PostgreSQL takes a transaction-scoped
-/// advisory lock.
+/// a smaller id committed after it (the change feed, `claimdesk outbox --after`), and the hash
+/// chain has one end to append to. SQLite's `BEGIN IMMEDIATE` already admits one writer at a
+/// time; PostgreSQL takes a transaction-scoped advisory lock.
 pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
     if events.is_empty() {
         return Ok(());
@@ -84,22 +86,25 @@ pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<()
     if let Tx::Postgres(tx) = tx {
         super::postgres::lock_event_log(tx).await?;
     }
-    let per_statement = tx.dialect().max_params() / 7;
-    for chunk in events.chunks(per_statement.max(1)) {
-        let mut sql =
-            Sql::new("INSERT INTO events (at, actor, claim_id, via, kind, before, after) ");
-        sql.values(chunk.iter().map(|e| {
-            let (before, after) = e.kind.columns();
-            vec![
-                Arg::from(e.at),
-                Arg::from(&e.actor),
-                Arg::from(e.claim_id.clone()),
-                Arg::from(e.via.clone()),
-                Arg::from(e.kind.code()),
-                Arg::from(before),
-                Arg::from(after),
-            ]
-        }));
+    let mut prev = chain::last_hash(tx).await?;
+    let ids = chain::next_ids(tx, events.len()).await?;
+    let per_statement = tx.dialect().max_params() / 9;
+    let rows: Vec<Vec<Arg>> = events
+        .iter()
+        .zip(ids)
+        .map(|(e, id)| {
+            let link = chain::Link::new(id, e);
+            let hash = link.hash(&prev);
+            let row = link.args(&hash);
+            prev = hash;
+            row
+        })
+        .collect();
+    for chunk in rows.chunks(per_statement.max(1)) {
+        let mut sql = Sql::new(
+            "INSERT INTO events (id, at, actor, claim_id, via, kind, before, after, hash) ",
+        );
+        sql.values(chunk.iter().cloned());
         tx.execute(sql).await?;
     }
     Ok(())

@@ -11,6 +11,7 @@
 
 mod apply;
 mod bulk_indexes;
+mod chain;
 mod db;
 mod engine;
 mod error;
@@ -78,6 +79,7 @@ impl Store {
             Pool::Sqlite(sqlite::open(url, options.max_connections.unwrap_or(4)).await?)
         };
         bulk_indexes::ensure(&pool).await?;
+        chain::guard(&pool).await?;
         Ok(Store {
             pool,
             identity: None,

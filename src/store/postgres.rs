@@ -151,3 +151,81 @@ pub(super) async fn refresh_groups(
     .await?;
     Ok(())
 }
+
+/// The audit log's triggers (`chain::guard`): name, and the statement that (re)creates it.
+const AUDIT_TRIGGERS: [(&str, &str); 3] = [
+    (
+        "events_no_update_delete",
+        "CREATE OR REPLACE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON events
+         FOR EACH ROW EXECUTE FUNCTION events_append_only()",
+    ),
+    (
+        "events_no_truncate",
+        "CREATE OR REPLACE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+         FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()",
+    ),
+    (
+        "events_actor",
+        "CREATE OR REPLACE TRIGGER events_actor AFTER INSERT ON events
+         REFERENCING NEW TABLE AS new_events
+         FOR EACH STATEMENT EXECUTE FUNCTION events_check_actor()",
+    ),
+];
+
+/// The body the append-only function must have.
+const APPEND_ONLY: &str = "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END;";
+
+/// When the store's administrator opens it, restores any audit trigger that was dropped or
+/// disabled and the append-only function if it was rewritten; returns whether this login is
+/// the administrator (others cannot change them, so there is nothing to restore for them).
+pub(super) async fn restore_audit_triggers(pool: &PgPool) -> Result<bool, StoreError> {
+    let (owner, live, body): (bool, i64, Option<String>) = sqlx::query_as(
+        "SELECT pg_has_role(current_user, c.relowner, 'USAGE'),
+                (SELECT COUNT(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgenabled = 'O'
+                   AND t.tgname IN ('events_no_update_delete', 'events_no_truncate', 'events_actor')),
+                (SELECT p.prosrc FROM pg_proc p WHERE p.oid = to_regproc('events_append_only'))
+         FROM pg_class c WHERE c.oid = 'events'::regclass",
+    )
+    .fetch_one(pool)
+    .await?;
+    let body_ok =
+        body.is_some_and(|b| b.split_whitespace().collect::<Vec<_>>().join(" ") == APPEND_ONLY);
+    if !owner || (live == 3 && body_ok) {
+        return Ok(owner);
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query(&format!(
+        "CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ {APPEND_ONLY} $$"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    for (name, create) in AUDIT_TRIGGERS {
+        sqlx::query(create).execute(&mut *tx).await?;
+        sqlx::query(&format!("ALTER TABLE events ENABLE TRIGGER {name}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Writes the hashes of events older than the chain (`chain::seal`), the update trigger off for
+/// this transaction only (the administrator's, who owns the table).
+pub(super) async fn seal_hashes(tx: &mut Tx, hashes: &[(i64, String)]) -> Result<(), StoreError> {
+    let (ids, sums): (Vec<i64>, Vec<String>) = hashes.iter().cloned().unzip();
+    sqlx::query("ALTER TABLE events DISABLE TRIGGER events_no_update_delete")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE events SET hash = u.h FROM unnest($1::bigint[], $2::text[]) AS u(id, h)
+         WHERE events.id = u.id",
+    )
+    .bind(&ids)
+    .bind(&sums)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("ALTER TABLE events ENABLE TRIGGER events_no_update_delete")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -143,3 +143,80 @@ pub(super) async fn refresh_groups(
     .await?;
     Ok(())
 }
+
+/// The audit log's triggers as they must be (`chain::guard`): no update, no delete, and no
+/// insert over an existing id (`INSERT OR REPLACE` deletes without firing the delete trigger).
+const AUDIT_TRIGGERS: [(&str, &str); 3] = [
+    (
+        "events_no_update",
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events \
+         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ),
+    (
+        "events_no_delete",
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events \
+         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ),
+    (
+        "events_no_replace",
+        "CREATE TRIGGER events_no_replace BEFORE INSERT ON events \
+         WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id) \
+         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    ),
+];
+
+/// Statement text compared without its layout.
+fn normalized(sql: &str) -> String {
+    let words: Vec<&str> = sql.split_whitespace().collect();
+    words.join(" ").trim_end_matches(';').trim_end().to_string()
+}
+
+/// Restores any audit trigger that was dropped or altered (`DROP TRIGGER events_no_delete;
+/// DELETE ...` then reopening gives the guard back). One catalog read when all are in place.
+pub(super) async fn restore_audit_triggers(pool: &SqlitePool) -> Result<(), StoreError> {
+    let present: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let wrong: Vec<&(&str, &str)> = AUDIT_TRIGGERS
+        .iter()
+        .filter(|(name, sql)| {
+            !present
+                .iter()
+                .any(|(n, s)| n == name && normalized(s) == normalized(sql))
+        })
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    for (name, sql) in wrong {
+        sqlx::query(&format!("DROP TRIGGER IF EXISTS {name}"))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes the hashes of events older than the chain (`chain::seal`), with the update trigger
+/// lifted for this transaction only.
+pub(super) async fn seal_hashes(tx: &mut Tx, hashes: &[(i64, String)]) -> Result<(), StoreError> {
+    sqlx::query("DROP TRIGGER events_no_update")
+        .execute(&mut **tx)
+        .await?;
+    for chunk in hashes.chunks(20_000) {
+        let json = serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into());
+        sqlx::query(
+            "UPDATE events SET hash = j.value ->> 1 FROM json_each(?) AS j
+             WHERE events.id = j.value ->> 0",
+        )
+        .bind(json)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(AUDIT_TRIGGERS[0].1).execute(&mut **tx).await?;
+    Ok(())
+}

@@ -123,3 +123,48 @@ async fn audit_prints_who_did_what_when() {
         claimdesk(url, &["audit", "--since", "last tuesday"], None).expect_code(2);
     }
 }
+
+#[tokio::test]
+async fn audit_verify_prints_the_head_or_names_the_first_broken_event() {
+    use sqlx::Connection;
+    let (_dir, urls) = urls().await;
+    for (backend, url) in &urls {
+        claimdesk(url, &["--reviewer", "importer", "import", FIXTURE], None).expect_code(0);
+        let run = claimdesk(url, &["audit", "--verify"], None).expect_code(0);
+        let head = run.stdout.trim().rsplit(' ').next().unwrap().to_string();
+        assert!(
+            run.stdout.starts_with("audit log intact: "),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(head.len(), 64, "{backend}: {}", run.stdout);
+        let run = claimdesk(url, &["audit", "--verify", "--known-head", &head], None);
+        assert!(run.expect_code(0).stdout.contains("still in the chain"));
+
+        // The owner rewrites the second event's actor.
+        let tamper =
+            "UPDATE events SET actor = 'mallory' WHERE id = (SELECT MIN(id) + 1 FROM events)";
+        if *backend == "sqlite" {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::raw_sql("DROP TRIGGER events_no_update")
+                .execute(&mut c)
+                .await
+                .unwrap();
+            sqlx::raw_sql(tamper).execute(&mut c).await.unwrap();
+        } else {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            let lifted = format!("SET session_replication_role = replica; {tamper}");
+            sqlx::raw_sql(&lifted).execute(&mut c).await.unwrap();
+        }
+        let run = claimdesk(url, &["audit", "--verify"], None).expect_code(1);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("audit log broken at event 2: its hash does not match")
+                && run.stderr.contains("(1 events before it check out)"),
+            "{backend}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty());
+    }
+}
