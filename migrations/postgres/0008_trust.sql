@@ -22,3 +22,89 @@ $$;
 CREATE TRIGGER events_actor AFTER INSERT ON events
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT EXECUTE FUNCTION events_check_actor();
+
+-- PostgreSQL enforces who may do what. Three group roles per database, named in `store_roles`:
+-- `reviewer` (reads everything; holds, comments, decisions, drafts; appends audit events),
+-- `integration` (imports claims and reference data; decides nothing) and `lead` (both, and the
+-- team in `reviewers`). Each reviewer logs in as a role of their own that is only a member of one
+-- group (`claimdesk reviewer add` makes it) and owns nothing, so it cannot change or delete audit
+-- events, disable their triggers or set session_replication_role. Role names are cluster-wide:
+-- they carry the database's name (one store per database), and are created so that two stores
+-- of one database migrating at once (parallel test schemas) both succeed. Creating them needs
+-- CREATEROLE: the administrator migrates.
+CREATE TABLE store_roles (
+    role    TEXT NOT NULL PRIMARY KEY,  -- reviewer | lead | integration
+    pg_role TEXT NOT NULL
+);
+
+DO $$
+DECLARE
+    db   text := current_database();
+    tag  text := CASE WHEN length(db) <= 36 THEN db ELSE left(db, 27) || '_' || left(md5(db), 8) END;
+    r    text;
+    name text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['reviewer', 'integration', 'lead'] LOOP
+        name := format('claimdesk_%s_%s', tag, r);
+        BEGIN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', name);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;  -- made by another store of this database
+        END;
+        INSERT INTO store_roles (role, pg_role) VALUES (r, name);
+    END LOOP;
+END $$;
+
+-- Grants `privileges` ON `target` to the group roles of `roles`; later migrations that add
+-- tables grant their writes with it (reads come from the default privileges below).
+CREATE FUNCTION store_grant(privileges text, target text, roles text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    name text;
+BEGIN
+    FOR name IN SELECT pg_role FROM store_roles WHERE role = ANY (roles) ORDER BY role LOOP
+        EXECUTE format('GRANT %s ON %s TO %I', privileges, target, name);
+    END LOOP;
+END $$;
+REVOKE ALL ON FUNCTION store_grant(text, text, text[]) FROM PUBLIC;
+
+DO $$
+DECLARE
+    s      text := quote_ident(current_schema());
+    lead   text := (SELECT pg_role FROM store_roles WHERE role = 'lead');
+    member text;
+BEGIN
+    -- A lead can do what reviewers and the integration can.
+    FOR member IN SELECT pg_role FROM store_roles WHERE role IN ('reviewer', 'integration') LOOP
+        BEGIN
+            EXECUTE format('GRANT %I TO %I', member, lead);
+        EXCEPTION WHEN unique_violation THEN
+            NULL;  -- granted by another store of this database at the same moment
+        END;
+    END LOOP;
+    PERFORM store_grant('USAGE', 'SCHEMA ' || s, ARRAY['reviewer', 'integration', 'lead']);
+    PERFORM store_grant('SELECT', 'ALL TABLES IN SCHEMA ' || s, ARRAY['reviewer', 'integration']);
+    PERFORM store_grant('USAGE', 'ALL SEQUENCES IN SCHEMA ' || s, ARRAY['reviewer', 'integration']);
+    -- Tables created later by the administrator can be read by every group at once.
+    FOR member IN SELECT pg_role FROM store_roles WHERE role IN ('reviewer', 'integration') LOOP
+        EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT ON TABLES TO %I', s, member);
+        EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT USAGE ON SEQUENCES TO %I', s, member);
+    END LOOP;
+END $$;
+
+-- Reviewing: holds, comments, decisions, drafts, and the contest columns a decision refreshes.
+SELECT store_grant('UPDATE (status, queue_state, version, assigned_to, held_until, incumbent_mpn_id, parties, open_contested)',
+                   'TABLE claims', ARRAY['reviewer']);
+SELECT store_grant('INSERT', 'TABLE comments', ARRAY['reviewer']);
+SELECT store_grant('INSERT, UPDATE', 'TABLE decisions', ARRAY['reviewer']);
+SELECT store_grant('INSERT, UPDATE, DELETE', 'TABLE drafts', ARRAY['reviewer']);
+-- Importing: claims with their PoE and comments, reference data replaced, contests refreshed.
+SELECT store_grant('INSERT', 'TABLE claims, poe, comments, tenants, tenant_domains, subscriptions, mpns, associations',
+                   ARRAY['integration']);
+SELECT store_grant('UPDATE (incumbent_mpn_id, parties, open_contested)', 'TABLE claims', ARRAY['integration']);
+SELECT store_grant('UPDATE', 'TABLE subscriptions, mpns, associations', ARRAY['integration']);
+SELECT store_grant('DELETE', 'TABLE tenant_domains, subscriptions', ARRAY['integration']);
+-- Every group appends to the audit log, and none may change it: no UPDATE, DELETE, TRUNCATE.
+SELECT store_grant('INSERT', 'TABLE events', ARRAY['reviewer', 'integration']);
+-- Managing the team.
+SELECT store_grant('INSERT, UPDATE', 'TABLE reviewers', ARRAY['lead']);

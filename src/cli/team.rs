@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use unicode_width::UnicodeWidthStr;
 
 use claimdesk::config::Config;
-use claimdesk::store::{AuditEvent, Reviewer, Role, Store, StoreError};
+use claimdesk::store::{AuditEvent, LoginGrant, Reviewer, Role, Store, StoreError};
 
 /// `claimdesk reviewer ...`.
 #[derive(Debug, Subcommand)]
@@ -23,6 +23,10 @@ pub enum ReviewerCommand {
         name: Option<String>,
         #[arg(long, value_enum, default_value_t = RoleArg::Reviewer)]
         role: RoleArg,
+        /// PostgreSQL: do not create or change their database login (a team that works only
+        /// through `claimdesk serve` never gives reviewers database logins).
+        #[arg(long)]
+        no_db_login: bool,
     },
     /// Print the registered reviewers.
     List,
@@ -117,7 +121,12 @@ fn parse_since(text: &str) -> Result<Since, String> {
 /// Runs a `reviewer` subcommand acting as `by`.
 pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Result<(), StoreError> {
     match command {
-        ReviewerCommand::Add { login, name, role } => {
+        ReviewerCommand::Add {
+            login,
+            name,
+            role,
+            no_db_login,
+        } => {
             let role = match role {
                 RoleArg::Reviewer => Role::Reviewer,
                 RoleArg::Lead => Role::Lead,
@@ -136,6 +145,9 @@ pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Resu
                 reviewer.display_name,
                 role.code()
             );
+            if !no_db_login {
+                report_login(&reviewer.login, store.grant_login(&reviewer.login).await?);
+            }
         }
         ReviewerCommand::List => {
             let reviewers = store.reviewers().await?;
@@ -171,9 +183,36 @@ pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Resu
                     e => e,
                 })?;
             println!("{login} is deactivated");
+            report_login(&login, store.grant_login(&login).await?);
         }
     }
     Ok(())
+}
+
+/// Says what became of the reviewer's database login (PostgreSQL).
+fn report_login(login: &str, grant: LoginGrant) {
+    match grant {
+        LoginGrant::NotApplicable => {}
+        LoginGrant::Done(statements) if statements.is_empty() => {}
+        LoginGrant::Done(statements) => {
+            println!("database login {login}: {}", statements.join("; "));
+            if statements.iter().any(|s| s.starts_with("CREATE ROLE")) {
+                println!(
+                    "it logs in once it can authenticate (a password: ALTER ROLE ... PASSWORD, \
+                     or your pg_hba.conf)"
+                );
+            }
+        }
+        LoginGrant::ForAdministrator(statements) => {
+            println!(
+                "only the store's administrator can change database logins; \
+                 ask them to run (as the owner of the store):"
+            );
+            for statement in statements {
+                println!("  {statement};");
+            }
+        }
+    }
 }
 
 /// Prints the audit log, oldest first; says so on stderr when `--limit` cut it short.

@@ -16,4 +16,6 @@ pub use import::{Audit, AuditMode, Backend, ImportBatch, ImportSummary};
 pub use queue::{
     holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,
 };
-pub use review::{Actor, DecisionRequest, Draft, InfoRequest, Reviewer, Role, Seen, DEFAULT_LEASE};
+pub use review::{
+    Actor, DecisionRequest, Draft, InfoRequest, LoginGrant, Reviewer, Role, Seen, DEFAULT_LEASE,
+};

@@ -91,3 +91,15 @@ pub struct Draft {
     pub body: String,
     pub saved_at: DateTime<Utc>,
 }
+
+/// What `reviewer add` / `deactivate` did to the reviewer's database login (PostgreSQL, where the
+/// database enforces each role through group roles).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginGrant {
+    /// No database login to manage (SQLite).
+    NotApplicable,
+    /// The login now matches the reviewer: these statements were run (none: it already did).
+    Done(Vec<String>),
+    /// This login may not manage roles: the administrator must run these statements.
+    ForAdministrator(Vec<String>),
+}

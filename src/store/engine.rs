@@ -10,7 +10,9 @@ use super::plan::GroupKey;
 use super::rules::{self, Current};
 use super::{Store, StoreError};
 use crate::domain::{Status, Visibility};
-use crate::model::{Actor, DecisionRequest, Identity, InfoRequest, Reviewer, Role, Seen};
+use crate::model::{
+    Actor, DecisionRequest, Identity, InfoRequest, LoginGrant, Reviewer, Role, Seen,
+};
 
 /// The current instant in whole microseconds, as both databases store it.
 pub(crate) fn now() -> DateTime<Utc> {
@@ -377,6 +379,25 @@ impl Store {
         let plan = rules::plan_deactivate(&actor, current.as_ref(), login, now())?;
         apply(&mut tx, &plan).await?;
         tx.commit().await
+    }
+}
+
+impl Store {
+    /// Makes `login`'s database login match their reviewers row (PostgreSQL): an active
+    /// reviewer's login role is created if missing and made a member of their role's group
+    /// only; a deactivated or unknown one is a member of none. Run by the administrator it is
+    /// done; by anyone else PostgreSQL refuses, and the statements come back for the
+    /// administrator to run.
+    pub async fn grant_login(&self, login: &str) -> Result<LoginGrant, StoreError> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return Ok(LoginGrant::NotApplicable);
+        };
+        let mut db = self.pool.clone();
+        let role = read_reviewer(&mut db, login)
+            .await?
+            .filter(|r| r.active)
+            .map(|r| r.role);
+        super::postgres::grant_login(pool, login, role).await
     }
 }
 

@@ -12,7 +12,7 @@ use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use super::plan::GroupKey;
-use super::{redact_url, StoreError};
+use super::{redact_url, LoginGrant, Role, StoreError};
 
 type Tx = Transaction<'static, Postgres>;
 
@@ -54,11 +54,35 @@ pub(super) async fn open(url: &str, max_connections: u32) -> Result<PgPool, Stor
             url: shown.clone(),
             reason: e.to_string(),
         })?;
-    sqlx::migrate!("./migrations/postgres")
-        .run(&pool)
-        .await
-        .map_err(|e| StoreError::Migrate(e.to_string()))?;
+    let migrator = sqlx::migrate!("./migrations/postgres");
+    // Only the administrator may change the schema; everyone else opens a migrated store
+    // without asking to (sqlx's migrator would try to create its table, and be refused).
+    if !migrated(&pool, &migrator).await? {
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+    }
     Ok(pool)
+}
+
+/// Whether every migration this build knows is applied, unchanged.
+async fn migrated(pool: &PgPool, migrator: &sqlx::migrate::Migrator) -> Result<bool, StoreError> {
+    let table: Option<String> = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations')::text")
+        .fetch_one(pool)
+        .await?;
+    if table.is_none() {
+        return Ok(false);
+    }
+    let applied: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await?;
+    Ok(migrator.iter().all(|m| {
+        applied
+            .iter()
+            .any(|(version, checksum)| *version == m.version && **checksum == *m.checksum)
+    }))
 }
 
 /// Serialises writers on the same customer and product: a transaction-scoped advisory lock per
@@ -228,4 +252,71 @@ pub(super) async fn seal_hashes(tx: &mut Tx, hashes: &[(i64, String)]) -> Result
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// `"name"`: a role name as an SQL identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Makes the database login `login` match its reviewers row: a login role (created if missing)
+/// that is a member of exactly the group of `role`, or of none (`None`: deactivated or gone).
+/// Returns the statements it ran, or, when this login may not manage roles, the statements the
+/// administrator must run (nothing is changed then).
+pub(super) async fn grant_login(
+    pool: &PgPool,
+    login: &str,
+    role: Option<Role>,
+) -> Result<LoginGrant, StoreError> {
+    if login.len() > 63 {
+        return Err(StoreError::Invalid(format!(
+            "{login} is longer than a PostgreSQL login may be (63 bytes)"
+        )));
+    }
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(login)
+            .fetch_one(pool)
+            .await?;
+    let groups: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT s.role, s.pg_role, EXISTS (
+                    SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                    JOIN pg_roles u ON u.oid = m.member
+                    WHERE g.rolname = s.pg_role AND u.rolname = $1)
+         FROM store_roles s ORDER BY s.role",
+    )
+    .bind(login)
+    .fetch_all(pool)
+    .await?;
+    let mut statements = Vec::new();
+    if !exists && role.is_some() {
+        statements.push(format!("CREATE ROLE {} LOGIN", ident(login)));
+    }
+    for (group_role, group, member) in &groups {
+        let wanted = role.is_some_and(|r| r.code() == group_role);
+        if wanted && !member {
+            statements.push(format!("GRANT {} TO {}", ident(group), ident(login)));
+        } else if !wanted && *member {
+            statements.push(format!("REVOKE {} FROM {}", ident(group), ident(login)));
+        }
+    }
+    if statements.is_empty() {
+        return Ok(LoginGrant::Done(statements));
+    }
+    let mut tx = pool.begin().await?;
+    for statement in &statements {
+        if let Err(e) = sqlx::query(statement).execute(&mut *tx).await {
+            let denied = e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|code| code == "42501");
+            return if denied {
+                Ok(LoginGrant::ForAdministrator(statements))
+            } else {
+                Err(e.into())
+            };
+        }
+    }
+    tx.commit().await?;
+    Ok(LoginGrant::Done(statements))
 }

@@ -27,14 +27,17 @@ async fn with_a_team_each_write_needs_a_registered_reviewer_with_the_right_role(
             all.extend_from_slice(args);
             claimdesk(url, &all, None)
         };
-        as_("alice", &["reviewer", "add", "alice", "--role", "lead"]).expect_code(0);
-        as_("alice", &["reviewer", "add", "bob"]).expect_code(0);
-        as_(
-            "alice",
-            &["reviewer", "add", "feed", "--role", "integration"],
-        )
-        .expect_code(0);
-        as_("alice", &["reviewer", "add", "gone"]).expect_code(0);
+        let add = |login: &str, role: &str| {
+            as_(
+                "alice",
+                &["reviewer", "add", login, "--role", role, "--no-db-login"],
+            )
+            .expect_code(0)
+        };
+        add("alice", "lead");
+        add("bob", "reviewer");
+        add("feed", "integration");
+        add("gone", "reviewer");
         as_("alice", &["reviewer", "deactivate", "gone"]).expect_code(0);
         let events_before = claimdesk(url, &["audit"], None).expect_code(0).stdout;
 

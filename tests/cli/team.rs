@@ -1,5 +1,7 @@
 //! `claimdesk reviewer ...` and `claimdesk audit` on every backend: the store's role rules reach
-//! the shell as one line and exit status 2, and the audit log prints as aligned text.
+//! the shell as one line and exit status 2, and the audit log prints as aligned text. Reviewers
+//! with fixed names are added with `--no-db-login`, so no cluster-wide PostgreSQL login is made
+//! for them (`tests/roles.rs` makes and drops uniquely named ones).
 
 use chrono::TimeDelta;
 use claimdesk::store::Store;
@@ -32,6 +34,7 @@ async fn reviewers_are_managed_by_leads_only() {
                 "lead",
                 "--name",
                 "Alice Ames",
+                "--no-db-login",
             ],
         )
         .expect_code(0);
@@ -43,7 +46,7 @@ async fn reviewers_are_managed_by_leads_only() {
             "{}",
             run.stderr
         );
-        as_("alice", &["reviewer", "add", "bob"]).expect_code(0);
+        as_("alice", &["reviewer", "add", "bob", "--no-db-login"]).expect_code(0);
         let run = as_("bob", &["reviewer", "add", "carol"]).expect_code(2);
         assert!(
             run.stderr.contains("only a lead may add reviewers"),
@@ -167,4 +170,50 @@ async fn audit_verify_prints_the_head_or_names_the_first_broken_event() {
         );
         assert!(run.stdout.is_empty());
     }
+}
+
+#[tokio::test]
+async fn reviewer_add_by_the_administrator_makes_the_database_login_on_postgres() {
+    use sqlx::Connection;
+    let (_dir, urls) = urls().await;
+    let Some((_, url)) = urls.iter().find(|(backend, _)| *backend == "postgres") else {
+        return;
+    };
+    let login = format!("rv_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let run = claimdesk(
+        url,
+        &[
+            "--reviewer",
+            &login,
+            "reviewer",
+            "add",
+            &login,
+            "--role",
+            "lead",
+        ],
+        None,
+    );
+    let base = super::common::pg_base_url().unwrap();
+    let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
+    let member: Option<String> = sqlx::query_scalar(
+        "SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+         JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1",
+    )
+    .bind(&login)
+    .fetch_optional(&mut c)
+    .await
+    .unwrap();
+    sqlx::raw_sql(&format!("DROP ROLE IF EXISTS \"{login}\""))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let run = run.expect_code(0);
+    assert!(
+        run.stdout.contains(&format!(
+            "database login {login}: CREATE ROLE \"{login}\" LOGIN; GRANT"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(member.is_some_and(|g| g.ends_with("_lead")));
 }

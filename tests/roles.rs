@@ -1,0 +1,255 @@
+//! PostgreSQL itself enforces the roles (issue 12, item 2): logged in as a reviewer's own role,
+//! the database refuses to change or delete audit events, to disable their triggers, to set
+//! session_replication_role, to record another actor, and lead-only acts; the integration login
+//! imports and decides nothing; a lead who is not the administrator gets the SQL to hand over.
+//! Runs only with PostgreSQL (CI always has it). Login roles are cluster-wide: each test makes
+//! uniquely named ones and drops them, whatever happened.
+
+mod common;
+
+use std::panic::AssertUnwindSafe;
+
+use claimdesk::domain::*;
+use claimdesk::store::*;
+use futures::FutureExt;
+use sqlx::Connection;
+use uuid::Uuid;
+
+/// `url` logged in as `login` instead.
+fn as_login(url: &str, login: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    format!("{scheme}://{login}@{host}")
+}
+
+/// The SQLSTATE of a refusal.
+fn code(result: Result<sqlx::postgres::PgQueryResult, sqlx::Error>) -> String {
+    match result {
+        Ok(_) => "accepted".into(),
+        Err(e) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .map_or_else(|| e.to_string(), |c| c.into_owned()),
+    }
+}
+
+fn claim(id: &str) -> Claim {
+    Claim {
+        claim_id: id.into(),
+        partner: Partner {
+            name: format!("Partner {id}"),
+            mpn_id: "100".into(),
+        },
+        customer: Customer {
+            tenant_id: Uuid::from_u128(1),
+            domain: "t.onmicrosoft.com".into(),
+        },
+        solution_area: SolutionArea::Microsoft365,
+        activity: Activity::Usage,
+        product: "Exchange Online".into(),
+        subscription_id: None,
+        purchase_channel: PurchaseChannel::Csp,
+        submitted_at: chrono::Utc::now(),
+        status: Status::UnderReview,
+        poe: Vec::new(),
+        comments: Vec::new(),
+    }
+}
+
+fn batch(ids: &[&str]) -> ImportBatch {
+    ImportBatch {
+        claims: ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (i + 1, claim(id)))
+            .collect(),
+        ..ImportBatch::default()
+    }
+}
+
+fn by(actor: &str) -> Audit {
+    Audit {
+        actor: actor.into(),
+        mode: AuditMode::PerClaim,
+    }
+}
+
+fn reviewer(login: &str, role: Role) -> Reviewer {
+    Reviewer {
+        login: login.into(),
+        display_name: login.into(),
+        role,
+        active: true,
+    }
+}
+
+/// Drops the login roles a test made (members of nothing else, owners of nothing).
+async fn drop_logins(url: &str, logins: &[&str]) {
+    let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+    for login in logins {
+        let sql = format!("DROP ROLE IF EXISTS \"{login}\"");
+        sqlx::raw_sql(&sql)
+            .execute(&mut c)
+            .await
+            .expect("drop role");
+    }
+}
+
+#[tokio::test]
+async fn postgres_itself_refuses_what_a_reviewers_login_may_not_do() {
+    let Some(admin) = common::postgres().await else {
+        return;
+    };
+    let tag = &Uuid::new_v4().simple().to_string()[..10];
+    let logins = [
+        format!("lead_{tag}"),
+        format!("rev_{tag}"),
+        format!("feed_{tag}"),
+        format!("carol_{tag}"),
+    ];
+    let [lead, rev, feed, carol] = logins.each_ref().map(String::as_str);
+    let outcome = AssertUnwindSafe(story(&admin, lead, rev, feed, carol))
+        .catch_unwind()
+        .await;
+    drop_logins(&admin.url, &[lead, rev, feed, carol]).await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, carol: &str) {
+    // The administrator (the schema's owner) registers the team; each gets a login role.
+    let a = &admin.store;
+    a.add_reviewer(&reviewer(lead, Role::Lead), lead)
+        .await
+        .unwrap();
+    a.add_reviewer(&reviewer(rev, Role::Reviewer), lead)
+        .await
+        .unwrap();
+    a.add_reviewer(&reviewer(feed, Role::Integration), lead)
+        .await
+        .unwrap();
+    for login in [lead, rev, feed] {
+        let LoginGrant::Done(done) = a.grant_login(login).await.unwrap() else {
+            panic!("the administrator manages logins");
+        };
+        assert!(
+            done[0].starts_with("CREATE ROLE") && done[1].starts_with("GRANT"),
+            "{done:?}"
+        );
+    }
+    a.import(&batch(&["C-1", "C-2"]), &by(lead)).await.unwrap();
+
+    // The reviewer, logged in as themselves, works through claimdesk as usual.
+    let rev_url = as_login(&admin.url, rev);
+    let mine = Store::open(&rev_url).await.unwrap();
+    let me = mine.prove_identity().await.unwrap();
+    assert_eq!((me.login.as_str(), me.administrator), (rev, false));
+    let mine = mine.acting_as(me);
+    mine.take(&["C-1".to_string()], rev, DEFAULT_LEASE)
+        .await
+        .unwrap();
+    let seen = Seen {
+        claim_id: "C-1".into(),
+        version: mine.claim("C-1").await.unwrap().unwrap().version,
+    };
+    let decision = DecisionRequest {
+        seen,
+        outcome: DecisionOutcome::Rejected,
+        reason: "Insufficient PoE".into(),
+    };
+    mine.decide(&[decision], rev).await.unwrap();
+    // ... and cannot act as anyone else, through claimdesk or around it.
+    let err = mine.release(&["C-1".to_string()], lead).await.unwrap_err();
+    assert!(err.to_string().contains("cannot write as"), "{err}");
+
+    // PostgreSQL refuses what the reviewer's role may not do, whatever tool they use.
+    let mut raw = sqlx::PgConnection::connect(&rev_url).await.unwrap();
+    let forged = format!(
+        "INSERT INTO events (at, actor, kind, after) VALUES (now(), '{lead}', 'decided', '{{}}')"
+    );
+    for (sql, expected) in [
+        ("UPDATE events SET actor = 'mallory'", "42501"),
+        ("DELETE FROM events", "42501"),
+        ("TRUNCATE events", "42501"),
+        (
+            "ALTER TABLE events DISABLE TRIGGER events_no_update_delete",
+            "42501",
+        ),
+        ("ALTER TABLE events DISABLE TRIGGER USER", "42501"),
+        ("DROP TRIGGER events_no_update_delete ON events", "42501"),
+        ("SET session_replication_role = replica", "42501"),
+        ("UPDATE events SET hash = NULL", "42501"),
+        // Lead-only acts: managing the team.
+        (
+            "INSERT INTO reviewers (login, display_name, role) VALUES ('x', 'x', 'lead')",
+            "42501",
+        ),
+        ("UPDATE reviewers SET role = 'lead'", "42501"),
+        // Importing is not a reviewer's job either.
+        ("DELETE FROM subscriptions", "42501"),
+        (forged.as_str(), "P0001"),
+    ] {
+        let got = code(sqlx::raw_sql(sql).execute(&mut raw).await);
+        assert_eq!(got, expected, "{sql}");
+    }
+    let owned: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM pg_class WHERE relowner = r.oid)
+              + (SELECT COUNT(*) FROM pg_proc WHERE proowner = r.oid)
+              + (SELECT COUNT(*) FROM pg_namespace WHERE nspowner = r.oid)
+         FROM pg_roles r WHERE r.rolname = session_user",
+    )
+    .fetch_one(&mut raw)
+    .await
+    .unwrap();
+    assert_eq!(owned, 0, "a reviewer's login owns nothing");
+
+    // The integration login imports, and decides nothing.
+    let feeds = Store::open(&as_login(&admin.url, feed)).await.unwrap();
+    feeds.import(&batch(&["C-3"]), &by(feed)).await.unwrap();
+    let mut raw_feed = sqlx::PgConnection::connect(&as_login(&admin.url, feed))
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE claims SET status = 'approved' WHERE claim_id = 'C-3'",
+        "INSERT INTO decisions (claim_id, outcome, decided_by, decided_at, reason) \
+         VALUES ('C-3', 'approved', 'x', now(), 'x')",
+        "DELETE FROM events",
+    ] {
+        assert_eq!(
+            code(sqlx::raw_sql(sql).execute(&mut raw_feed).await),
+            "42501",
+            "{sql}"
+        );
+    }
+
+    // A lead who is not the administrator registers carol, and gets the SQL to hand over.
+    let leads = Store::open(&as_login(&admin.url, lead)).await.unwrap();
+    assert!(!leads.prove_identity().await.unwrap().administrator);
+    leads
+        .add_reviewer(&reviewer(carol, Role::Reviewer), lead)
+        .await
+        .unwrap();
+    let LoginGrant::ForAdministrator(sql) = leads.grant_login(carol).await.unwrap() else {
+        panic!("a lead without CREATEROLE cannot make logins");
+    };
+    assert_eq!(sql.len(), 2, "{sql:?}");
+    assert!(
+        sql[0].contains(&format!("CREATE ROLE \"{carol}\" LOGIN")),
+        "{sql:?}"
+    );
+
+    // Deactivating rev takes the database's privileges away too.
+    a.deactivate_reviewer(rev, lead).await.unwrap();
+    let LoginGrant::Done(done) = a.grant_login(rev).await.unwrap() else {
+        panic!("the administrator manages logins");
+    };
+    assert!(done[0].starts_with("REVOKE"), "{done:?}");
+    let read = sqlx::raw_sql("SELECT COUNT(*) FROM claims")
+        .execute(&mut raw)
+        .await;
+    assert_eq!(code(read), "42501");
+
+    // Every act above is in an intact chain.
+    assert_eq!(a.verify_audit(None).await.unwrap().broken, None);
+}
