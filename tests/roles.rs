@@ -11,6 +11,7 @@ use std::panic::AssertUnwindSafe;
 
 use claimdesk::domain::*;
 use claimdesk::store::*;
+use common::{by, plain_batch as batch, reviewer};
 use futures::FutureExt;
 use sqlx::Connection;
 use uuid::Uuid;
@@ -30,56 +31,6 @@ fn code(result: Result<sqlx::postgres::PgQueryResult, sqlx::Error>) -> String {
             .as_database_error()
             .and_then(|d| d.code())
             .map_or_else(|| e.to_string(), |c| c.into_owned()),
-    }
-}
-
-fn claim(id: &str) -> Claim {
-    Claim {
-        claim_id: id.into(),
-        partner: Partner {
-            name: format!("Partner {id}"),
-            mpn_id: "100".into(),
-        },
-        customer: Customer {
-            tenant_id: Uuid::from_u128(1),
-            domain: "t.onmicrosoft.com".into(),
-        },
-        solution_area: SolutionArea::Microsoft365,
-        activity: Activity::Usage,
-        product: "Exchange Online".into(),
-        subscription_id: None,
-        purchase_channel: PurchaseChannel::Csp,
-        submitted_at: chrono::Utc::now(),
-        status: Status::UnderReview,
-        poe: Vec::new(),
-        comments: Vec::new(),
-    }
-}
-
-fn batch(ids: &[&str]) -> ImportBatch {
-    ImportBatch {
-        claims: ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (i + 1, claim(id)))
-            .collect(),
-        ..ImportBatch::default()
-    }
-}
-
-fn by(actor: &str) -> Audit {
-    Audit {
-        actor: actor.into(),
-        mode: AuditMode::PerClaim,
-    }
-}
-
-fn reviewer(login: &str, role: Role) -> Reviewer {
-    Reviewer {
-        login: login.into(),
-        display_name: login.into(),
-        role,
-        active: true,
     }
 }
 

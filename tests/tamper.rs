@@ -4,41 +4,13 @@
 
 mod common;
 
-use claimdesk::domain::*;
 use claimdesk::store::*;
 use sqlx::Connection;
-use uuid::Uuid;
 
 /// A store with a few events: an import of three claims, a take and a release.
 async fn with_history(t: &common::TestStore) -> ChainCheck {
-    let claim = |id: &str| Claim {
-        claim_id: id.into(),
-        partner: Partner {
-            name: "Fabrikam".into(),
-            mpn_id: "100".into(),
-        },
-        customer: Customer {
-            tenant_id: Uuid::from_u128(1),
-            domain: "t.onmicrosoft.com".into(),
-        },
-        solution_area: SolutionArea::Microsoft365,
-        activity: Activity::Usage,
-        product: "Exchange Online".into(),
-        subscription_id: None,
-        purchase_channel: PurchaseChannel::Csp,
-        submitted_at: chrono::Utc::now(),
-        status: Status::UnderReview,
-        poe: Vec::new(),
-        comments: Vec::new(),
-    };
-    let batch = ImportBatch {
-        claims: vec![(1, claim("C-1")), (2, claim("C-2")), (3, claim("C-3"))],
-        ..ImportBatch::default()
-    };
-    let audit = Audit {
-        actor: "alice".into(),
-        mode: AuditMode::PerClaim,
-    };
+    let batch = common::plain_batch(&["C-1", "C-2", "C-3"]);
+    let audit = common::by("alice");
     t.store.import(&batch, &audit).await.unwrap();
     let ids = ["C-2".to_string()];
     t.store.take(&ids, "alice", DEFAULT_LEASE).await.unwrap();

@@ -5,6 +5,7 @@ mod common;
 
 use claimdesk::domain::*;
 use claimdesk::store::*;
+use common::{by, reviewer};
 use uuid::Uuid;
 
 fn tenant(n: u128, subscriptions: &[u128]) -> Tenant {
@@ -30,22 +31,6 @@ fn mpn(id: &str, enrolled: bool) -> Mpn {
         partner: "Fabrikam".into(),
         enrolled,
         partner_type: None,
-    }
-}
-
-fn by(actor: &str) -> Audit {
-    Audit {
-        actor: actor.into(),
-        mode: AuditMode::PerClaim,
-    }
-}
-
-fn reviewer(login: &str, role: Role) -> Reviewer {
-    Reviewer {
-        login: login.into(),
-        display_name: login.into(),
-        role,
-        active: true,
     }
 }
 

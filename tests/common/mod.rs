@@ -77,3 +77,58 @@ pub async fn postgres() -> Option<TestStore> {
         _dir: None,
     })
 }
+
+/// A plain Microsoft 365 claim on tenant 1 (for stories where the claim's details do not matter).
+pub fn plain_claim(id: &str) -> claimdesk::domain::Claim {
+    use claimdesk::domain::*;
+    Claim {
+        claim_id: id.into(),
+        partner: Partner {
+            name: format!("Partner {id}"),
+            mpn_id: "100".into(),
+        },
+        customer: Customer {
+            tenant_id: uuid::Uuid::from_u128(1),
+            domain: "t.onmicrosoft.com".into(),
+        },
+        solution_area: SolutionArea::Microsoft365,
+        activity: Activity::Usage,
+        product: "Exchange Online".into(),
+        subscription_id: None,
+        purchase_channel: PurchaseChannel::Csp,
+        submitted_at: chrono::Utc::now(),
+        status: Status::UnderReview,
+        poe: Vec::new(),
+        comments: Vec::new(),
+    }
+}
+
+/// An import of plain claims.
+pub fn plain_batch(ids: &[&str]) -> claimdesk::store::ImportBatch {
+    claimdesk::store::ImportBatch {
+        claims: ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (i + 1, plain_claim(id)))
+            .collect(),
+        ..Default::default()
+    }
+}
+
+/// An import by `actor`, audited claim by claim.
+pub fn by(actor: &str) -> claimdesk::store::Audit {
+    claimdesk::store::Audit {
+        actor: actor.into(),
+        mode: claimdesk::store::AuditMode::PerClaim,
+    }
+}
+
+/// An active reviewer.
+pub fn reviewer(login: &str, role: claimdesk::store::Role) -> claimdesk::store::Reviewer {
+    claimdesk::store::Reviewer {
+        login: login.into(),
+        display_name: login.into(),
+        role,
+        active: true,
+    }
+}
