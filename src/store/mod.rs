@@ -8,6 +8,15 @@
 //! - `engine.rs`: the writes; `rules.rs` + `plan.rs`: what they may do; `apply.rs`: doing it.
 //! - `reads.rs`: claims, contests, the audit log, reviewers, drafts; `queue.rs`: queue windows
 //!   and tab counts; `import.rs`: bulk writes; `watch.rs`: the change feed.
+//! - `identity.rs`: who acts, proven once and bound to the store; `chain.rs`: the audit log's
+//!   hash chain, its check, and the guards restored on open; `reference.rs`: reference data
+//!   audited with before and after.
+//!
+//! PostgreSQL privileges (migration 0008): tables a later migration adds are readable by every
+//! group role through default privileges; their writes must be granted in that same migration,
+//! e.g. `SELECT store_grant('INSERT', 'TABLE outbox', ARRAY['reviewer', 'integration']);`
+//! (the `lead` group is a member of both). Audit events go through `apply::insert_events` only:
+//! it reserves their ids and chains their hashes under the log's append lock.
 
 mod apply;
 mod bulk_indexes;
