@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use claimdesk::config::{self, Config};
+use claimdesk::domain::text::escape;
 use claimdesk::generate::{self, GenerateOptions};
 use claimdesk::interchange::{self, ExportFormat, ExportWriter, Problem};
 use claimdesk::store::{self, Audit, AuditMode, Store, StoreError};
@@ -162,7 +163,7 @@ async fn dispatch(cli: Cli) -> Outcome {
         // The store hides passwords already; make sure the raw URL never slips through.
         Failure::Setup(msg.replace(&url, &store::redact_url(&url)))
     })?;
-    let shown_url = store::redact_url(&url);
+    let shown_url = escape(&store::redact_url(&url)).into_owned();
     match cli.command {
         None => run_tui(store, config, reviewer, cli.theme).await?,
         Some(Command::Migrate) => {
@@ -235,7 +236,14 @@ fn reviewer(given: Option<&str>) -> String {
 /// `--db`/`CLAIMDESK_DATABASE_URL`, else a SQLite file in the data directory (`demo.db` for the
 /// demo, so trying it never mixes with real work), creating the directory.
 fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
-    if let Some(url) = given.filter(|u| !u.trim().is_empty()) {
+    if let Some(url) = given {
+        if url.trim().is_empty() {
+            return Err(Failure::Setup(
+                "--db (or CLAIMDESK_DATABASE_URL) is empty: name a store (sqlite:PATH or \
+                 postgres://...), or leave it out for your own default store"
+                    .into(),
+            ));
+        }
         return Ok(url.trim().to_string());
     }
     let mut path = config::default_database_path().ok_or_else(|| {
@@ -253,7 +261,7 @@ fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
 
 async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
     let spinner = progress_bar(None, "{spinner} {msg} {elapsed}");
-    spinner.set_message(format!("reading {}", file.display()));
+    spinner.set_message(format!("reading {}", escape(&file.display().to_string())));
     let parsed = if file == Path::new("-") {
         interchange::parse_reader(std::io::stdin().lock())
     } else {
@@ -294,11 +302,21 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
     }
 }
 
-/// Prints every problem on stderr and returns the summary line.
+/// The most problems an import refusal lists; the rest are counted.
+const PROBLEMS_SHOWN: usize = 50;
+
+/// Prints the first problems on stderr (escaped: they quote the file) and returns the summary.
 fn refuse(problems: &[Problem]) -> Failure {
     let mut err = std::io::stderr().lock();
-    for p in problems {
-        let _ = writeln!(err, "{p}");
+    for p in problems.iter().take(PROBLEMS_SHOWN) {
+        let _ = writeln!(err, "{}", escape(&p.to_string()));
+    }
+    if problems.len() > PROBLEMS_SHOWN {
+        let _ = writeln!(
+            err,
+            "and {} more problem(s)",
+            problems.len() - PROBLEMS_SHOWN
+        );
     }
     let lines: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.line).collect();
     Failure::Refused(format!(
@@ -339,7 +357,10 @@ async fn export(
     match result {
         Ok(n) => {
             if let Some(path) = output {
-                eprintln!("exported {n} claims to {}", path.display());
+                eprintln!(
+                    "exported {n} claims to {}",
+                    escape(&path.display().to_string())
+                );
             }
             Ok(())
         }
@@ -389,7 +410,9 @@ async fn generate(store: &Store, options: GenerateOptions, reviewer: &str) -> Ou
     Ok(())
 }
 
-/// Error text on one line, whatever the underlying library put in it.
+/// Error text on one line, whatever the underlying library put in it, with any control
+/// character that stored text brought in shown escaped.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape(&line).into_owned()
 }

@@ -5,6 +5,7 @@
 //! Every write is one transaction that also appends to the append-only `events` audit log.
 
 mod bulk_indexes;
+pub mod connect;
 mod error;
 mod postgres;
 mod postgres_review;
@@ -53,9 +54,9 @@ macro_rules! dispatch {
 impl Store {
     /// Opens (creating a SQLite file if needed) and migrates the store behind `url`.
     ///
-    /// `sqlite:PATH`, `sqlite://PATH` or a plain file path open SQLite; `postgres://` or
-    /// `postgresql://` open PostgreSQL. A bad URL or an unreachable server is a `StoreError` with
-    /// one clear line, never a panic.
+    /// `sqlite:PATH`, `sqlite://PATH` or a plain file path open SQLite; `postgres://`,
+    /// `postgresql://` or a libpq `key=value` string open PostgreSQL (see `connect`). A bad URL
+    /// or an unreachable server is a `StoreError` with one clear line, never a panic.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         Store::open_with(url, &OpenOptions::default()).await
     }
@@ -63,17 +64,20 @@ impl Store {
     /// Opens the store with a chosen connection pool (a workbench needs one working connection;
     /// `serve` shares one pool among every session).
     pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Store, StoreError> {
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            Ok(Store::Postgres(
-                postgres::PgStore::open(url, options.max_connections.unwrap_or(5)).await?,
-            ))
-        } else if lower.contains("://") && !lower.starts_with("sqlite:") {
-            Err(StoreError::BadUrl(redact_url(url)))
-        } else {
-            Ok(Store::Sqlite(
-                sqlite::SqliteStore::open(url, options.max_connections.unwrap_or(4)).await?,
-            ))
+        let location = connect::parse(url)?;
+        match location.target.clone() {
+            connect::Target::Postgres(pg) => Ok(Store::Postgres(
+                postgres::PgStore::open(&location, pg, options.max_connections.unwrap_or(5))
+                    .await?,
+            )),
+            connect::Target::Sqlite(file) => Ok(Store::Sqlite(
+                sqlite::SqliteStore::open(
+                    file,
+                    &location.shown,
+                    options.max_connections.unwrap_or(4),
+                )
+                .await?,
+            )),
         }
     }
 
@@ -405,36 +409,8 @@ impl Store {
     }
 }
 
-/// Hides the password of a database URL so it never reaches a screen or a log.
+/// Hides every password of a database URL (any form: userinfo, `?password=`, libpq
+/// `password=`) so it never reaches a screen or a log.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
-            match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}://{}:***{}",
-                    &url[..scheme_end],
-                    &userinfo[..colon],
-                    &url[at..]
-                ),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn passwords_never_show() {
-        assert_eq!(
-            redact_url("postgres://bob:s3cret@db:5432/claims"),
-            "postgres://bob:***@db:5432/claims"
-        );
-        assert_eq!(redact_url("postgres://db/claims"), "postgres://db/claims");
-        assert_eq!(redact_url("sqlite:claims.db"), "sqlite:claims.db");
-    }
+    connect::mask(url)
 }

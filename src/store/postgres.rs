@@ -4,11 +4,8 @@
 //! SQLite's byte order and exports are the same bytes from either backend. Lists are passed as
 //! arrays (`= ANY($1)`), never spliced into SQL.
 
-use std::str::FromStr;
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgRow};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
 use uuid::Uuid;
 
@@ -28,49 +25,13 @@ pub struct PgStore {
 pub(super) type Tx = Transaction<'static, Postgres>;
 
 impl PgStore {
-    /// Connects to the server behind `url` and applies the migrations.
-    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
-        let shown = redact_url(url);
-        let options =
-            PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(shown.clone()))?;
-        // One direct connection first: the pool would only say it timed out, while this says
-        // why (connection refused, unknown host, no such database, ...).
-        let probe = tokio::time::timeout(Duration::from_secs(5), async {
-            use sqlx::Connection;
-            sqlx::PgConnection::connect_with(&options).await
-        })
-        .await;
-        match probe {
-            Ok(Ok(conn)) => {
-                use sqlx::Connection;
-                let _ = conn.close().await;
-            }
-            Ok(Err(e)) => {
-                return Err(StoreError::Unreachable {
-                    url: shown,
-                    reason: e.to_string(),
-                })
-            }
-            Err(_) => {
-                return Err(StoreError::Unreachable {
-                    url: shown,
-                    reason: "no answer within 5 seconds".into(),
-                })
-            }
-        }
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Unreachable {
-                url: shown.clone(),
-                reason: e.to_string(),
-            })?;
-        sqlx::migrate!("./migrations/postgres")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+    /// Connects to the server `location` names and applies the migrations.
+    pub async fn open(
+        location: &super::connect::Location,
+        options: PgConnectOptions,
+        max_connections: u32,
+    ) -> Result<Self, StoreError> {
+        let pool = super::connect::postgres_pool(location, options, max_connections).await?;
         super::bulk_indexes::postgres_ensure(&pool).await?;
         Ok(PgStore { pool })
     }

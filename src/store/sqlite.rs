@@ -4,14 +4,8 @@
 //! `BEGIN IMMEDIATE` so a read-then-write never fails at once with "database is locked".
 //! Times are stored as INTEGER microseconds (UTC); GUIDs as lowercase TEXT.
 
-use std::str::FromStr;
-use std::time::Duration;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use uuid::Uuid;
 
@@ -52,37 +46,13 @@ fn json_list<I: IntoIterator<Item = S>, S: ToString>(items: I) -> String {
 }
 
 impl SqliteStore {
-    /// Opens or creates the file behind `url` and applies the migrations.
-    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
-        let shown = redact_url(url);
-        let unreachable = |reason: String| StoreError::Unreachable {
-            url: shown.clone(),
-            reason,
-        };
-        let options = if url.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(url).map_err(|e| unreachable(e.to_string()))?
-        } else {
-            SqliteConnectOptions::new().filename(url)
-        };
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            // Takes effect only when the file is created. With 16 KiB pages a million-claim
-            // load does a quarter of the page splits, cache lookups and WAL frames it does with
-            // 4 KiB pages: `generate --claims 1000000` went from 55 s to 42-48 s.
-            .page_size(16_384);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .connect_with(options)
-            .await
-            .map_err(|e| unreachable(e.to_string()))?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+    /// Opens or creates the file `options` name and applies the migrations.
+    pub async fn open(
+        options: SqliteConnectOptions,
+        shown: &str,
+        max_connections: u32,
+    ) -> Result<Self, StoreError> {
+        let pool = super::connect::sqlite_pool(options, shown, max_connections).await?;
         super::bulk_indexes::sqlite_ensure(&pool).await?;
         Ok(SqliteStore { pool })
     }

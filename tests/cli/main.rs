@@ -6,7 +6,9 @@ mod common;
 
 mod import_refusals;
 mod round_trip;
+mod secrets;
 mod team;
+mod tls;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -34,18 +36,41 @@ impl Run {
 /// environment.
 pub fn claimdesk(db: &str, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let home = tempfile::tempdir().expect("temp home");
+    claimdesk_at(home.path(), db, args, stdin, &[])
+}
+
+/// As [`claimdesk`], with `home` as the home directory and `env` set (PostgreSQL's own `PG*`
+/// variables are cleared first, so only what a test gives is seen).
+pub fn claimdesk_at(
+    home: &std::path::Path,
+    db: &str,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimdesk"));
     if !db.is_empty() {
         cmd.arg("--db").arg(db);
+    }
+    for var in [
+        "PGPASSWORD",
+        "PGPASSFILE",
+        "PGSSLMODE",
+        "PGSSLROOTCERT",
+        "PGUSER",
+    ] {
+        cmd.env_remove(var);
     }
     cmd.args(args)
         .env_remove("CLAIMDESK_DATABASE_URL")
         .env_remove("CLAIMDESK_CONFIG")
         .env_remove("CLAIMDESK_REVIEWER")
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("HOME", home)
+        .current_dir(home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .env("USER", "tester")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
