@@ -6,6 +6,7 @@ mod common;
 
 mod import_refusals;
 mod round_trip;
+mod safe_output;
 mod secrets;
 mod team;
 mod tls;
