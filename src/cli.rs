@@ -217,7 +217,10 @@ async fn run_tui(store: Store, config: Config, reviewer: String, theme: Option<S
         .await
         .map_err(|e| match e.downcast::<claimdesk::tui::NotAReviewer>() {
             Ok(refused) => Failure::NotAllowed(refused.0),
-            Err(e) => Failure::Failed(e),
+            Err(e) => match e.downcast::<claimdesk::tui::BadSettings>() {
+                Ok(bad) => Failure::Setup(bad.0),
+                Err(e) => Failure::Failed(e),
+            },
         })
 }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::domain::text::{self, TextKind};
 use crate::domain::{BusinessCalendar, CalendarError, SlaPolicy};
 
 /// Why the config could not be used. One line, naming the file.
@@ -25,8 +26,10 @@ pub enum ConfigError {
         #[source]
         source: CalendarError,
     },
-    #[error("config file {path}: [sla] business_days must be at least 1")]
-    NoBusinessDays { path: String },
+    /// A value outside the range claimdesk can work with (a huge `business_days` would make every
+    /// deadline computation run for hours).
+    #[error("config file {path}: {what}")]
+    OutOfRange { path: String, what: String },
 }
 
 /// Everything the config file can say, with defaults for what it leaves out.
@@ -150,11 +153,10 @@ impl Config {
                 source,
             },
         )?;
-        if file.sla.business_days == 0 {
-            return Err(ConfigError::NoBusinessDays {
-                path: shown.to_string(),
-            });
-        }
+        check_ranges(&file).map_err(|what| ConfigError::OutOfRange {
+            path: shown.to_string(),
+            what,
+        })?;
         let sla = SlaPolicy {
             business_days: file.sla.business_days,
             warn_below_business_days: file.sla.warn_below_business_days,
@@ -167,6 +169,44 @@ impl Config {
             source: None,
         })
     }
+}
+
+/// The most business days a review deadline may be set to (about three months).
+pub const MAX_BUSINESS_DAYS: u32 = 60;
+
+/// Every number and date of the file within what claimdesk can work with; the message names the
+/// key, the value and the range.
+fn check_ranges(file: &ConfigFile) -> Result<(), String> {
+    let sla = &file.sla;
+    if !(1..=MAX_BUSINESS_DAYS).contains(&sla.business_days) {
+        return Err(format!(
+            "[sla] business_days must be at least 1 and at most {MAX_BUSINESS_DAYS} (it is {})",
+            sla.business_days
+        ));
+    }
+    if sla.warn_below_business_days > sla.business_days {
+        return Err(format!(
+            "[sla] warn_below_business_days must be at most business_days ({}), not {}",
+            sla.business_days, sla.warn_below_business_days
+        ));
+    }
+    for holiday in &file.calendar.holidays {
+        // An unreadable date is the calendar's to report.
+        if let Ok(day) = chrono::NaiveDate::parse_from_str(holiday.trim(), "%Y-%m-%d") {
+            if !text::day_in_range(day) {
+                return Err(format!(
+                    "[calendar] holiday {day} is outside {}",
+                    text::range_words()
+                ));
+            }
+        }
+    }
+    for (name, body) in &file.templates {
+        text::check(TextKind::Short, name)
+            .and_then(|()| text::check(TextKind::Long, body))
+            .map_err(|e| format!("[templates] {}: {e}", text::escape(name)))?;
+    }
+    Ok(())
 }
 
 fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
@@ -235,6 +275,33 @@ mod tests {
         assert!(err.to_string().contains("unknown time zone"), "{err}");
         let err = Config::from_toml("[sla]\nbusiness_days = 0\n", "c.toml").unwrap_err();
         assert!(err.to_string().contains("at least 1"), "{err}");
+    }
+
+    #[test]
+    fn numbers_and_dates_out_of_range_are_refused_not_computed() {
+        let err = Config::from_toml("[sla]\nbusiness_days = 4294967295\n", "c.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config file c.toml: [sla] business_days must be at least 1 and at most 60 (it is 4294967295)"
+        );
+        let err = Config::from_toml(
+            "[sla]\nbusiness_days = 5\nwarn_below_business_days = 6\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("at most business_days (5)"),
+            "{err}"
+        );
+        let err =
+            Config::from_toml("[calendar]\nholidays = [\"2200-12-25\"]\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("2200-12-25 is outside"), "{err}");
+        let err = Config::from_toml("[templates]\nx = \"a\\u0000b\"\n", "c.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("[templates] x: contains a NUL"),
+            "{err}"
+        );
+        assert!(Config::from_toml("[sla]\nbusiness_days = 60\n", "c.toml").is_ok());
     }
 
     #[test]

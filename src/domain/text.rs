@@ -79,7 +79,7 @@ pub fn check(kind: TextKind, text: &str) -> Result<(), TextError> {
     if kind != TextKind::Id {
         return Ok(());
     }
-    if text.is_empty() {
+    if text.trim().is_empty() {
         return Err(TextError::Empty);
     }
     for (i, c) in text.chars().enumerate() {

@@ -16,6 +16,8 @@ mod sqlite_review;
 mod watch;
 
 pub use crate::model::*;
+
+use crate::domain::text::{self, TextKind};
 pub use error::StoreError;
 
 /// How to open a store.
@@ -150,6 +152,7 @@ impl Store {
         visibility: crate::domain::Visibility,
         body: &str,
     ) -> Result<i64, StoreError> {
+        limit("comment", TextKind::Long, body)?;
         dispatch!(self, s => s.comment(seen, login, visibility, body).await)
     }
 
@@ -160,6 +163,9 @@ impl Store {
         requests: &[InfoRequest],
         login: &str,
     ) -> Result<(), StoreError> {
+        for r in requests {
+            limit("information request", TextKind::Long, &r.body)?;
+        }
         dispatch!(self, s => s.request_info(requests, login).await)
     }
 
@@ -176,6 +182,9 @@ impl Store {
         decisions: &[DecisionRequest],
         login: &str,
     ) -> Result<(), StoreError> {
+        for d in decisions {
+            limit("reason", TextKind::Long, &d.reason)?;
+        }
         dispatch!(self, s => s.decide(decisions, login).await)
     }
 
@@ -327,6 +336,8 @@ impl Store {
 
     /// Adds or updates a reviewer (a lead's job; the first one must be a lead).
     pub async fn add_reviewer(&self, reviewer: &Reviewer, by: &str) -> Result<(), StoreError> {
+        limit("login", TextKind::Id, &reviewer.login)?;
+        limit("name", TextKind::Short, &reviewer.display_name)?;
         dispatch!(self, s => s.add_reviewer(reviewer, by).await)
     }
 
@@ -348,6 +359,7 @@ impl Store {
         visibility: crate::domain::Visibility,
         body: &str,
     ) -> Result<(), StoreError> {
+        limit("draft", TextKind::Long, body)?;
         dispatch!(self, s => s.save_draft(login, key, visibility, body).await)
     }
 
@@ -407,6 +419,12 @@ impl Store {
     pub async fn claim_count(&self) -> Result<u64, StoreError> {
         dispatch!(self, s => s.claim_count().await)
     }
+}
+
+/// Refuses text past the limits every input is held to (domain::text), before any write: the
+/// same refusal on both backends, where PostgreSQL alone would fail on a NUL.
+fn limit(what: &str, kind: TextKind, text: &str) -> Result<(), StoreError> {
+    text::check(kind, text).map_err(|e| StoreError::Invalid(format!("{what} {e}")))
 }
 
 /// Hides every password of a database URL (any form: userinfo, `?password=`, libpq

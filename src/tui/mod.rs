@@ -32,6 +32,12 @@ pub struct TuiOptions {
 #[error("{0}")]
 pub struct NotAReviewer(pub String);
 
+/// A theme or key binding that cannot be used (unknown theme, unknown action or key): a config
+/// problem, reported before the terminal is touched; the binary exits with status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadSettings(pub String);
+
 /// Runs the reviewer's TUI on `store` until they quit. Identity, theme and key errors are
 /// reported before the terminal is touched.
 pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::Result<()> {
@@ -41,20 +47,24 @@ pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::R
         Err(e) => return Err(e).context("cannot check who you are in the claims store"),
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let bad = |e: &dyn std::fmt::Display| BadSettings(e.to_string());
     let (names, index) = themes(
         options.theme.as_deref(),
         config.file.theme.as_deref(),
         no_color,
-    )?;
+    )
+    .map_err(|e| bad(&e))?;
     let themes = names
         .iter()
         .map(|n| Theme::by_name(n))
-        .collect::<Result<Vec<_>, _>>()?;
-    let keymap =
-        Keymap::with_overrides(&config.file.keys).with_context(|| match &config.source {
-            Some(path) => format!("config file {}", path.display()),
-            None => "config".to_string(),
-        })?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(&e))?;
+    let keymap = Keymap::with_overrides(&config.file.keys).map_err(|e| {
+        bad(&match &config.source {
+            Some(path) => format!("config file {}: {e}", path.display()),
+            None => format!("config: {e}"),
+        })
+    })?;
     let mut state = State::new(&config, keymap, &options.reviewer, names, index, Utc::now());
     state.holds.actor = Some(actor);
     runtime::run(store, state, themes).await

@@ -138,6 +138,32 @@ async fn a_config_file_with_an_unknown_key_exits_2_with_one_line() {
 }
 
 #[tokio::test]
+async fn config_problems_exit_2_with_one_line_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("c.db").display());
+    let config = dir.path().join("config.toml");
+    let path = config.display().to_string();
+    let cases: [(&str, &[&str], &str); 4] = [
+        (
+            "[sla]\nbusiness_days = 4294967295\n",
+            &["queue"],
+            "business_days must be at least 1 and at most 60",
+        ),
+        ("", &["--theme", "neon"], "neon"),
+        ("theme = \"neon\"\n", &[], "neon"),
+        ("[keys]\nfrobnicate = \"x\"\n", &[], "frobnicate"),
+    ];
+    for (text, args, says) in cases {
+        std::fs::write(&config, text).unwrap();
+        let mut all = vec!["--config", path.as_str()];
+        all.extend_from_slice(args);
+        let run = claimdesk(&db, &all, None).expect_code(2);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stderr.contains(says), "{text}: {}", run.stderr);
+    }
+}
+
+#[tokio::test]
 async fn migrate_says_what_it_did() {
     let (_dir, urls) = urls().await;
     for (backend, url) in &urls {
