@@ -71,15 +71,18 @@ enum Command {
     },
     /// Add synthetic claims (for benchmarks and trying things out at scale).
     Generate {
-        /// How many claims to add.
-        #[arg(long)]
+        /// How many claims to add (at most 100,000,000).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
         claims: u64,
         /// The same seed gives the same claims; claim ids carry it, so sets never collide.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Claims are submitted in the three weeks before this day (YYYY-MM-DD). Default: today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
         as_of: Option<NaiveDate>,
+        /// Claims per transaction (for tests of an interrupted run; part of what makes the set).
+        #[arg(long, hide = true, default_value_t = generate::BATCH_CLAIMS)]
+        batch: usize,
     },
     /// Load a small hand-made data set that shows every feature, then open the workbench.
     /// Uses demo.db beside the default store unless --db is given.
@@ -182,12 +185,14 @@ async fn dispatch(cli: Cli) -> Outcome {
             claims,
             seed,
             as_of,
+            batch,
         }) => {
             let as_of = as_of.unwrap_or_else(|| Utc::now().date_naive());
             let options = GenerateOptions {
                 claims,
                 seed,
                 as_of,
+                batch_claims: batch,
             };
             generate(&store, options, &reviewer).await?;
         }
@@ -404,13 +409,36 @@ async fn generate(store: &Store, options: GenerateOptions, reviewer: &str) -> Ou
     })
     .await;
     bar.finish_and_clear();
-    let made = made?;
+    let done = made?;
+    let resumed = match done.already_stored {
+        0 => String::new(),
+        n => format!("; {n} were already stored by an interrupted run with these options"),
+    };
     println!(
-        "generated {made} claims (seed {}) in {:.1}s",
+        "generated {} claims (seed {}) in {:.1}s{resumed}",
+        done.written,
         options.seed,
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `--as-of`: a day in the range every claim date is held to (domain::text), so the generated
+/// claims import and export like any others.
+fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a YYYY-MM-DD day"))?;
+    // Claims are submitted up to three weeks before it.
+    let earliest = day - chrono::TimeDelta::days(22);
+    if !claimdesk::domain::text::day_in_range(day)
+        || !claimdesk::domain::text::day_in_range(earliest)
+    {
+        return Err(format!(
+            "{day} would date claims outside {}",
+            claimdesk::domain::text::range_words()
+        ));
+    }
+    Ok(day)
 }
 
 /// Error text on one line, whatever the underlying library put in it, with any control

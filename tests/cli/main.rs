@@ -212,6 +212,91 @@ async fn generate_with_the_same_seed_gives_the_same_export() {
 }
 
 #[tokio::test]
+async fn an_interrupted_generate_resumes_with_the_same_options_or_says_what_is_stored() {
+    use claimdesk::generate::{GenerateOptions, Generator};
+    use claimdesk::store::{Audit, AuditMode, Store};
+    let (_a, interrupted) = urls().await;
+    let (_b, whole) = urls().await;
+    let args = [
+        "generate",
+        "--claims",
+        "300",
+        "--seed",
+        "5",
+        "--as-of",
+        "2026-11-16",
+        "--batch",
+        "100",
+    ];
+    for ((backend, url), (_, fresh)) in interrupted.iter().zip(&whole) {
+        // What a run killed during its second batch leaves: the first batch, committed.
+        let store = Store::open(url).await.unwrap();
+        let mut generator = Generator::new(GenerateOptions {
+            claims: 300,
+            seed: 5,
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+            batch_claims: 100,
+        });
+        let first = generator.next_batch(100).unwrap();
+        let audit = Audit {
+            actor: "tester".into(),
+            mode: AuditMode::Summary("generated 100 claims (seed 5)".into()),
+        };
+        store.import(&first, &audit).await.unwrap();
+        drop(store);
+
+        let run = claimdesk(url, &args, None).expect_code(0);
+        assert!(
+            run.stdout.contains("generated 200 claims (seed 5)")
+                && run
+                    .stdout
+                    .contains("100 were already stored by an interrupted run"),
+            "{backend}: {}",
+            run.stdout
+        );
+        claimdesk(fresh, &args, None).expect_code(0);
+        let resumed = claimdesk(url, &["export"], None).expect_code(0).stdout;
+        let straight = claimdesk(fresh, &["export"], None).expect_code(0).stdout;
+        assert_eq!(resumed.lines().count(), 300, "{backend}");
+        assert!(
+            resumed == straight,
+            "{backend}: a resumed run made other claims"
+        );
+
+        // Other options under the same ids: one short line saying what is stored.
+        let mut other_day = args;
+        other_day[6] = "2026-11-17";
+        let run = claimdesk(url, &other_day, None).expect_code(1);
+        // (On PostgreSQL two batches are written at once: either may be the one that says so.)
+        assert!(
+            run.stderr.starts_with("claimdesk: claims CPOR-5-0000")
+                && run
+                    .stderr
+                    .contains("00 are stored, but not as this run makes them"),
+            "{backend}: {}",
+            run.stderr
+        );
+        let mut more = args;
+        (more[2], more[8]) = ("400", "400");
+        let run = claimdesk(url, &more, None).expect_code(1);
+        assert!(
+            run.stderr.contains(
+                "300 of the 400 claims CPOR-5-0000001 .. CPOR-5-0000400 are already stored and the rest are not"
+            ),
+            "{backend}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1);
+        assert!(run.stderr.len() < 600, "{}", run.stderr);
+        let far = ["generate", "--claims", "1", "--as-of", "9999-01-01"];
+        let run = claimdesk(url, &far, None).expect_code(2);
+        assert!(run.stderr.contains("outside 2000-01-01"), "{}", run.stderr);
+        let after = claimdesk(url, &["export"], None).expect_code(0).stdout;
+        assert!(after == resumed, "{backend}: a refused run wrote claims");
+    }
+}
+
+#[tokio::test]
 async fn queue_prints_aligned_rows_per_tab() {
     let (_dir, urls) = urls().await;
     for (backend, url) in &urls {
