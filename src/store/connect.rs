@@ -107,12 +107,13 @@ pub fn parse(given: &str) -> Result<Location, StoreError> {
             None => (given, ""),
         };
         let pairs = query_pairs(query);
-        Target::Postgres(postgres_options(base, pairs, &shown).map_err(hide)?)
+        Target::Postgres(postgres_options(base, pairs, &shown, "").map_err(hide)?)
     } else if looks_like_key_value(given) {
         let pairs = key_value_pairs(given).map_err(|e| {
             StoreError::BadUrl(format!("{shown}: not a libpq key=value string: {e}"))
         })?;
-        Target::Postgres(postgres_options("postgres://", pairs, &shown).map_err(hide)?)
+        let hint = "; a SQLite file so named is written sqlite:NAME";
+        Target::Postgres(postgres_options("postgres://", pairs, &shown, hint).map_err(hide)?)
     } else if lower.contains("://") && !lower.starts_with("sqlite:") {
         return Err(StoreError::BadUrl(format!(
             "not a database URL claimdesk can open: {shown} (use sqlite:PATH or postgres://...)"
@@ -157,6 +158,7 @@ fn postgres_options(
     base: &str,
     pairs: Vec<(String, String)>,
     shown: &str,
+    hint: &str,
 ) -> Result<PgConnectOptions, String> {
     let bad = |why: String| format!("{shown}: {why}");
     let mut kept: Vec<(String, String)> = Vec::new();
@@ -172,8 +174,7 @@ fn postgres_options(
             || (key.starts_with("options[") && key.ends_with(']'));
         if !known {
             return Err(bad(format!(
-                "connection option {:?} is not one claimdesk honours (it knows {})",
-                crate::domain::text::escape(&key),
+                "connection option {key:?} is not one claimdesk honours (it knows {}){hint}",
                 KNOWN_OPTIONS.join(", ")
             )));
         }
@@ -193,8 +194,7 @@ fn postgres_options(
     if let Some(m) = &mode {
         if !SSL_MODES.contains(&m.as_str()) {
             return Err(bad(format!(
-                "sslmode {:?} is not one of {}",
-                crate::domain::text::escape(m),
+                "sslmode {m:?} is not one of {}",
                 SSL_MODES.join(", ")
             )));
         }

@@ -71,7 +71,11 @@ fn a_key_value_string_is_postgres_never_a_file() {
         "{msg}"
     );
     // A file named like a setting is refused, with the way to name it.
-    assert!(refused("x=1.db").contains("\"x\""));
+    let msg = refused("x=1.db");
+    assert!(
+        msg.contains("\"x\"") && msg.contains("sqlite:NAME"),
+        "{msg}"
+    );
     assert!(matches!(
         parse("sqlite:x=1.db").unwrap().target,
         Target::Sqlite(_)

@@ -88,38 +88,39 @@ async fn queue_audit_reviewer_list_and_errors_show_control_characters_escaped() 
 #[tokio::test]
 async fn csv_cells_that_would_run_as_formulas_are_neutralised_and_jsonl_is_unchanged() {
     let (_dir, urls) = urls().await;
-    let url = &urls[0].1;
-    let lines = [
-        claim(
-            "C-1",
-            "=HYPERLINK(\"http://x\",\"y\")",
-            "@SUM(1+1)",
-            "a.onmicrosoft.com",
-        ),
-        claim("C-2", "+cmd|' /C calc'!A0", "-2+3", "\tb.onmicrosoft.com"),
-        claim("C-3", "\rCR", "Exchange Online", "c.onmicrosoft.com"),
-        claim("C-4", "Contoso = Fabrikam", "Teams", "d.onmicrosoft.com"),
-    ]
-    .join("\n");
-    claimdesk(url, &["import", "-"], Some(lines.as_bytes())).expect_code(0);
-    let csv = claimdesk(url, &["export", "--format", "csv"], None)
-        .expect_code(0)
-        .stdout;
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-    let cell = |row: usize, col: usize| rows[row].get(col).unwrap().to_string();
-    assert_eq!(cell(0, 1), "'=HYPERLINK(\"http://x\",\"y\")");
-    assert_eq!(cell(0, 7), "'@SUM(1+1)");
-    assert_eq!(cell(1, 1), "'+cmd|' /C calc'!A0");
-    assert_eq!(cell(1, 7), "'-2+3");
-    assert_eq!(cell(1, 4), "'\tb.onmicrosoft.com");
-    assert_eq!(cell(2, 1), "'\rCR");
-    assert_eq!(cell(3, 1), "Contoso = Fabrikam");
-    // JSON Lines carry the text as it was filed.
-    let jsonl = claimdesk(url, &["export"], None).expect_code(0).stdout;
-    assert!(
-        jsonl.contains(r#""name":"=HYPERLINK(\"http://x\",\"y\")""#),
-        "{jsonl}"
-    );
-    assert!(jsonl.contains(r#""product":"@SUM(1+1)""#), "{jsonl}");
+    for (_, url) in &urls {
+        let lines = [
+            claim(
+                "C-1",
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "@SUM(1+1)",
+                "a.onmicrosoft.com",
+            ),
+            claim("C-2", "+cmd|' /C calc'!A0", "-2+3", "\tb.onmicrosoft.com"),
+            claim("C-3", "\rCR", "Exchange Online", "c.onmicrosoft.com"),
+            claim("C-4", "Contoso = Fabrikam", "Teams", "d.onmicrosoft.com"),
+        ]
+        .join("\n");
+        claimdesk(url, &["import", "-"], Some(lines.as_bytes())).expect_code(0);
+        let csv = claimdesk(url, &["export", "--format", "csv"], None)
+            .expect_code(0)
+            .stdout;
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        let cell = |row: usize, col: usize| rows[row].get(col).unwrap().to_string();
+        assert_eq!(cell(0, 1), "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(cell(0, 7), "'@SUM(1+1)");
+        assert_eq!(cell(1, 1), "'+cmd|' /C calc'!A0");
+        assert_eq!(cell(1, 7), "'-2+3");
+        assert_eq!(cell(1, 4), "'\tb.onmicrosoft.com");
+        assert_eq!(cell(2, 1), "'\rCR");
+        assert_eq!(cell(3, 1), "Contoso = Fabrikam");
+        // JSON Lines carry the text as it was filed.
+        let jsonl = claimdesk(url, &["export"], None).expect_code(0).stdout;
+        assert!(
+            jsonl.contains(r#""name":"=HYPERLINK(\"http://x\",\"y\")""#),
+            "{jsonl}"
+        );
+        assert!(jsonl.contains(r#""product":"@SUM(1+1)""#), "{jsonl}");
+    }
 }
