@@ -143,7 +143,7 @@ impl Parser {
             }
             other => cx.report(
                 "type",
-                format!("unknown type {other:?} (expected one of {TYPES})"),
+                format!("unknown type {} (expected one of {TYPES})", quote(other)),
             ),
         }
     }
