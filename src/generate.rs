@@ -88,6 +88,11 @@ impl SplitMix64 {
     }
 }
 
+/// The id of the `n`th claim (from 1) made with `seed`.
+pub fn claim_id(seed: u64, n: u64) -> String {
+    format!("CPOR-{seed}-{n:07}")
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GenerateOptions {
@@ -463,7 +468,7 @@ impl Generator {
             }
             _ => Status::Rejected,
         };
-        let claim_id = format!("CPOR-{}-{:07}", self.options.seed, self.made);
+        let claim_id = claim_id(self.options.seed, self.made);
         let poe = (0..1 + rng.below(3))
             .map(|k| PoeItem {
                 kind: rng.pick(POE_KINDS).to_string(),
@@ -565,7 +570,10 @@ async fn write_batches(
     actor: &str,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Generated, StoreError> {
-    let lanes = lanes(store);
+    // Resuming: one batch at a time, in order, so a set stored by a run with other options is
+    // found at its first batch and the run stops before writing anything beside it.
+    let resuming = store.claim(&claim_id(options.seed, 1)).await?.is_some();
+    let lanes = if resuming { 1 } else { lanes(store) };
     // The next batches are made on another core while the store writes this one: generating
     // a million claims takes seconds the writer need not wait for.
     let (sender, receiver) = tokio::sync::mpsc::channel(lanes);
