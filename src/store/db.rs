@@ -40,12 +40,20 @@ impl Dialect {
     }
 
     /// `text` with its dialect markers rendered; unmarked text is returned as it is.
+    ///
+    /// On SQLite, `$N` placeholders also become `?N`: SQLite looks every `$name` up among the
+    /// names seen so far (a linear search, quadratic over a 30,000-value insert), while `?N` is a
+    /// number it takes as it is.
     pub fn render<'a>(self, text: &'a str) -> Cow<'a, str> {
+        let text = match self {
+            Dialect::Sqlite if text.contains('$') => Cow::Owned(numbered_question_marks(text)),
+            _ => Cow::Borrowed(text),
+        };
         if !text.contains("IN_LIST(") && !text.contains("/*+") {
-            return Cow::Borrowed(text);
+            return text;
         }
         let mut out = String::with_capacity(text.len() + 32);
-        let mut rest = text;
+        let mut rest: &str = &text;
         while let Some(start) = find_marker(rest) {
             out.push_str(&rest[..start]);
             rest = &rest[start..];
@@ -84,6 +92,20 @@ impl Dialect {
             _ => String::new(),
         }
     }
+}
+
+/// `$N` placeholders as `?N` (a `$` not followed by a digit stays).
+fn numbered_question_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn find_marker(text: &str) -> Option<usize> {
@@ -168,9 +190,9 @@ impl Sql {
 
     /// Appends a placeholder for `arg`.
     pub fn bind(&mut self, arg: impl Into<Arg>) -> &mut Sql {
+        use std::fmt::Write as _;
         self.args.push(arg.into());
-        self.text.push('$');
-        self.text.push_str(&self.args.len().to_string());
+        let _ = write!(self.text, "${}", self.args.len());
         self
     }
 
@@ -506,13 +528,17 @@ mod tests {
         let text = "SELECT claim_id FROM claims /*+INDEXED claims_group*/ WHERE claim_id IN_LIST($1) /*+FOR_UPDATE*/";
         assert_eq!(
             Dialect::Sqlite.render(text),
-            "SELECT claim_id FROM claims INDEXED BY claims_group WHERE claim_id IN (SELECT value FROM json_each($1)) "
+            "SELECT claim_id FROM claims INDEXED BY claims_group WHERE claim_id IN (SELECT value FROM json_each(?1)) "
         );
         assert_eq!(
             Dialect::Postgres.render(text),
             "SELECT claim_id FROM claims  WHERE claim_id = ANY($1) FOR UPDATE"
         );
         assert_eq!(Dialect::Postgres.render("SELECT 1"), "SELECT 1");
+        assert_eq!(
+            Dialect::Sqlite.render("SELECT '$x' WHERE a = $1 AND b = $12"),
+            "SELECT '$x' WHERE a = ?1 AND b = ?12"
+        );
     }
 
     #[test]
