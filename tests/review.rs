@@ -147,8 +147,8 @@ async fn text_past_the_limits_is_refused_alike_on_both_backends_and_writes_nothi
         let at = seen(s, "L-1").await;
         let too_long = "x".repeat(claimdesk::domain::text::LONG_MAX + 1);
         for (body, why) in [
-            ("a\0b", "comment contains a NUL character"),
-            (too_long.as_str(), "comment too long"),
+            ("a\0b", "the comment contains a NUL character"),
+            (too_long.as_str(), "the comment too long"),
         ] {
             let err = s
                 .comment(&at, "alice", Visibility::Internal, body)
@@ -175,7 +175,7 @@ async fn text_past_the_limits_is_refused_alike_on_both_backends_and_writes_nothi
             .await
             .unwrap_err();
         assert!(
-            err.to_string().contains("login contains whitespace"),
+            err.to_string().contains("the login contains whitespace"),
             "{err}"
         );
         assert_eq!(seen(s, "L-1").await.version, at.version, "{}", t.backend);
@@ -659,5 +659,78 @@ async fn a_watcher_hears_another_sessions_change_within_a_second() {
             (heard[0].claim_id.as_deref(), heard[0].actor.as_str()),
             (Some("L-2"), "bob")
         );
+    }
+}
+
+#[tokio::test]
+async fn a_contest_is_taken_released_and_read_as_one() {
+    for t in common::stores().await {
+        let store = &t.store;
+        seed(store).await;
+        team(store).await;
+        let lease = TimeDelta::minutes(30);
+        let ids = |v: Vec<ClaimView>| -> Vec<String> {
+            v.into_iter().map(|c| c.claim.claim_id).collect()
+        };
+        // Any claim of a contest reads the whole contest, in claim id order; a lone claim itself.
+        for from in ["G-1", "G-3"] {
+            let contest = store.contest(&[from.to_string()]).await.unwrap();
+            assert_eq!(
+                ids(contest),
+                ["G-1", "G-2", "G-3"],
+                "{} from {from}",
+                t.backend
+            );
+        }
+        assert_eq!(ids(store.contest(&["L-1".into()]).await.unwrap()), ["L-1"]);
+        let detail = store.claim_detail("G-2").await.unwrap().unwrap();
+        assert_eq!(detail.view.claim.claim_id, "G-2");
+        assert_eq!(detail.events.len(), 1, "{}: the import event", t.backend);
+        assert!(store.claim_detail("NOPE").await.unwrap().is_none());
+
+        // bob takes the contest from G-2: all three are his.
+        let taken = store
+            .take_contest("G-2", "bob", lease, false)
+            .await
+            .unwrap();
+        assert_eq!(taken, ["G-2", "G-1", "G-3"], "{}", t.backend);
+        // A lead is refused until they mean to take it over; then it is audited as such.
+        let err = store
+            .take_contest("G-1", "carol", lease, false)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Held { ref by, .. } if by == "bob"),
+            "{err}"
+        );
+        let err = store
+            .take_contest("G-1", "alice", lease, true)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Held { .. }),
+            "{}: a reviewer never takes over",
+            t.backend
+        );
+        store
+            .take_contest("G-1", "carol", lease, true)
+            .await
+            .unwrap();
+        let events = store.events("G-3").await.unwrap();
+        assert!(
+            matches!(&events.last().unwrap().kind, EventKind::Reassigned { from, to } if from == "bob" && to == "carol"),
+            "{}: {events:?}",
+            t.backend
+        );
+        // Releasing from one claim lets go of the lead's holds on the whole contest.
+        let released = store.release_contest("G-3", "carol").await.unwrap();
+        assert_eq!(released, ["G-3", "G-1", "G-2"], "{}", t.backend);
+        assert!(store
+            .claim("G-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .assigned_to
+            .is_none());
     }
 }

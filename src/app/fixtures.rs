@@ -163,6 +163,7 @@ pub fn claim_detail() -> ClaimDetail {
             at: at(2, 9),
             actor: "import".into(),
             claim_id: Some(r.claim_id),
+            via: None,
             kind: crate::model::EventKind::Imported {
                 status: crate::domain::Status::UnderReview,
             },

@@ -177,7 +177,10 @@ fn row(e: &AuditEvent) -> Vec<String> {
     };
     vec![
         e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        e.actor.clone(),
+        match &e.via {
+            Some(via) => format!("{} via {via}", e.actor),
+            None => e.actor.clone(),
+        },
         e.claim_id.clone().unwrap_or_else(|| "-".into()),
         e.kind.code().to_string(),
         change,

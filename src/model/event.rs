@@ -17,6 +17,9 @@ pub struct AuditEvent {
     pub at: DateTime<Utc>,
     pub actor: String,
     pub claim_id: Option<String>,
+    /// Who or what the act came through, when not the actor directly (the importer of a
+    /// partner's reply, the administrator acting for a reviewer, an SSH key's fingerprint).
+    pub via: Option<String>,
     /// What happened.
     pub kind: EventKind,
 }

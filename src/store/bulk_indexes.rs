@@ -7,57 +7,15 @@
 //! crashed) leaves a slower store until the next open, never a broken one. The definitions here
 //! must match the migrations; a test compares the schema before and after a suspend/restore.
 
-use sqlx::{Executor, Row};
+use sqlx::Executor;
 
+use super::db::{Dialect, Exec, Pool, Sql};
 use super::StoreError;
 
-/// `(name, definition)` of the indexes a bulk load may drop on SQLite. `claims_group` stays: the
-/// contest refresh of every batch reads through it.
-const SQLITE: &[(&str, &str)] = &[
-    (
-        "claims_state_submitted",
-        "ON claims (queue_state, submitted_at, claim_id)",
-    ),
-    (
-        "claims_state_party",
-        "ON claims (queue_state, party_key, claim_id)",
-    ),
-    (
-        "claims_state_product",
-        "ON claims (queue_state, product_key, claim_id)",
-    ),
-    ("claims_state_id", "ON claims (queue_state, claim_id)"),
-    ("claims_submitted", "ON claims (submitted_at, claim_id)"),
-    ("claims_party", "ON claims (party_key, claim_id)"),
-    ("claims_product", "ON claims (product_key, claim_id)"),
-    (
-        "claims_contested_submitted",
-        "ON claims (submitted_at, claim_id) WHERE open_contested = 1",
-    ),
-    (
-        "claims_contested_party",
-        "ON claims (party_key, claim_id) WHERE open_contested = 1",
-    ),
-    (
-        "claims_contested_product",
-        "ON claims (product_key, claim_id) WHERE open_contested = 1",
-    ),
-    (
-        "claims_contested_id",
-        "ON claims (claim_id) WHERE open_contested = 1",
-    ),
-    (
-        "claims_assigned",
-        "ON claims (assigned_to, submitted_at, claim_id) WHERE assigned_to IS NOT NULL",
-    ),
-    (
-        "claims_subscription",
-        "ON claims (subscription_key) WHERE subscription_key IS NOT NULL",
-    ),
-];
-
-/// The same on PostgreSQL, plus the filter's trigram index.
-const POSTGRES: &[(&str, &str)] = &[
+/// `(name, definition)` of the indexes a bulk load may drop, as the migrations define them
+/// (PostgreSQL's spelling of the Contested tab's predicate; SQLite's is `open_contested = 1`).
+/// `claims_group` stays: the contest refresh of every batch reads through it.
+const INDEXES: &[(&str, &str)] = &[
     (
         "claims_state_submitted",
         "ON claims (queue_state, submitted_at, claim_id)",
@@ -98,95 +56,107 @@ const POSTGRES: &[(&str, &str)] = &[
         "claims_subscription",
         "ON claims (subscription_key) WHERE subscription_key IS NOT NULL",
     ),
-    (
-        "claims_search_trgm",
-        "ON claims USING gin (search public.gin_trgm_ops)",
-    ),
 ];
 
-/// Drops the bulk-load indexes (SQLite).
-pub(super) async fn sqlite_drop(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    for (name, _) in SQLITE {
-        tx.execute(format!("DROP INDEX IF EXISTS {name}").as_str())
-            .await?;
+/// The filter's trigram index on PostgreSQL (SQLite's FTS5 table is kept up by each import).
+const TRIGRAM: (&str, &str) = (
+    "claims_search_trgm",
+    "ON claims USING gin (search public.gin_trgm_ops)",
+);
+
+/// The bulk-load indexes of one database, in its spelling.
+fn indexes(dialect: Dialect) -> Vec<(&'static str, String)> {
+    let mut list: Vec<(&'static str, String)> = INDEXES
+        .iter()
+        .map(|(name, definition)| match dialect {
+            Dialect::Sqlite => (
+                *name,
+                definition.replace("WHERE open_contested", "WHERE open_contested = 1"),
+            ),
+            Dialect::Postgres => (*name, definition.to_string()),
+        })
+        .collect();
+    if dialect == Dialect::Postgres {
+        list.push((TRIGRAM.0, TRIGRAM.1.to_string()));
     }
-    tx.commit().await?;
-    Ok(())
+    list
 }
 
-/// Builds whichever bulk-load index is missing (SQLite); one catalog read when none is.
-pub(super) async fn sqlite_ensure(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
-    let present: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'claims'",
-    )
-    .fetch_all(pool)
-    .await?;
-    let missing: Vec<_> = SQLITE
+/// Drops the bulk-load indexes, in one transaction.
+pub(super) async fn suspend(pool: &Pool) -> Result<(), StoreError> {
+    let mut tx = pool.begin_write().await?;
+    for (name, _) in indexes(tx.dialect()) {
+        tx.execute(Sql::new(format!("DROP INDEX IF EXISTS {name}")))
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// Builds whichever bulk-load index is missing; one catalog read when none is.
+pub(super) async fn ensure(pool: &Pool) -> Result<(), StoreError> {
+    let mut db = pool.clone();
+    let dialect = db.dialect();
+    let catalog = match dialect {
+        Dialect::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'claims'"
+        }
+        Dialect::Postgres => {
+            "SELECT indexname::text FROM pg_indexes
+             WHERE schemaname = current_schema() AND tablename = 'claims'"
+        }
+    };
+    let present = db
+        .fetch_all(Sql::new(catalog))
+        .await?
         .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let missing: Vec<(&str, String)> = indexes(dialect)
+        .into_iter()
         .filter(|(name, _)| !present.iter().any(|p| p == name))
         .collect();
     if missing.is_empty() {
         return Ok(());
     }
+    match pool {
+        Pool::Sqlite(p) => sqlite_build(p, &missing).await,
+        Pool::Postgres(p) => postgres_build(p, missing).await,
+    }
+}
+
+async fn sqlite_build(
+    pool: &sqlx::SqlitePool,
+    missing: &[(&str, String)],
+) -> Result<(), StoreError> {
     let mut conn = pool.acquire().await?;
     // A small page cache makes SQLite's sorter cut the keys into runs of a few megabytes, which
     // `threads` lets a second core sort while the first reads the table: at a million claims the
     // thirteen builds take 7 s instead of 14 s with a 256 MB cache sorting in one piece.
     conn.execute("PRAGMA cache_size = -4000").await?;
     conn.execute("PRAGMA threads = 2").await?;
-    let built = build_sqlite(&mut conn, &missing).await;
+    let mut built = Ok(());
+    for (name, definition) in missing {
+        let sql = format!("CREATE INDEX IF NOT EXISTS {name} {definition}");
+        if let Err(e) = conn.execute(sql.as_str()).await {
+            built = Err(e.into());
+            break;
+        }
+    }
     conn.execute("PRAGMA threads = 0").await?;
     conn.execute("PRAGMA cache_size = -2000").await?;
     built
 }
 
-async fn build_sqlite(
-    conn: &mut sqlx::SqliteConnection,
-    indexes: &[&(&str, &str)],
+async fn postgres_build(
+    pool: &sqlx::PgPool,
+    missing: Vec<(&str, String)>,
 ) -> Result<(), StoreError> {
-    for (name, definition) in indexes {
-        conn.execute(format!("CREATE INDEX IF NOT EXISTS {name} {definition}").as_str())
-            .await?;
-    }
-    Ok(())
-}
-
-/// Drops the bulk-load indexes (PostgreSQL).
-pub(super) async fn postgres_drop(pool: &sqlx::PgPool) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
-    for (name, _) in POSTGRES {
-        tx.execute(format!("DROP INDEX IF EXISTS {name}").as_str())
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Builds whichever bulk-load index is missing (PostgreSQL); one catalog read when none is.
-pub(super) async fn postgres_ensure(pool: &sqlx::PgPool) -> Result<(), StoreError> {
-    let present: Vec<String> = sqlx::query(
-        "SELECT indexname::text FROM pg_indexes
-         WHERE schemaname = current_schema() AND tablename = 'claims'",
-    )
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>(0))
-    .collect::<Result<_, _>>()?;
-    let missing: Vec<_> = POSTGRES
-        .iter()
-        .filter(|(name, _)| !present.iter().any(|p| p == name))
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
     // The trigram index takes longer than all the B-trees together: build it on a connection of
     // its own while another builds the rest (the server gives each its own core).
     let (gin, btrees): (Vec<_>, Vec<_>) = missing
         .into_iter()
         .partition(|(_, definition)| definition.contains("USING gin"));
-    futures::future::try_join(postgres_build(pool, gin), postgres_build(pool, btrees)).await?;
+    futures::future::try_join(postgres_create(pool, gin), postgres_create(pool, btrees)).await?;
     // After a bulk load the planner has no statistics: it guessed 5,000 rows and sorted a
     // filtered window (0.4 s instead of 20 ms) and scanned the tenants for a window's findings
     // (0.2 s). ANALYZE takes a few seconds at a million claims; the
@@ -199,9 +169,9 @@ pub(super) async fn postgres_ensure(pool: &sqlx::PgPool) -> Result<(), StoreErro
     Ok(())
 }
 
-async fn postgres_build(
+async fn postgres_create(
     pool: &sqlx::PgPool,
-    indexes: Vec<&(&str, &str)>,
+    indexes: Vec<(&str, String)>,
 ) -> Result<(), StoreError> {
     if indexes.is_empty() {
         return Ok(());

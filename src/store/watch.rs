@@ -11,6 +11,7 @@ use std::time::Duration;
 use sqlx::Connection;
 use tokio::sync::mpsc;
 
+use super::db::Pool;
 use super::{Change, Store, StoreError};
 
 /// How often SQLite is polled, and how long to wait before reconnecting.
@@ -25,9 +26,9 @@ impl Store {
         let (tx, rx) = mpsc::channel(64);
         let store = self.clone();
         tokio::spawn(async move {
-            match &store {
-                Store::Postgres(pg) => watch_postgres(&store, pg.pool.clone(), after_id, tx).await,
-                Store::Sqlite(lite) => watch_sqlite(&store, lite, after_id, tx).await,
+            match &store.pool {
+                Pool::Postgres(pg) => watch_postgres(&store, pg.clone(), after_id, tx).await,
+                Pool::Sqlite(lite) => watch_sqlite(&store, lite, after_id, tx).await,
             }
         });
         rx
@@ -117,11 +118,11 @@ async fn watch_postgres(
 
 async fn watch_sqlite(
     store: &Store,
-    lite: &super::sqlite::SqliteStore,
+    lite: &sqlx::SqlitePool,
     mut last: i64,
     tx: mpsc::Sender<Change>,
 ) {
-    let mut conn = match lite.pool.acquire().await {
+    let mut conn = match lite.acquire().await {
         Ok(c) => c.detach(),
         Err(e) => {
             let _ = tx.send(Change::Offline(e.to_string())).await;

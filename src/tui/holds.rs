@@ -12,8 +12,9 @@ pub async fn run(store: &Store, effect: HoldEffect) -> Msg {
             claim_id,
             lease,
         } => {
+            // A lead's `t` takes a contest over as it always has; issue 13 asks first.
             let result = store
-                .take_contest(&claim_id, &login, lease)
+                .take_contest(&claim_id, &login, lease, true)
                 .await
                 .map_err(text);
             HoldMsg::Taken { claim_id, result }

@@ -36,6 +36,7 @@ fn event(id: i64, actor: &str, claim: &str, kind: EventKind) -> AuditEvent {
         at: now(),
         actor: actor.into(),
         claim_id: (!claim.is_empty()).then(|| claim.to_string()),
+        via: None,
         kind,
     }
 }

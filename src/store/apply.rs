@@ -1,0 +1,125 @@
+//! Carrying out a [`WritePlan`] inside the open transaction: the same statements on both
+//! databases, then the audit events in one insert, then the contests the plan touched.
+
+use super::db::{Arg, Exec, Sql, Tx};
+use super::plan::{GroupKey, NewEvent, Write, WritePlan};
+use super::rows::queue_state;
+use super::StoreError;
+
+/// Applies every change of `plan`, appends its audit events and recomputes its contests.
+pub(crate) async fn apply(tx: &mut Tx, plan: &WritePlan) -> Result<(), StoreError> {
+    for write in &plan.writes {
+        tx.execute(statement(write)).await?;
+    }
+    insert_events(tx, &plan.events).await?;
+    refresh_contests(tx, plan.groups.clone(), false).await
+}
+
+fn statement(write: &Write) -> Sql {
+    match write {
+        Write::Status { claim_id, status } => Sql::new(
+            "UPDATE claims SET status = $1, queue_state = $2, version = version + 1
+             WHERE claim_id = $3",
+        )
+        .arg(status.code())
+        .arg(queue_state(*status))
+        .arg(claim_id),
+        Write::Touch { claim_id } => {
+            Sql::new("UPDATE claims SET version = version + 1 WHERE claim_id = $1").arg(claim_id)
+        }
+        Write::Comment { claim_id, comment } => Sql::new(
+            "INSERT INTO comments (claim_id, author, visibility, body, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .arg(claim_id)
+        .arg(&comment.author)
+        .arg(comment.visibility.code())
+        .arg(&comment.body)
+        .arg(comment.at),
+        Write::Decision { claim_id, decision } => Sql::new(
+            "INSERT INTO decisions (claim_id, outcome, decided_by, decided_at, reason)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (claim_id) DO UPDATE SET outcome = excluded.outcome,
+             decided_by = excluded.decided_by, decided_at = excluded.decided_at,
+             reason = excluded.reason",
+        )
+        .arg(claim_id)
+        .arg(decision.outcome.code())
+        .arg(&decision.by)
+        .arg(decision.at)
+        .arg(&decision.reason),
+        Write::Hold {
+            claim_id,
+            holder,
+            until,
+        } => Sql::new("UPDATE claims SET assigned_to = $1, held_until = $2 WHERE claim_id = $3")
+            .arg(holder.clone())
+            .arg(*until)
+            .arg(claim_id),
+        Write::Reviewer(r) => Sql::new(
+            "INSERT INTO reviewers (login, display_name, role, active) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name,
+             role = excluded.role, active = excluded.active",
+        )
+        .arg(&r.login)
+        .arg(&r.display_name)
+        .arg(r.role.code())
+        .arg(r.active),
+        Write::Deactivate { login } => {
+            Sql::new("UPDATE reviewers SET active = FALSE WHERE login = $1").arg(login)
+        }
+    }
+}
+
+/// Appends audit events, as many per statement as the database takes.
+///
+/// Events are appended under the log's append lock, held until the transaction ends, so event
+/// ids ascend in commit order: a reader that has seen every event up to id N never later finds
+/// a smaller id committed after it (the change feed, `claimdesk outbox --after`). SQLite's
+/// `BEGIN IMMEDIATE` already admits one writer at a time; PostgreSQL takes a transaction-scoped
+/// advisory lock.
+pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    if let Tx::Postgres(tx) = tx {
+        super::postgres::lock_event_log(tx).await?;
+    }
+    let per_statement = tx.dialect().max_params() / 7;
+    for chunk in events.chunks(per_statement.max(1)) {
+        let mut sql =
+            Sql::new("INSERT INTO events (at, actor, claim_id, via, kind, before, after) ");
+        sql.values(chunk.iter().map(|e| {
+            let (before, after) = e.kind.columns();
+            vec![
+                Arg::from(e.at),
+                Arg::from(&e.actor),
+                Arg::from(e.claim_id.clone()),
+                Arg::from(e.via.clone()),
+                Arg::from(e.kind.code()),
+                Arg::from(before),
+                Arg::from(after),
+            ]
+        }));
+        tx.execute(sql).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the stored contest columns (parties, incumbent, contested) of every claim in
+/// `groups`. With `fresh_only`, groups whose only member is a just-inserted claim are skipped:
+/// their defaults are already right. Each database has its own tuned statement for this.
+pub(crate) async fn refresh_contests(
+    tx: &mut Tx,
+    mut groups: Vec<GroupKey>,
+    fresh_only: bool,
+) -> Result<(), StoreError> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    groups.sort();
+    groups.dedup();
+    match tx {
+        Tx::Sqlite(tx) => super::sqlite::refresh_groups(tx, &groups, fresh_only).await,
+        Tx::Postgres(tx) => super::postgres::refresh_groups(tx, &groups, fresh_only).await,
+    }
+}

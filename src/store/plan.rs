@@ -1,0 +1,80 @@
+//! What a write changes, as data: the rules in `rules.rs` return a [`WritePlan`] and `apply.rs`
+//! carries it out in the open transaction, the same statements on both databases.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::domain::{Comment, Decision, Status};
+use crate::model::{EventKind, Reviewer};
+
+/// A customer tenant and product: the claims that compete with each other.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct GroupKey {
+    pub tenant_id: Uuid,
+    pub product_key: String,
+}
+
+/// One change to a row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Write {
+    /// The claim moves to `status` (its queue tab follows; its version goes up).
+    Status { claim_id: String, status: Status },
+    /// The claim changed without a new status (a comment): its version goes up.
+    Touch { claim_id: String },
+    /// A comment joins the claim's thread.
+    Comment { claim_id: String, comment: Comment },
+    /// The claim's decision (replacing an earlier one when a lead overrides).
+    Decision {
+        claim_id: String,
+        decision: Decision,
+    },
+    /// Who holds the claim, and until when (`None`: nobody).
+    Hold {
+        claim_id: String,
+        holder: Option<String>,
+        until: Option<DateTime<Utc>>,
+    },
+    /// A reviewer is registered or changed.
+    Reviewer(Reviewer),
+    /// A reviewer may no longer act.
+    Deactivate { login: String },
+}
+
+/// An audit event to append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NewEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub claim_id: Option<String>,
+    /// See [`crate::model::AuditEvent::via`].
+    pub via: Option<String>,
+    pub kind: EventKind,
+}
+
+/// Everything one write changes, with its audit events and the contests to recompute.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct WritePlan {
+    pub writes: Vec<Write>,
+    pub events: Vec<NewEvent>,
+    /// Contests whose stored columns (parties, incumbent, contested) must be recomputed.
+    pub groups: Vec<GroupKey>,
+}
+
+impl WritePlan {
+    /// Records an event by `actor` at `at`.
+    pub fn event(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        claim_id: Option<&str>,
+        kind: EventKind,
+    ) {
+        self.events.push(NewEvent {
+            at,
+            actor: actor.to_string(),
+            claim_id: claim_id.map(str::to_string),
+            via: None,
+            kind,
+        });
+    }
+}

@@ -1,0 +1,513 @@
+//! Reading claims: one claim with everything around it, a batch of them for export, a contest,
+//! and the reference data their findings need, in a handful of queries per call whatever the
+//! number of claims. The same statements on both databases.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use super::db::{Arg, Exec, Pool, Row, Sql};
+use super::rows::*;
+use super::{Store, StoreError};
+use crate::domain::{findings::parse_subscription_id, Mpn};
+use crate::model::{AuditEvent, ClaimDetail, ClaimView, Draft};
+
+/// The `claims` columns every read needs.
+pub(crate) const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, \
+    customer_domain, solution_area, activity, product, subscription_id, purchase_channel, \
+    submitted_at, status, version, parties, incumbent_mpn_id, assigned_to, held_until";
+
+/// Claim `c` competes with claim `a`: another partner's open claim for the same customer tenant
+/// and product. (The stored contest columns follow the same rule.)
+pub(crate) const COMPETES: &str = "c.tenant_id = a.tenant_id AND c.product_key = a.product_key \
+    AND c.queue_state <> 'closed' AND c.party_key <> a.party_key";
+
+/// A `claims` row as read with [`CLAIM_COLUMNS`].
+pub(crate) fn claim_row(r: &Row) -> Result<ClaimRow, StoreError> {
+    Ok(ClaimRow {
+        claim_id: r.text("claim_id")?,
+        partner_name: r.text("partner_name")?,
+        mpn_id: r.text("mpn_id")?,
+        tenant_id: r.guid("tenant_id")?,
+        customer_domain: r.text("customer_domain")?,
+        solution_area: r.text("solution_area")?,
+        activity: r.text("activity")?,
+        product: r.text("product")?,
+        subscription_id: r.opt_text("subscription_id")?,
+        purchase_channel: r.text("purchase_channel")?,
+        submitted_at: r.time("submitted_at")?,
+        status: r.text("status")?,
+        version: r.int("version")?,
+        parties: r.int("parties")?,
+        incumbent_mpn_id: r.opt_text("incumbent_mpn_id")?,
+        assigned_to: r.opt_text("assigned_to")?,
+        held_until: r.opt_time("held_until")?,
+    })
+}
+
+/// An `events` row.
+pub(crate) fn event_row(r: &Row) -> Result<AuditEvent, StoreError> {
+    let kind = r.text("kind")?;
+    Ok(AuditEvent {
+        id: r.int("id")?,
+        at: r.time("at")?,
+        actor: r.text("actor")?,
+        claim_id: r.opt_text("claim_id")?,
+        via: r.opt_text("via")?,
+        kind: crate::model::EventKind::from_columns(
+            &kind,
+            r.opt_text("before")?.as_deref(),
+            r.opt_text("after")?.as_deref(),
+        )
+        .map_err(StoreError::Corrupt)?,
+    })
+}
+
+/// `columns` (a comma-separated list) each prefixed with `alias.`.
+fn qualified(columns: &str, alias: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const EVENT_COLUMNS: &str = "id, at, actor, claim_id, via, kind, before, after";
+
+/// The claims selected by `tail` (a `WHERE`/`ORDER BY` with `$1` for `param`), at most `limit`.
+async fn claim_rows(
+    db: &mut impl Exec,
+    tail: &str,
+    param: Option<Arg>,
+    limit: u32,
+) -> Result<Vec<ClaimRow>, StoreError> {
+    let mut sql = Sql::new(format!(
+        "SELECT {CLAIM_COLUMNS} FROM claims {tail} LIMIT {limit}"
+    ));
+    if let Some(p) = param {
+        sql = sql.arg(p);
+    }
+    db.fetch_all(sql).await?.iter().map(claim_row).collect()
+}
+
+/// Everything around a batch of claims (PoE, thread, decision, competitors, reference data).
+async fn views(db: &mut impl Exec, rows: Vec<ClaimRow>) -> Result<Vec<ClaimView>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.claim_id.clone()).collect();
+    let poe = db
+        .fetch_all(
+            Sql::new(
+                "SELECT claim_id, kind, date, summary, by_whom, attachment FROM poe
+                 WHERE claim_id IN_LIST($1) ORDER BY claim_id, seq",
+            )
+            .arg(ids.clone()),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(PoeRow {
+                claim_id: r.text("claim_id")?,
+                kind: r.text("kind")?,
+                date: r.date("date")?,
+                summary: r.text("summary")?,
+                by_whom: r.text("by_whom")?,
+                attachment: r.text("attachment")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let comments = db
+        .fetch_all(
+            Sql::new(
+                "SELECT claim_id, author, visibility, body, at FROM comments
+                 WHERE claim_id IN_LIST($1) ORDER BY claim_id, at, id",
+            )
+            .arg(ids.clone()),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(CommentRow {
+                claim_id: r.text("claim_id")?,
+                author: r.text("author")?,
+                visibility: r.text("visibility")?,
+                body: r.text("body")?,
+                at: r.time("at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let decisions = db
+        .fetch_all(
+            Sql::new(
+                "SELECT claim_id, outcome, decided_by, decided_at, reason FROM decisions
+                 WHERE claim_id IN_LIST($1)",
+            )
+            .arg(ids.clone()),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DecisionRow {
+                claim_id: r.text("claim_id")?,
+                outcome: r.text("outcome")?,
+                decided_by: r.text("decided_by")?,
+                decided_at: r.time("decided_at")?,
+                reason: r.text("reason")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let competing = db
+        .fetch_all(
+            Sql::new(format!(
+                "SELECT a.claim_id AS claim_id, c.claim_id AS other FROM claims a
+                 JOIN claims c /*+INDEXED claims_group*/ ON {COMPETES}
+                 WHERE a.claim_id IN_LIST($1) ORDER BY a.claim_id, c.claim_id"
+            ))
+            .arg(ids),
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.text("claim_id")?, r.text("other")?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let facts = facts(db, &rows).await?;
+    ViewParts {
+        poe,
+        comments,
+        decisions,
+        competing,
+        facts,
+    }
+    .assemble(rows)
+}
+
+/// Reference data for the findings of `rows`.
+pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<FactsIndex, StoreError> {
+    let mut index = FactsIndex::default();
+    if rows.is_empty() {
+        return Ok(index);
+    }
+    let tenant_ids: Vec<Uuid> = rows.iter().map(|r| r.tenant_id).collect();
+    let tenants = db
+        .fetch_all(
+            Sql::new("SELECT tenant_id FROM tenants WHERE tenant_id IN_LIST($1)")
+                .arg(tenant_ids.clone()),
+        )
+        .await?
+        .iter()
+        .map(|r| r.guid(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let domains = db
+        .fetch_all(
+            Sql::new(
+                "SELECT tenant_id, domain FROM tenant_domains
+                 WHERE tenant_id IN_LIST($1) ORDER BY tenant_id, domain",
+            )
+            .arg(tenant_ids.clone()),
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.guid(0)?, r.text(1)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let subscriptions = db
+        .fetch_all(
+            Sql::new(
+                "SELECT subscription_id, tenant_id, product, dynamics, channel, state FROM subscriptions
+                 WHERE tenant_id IN_LIST($1) ORDER BY subscription_id",
+            )
+            .arg(tenant_ids),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SubscriptionRow {
+                subscription_id: r.guid("subscription_id")?,
+                tenant_id: r.guid("tenant_id")?,
+                product: r.text("product")?,
+                dynamics: r.bool("dynamics")?,
+                channel: r.text("channel")?,
+                state: r.text("state")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    index.add_tenants(tenants, domains, subscriptions)?;
+
+    let mpn_ids: Vec<String> = rows.iter().map(|r| r.mpn_id.clone()).collect();
+    let mpns = db
+        .fetch_all(
+            Sql::new(
+                "SELECT mpn_id, partner, enrolled, partner_type FROM mpns WHERE mpn_id IN_LIST($1)",
+            )
+            .arg(mpn_ids),
+        )
+        .await?;
+    for r in mpns {
+        let mpn = Mpn {
+            mpn_id: r.text("mpn_id")?,
+            partner: r.text("partner")?,
+            enrolled: r.bool("enrolled")?,
+            partner_type: r.opt_text("partner_type")?,
+        };
+        index.mpns.insert(mpn.mpn_id.clone(), mpn);
+    }
+
+    let subs: Vec<Uuid> = rows
+        .iter()
+        .filter_map(|r| r.subscription_id.as_deref().and_then(parse_subscription_id))
+        .collect();
+    if !subs.is_empty() {
+        let owners = db
+            .fetch_all(
+                Sql::new(
+                    "SELECT subscription_id, tenant_id FROM subscriptions
+                     WHERE subscription_id IN_LIST($1)",
+                )
+                .arg(subs.clone()),
+            )
+            .await?;
+        for r in owners {
+            index.subscription_owner.insert(r.guid(0)?, r.guid(1)?);
+        }
+        let approved = db
+            .fetch_all(
+                Sql::new(
+                    "SELECT subscription_key, claim_id FROM claims
+                     WHERE subscription_key IN_LIST($1) AND status = 'approved'",
+                )
+                .arg(subs),
+            )
+            .await?;
+        for r in approved {
+            index
+                .approved_on
+                .entry(r.guid(0)?)
+                .or_default()
+                .push(r.text(1)?);
+        }
+    }
+    Ok(index)
+}
+
+impl Store {
+    fn db(&self) -> Pool {
+        self.pool.clone()
+    }
+
+    /// One claim with everything the detail screen shows, or `None` if there is no such claim.
+    pub async fn claim(&self, claim_id: &str) -> Result<Option<ClaimView>, StoreError> {
+        let mut db = self.db();
+        let rows = claim_rows(&mut db, "WHERE claim_id = $1", Some(claim_id.into()), 1).await?;
+        Ok(views(&mut db, rows).await?.pop())
+    }
+
+    /// One claim with its audit trail (the detail screen), or `None` if there is no such claim.
+    pub async fn claim_detail(&self, claim_id: &str) -> Result<Option<ClaimDetail>, StoreError> {
+        let Some(view) = self.claim(claim_id).await? else {
+            return Ok(None);
+        };
+        let events = self.events(claim_id).await?;
+        Ok(Some(ClaimDetail { view, events }))
+    }
+
+    /// The contest of `claim_ids`: these claims and, for each that competes with anyone, every
+    /// open claim of its customer and product, in claim id order, read together (the compare
+    /// view's one call).
+    pub async fn contest(&self, claim_ids: &[String]) -> Result<Vec<ClaimView>, StoreError> {
+        let mut db = self.db();
+        let columns = qualified(CLAIM_COLUMNS, "c");
+        let sql = Sql::new(format!(
+            "SELECT {CLAIM_COLUMNS} FROM claims WHERE claim_id IN_LIST($1)
+             UNION
+             SELECT {columns} FROM claims a JOIN claims c /*+INDEXED claims_group*/
+               ON c.tenant_id = a.tenant_id AND c.product_key = a.product_key
+              AND c.queue_state <> 'closed'
+             WHERE a.claim_id IN_LIST($1) AND EXISTS (
+               SELECT 1 FROM claims b /*+INDEXED claims_group*/ WHERE {competes})
+             ORDER BY claim_id LIMIT 64",
+            competes = COMPETES.replace("c.", "b.")
+        ))
+        .arg(claim_ids.to_vec());
+        let rows = db
+            .fetch_all(sql)
+            .await?
+            .iter()
+            .map(claim_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        views(&mut db, rows).await
+    }
+
+    /// Up to `limit` claims in `claim_id` order after `after`: how export walks the whole store
+    /// without holding it in memory.
+    pub async fn claims_after(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ClaimView>, StoreError> {
+        let mut db = self.db();
+        let rows = match after {
+            Some(after) => {
+                claim_rows(
+                    &mut db,
+                    "WHERE claim_id > $1 ORDER BY claim_id",
+                    Some(after.into()),
+                    limit,
+                )
+                .await?
+            }
+            None => claim_rows(&mut db, "ORDER BY claim_id", None, limit).await?,
+        };
+        views(&mut db, rows).await
+    }
+
+    /// The audit trail of one claim, oldest first.
+    pub async fn events(&self, claim_id: &str) -> Result<Vec<AuditEvent>, StoreError> {
+        let sql = Sql::new(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE claim_id = $1 ORDER BY id"
+        ))
+        .arg(claim_id);
+        self.db()
+            .fetch_all(sql)
+            .await?
+            .iter()
+            .map(event_row)
+            .collect()
+    }
+
+    /// The audit log, oldest first, for one claim or all, since an instant.
+    pub async fn audit(
+        &self,
+        claim_id: Option<&str>,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let mut sql = Sql::new(format!("SELECT {EVENT_COLUMNS} FROM events WHERE TRUE"));
+        if let Some(id) = claim_id {
+            sql.push(" AND claim_id = ").bind(id);
+        }
+        if let Some(since) = since {
+            sql.push(" AND at >= ").bind(since);
+        }
+        sql.push(" ORDER BY id LIMIT ").bind(i64::from(limit));
+        self.db()
+            .fetch_all(sql)
+            .await?
+            .iter()
+            .map(event_row)
+            .collect()
+    }
+
+    /// Audit events after `after_id`: how sessions learn what others changed.
+    pub async fn events_since(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let sql = Sql::new(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .arg(after_id)
+        .arg(i64::from(limit));
+        self.db()
+            .fetch_all(sql)
+            .await?
+            .iter()
+            .map(event_row)
+            .collect()
+    }
+
+    /// The newest audit event's id (0 for none).
+    pub async fn last_event_id(&self) -> Result<i64, StoreError> {
+        self.db()
+            .fetch_one(Sql::new("SELECT COALESCE(MAX(id), 0) FROM events"))
+            .await?
+            .int(0)
+    }
+
+    /// How many claims the store holds.
+    pub async fn claim_count(&self) -> Result<u64, StoreError> {
+        let n = self
+            .db()
+            .fetch_one(Sql::new("SELECT COUNT(*) FROM claims"))
+            .await?
+            .int(0)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Every registered reviewer, by login.
+    pub async fn reviewers(&self) -> Result<Vec<crate::model::Reviewer>, StoreError> {
+        let sql =
+            Sql::new("SELECT login, display_name, role, active FROM reviewers ORDER BY login");
+        self.db()
+            .fetch_all(sql)
+            .await?
+            .iter()
+            .map(super::engine::reviewer_row)
+            .collect()
+    }
+
+    /// Saves the editor's text as the reviewer types (private scratch: not audited).
+    pub async fn save_draft(
+        &self,
+        login: &str,
+        key: &str,
+        visibility: crate::domain::Visibility,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        super::rules::within("the draft", crate::domain::text::TextKind::Long, body)?;
+        let sql = Sql::new(
+            "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
+             body = excluded.body, saved_at = excluded.saved_at",
+        )
+        .arg(login)
+        .arg(key)
+        .arg(visibility.code())
+        .arg(body)
+        .arg(super::engine::now());
+        self.db().execute(sql).await?;
+        Ok(())
+    }
+
+    /// The saved draft for `key`, if any.
+    pub async fn draft(&self, login: &str, key: &str) -> Result<Option<Draft>, StoreError> {
+        let sql = Sql::new(
+            "SELECT visibility, body, saved_at FROM drafts WHERE reviewer = $1 AND draft_key = $2",
+        )
+        .arg(login)
+        .arg(key);
+        let Some(r) = self.db().fetch_optional(sql).await? else {
+            return Ok(None);
+        };
+        let visibility = r.text("visibility")?;
+        Ok(Some(Draft {
+            key: key.to_string(),
+            visibility: crate::domain::Visibility::from_code(&visibility)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown visibility {visibility:?}")))?,
+            body: r.text("body")?,
+            saved_at: r.time("saved_at")?,
+        }))
+    }
+
+    /// Forgets a draft (after sending, or when the reviewer discards it).
+    pub async fn discard_draft(&self, login: &str, key: &str) -> Result<(), StoreError> {
+        let sql = Sql::new("DELETE FROM drafts WHERE reviewer = $1 AND draft_key = $2")
+            .arg(login)
+            .arg(key);
+        self.db().execute(sql).await?;
+        Ok(())
+    }
+}
+
+/// Which of `ids` are stored.
+pub(crate) async fn stored_ids(
+    db: &mut impl Exec,
+    ids: Vec<String>,
+) -> Result<HashMap<String, ()>, StoreError> {
+    let sql = Sql::new("SELECT claim_id FROM claims WHERE claim_id IN_LIST($1)").arg(ids);
+    db.fetch_all(sql)
+        .await?
+        .iter()
+        .map(|r| Ok((r.text(0)?, ())))
+        .collect()
+}

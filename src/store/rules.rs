@@ -1,0 +1,557 @@
+//! The review engine's rules, once for both databases: each write reads the current rows, then
+//! one of these pure functions checks them and returns the [`WritePlan`] to apply, or the refusal.
+//! Stale versions, holds, the lifecycle's transitions, one approval per customer and product, and
+//! lead-only acts are all decided here, so SQLite and PostgreSQL refuse exactly the same things and
+//! every rule is tested without a database (see the tests at the end).
+
+use crate::domain::text::{self, TextKind};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::plan::{GroupKey, Write, WritePlan};
+use super::StoreError;
+use crate::domain::{Comment, Decision, DecisionOutcome, Status, Visibility};
+use crate::model::{
+    Actor, DecisionRequest, EventKind, InfoRequest, Reviewer, ReviewerRecord, Role, Seen,
+};
+
+/// A claim's state as read (and locked) inside a write transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Current {
+    pub claim_id: String,
+    pub status: Status,
+    pub version: i64,
+    pub assigned_to: Option<String>,
+    pub held_until: Option<DateTime<Utc>>,
+    pub group: GroupKey,
+    /// The claim's last audit event (who, when, what): how a stale write is explained.
+    pub last_change: Option<(String, DateTime<Utc>, String)>,
+}
+
+impl Current {
+    /// Who holds the claim now, if anyone (an expired lease holds nothing).
+    pub fn holder(&self, now: DateTime<Utc>) -> Option<&str> {
+        crate::model::holder(self.assigned_to.as_deref(), self.held_until, now)
+    }
+
+    /// Refuses a write on a version other than the one the reviewer saw.
+    fn check_seen(&self, seen: &Seen) -> Result<(), StoreError> {
+        if self.version == seen.version {
+            return Ok(());
+        }
+        let (by, at, what) = match &self.last_change {
+            Some((by, at, what)) => (
+                by.clone(),
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                what.clone(),
+            ),
+            None => ("someone".into(), "an unknown time".into(), "changed".into()),
+        };
+        Err(StoreError::Stale {
+            claim_id: self.claim_id.clone(),
+            by,
+            at,
+            what,
+        })
+    }
+
+    /// Refuses to act on a claim another reviewer holds, unless the actor is a lead.
+    fn check_hold(&self, actor: &Actor, now: DateTime<Utc>) -> Result<(), StoreError> {
+        match self.holder(now) {
+            Some(who) if who != actor.login && actor.role != Role::Lead => Err(self.held(who)),
+            _ => Ok(()),
+        }
+    }
+
+    fn held(&self, by: &str) -> StoreError {
+        StoreError::Held {
+            claim_id: self.claim_id.clone(),
+            by: by.to_string(),
+            until: self
+                .held_until
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Refuses a move the lifecycle does not allow.
+    fn check_transition(&self, to: Status) -> Result<(), StoreError> {
+        if self.status.can_become(to) {
+            Ok(())
+        } else {
+            Err(self.transition(to))
+        }
+    }
+
+    fn transition(&self, to: Status) -> StoreError {
+        StoreError::Transition {
+            claim_id: self.claim_id.clone(),
+            from: self.status.code().to_string(),
+            to: to.code().to_string(),
+        }
+    }
+}
+
+/// Who `login` is, from their reviewers row (role, active) and how many reviewers are registered.
+/// With none registered the store is in single-reviewer mode: everyone acts as a lead.
+pub(crate) fn resolve_actor(
+    login: &str,
+    row: Option<(String, bool)>,
+    registered: i64,
+) -> Result<Actor, StoreError> {
+    if registered == 0 {
+        return Ok(Actor {
+            login: login.to_string(),
+            role: Role::Lead,
+            open_mode: true,
+        });
+    }
+    match row {
+        Some((role, true)) => Ok(Actor {
+            login: login.to_string(),
+            role: Role::from_code(&role)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role:?}")))?,
+            open_mode: false,
+        }),
+        Some((_, false)) => Err(StoreError::NotAllowed(format!(
+            "reviewer {login} is deactivated; ask a lead"
+        ))),
+        None => Err(StoreError::NotAllowed(format!(
+            "{login} is not a registered reviewer; a lead can add you with `claimdesk reviewer add {login}`"
+        ))),
+    }
+}
+
+/// Refuses lead-only acts by a plain reviewer.
+pub(crate) fn require_lead(actor: &Actor, what: &str) -> Result<(), StoreError> {
+    if actor.role == Role::Lead {
+        Ok(())
+    } else {
+        Err(StoreError::NotAllowed(format!(
+            "only a lead may {what} ({} is a reviewer)",
+            actor.login
+        )))
+    }
+}
+
+/// A decision needs a reason; a comment needs a body; either within the limits every input is
+/// held to (domain::text: no NUL, at most `LONG_MAX` characters), the same on both backends.
+fn require_text(what: &str, text: &str) -> Result<(), StoreError> {
+    if text.trim().is_empty() {
+        return Err(StoreError::Invalid(format!("{what} is empty")));
+    }
+    within(what, TextKind::Long, text)
+}
+
+/// Refuses text past `kind`'s limits, before anything is written.
+pub(crate) fn within(what: &str, kind: TextKind, text: &str) -> Result<(), StoreError> {
+    text::check(kind, text).map_err(|e| StoreError::Invalid(format!("{what} {e}")))
+}
+
+/// The row read for `claim_id` (the engine reads every claim a write names).
+fn find<'a>(current: &'a [Current], claim_id: &str) -> Result<&'a Current, StoreError> {
+    current
+        .iter()
+        .find(|c| c.claim_id == claim_id)
+        .ok_or_else(|| StoreError::NotFound(claim_id.to_string()))
+}
+
+/// A comment on the claim at the version the reviewer saw.
+pub(crate) fn plan_comment(
+    actor: &Actor,
+    cur: &Current,
+    seen: &Seen,
+    visibility: Visibility,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    require_text("the comment", body)?;
+    cur.check_seen(seen)?;
+    cur.check_hold(actor, now)?;
+    let mut plan = WritePlan::default();
+    plan.writes.push(Write::Comment {
+        claim_id: cur.claim_id.clone(),
+        comment: Comment {
+            author: actor.login.clone(),
+            visibility,
+            body: body.to_string(),
+            at: now,
+        },
+    });
+    plan.writes.push(Write::Touch {
+        claim_id: cur.claim_id.clone(),
+    });
+    plan.event(
+        now,
+        &actor.login,
+        Some(&cur.claim_id),
+        EventKind::Commented {
+            visibility,
+            body: body.to_string(),
+        },
+    );
+    Ok(plan)
+}
+
+/// Information requests to one or several partners: each a partner-visible comment, each claim
+/// then waits on its partner. All or nothing.
+pub(crate) fn plan_request_info(
+    actor: &Actor,
+    current: &[Current],
+    requests: &[InfoRequest],
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    for r in requests {
+        require_text("the request for information", &r.body)?;
+    }
+    let mut plan = WritePlan::default();
+    for r in requests {
+        let cur = find(current, &r.seen.claim_id)?;
+        cur.check_seen(&r.seen)?;
+        cur.check_hold(actor, now)?;
+        cur.check_transition(Status::InfoRequested)?;
+        plan.writes.push(Write::Comment {
+            claim_id: cur.claim_id.clone(),
+            comment: Comment {
+                author: actor.login.clone(),
+                visibility: Visibility::Partner,
+                body: r.body.clone(),
+                at: now,
+            },
+        });
+        plan.writes.push(Write::Status {
+            claim_id: cur.claim_id.clone(),
+            status: Status::InfoRequested,
+        });
+        plan.event(
+            now,
+            &actor.login,
+            Some(&cur.claim_id),
+            EventKind::InfoRequested {
+                from: cur.status,
+                body: r.body.clone(),
+            },
+        );
+        plan.groups.push(cur.group.clone());
+    }
+    Ok(plan)
+}
+
+/// A `submitted` or `info_requested` claim goes (back) under review.
+pub(crate) fn plan_start_review(
+    actor: &Actor,
+    cur: &Current,
+    seen: &Seen,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    cur.check_seen(seen)?;
+    cur.check_hold(actor, now)?;
+    cur.check_transition(Status::UnderReview)?;
+    let mut plan = WritePlan::default();
+    plan.writes.push(Write::Status {
+        claim_id: cur.claim_id.clone(),
+        status: Status::UnderReview,
+    });
+    plan.event(
+        now,
+        &actor.login,
+        Some(&cur.claim_id),
+        EventKind::ReviewStarted { from: cur.status },
+    );
+    plan.groups.push(cur.group.clone());
+    Ok(plan)
+}
+
+/// Decisions on one or more claims (approve one party, reject the others), all or nothing.
+/// `approved` lists the claims already approved in the decided claims' contests.
+pub(crate) fn plan_decide(
+    actor: &Actor,
+    current: &[Current],
+    approved: &[(GroupKey, String)],
+    decisions: &[DecisionRequest],
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    for d in decisions {
+        require_text("the reason", &d.reason)?;
+    }
+    let deciding: Vec<&str> = decisions.iter().map(|d| d.seen.claim_id.as_str()).collect();
+    let mut plan = WritePlan::default();
+    for d in decisions {
+        let cur = find(current, &d.seen.claim_id)?;
+        cur.check_seen(&d.seen)?;
+        cur.check_hold(actor, now)?;
+        let to = Status::decided(d.outcome);
+        let overriding = !cur.status.is_open();
+        if overriding {
+            require_lead(actor, "override a decision")?;
+            if cur.status == to {
+                return Err(cur.transition(to));
+            }
+        } else {
+            cur.check_transition(to)?;
+        }
+        if d.outcome == DecisionOutcome::Approved {
+            let other = approved.iter().find(|(group, id)| {
+                *group == cur.group && *id != cur.claim_id && !deciding.contains(&id.as_str())
+            });
+            if let Some((_, other)) = other {
+                return Err(StoreError::AlreadyApproved {
+                    claim_id: cur.claim_id.clone(),
+                    other: other.clone(),
+                });
+            }
+        }
+        plan.writes.push(Write::Status {
+            claim_id: cur.claim_id.clone(),
+            status: to,
+        });
+        plan.writes.push(Write::Decision {
+            claim_id: cur.claim_id.clone(),
+            decision: Decision {
+                outcome: d.outcome,
+                by: actor.login.clone(),
+                at: now,
+                reason: d.reason.clone(),
+            },
+        });
+        let (from, outcome, reason) = (cur.status, d.outcome, d.reason.clone());
+        let kind = if overriding {
+            EventKind::Overridden {
+                from,
+                outcome,
+                reason,
+            }
+        } else {
+            EventKind::Decided {
+                from,
+                outcome,
+                reason,
+            }
+        };
+        plan.event(now, &actor.login, Some(&cur.claim_id), kind);
+        plan.groups.push(cur.group.clone());
+    }
+    Ok(plan)
+}
+
+/// Holds `claim` for the actor: a take of a free claim, a renewal of the actor's own hold, or a
+/// lead's reassignment of someone else's hold.
+fn take_one(
+    plan: &mut WritePlan,
+    actor: &Actor,
+    claim: &Current,
+    lease: TimeDelta,
+    now: DateTime<Utc>,
+    next: bool,
+) {
+    match claim.holder(now) {
+        Some(other) if other != actor.login => plan.event(
+            now,
+            &actor.login,
+            Some(&claim.claim_id),
+            EventKind::Reassigned {
+                from: other.to_string(),
+                to: actor.login.clone(),
+            },
+        ),
+        Some(_) => {}
+        None => plan.event(
+            now,
+            &actor.login,
+            Some(&claim.claim_id),
+            EventKind::Taken {
+                holder: actor.login.clone(),
+                next,
+            },
+        ),
+    }
+    plan.writes.push(Write::Hold {
+        claim_id: claim.claim_id.clone(),
+        holder: Some(actor.login.clone()),
+        until: Some(now + lease),
+    });
+}
+
+/// Holds exactly these claims; a claim someone else holds is refused to a reviewer and
+/// reassigned by a lead.
+pub(crate) fn plan_take(
+    actor: &Actor,
+    claims: &[Current],
+    lease: TimeDelta,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    let mut plan = WritePlan::default();
+    for claim in claims {
+        claim.check_hold(actor, now)?;
+        take_one(&mut plan, actor, claim, lease, now, false);
+    }
+    Ok(plan)
+}
+
+/// Holds a claim together with the claims competing with it (`contest[0]` is the claim asked
+/// for): one reviewer per contest. A hold by someone else is refused unless `take_over` is set,
+/// and then only a lead may take it over (audited as a reassignment).
+pub(crate) fn plan_take_contest(
+    actor: &Actor,
+    contest: &[Current],
+    lease: TimeDelta,
+    take_over: bool,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    for claim in contest {
+        if let Some(other) = claim.holder(now).filter(|h| *h != actor.login) {
+            if !take_over || actor.role != Role::Lead {
+                return Err(claim.held(other));
+            }
+        }
+    }
+    plan_take(actor, contest, lease, now)
+}
+
+/// `n`: the most urgent free claim (chosen by the store) and the free claims competing with it;
+/// a competitor someone else holds stays theirs, even when a lead presses `n`.
+pub(crate) fn plan_take_next(
+    actor: &Actor,
+    next: &Current,
+    competitors: &[Current],
+    lease: TimeDelta,
+    now: DateTime<Utc>,
+) -> WritePlan {
+    let mut plan = WritePlan::default();
+    take_one(&mut plan, actor, next, lease, now, true);
+    for claim in competitors {
+        if claim.holder(now).is_none_or(|h| h == actor.login) {
+            take_one(&mut plan, actor, claim, lease, now, false);
+        }
+    }
+    plan
+}
+
+/// Lets go of exactly these claims (a reviewer only of their own holds).
+pub(crate) fn plan_release(
+    actor: &Actor,
+    claims: &[Current],
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    let mut plan = WritePlan::default();
+    for claim in claims {
+        claim.check_hold(actor, now)?;
+        if claim.assigned_to.is_some() {
+            plan.writes.push(Write::Hold {
+                claim_id: claim.claim_id.clone(),
+                holder: None,
+                until: None,
+            });
+            plan.event(
+                now,
+                &actor.login,
+                Some(&claim.claim_id),
+                EventKind::Released {
+                    holder: claim.assigned_to.clone(),
+                },
+            );
+        }
+    }
+    Ok(plan)
+}
+
+/// Lets go of a claim (`contest[0]`; someone else's hold only for a lead) and of the competing
+/// claims the actor holds, never of another reviewer's hold on another claim of the contest.
+pub(crate) fn plan_release_contest(
+    actor: &Actor,
+    contest: &[Current],
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    let held: Vec<Current> = contest
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            c.holder(now)
+                .is_some_and(|who| *i == 0 || who == actor.login)
+        })
+        .map(|(_, c)| c.clone())
+        .collect();
+    plan_release(actor, &held, now)
+}
+
+/// Extends the actor's live holds while they keep working (a heartbeat: not audited).
+pub(crate) fn plan_renew(
+    login: &str,
+    claims: &[Current],
+    lease: TimeDelta,
+    now: DateTime<Utc>,
+) -> WritePlan {
+    let mut plan = WritePlan::default();
+    for claim in claims.iter().filter(|c| c.holder(now) == Some(login)) {
+        plan.writes.push(Write::Hold {
+            claim_id: claim.claim_id.clone(),
+            holder: Some(login.to_string()),
+            until: Some(now + lease),
+        });
+    }
+    plan
+}
+
+/// Registers or changes a reviewer (a lead's job; the first one must be a lead).
+pub(crate) fn plan_add_reviewer(
+    actor: &Actor,
+    before: Option<&Reviewer>,
+    reviewer: &Reviewer,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    require_lead(actor, "add reviewers")?;
+    within("the login", TextKind::Id, &reviewer.login)?;
+    within("the name", TextKind::Short, &reviewer.display_name)?;
+    if actor.open_mode && reviewer.role != Role::Lead {
+        return Err(StoreError::NotAllowed(
+            "the first reviewer added must be a lead (use --role lead), so someone can manage the team".into(),
+        ));
+    }
+    let record = |r: &Reviewer| ReviewerRecord {
+        login: r.login.clone(),
+        display_name: r.display_name.clone(),
+        role: r.role,
+        active: r.active,
+    };
+    let mut plan = WritePlan::default();
+    plan.writes.push(Write::Reviewer(reviewer.clone()));
+    plan.event(
+        now,
+        &actor.login,
+        None,
+        EventKind::ReviewerAdded {
+            before: before.map(record),
+            after: record(reviewer),
+        },
+    );
+    Ok(plan)
+}
+
+/// Stops a reviewer (a lead's job); `current` is their row, if any.
+pub(crate) fn plan_deactivate(
+    actor: &Actor,
+    current: Option<&Reviewer>,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    require_lead(actor, "deactivate reviewers")?;
+    if !current.is_some_and(|r| r.active) {
+        return Err(StoreError::NotFound(format!("active reviewer {login}")));
+    }
+    let mut plan = WritePlan::default();
+    plan.writes.push(Write::Deactivate {
+        login: login.to_string(),
+    });
+    plan.event(
+        now,
+        &actor.login,
+        None,
+        EventKind::ReviewerDeactivated {
+            login: login.to_string(),
+        },
+    );
+    Ok(plan)
+}
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;

@@ -1,0 +1,348 @@
+//! The review engine's rules, checked without a database.
+
+use chrono::{TimeZone, Utc};
+use uuid::Uuid;
+
+use super::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
+}
+
+fn group(n: u8) -> GroupKey {
+    GroupKey {
+        tenant_id: Uuid::from_u128(u128::from(n)),
+        product_key: "dynamics 365 sales".into(),
+    }
+}
+
+fn claim(id: &str, status: Status, version: i64) -> Current {
+    Current {
+        claim_id: id.into(),
+        status,
+        version,
+        assigned_to: None,
+        held_until: None,
+        group: group(1),
+        last_change: Some(("carol".into(), now(), "commented".into())),
+    }
+}
+
+fn held_by(mut c: Current, who: &str) -> Current {
+    c.assigned_to = Some(who.into());
+    c.held_until = Some(now() + TimeDelta::minutes(5));
+    c
+}
+
+fn actor(login: &str, role: Role) -> Actor {
+    Actor {
+        login: login.into(),
+        role,
+        open_mode: false,
+    }
+}
+
+fn seen(id: &str, version: i64) -> Seen {
+    Seen {
+        claim_id: id.into(),
+        version,
+    }
+}
+
+fn decide(id: &str, version: i64, outcome: DecisionOutcome) -> DecisionRequest {
+    DecisionRequest {
+        seen: seen(id, version),
+        outcome,
+        reason: "PoE checked".into(),
+    }
+}
+
+fn lease() -> TimeDelta {
+    TimeDelta::minutes(30)
+}
+
+#[test]
+fn a_stale_version_is_refused_naming_the_last_change() {
+    let bob = actor("bob", Role::Reviewer);
+    let cur = claim("C-1", Status::UnderReview, 3);
+    let err = plan_comment(
+        &bob,
+        &cur,
+        &seen("C-1", 2),
+        Visibility::Internal,
+        "hi",
+        now(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Stale { by, what, .. } if by == "carol" && what == "commented"),
+        "{err:?}"
+    );
+    let plan = plan_comment(
+        &bob,
+        &cur,
+        &seen("C-1", 3),
+        Visibility::Internal,
+        "hi",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(plan.events.len(), 1);
+    assert!(plan.writes.contains(&Write::Touch {
+        claim_id: "C-1".into()
+    }));
+}
+
+#[test]
+fn empty_text_is_refused_before_anything_else() {
+    let bob = actor("bob", Role::Reviewer);
+    let cur = claim("C-1", Status::UnderReview, 1);
+    let err = plan_comment(
+        &bob,
+        &cur,
+        &seen("C-1", 9),
+        Visibility::Internal,
+        "  ",
+        now(),
+    );
+    assert!(matches!(err, Err(StoreError::Invalid(_))));
+    let mut d = decide("C-1", 1, DecisionOutcome::Rejected);
+    d.reason = String::new();
+    let err = plan_decide(&bob, &[cur], &[], &[d], now());
+    assert!(matches!(err, Err(StoreError::Invalid(_))));
+}
+
+#[test]
+fn another_reviewers_hold_stops_a_reviewer_but_not_a_lead() {
+    let cur = held_by(claim("C-1", Status::UnderReview, 1), "alice");
+    let d = [decide("C-1", 1, DecisionOutcome::Rejected)];
+    let err = plan_decide(
+        &actor("bob", Role::Reviewer),
+        std::slice::from_ref(&cur),
+        &[],
+        &d,
+        now(),
+    );
+    assert!(matches!(err, Err(StoreError::Held { by, .. }) if by == "alice"));
+    assert!(plan_decide(
+        &actor("lee", Role::Lead),
+        std::slice::from_ref(&cur),
+        &[],
+        &d,
+        now()
+    )
+    .is_ok());
+    // An expired lease holds nothing.
+    let mut expired = cur;
+    expired.held_until = Some(now() - TimeDelta::seconds(1));
+    assert!(plan_decide(&actor("bob", Role::Reviewer), &[expired], &[], &d, now()).is_ok());
+}
+
+#[test]
+fn the_lifecycle_forbids_moves_it_does_not_know() {
+    let bob = actor("bob", Role::Reviewer);
+    let waiting = claim("C-1", Status::InfoRequested, 1);
+    let ask = InfoRequest {
+        seen: seen("C-1", 1),
+        body: "more PoE please".into(),
+    };
+    let err = plan_request_info(&bob, std::slice::from_ref(&waiting), &[ask], now());
+    assert!(matches!(err, Err(StoreError::Transition { .. })));
+    let plan = plan_start_review(&bob, &waiting, &seen("C-1", 1), now()).unwrap();
+    assert_eq!(
+        plan.writes,
+        vec![Write::Status {
+            claim_id: "C-1".into(),
+            status: Status::UnderReview
+        }]
+    );
+    let approved = claim("C-2", Status::Approved, 1);
+    assert!(plan_start_review(&bob, &approved, &seen("C-2", 1), now()).is_err());
+}
+
+#[test]
+fn only_a_lead_overrides_a_decision_and_never_to_the_same_outcome() {
+    let done = claim("C-1", Status::Rejected, 4);
+    let approve = [decide("C-1", 4, DecisionOutcome::Approved)];
+    let err = plan_decide(
+        &actor("bob", Role::Reviewer),
+        std::slice::from_ref(&done),
+        &[],
+        &approve,
+        now(),
+    );
+    assert!(matches!(err, Err(StoreError::NotAllowed(_))));
+    let plan = plan_decide(
+        &actor("lee", Role::Lead),
+        std::slice::from_ref(&done),
+        &[],
+        &approve,
+        now(),
+    )
+    .unwrap();
+    assert!(matches!(plan.events[0].kind, EventKind::Overridden { .. }));
+    let again = [decide("C-1", 4, DecisionOutcome::Rejected)];
+    let err = plan_decide(&actor("lee", Role::Lead), &[done], &[], &again, now());
+    assert!(matches!(err, Err(StoreError::Transition { .. })));
+}
+
+#[test]
+fn one_approval_per_customer_and_product() {
+    let lead = actor("lee", Role::Lead);
+    let a = claim("C-1", Status::UnderReview, 1);
+    let mut elsewhere = claim("C-9", Status::UnderReview, 1);
+    elsewhere.group = group(2);
+    let approved = vec![(group(1), "C-2".to_string())];
+    let approve = [decide("C-1", 1, DecisionOutcome::Approved)];
+    let err = plan_decide(&lead, std::slice::from_ref(&a), &approved, &approve, now());
+    assert!(matches!(err, Err(StoreError::AlreadyApproved { other, .. }) if other == "C-2"));
+    // Another customer's approval is no obstacle.
+    let approve_elsewhere = [decide("C-9", 1, DecisionOutcome::Approved)];
+    assert!(plan_decide(&lead, &[elsewhere], &approved, &approve_elsewhere, now()).is_ok());
+    // Rejecting the approved claim in the same decision frees the way (a lead's override).
+    let c2 = claim("C-2", Status::Approved, 1);
+    let swap = [
+        decide("C-1", 1, DecisionOutcome::Approved),
+        decide("C-2", 1, DecisionOutcome::Rejected),
+    ];
+    let plan = plan_decide(&lead, &[a, c2], &approved, &swap, now()).unwrap();
+    assert_eq!(plan.events.len(), 2);
+    assert_eq!(plan.groups, vec![group(1), group(1)]);
+}
+
+#[test]
+fn a_contest_held_by_someone_else_is_taken_over_only_by_a_lead_who_means_it() {
+    let contest = vec![
+        claim("C-1", Status::UnderReview, 1),
+        held_by(claim("C-2", Status::UnderReview, 1), "alice"),
+    ];
+    let lead = actor("lee", Role::Lead);
+    let err = plan_take_contest(&lead, &contest, lease(), false, now());
+    assert!(matches!(err, Err(StoreError::Held { by, .. }) if by == "alice"));
+    let err = plan_take_contest(
+        &actor("bob", Role::Reviewer),
+        &contest,
+        lease(),
+        true,
+        now(),
+    );
+    assert!(matches!(err, Err(StoreError::Held { .. })));
+    let plan = plan_take_contest(&lead, &contest, lease(), true, now()).unwrap();
+    let kinds: Vec<&str> = plan.events.iter().map(|e| e.kind.code()).collect();
+    assert_eq!(kinds, ["taken", "reassigned"]);
+    assert_eq!(plan.writes.len(), 2);
+}
+
+#[test]
+fn taking_ones_own_hold_again_only_renews_it() {
+    let mine = held_by(claim("C-1", Status::UnderReview, 1), "bob");
+    let plan = plan_take(&actor("bob", Role::Reviewer), &[mine], lease(), now()).unwrap();
+    assert!(plan.events.is_empty());
+    assert_eq!(
+        plan.writes,
+        vec![Write::Hold {
+            claim_id: "C-1".into(),
+            holder: Some("bob".into()),
+            until: Some(now() + lease())
+        }]
+    );
+}
+
+#[test]
+fn next_takes_the_free_competitors_and_leaves_others_holds_alone() {
+    let lead = actor("lee", Role::Lead);
+    let next = claim("C-1", Status::UnderReview, 1);
+    let others = vec![
+        claim("C-2", Status::UnderReview, 1),
+        held_by(claim("C-3", Status::UnderReview, 1), "alice"),
+    ];
+    let plan = plan_take_next(&lead, &next, &others, lease(), now());
+    let taken: Vec<&str> = plan
+        .events
+        .iter()
+        .filter_map(|e| e.claim_id.as_deref())
+        .collect();
+    assert_eq!(taken, ["C-1", "C-2"]);
+    assert!(matches!(
+        plan.events[0].kind,
+        EventKind::Taken { next: true, .. }
+    ));
+}
+
+#[test]
+fn releasing_a_contest_never_releases_another_reviewers_other_claims() {
+    let bob = actor("bob", Role::Reviewer);
+    let contest = vec![
+        held_by(claim("C-1", Status::UnderReview, 1), "bob"),
+        held_by(claim("C-2", Status::UnderReview, 1), "bob"),
+        held_by(claim("C-3", Status::UnderReview, 1), "alice"),
+        claim("C-4", Status::UnderReview, 1),
+    ];
+    let plan = plan_release_contest(&bob, &contest, now()).unwrap();
+    let released: Vec<&str> = plan
+        .events
+        .iter()
+        .filter_map(|e| e.claim_id.as_deref())
+        .collect();
+    assert_eq!(released, ["C-1", "C-2"]);
+    // Someone else's hold on the claim itself: a reviewer is refused, a lead lets it go.
+    let theirs = vec![held_by(claim("C-3", Status::UnderReview, 1), "alice")];
+    assert!(matches!(
+        plan_release_contest(&bob, &theirs, now()),
+        Err(StoreError::Held { .. })
+    ));
+    let plan = plan_release_contest(&actor("lee", Role::Lead), &theirs, now()).unwrap();
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::Released {
+            holder: Some("alice".into())
+        }
+    );
+}
+
+#[test]
+fn renewing_extends_only_ones_own_live_holds_and_is_not_audited() {
+    let mut expired = held_by(claim("C-2", Status::UnderReview, 1), "bob");
+    expired.held_until = Some(now() - TimeDelta::seconds(1));
+    let claims = vec![
+        held_by(claim("C-1", Status::UnderReview, 1), "bob"),
+        expired,
+        held_by(claim("C-3", Status::UnderReview, 1), "alice"),
+    ];
+    let plan = plan_renew("bob", &claims, lease(), now());
+    assert_eq!(plan.writes.len(), 1);
+    assert!(plan.events.is_empty());
+}
+
+#[test]
+fn who_may_act() {
+    assert!(resolve_actor("anyone", None, 0).unwrap().open_mode);
+    let err = resolve_actor("mallory", None, 2).unwrap_err();
+    assert!(err.to_string().contains("reviewer add mallory"), "{err}");
+    let err = resolve_actor("bob", Some(("reviewer".into(), false)), 2).unwrap_err();
+    assert!(err.to_string().contains("deactivated"), "{err}");
+    let bob = resolve_actor("bob", Some(("reviewer".into(), true)), 2).unwrap();
+    let new = Reviewer {
+        login: "carl".into(),
+        display_name: "Carl".into(),
+        role: Role::Reviewer,
+        active: true,
+    };
+    assert!(matches!(
+        plan_add_reviewer(&bob, None, &new, now()),
+        Err(StoreError::NotAllowed(_))
+    ));
+    // The first reviewer registered must be a lead.
+    let open = resolve_actor("root", None, 0).unwrap();
+    assert!(plan_add_reviewer(&open, None, &new, now()).is_err());
+    let lead = Reviewer {
+        role: Role::Lead,
+        ..new.clone()
+    };
+    assert!(plan_add_reviewer(&open, None, &lead, now()).is_ok());
+    assert!(matches!(
+        plan_deactivate(&open, None, "ghost", now()),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(plan_deactivate(&open, Some(&new), "carl", now()).is_ok());
+}
