@@ -159,6 +159,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn dispatch(cli: Cli) -> Outcome {
     let config = Config::load(cli.config.as_deref()).map_err(|e| Failure::Setup(e.to_string()))?;
     let reviewer = reviewer(cli.reviewer.as_deref());
+    // Who acts is written into every audit event: an id like any other (no whitespace or control
+    // characters, at most 64), so an actor name can never forge a line of `audit`.
+    claimdesk::domain::text::check(claimdesk::domain::text::TextKind::Id, &reviewer)
+        .map_err(|e| Failure::Setup(format!("--reviewer {reviewer:?}: {e}")))?;
     let demo = matches!(cli.command, Some(Command::Demo { .. }));
     let url = database_url(cli.db.as_deref(), demo)?;
     let store = Store::open(&url).await.map_err(|e| {

@@ -35,11 +35,8 @@ async fn queue_audit_reviewer_list_and_errors_show_control_characters_escaped() 
     let (_dir, urls) = urls().await;
     for (backend, url) in &urls {
         let file = claim("EVIL-1", HOSTILE, "Exchange Online", "evil.onmicrosoft.com");
-        let actor = format!("--reviewer=mallory{HOSTILE}");
-        claimdesk(url, &[&actor, "import", "-"], Some(file.as_bytes())).expect_code(0);
-
+        claimdesk(url, &["import", "-"], Some(file.as_bytes())).expect_code(0);
         let queue = claimdesk(url, &["queue", "--tab", "all"], None).expect_code(0);
-        let audit = claimdesk(url, &["audit"], None).expect_code(0);
         claimdesk(
             url,
             &[
@@ -48,6 +45,7 @@ async fn queue_audit_reviewer_list_and_errors_show_control_characters_escaped() 
             None,
         )
         .expect_code(0);
+        let audit = claimdesk(url, &["audit"], None).expect_code(0);
         let list = claimdesk(url, &["--reviewer", "lead", "reviewer", "list"], None);
         let list = list.expect_code(0);
         let ghost = format!("ghost{HOSTILE}");
@@ -68,10 +66,10 @@ async fn queue_audit_reviewer_list_and_errors_show_control_characters_escaped() 
                 Vec::<char>::new(),
                 "{backend} {what}:\n{out}"
             );
-            // The queue cuts wide cells; an error line joins lines with a space.
+            // The queue cuts wide cells; audit values and error lines join lines with a space.
             let shown = match what {
                 "queue" => r"Evil\u{1b}[2J\u{1b}]0;pwned\u{7}",
-                "error" => {
+                "audit" | "error" => {
                     r"Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}]52;c;cHduZWQ=\u{7}\u{9b}31m\u{202e}gpj.exe Line2"
                 }
                 _ => {
@@ -82,6 +80,14 @@ async fn queue_audit_reviewer_list_and_errors_show_control_characters_escaped() 
         }
         // The hostile row is one line of the queue, not two.
         assert_eq!(queue.stdout.lines().count(), 2, "{}", queue.stdout);
+        // An actor is an id: a name that could forge an audit line is refused before any work.
+        let forged = claimdesk(
+            url,
+            &["--reviewer", "mallory\n2026-11-30 lead", "queue"],
+            None,
+        );
+        let forged = forged.expect_code(2);
+        assert!(forged.stderr.contains("--reviewer"), "{}", forged.stderr);
     }
 }
 
