@@ -28,7 +28,8 @@ use claimdesk::store::{self, Audit, AuditMode, Store, StoreError};
 #[derive(Debug, Parser)]
 #[command(name = "claimdesk", version)]
 pub struct Cli {
-    /// The claims store: `postgres://...` (shared by a team) or `sqlite:PATH` / a file path.
+    /// The claims store: `postgres://...` or a libpq `host=... dbname=...` string (shared by a
+    /// team; `sslmode`, `sslrootcert` for TLS), or `sqlite:PATH` / a file path.
     /// Default: claims.db in your data directory.
     #[arg(
         long,
