@@ -41,6 +41,8 @@ pub struct ConfigFile {
     pub keys: BTreeMap<String, KeyList>,
     /// The reviewer's own comment templates: name → text.
     pub templates: BTreeMap<String, String>,
+    /// Mouse reporting (click a row or a tab, the wheel scrolls); on unless `false`.
+    pub mouse: Option<bool>,
 }
 
 /// One key or several, as written in `[keys]`.

@@ -115,6 +115,21 @@ pub enum Purpose {
     Decision(DecisionPlan),
 }
 
+impl Purpose {
+    /// Every claim the text goes to (all steps of a decision).
+    pub fn claim_ids(&self) -> Vec<String> {
+        match self {
+            Purpose::Comment(r) => vec![r.seen.claim_id.clone()],
+            Purpose::Info(rs) => rs.iter().map(|r| r.seen.claim_id.clone()).collect(),
+            Purpose::Decision(plan) => plan
+                .items
+                .iter()
+                .map(|p| p.recipient.seen.claim_id.clone())
+                .collect(),
+        }
+    }
+}
+
 /// A party of the contest, for the confidentiality guard (`claim_id` is `None` for an
 /// incumbent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,16 +282,8 @@ pub fn open(
         Some(p) => (p, None),
         None => {
             let req_id = state.next_req();
-            let ids = match &purpose {
-                Purpose::Comment(r) => vec![r.seen.claim_id.clone()],
-                Purpose::Info(rs) => rs.iter().map(|r| r.seen.claim_id.clone()).collect(),
-                Purpose::Decision(plan) => plan
-                    .items
-                    .iter()
-                    .map(|p| p.recipient.seen.claim_id.clone())
-                    .collect(),
-            };
-            effects.push(Effect::LoadCompare {
+            let ids = purpose.claim_ids();
+            effects.push(Effect::LoadGuardParties {
                 req_id,
                 claim_ids: ids,
             });
@@ -514,6 +521,15 @@ fn force_quit(state: &mut State) -> Vec<Effect> {
     }
 }
 
+/// The session is ending: the editor's text, if not saved yet, is saved as its draft now.
+pub fn save_unsaved(state: &mut State) -> Vec<Effect> {
+    let login = state.reviewer.clone();
+    match state.editor.as_deref_mut() {
+        Some(editor) if !editor.stored && !editor.text.is_blank() => save_now(editor, login),
+        _ => Vec::new(),
+    }
+}
+
 /// `Esc`: close, asking first if text would be lost.
 fn cancel(state: &mut State) -> Vec<Effect> {
     let Some(editor) = state.editor.as_deref() else {
@@ -689,6 +705,8 @@ pub fn written(state: &mut State, req_id: u64, result: Result<(), WriteError>) -
     };
     match result {
         Ok(()) => {
+            let written = editor.purpose.claim_ids();
+            state.echoes.expect(&written, state.now);
             let mut effects = close(state, true);
             state.notice = Some(done);
             effects.extend(super::update::after_write(state));

@@ -35,6 +35,9 @@ pub enum Effect {
     /// Read the claims of a contest: these claims and every claim competing with them; answered
     /// by `Msg::CompareLoaded`.
     LoadCompare { req_id: u64, claim_ids: Vec<String> },
+    /// The same read for the editor's confidentiality guard (its own slot: it must not cancel
+    /// the compare view's read, nor be cancelled by it); answered by `Msg::CompareLoaded`.
+    LoadGuardParties { req_id: u64, claim_ids: Vec<String> },
     /// Read the reviewer's saved draft `key`; answered by `Msg::DraftLoaded`.
     LoadDraft {
         req_id: u64,
@@ -72,6 +75,58 @@ pub enum Effect {
         login: String,
         decisions: Vec<DecisionRequest>,
     },
+    /// Something only the terminal can do; run by the session at once, never against the store.
+    Terminal(TerminalAct),
     /// Take, release or renew holds (a write: refused while offline); answered by `Msg::Hold`.
     Hold(HoldEffect),
+}
+
+/// What the session does on its terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerminalAct {
+    /// Clear the terminal and draw everything again (Ctrl-L: stray output gone).
+    Redraw,
+    /// Hand the terminal back and stop until the shell resumes claimdesk (Ctrl-Z).
+    Suspend,
+    /// Put this text on the clipboard of the reviewer's terminal (OSC 52; works over SSH).
+    Copy(String),
+}
+
+/// A kind of read (or wait) of which only the newest matters: the runtime keeps one task per
+/// slot and aborts the one a newer request supersedes. Writes have no slot: they always finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The queue window.
+    Queue,
+    /// The tab counts.
+    Counts,
+    /// The open claim.
+    Claim,
+    /// The compare view's contest.
+    Contest,
+    /// The contest read for the editor's guard.
+    GuardParties,
+    /// The editor's saved draft.
+    Draft,
+    /// The filter's debounce wait.
+    FilterWait,
+    /// The draft's debounce wait.
+    DraftWait,
+}
+
+impl Effect {
+    /// The slot of a read or a wait; `None` for writes.
+    pub fn slot(&self) -> Option<Slot> {
+        Some(match self {
+            Effect::LoadQueue { .. } | Effect::ReloadQueueFrom { .. } => Slot::Queue,
+            Effect::LoadCounts { .. } => Slot::Counts,
+            Effect::LoadClaim { .. } => Slot::Claim,
+            Effect::LoadCompare { .. } => Slot::Contest,
+            Effect::LoadGuardParties { .. } => Slot::GuardParties,
+            Effect::LoadDraft { .. } => Slot::Draft,
+            Effect::SettleFilter { .. } => Slot::FilterWait,
+            Effect::DraftTimer { .. } => Slot::DraftWait,
+            _ => return None,
+        })
+    }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::effect::Effect;
+use super::feed::Touched;
 use super::keymap::Command;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
@@ -33,10 +34,6 @@ pub struct Holds {
     pub last_activity: Option<DateTime<Utc>>,
     /// The last lease written (a take or a renewal).
     pub last_renewal: Option<DateTime<Utc>>,
-    /// The status-bar news of others' acts and when it goes away (see `feed`).
-    pub news: Option<(String, DateTime<Utc>)>,
-    /// The acts the news tells, so acts arriving in quick succession join one line.
-    pub news_events: Vec<crate::model::AuditEvent>,
 }
 
 /// Hold work for the runtime (all of it writes).
@@ -52,6 +49,12 @@ pub enum HoldEffect {
     TakeNext { login: String, lease: TimeDelta },
     /// Let go of `claim_id` and of the competing claims `login` holds; answered by `Released`.
     Release { login: String, claim_id: String },
+    /// Let go of exactly these claims (the session's holds when it ends); answered by
+    /// `Released` for the first.
+    LetGo {
+        login: String,
+        claim_ids: Vec<String>,
+    },
     /// Extend `login`'s live holds on these claims (a heartbeat, not audited); answered by
     /// `Renewed`.
     Renew {
@@ -85,10 +88,12 @@ pub fn touch(state: &mut State) {
     state.holds.last_activity = Some(state.now);
 }
 
-/// The claim a key acts on: the open claim on the detail screen, else the one under the cursor.
-fn focused(state: &State) -> Option<String> {
-    match (&state.screen, &state.detail) {
-        (Screen::Detail, Some(detail)) => Some(detail.claim_id.clone()),
+/// The claim a key acts on: the open claim on the detail screen, the focused party in compare,
+/// else the one under the cursor.
+pub fn focused(state: &State) -> Option<String> {
+    match (&state.screen, &state.detail, &state.compare) {
+        (Screen::Detail, Some(detail), _) => Some(detail.claim_id.clone()),
+        (Screen::Compare, _, Some(c)) => c.focused().map(|v| v.claim.claim_id.clone()),
         _ => state.queue.selected().map(|r| r.claim_id.clone()),
     }
 }
@@ -151,7 +156,8 @@ pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
                         if n == 2 { "" } else { "s" }
                     ),
                 });
-                store_changed(state, &ids)
+                state.echoes.expect(&ids, state.now);
+                store_changed(state, &Touched::claims(&ids))
             }
             Err(e) => refused(state, e, &claim_id),
         },
@@ -159,12 +165,13 @@ pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
             Ok(Some(id)) => {
                 state.holds.last_renewal = Some(state.now);
                 state.holds.held.insert(id.clone());
+                state.echoes.expect([&id], state.now);
                 state.notice = Some(format!("You hold {id} until {until}"));
                 go_to(state, id)
             }
             Ok(None) => {
                 state.notice = Some("Nothing to take: every claim under review is held".into());
-                store_changed(state, &[])
+                store_changed(state, &Touched::everything())
             }
             Err(e) => refused(state, e, ""),
         },
@@ -178,7 +185,8 @@ pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
                     state.holds.held.remove(id);
                 }
                 state.notice = Some(format!("Released {}", ids.join(", ")));
-                store_changed(state, &ids)
+                state.echoes.expect(&ids, state.now);
+                store_changed(state, &Touched::claims(&ids))
             }
             Err(e) => refused(state, e, &claim_id),
         },
@@ -194,12 +202,12 @@ pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
 /// A refused write: the store's one-line reason, and the screen reloads to show why.
 fn refused(state: &mut State, error: String, claim_id: &str) -> Vec<Effect> {
     state.notice = Some(error);
-    let ids: Vec<String> = if claim_id.is_empty() {
-        Vec::new()
+    let touched = if claim_id.is_empty() {
+        Touched::everything()
     } else {
-        vec![claim_id.to_string()]
+        Touched::claims([&claim_id.to_string()])
     };
-    store_changed(state, &ids)
+    store_changed(state, &touched)
 }
 
 /// Puts the reviewer on the claim `n` took: the open claim switches to it; on the queue the
@@ -215,7 +223,7 @@ fn go_to(state: &mut State, claim_id: String) -> Vec<Effect> {
         if let Some(at) = at {
             state.queue.cursor = at;
             queue::keep_cursor_visible(state);
-            return store_changed(state, &[claim_id]);
+            return store_changed(state, &Touched::claims([&claim_id]));
         }
     }
     let req_id = state.next_req();
@@ -238,7 +246,6 @@ fn go_to(state: &mut State, claim_id: String) -> Vec<Effect> {
 /// Once a second: renews the leases of an active reviewer every `RENEW_EVERY`, and lets the
 /// news of others' acts fade.
 pub fn tick(state: &mut State) -> Vec<Effect> {
-    super::feed::fade(state);
     let h = &state.holds;
     let due = match (h.last_renewal, h.last_activity) {
         (Some(renewed), Some(active)) => state.now - renewed >= RENEW_EVERY && active > renewed,
@@ -280,9 +287,11 @@ pub fn reads_only(effect: &Effect) -> bool {
             | Effect::LoadCounts { .. }
             | Effect::LoadClaim { .. }
             | Effect::LoadCompare { .. }
+            | Effect::LoadGuardParties { .. }
             | Effect::LoadDraft { .. }
             | Effect::DraftTimer { .. }
             | Effect::SettleFilter { .. }
+            | Effect::Terminal(_)
     )
 }
 
@@ -319,4 +328,17 @@ pub fn identity(state: &State) -> String {
         ),
         None => state.reviewer.clone(),
     }
+}
+
+/// The session is ending: let go of everything it took (holds end with the session, not with
+/// their lease).
+pub fn release_all(state: &mut State) -> Option<Effect> {
+    if state.holds.held.is_empty() {
+        return None;
+    }
+    let claim_ids: Vec<String> = std::mem::take(&mut state.holds.held).into_iter().collect();
+    Some(Effect::Hold(HoldEffect::LetGo {
+        login: state.reviewer.clone(),
+        claim_ids,
+    }))
 }

@@ -222,6 +222,9 @@ commands! {
     Send => "send", "Editor: send", [Key::ctrl('s')];
     ToggleVisibility => "toggle_visibility", "Editor: partner-visible / internal", [Key::ctrl('t')];
     Template => "template", "Editor: insert a template", [Key::ctrl('p')];
+    Redraw => "redraw", "Clear and redraw the screen", [Key::ctrl('l')];
+    Suspend => "suspend", "Suspend claimdesk (the shell's fg resumes it)", [Key::ctrl('z')];
+    CopyId => "copy_id", "Copy the claim id to the clipboard (OSC 52)", [Key::ch('y')];
     Yes => "yes", "Confirm", [Key::ch('y')];
     No => "no", "Cancel (Enter takes the default, No)", [Key::ch('n')];
 }

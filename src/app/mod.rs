@@ -13,12 +13,12 @@ mod queue;
 pub mod state;
 mod update;
 
-pub use effect::Effect;
+pub use effect::{Effect, Slot, TerminalAct};
 pub use holds::{HoldEffect, HoldMsg, Holds};
 pub use keymap::{Command, Key, KeyCode, Keymap, KeymapError};
 pub use msg::{Msg, WriteError, WriteErrorKind};
 pub use state::{ClaimDetail, DetailView, Loadable, QueueView, Screen, State, Viewport};
-pub use update::update;
+pub use update::{closing, update};
 
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -16,6 +16,8 @@ pub enum Msg {
     Key(Key),
     /// The clock moved on (about once a second): the countdowns follow it.
     Tick(DateTime<Utc>),
+    /// The terminal's size changed (also sent once at start).
+    Resize { width: u16, height: u16 },
     /// The last frame's geometry: how many rows the list and the scrollable panes show.
     Viewport(Viewport),
     /// A queue window arrived for request `req_id`.
@@ -28,8 +30,9 @@ pub enum Msg {
         req_id: u64,
         result: Result<TabCounts, String>,
     },
-    /// Other sessions changed these claims (an empty list: something not tied to one claim).
-    StoreChanged { claim_ids: Vec<String> },
+    /// Anything may have changed (the change feed started, or fell behind and skipped reports):
+    /// re-read what shows.
+    StoreChanged,
     /// The change feed lost the database (`Some(reason)`) or got it back (`None`).
     StoreOffline(Option<String>),
     /// A claim arrived for request `req_id` (`None`: no such claim any more; boxed: it is large).
@@ -61,9 +64,10 @@ pub enum Msg {
         req_id: u64,
         result: Result<(), WriteError>,
     },
-    /// What was done in the store (by anyone), oldest first: others' acts are told in the status
-    /// bar. Follows the `StoreChanged` for the same events.
-    Activity(Vec<AuditEvent>),
+    /// What was done in the store (by anyone), oldest first: what shows is re-read once for the
+    /// batch (not for the echo of this session's own write), and others' acts are told in the
+    /// status bar.
+    Changes(Vec<AuditEvent>),
     /// A hold write finished.
     Hold(HoldMsg),
 }

@@ -54,6 +54,7 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
     let req_id = state.next_req();
     let q = &mut state.queue;
     q.error = None;
+    q.refresh_stale = false;
     q.pending = Some(PendingLoad {
         req_id,
         kind: LoadKind::Refresh,
@@ -74,10 +75,50 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// Someone changed the store: re-read the counts and the window, once per batch of changes. A
+/// read already in flight is not repeated at once but marked stale and read again when it
+/// answers, so a stream of changes (a bulk import) costs at most two reads of each, never one
+/// per batch of events.
+pub fn reread(state: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if state.queue.counts_pending {
+        state.queue.counts_stale = true;
+    } else {
+        effects.push(load_counts(state));
+    }
+    match state.queue.pending {
+        Some(p) if p.kind == LoadKind::Refresh => state.queue.refresh_stale = true,
+        _ => effects.extend(refresh(state)),
+    }
+    effects
+}
+
+/// Takes a counts answer if it is for the newest request; reads again if it went stale.
+pub fn counts_loaded(
+    state: &mut State,
+    req_id: u64,
+    result: Result<crate::model::TabCounts, String>,
+) -> Vec<Effect> {
+    if req_id != state.queue.counts_req {
+        return Vec::new();
+    }
+    state.queue.counts_pending = false;
+    match result {
+        Ok(counts) => state.queue.counts = Some(counts),
+        Err(e) => state.notice = Some(format!("Counting claims failed: {e}")),
+    }
+    if std::mem::take(&mut state.queue.counts_stale) {
+        return vec![load_counts(state)];
+    }
+    Vec::new()
+}
+
 /// Asks for the tab counts under the current filter.
 pub fn load_counts(state: &mut State) -> Effect {
     let req_id = state.next_req();
     state.queue.counts_req = req_id;
+    state.queue.counts_pending = true;
+    state.queue.counts_stale = false;
     Effect::LoadCounts {
         req_id,
         reviewer: state.reviewer.clone(),
@@ -189,6 +230,9 @@ pub fn loaded(
         }
     }
     q.loaded = true;
+    if pending.kind == LoadKind::Refresh && std::mem::take(&mut q.refresh_stale) {
+        return refresh(state);
+    }
     let carry = std::mem::take(&mut q.carry);
     let moving_on = match pending.kind {
         LoadKind::Append => carry > 0,

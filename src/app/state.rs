@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::compare::CompareView;
 use super::decision::Confirm;
 use super::editor::Editor;
+use super::feed::{Echoes, News};
 use super::holds::Holds;
 use super::keymap::Keymap;
 use crate::config::Config;
@@ -16,6 +17,12 @@ use crate::domain::sla::Countdown;
 use crate::domain::{BusinessCalendar, SlaPolicy};
 pub use crate::model::ClaimDetail;
 use crate::model::{QueueRow, QueueSort, QueueTab, TabCounts};
+
+/// The smallest terminal the screens are laid out for; below it a message says so and only
+/// quit and resize act (a key must never act on a screen the reviewer cannot see).
+pub const MIN_WIDTH: u16 = 60;
+/// See `MIN_WIDTH`.
+pub const MIN_HEIGHT: u16 = 16;
 
 /// Rows asked for in one queue read.
 pub const PAGE: u32 = 100;
@@ -138,6 +145,12 @@ pub struct QueueView {
     /// The last counts (kept on screen while new ones load).
     pub counts: Option<TabCounts>,
     pub counts_req: u64,
+    /// A counts read is in flight.
+    pub counts_pending: bool,
+    /// Others changed the store while the counts were being read: read them once more after.
+    pub counts_stale: bool,
+    /// Others changed the store while the window was being re-read: re-read it once more after.
+    pub refresh_stale: bool,
     /// The counts are asked for once the first queue answer is in (set at start).
     pub counts_after_first_rows: bool,
     /// The last queue read failed with this message.
@@ -201,8 +214,16 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the reviewer quits; the runtime then restores the terminal.
     pub quit: bool,
-    /// Who the reviewer is, what this session holds, and the status-bar news of others' acts.
+    /// The terminal's size, once known.
+    pub size: Option<(u16, u16)>,
+    /// Mouse reporting is on (clicks and the wheel act); `mouse = false` in the config turns it off.
+    pub mouse: bool,
+    /// Who the reviewer is and what this session holds.
     pub holds: Holds,
+    /// The status-bar news of others' acts.
+    pub news: News,
+    /// Claims this session wrote lately: their echo on the change feed is not re-read.
+    pub echoes: Echoes,
     next_req: u64,
 }
 
@@ -238,6 +259,9 @@ impl State {
                 loaded: false,
                 counts: None,
                 counts_req: 0,
+                counts_pending: false,
+                counts_stale: false,
+                refresh_stale: false,
                 counts_after_first_rows: false,
                 error: None,
             },
@@ -259,7 +283,11 @@ impl State {
             offline: None,
             notice: None,
             quit: false,
+            size: None,
+            mouse: config.file.mouse.unwrap_or(true),
             holds: Holds::default(),
+            news: News::default(),
+            echoes: Echoes::default(),
             next_req: 0,
         }
     }
@@ -268,6 +296,12 @@ impl State {
     pub fn next_req(&mut self) -> u64 {
         self.next_req += 1;
         self.next_req
+    }
+
+    /// The terminal is smaller than the screens need.
+    pub fn too_small(&self) -> bool {
+        self.size
+            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
     }
 
     /// The theme in use.

@@ -3,13 +3,15 @@
 use super::compare::{self, recipient};
 use super::decision;
 use super::editor::{self, Purpose};
-use super::effect::Effect;
+use super::effect::{Effect, TerminalAct};
+use super::feed::Touched;
 use super::keymap::{Command, Key, KeyCode};
 use super::msg::Msg;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
 use super::{feed, holds};
 use crate::domain::{Status, Visibility};
+use crate::model::AuditEvent;
 
 /// Applies one message and returns the store work it calls for. While the change feed is
 /// offline, writes are refused here (with a message), never queued.
@@ -33,7 +35,12 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.now = now;
+            fade_news(state);
             holds::tick(state)
+        }
+        Msg::Resize { width, height } => {
+            state.size = Some((width, height));
+            Vec::new()
         }
         Msg::Viewport(viewport) => {
             state.viewport = viewport;
@@ -49,27 +56,16 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::FilterSettled { req_id } => queue::filter_settled(state, req_id),
-        Msg::CountsLoaded { req_id, result } => {
-            if req_id == state.queue.counts_req {
-                match result {
-                    Ok(counts) => state.queue.counts = Some(counts),
-                    Err(e) => state.notice = Some(format!("Counting claims failed: {e}")),
-                }
-            }
-            Vec::new()
-        }
-        Msg::StoreChanged { claim_ids } => store_changed(state, &claim_ids),
+        Msg::CountsLoaded { req_id, result } => queue::counts_loaded(state, req_id, result),
+        Msg::StoreChanged => store_changed(state, &Touched::everything()),
+        Msg::Changes(events) => changes(state, &events),
         Msg::StoreOffline(reason) => {
             let back = state.offline.is_some() && reason.is_none();
             state.offline = reason;
             if back {
                 // Whatever was missed meanwhile arrives as changes; still, re-read what shows.
-                return store_changed(state, &[]);
+                return store_changed(state, &Touched::everything());
             }
-            Vec::new()
-        }
-        Msg::Activity(events) => {
-            feed::activity(state, &events);
             Vec::new()
         }
         Msg::Hold(msg) => holds::on_msg(state, msg),
@@ -117,21 +113,60 @@ pub(super) fn after_write(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Someone else changed claims: re-read the counts and the queue window in place, and the open
-/// claim if it is among them.
-pub(super) fn store_changed(state: &mut State, claim_ids: &[String]) -> Vec<Effect> {
-    let mut effects = vec![queue::load_counts(state)];
-    effects.extend(queue::refresh(state));
+/// A batch of events from the change feed: what shows is re-read once for the whole batch (the
+/// echo of this session's own write left out), others' acts are told, and claims this session
+/// held that someone else took or released are no longer renewed.
+fn changes(state: &mut State, events: &[AuditEvent]) -> Vec<Effect> {
+    state.echoes.expire(state.now);
+    let touched = feed::touched(events, &state.reviewer, &state.echoes);
+    for e in events.iter().filter(|e| e.actor != state.reviewer) {
+        if let (true, Some(id)) = (e.kind.moves_hold(), &e.claim_id) {
+            state.holds.held.remove(id);
+        }
+    }
+    // News still on screen grows rather than being replaced (`n` on a contest is two events).
+    let showing = matches!((&state.news.shown, &state.notice), (Some((news, _)), Some(shown)) if news == shown);
+    if !showing {
+        state.news.clear();
+    }
+    if let Some(text) = state.news.add(events, &state.reviewer) {
+        state.notice = Some(text.clone());
+        state.news.shown = Some((text, state.now + feed::NEWS_FOR));
+    }
+    if touched.is_empty() {
+        return Vec::new();
+    }
+    store_changed(state, &touched)
+}
+
+/// Clears the news once its time is up (unless something else has replaced it).
+fn fade_news(state: &mut State) {
+    let Some((text, until)) = &state.news.shown else {
+        return;
+    };
+    if state.now >= *until {
+        if state.notice.as_deref() == Some(text.as_str()) {
+            state.notice = None;
+        }
+        state.news.clear();
+    }
+}
+
+/// Claims changed: re-read the counts and the queue window in place (once per batch), and the
+/// open claim or contest if it is among them.
+pub(super) fn store_changed(state: &mut State, touched: &Touched) -> Vec<Effect> {
+    let mut effects = queue::reread(state);
     let reload_detail = state
         .detail
         .as_ref()
-        .is_some_and(|d| claim_ids.is_empty() || claim_ids.contains(&d.claim_id));
+        .is_some_and(|d| touched.covers(&d.claim_id));
     if reload_detail {
         effects.extend(reload_claim(state));
     }
-    let reload_compare = state.compare.as_ref().is_some_and(|c| {
-        claim_ids.is_empty() || claim_ids.iter().any(|id| c.claim_ids.contains(id))
-    });
+    let reload_compare = state
+        .compare
+        .as_ref()
+        .is_some_and(|c| c.claim_ids.iter().any(|id| touched.covers(id)));
     if reload_compare {
         effects.extend(compare::reload(state));
     }
@@ -171,7 +206,25 @@ fn clamp_scrolls(state: &mut State) {
     compare::keep_focus_visible(state);
 }
 
+/// What ends a session (quit, SIGTERM, SIGHUP, a dropped connection): the editor's unsaved text
+/// saved as its draft, and this session's holds released.
+pub fn closing(state: &mut State) -> Vec<Effect> {
+    let mut effects = editor::save_unsaved(state);
+    effects.extend(holds::release_all(state));
+    effects
+}
+
 fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
+    if state.too_small() {
+        // Only quit acts on a screen too small to show what a key would act on.
+        if matches!(
+            state.keymap.command(key),
+            Some(Command::Quit | Command::ForceQuit)
+        ) {
+            state.quit = true;
+        }
+        return Vec::new();
+    }
     if state.confirm.is_some() {
         return decision::confirm_key(state, key);
     }
@@ -222,6 +275,16 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             state.help_open = !state.help_open;
             state.help_scroll = 0;
             return Vec::new();
+        }
+        Command::Redraw => return vec![Effect::Terminal(TerminalAct::Redraw)],
+        Command::Suspend => return vec![Effect::Terminal(TerminalAct::Suspend)],
+        Command::CopyId => {
+            let Some(id) = holds::focused(state) else {
+                state.notice = Some("No claim here to copy".into());
+                return Vec::new();
+            };
+            state.notice = Some(format!("Copied {id} to the clipboard"));
+            return vec![Effect::Terminal(TerminalAct::Copy(id))];
         }
         Command::Theme => {
             if !state.themes.is_empty() {

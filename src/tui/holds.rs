@@ -25,6 +25,13 @@ pub async fn run(store: &Store, effect: HoldEffect) -> Msg {
             let result = store.release_contest(&claim_id, &login).await.map_err(text);
             HoldMsg::Released { claim_id, result }
         }
+        HoldEffect::LetGo { login, claim_ids } => {
+            let result = store.release(&claim_ids, &login).await.map_err(text);
+            HoldMsg::Released {
+                claim_id: claim_ids.first().cloned().unwrap_or_default(),
+                result: result.map(|()| claim_ids),
+            }
+        }
         HoldEffect::Renew {
             login,
             claim_ids,

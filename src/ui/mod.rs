@@ -21,10 +21,7 @@ pub use theme::{Theme, ThemeError};
 
 use crate::app::{Screen, State, Viewport};
 
-/// The smallest terminal the screens are laid out for; below it a message says so.
-pub const MIN_WIDTH: u16 = 60;
-/// See `MIN_WIDTH`.
-pub const MIN_HEIGHT: u16 = 16;
+pub use crate::app::state::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws the whole screen; returns the geometry used (for `Msg::Viewport`).
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
@@ -70,7 +67,7 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
             ),
             theme.text,
         ),
-        Line::styled("Enlarge the window, or press Ctrl-c to quit.", theme.muted),
+        Line::styled("Enlarge the window, or press q to quit.", theme.muted),
     ];
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }

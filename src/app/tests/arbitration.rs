@@ -20,7 +20,8 @@ fn typed(s: &mut State, text: &str) -> Vec<Effect> {
 
 fn compare_req(effects: &[Effect]) -> Option<(u64, Vec<String>)> {
     effects.iter().find_map(|e| match e {
-        Effect::LoadCompare { req_id, claim_ids } => Some((*req_id, claim_ids.clone())),
+        Effect::LoadCompare { req_id, claim_ids }
+        | Effect::LoadGuardParties { req_id, claim_ids } => Some((*req_id, claim_ids.clone())),
         _ => None,
     })
 }

@@ -178,21 +178,11 @@ fn the_open_claim_is_reread_when_someone_changes_it_and_stays_on_screen_meanwhil
             result: Ok(Some(Box::new(claim_detail()))),
         },
     );
-    let effects = update(
-        &mut s,
-        Msg::StoreChanged {
-            claim_ids: vec!["CPOR-00099".into()],
-        },
-    );
+    let effects = update(&mut s, super::changed("CPOR-00099"));
     assert!(!effects
         .iter()
         .any(|e| matches!(e, Effect::LoadClaim { .. })));
-    let effects = update(
-        &mut s,
-        Msg::StoreChanged {
-            claim_ids: vec!["CPOR-00001".into()],
-        },
-    );
+    let effects = update(&mut s, super::changed("CPOR-00001"));
     assert!(effects
         .iter()
         .any(|e| matches!(e, Effect::LoadClaim { .. })));

@@ -213,12 +213,7 @@ fn others_changes_reread_the_window_in_place_and_keep_the_cursor_on_its_claim() 
     for _ in 0..5 {
         ch(&mut s, 'j');
     }
-    let effects = update(
-        &mut s,
-        Msg::StoreChanged {
-            claim_ids: vec!["CPOR-00002".into()],
-        },
-    );
+    let effects = update(&mut s, super::changed("CPOR-00002"));
     assert!(effects
         .iter()
         .any(|e| matches!(e, Effect::LoadCounts { .. })));
