@@ -416,3 +416,160 @@ async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
     };
     assert!(status.success(), "exit status {status:?}");
 }
+
+impl Session {
+    fn send(&mut self, s: &str) {
+        self.keys.write_all(s.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// Waits up to 10 s for the program to end; returns whether it exited 0.
+    fn wait_exit(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                self.screen.drain();
+                return status.success();
+            }
+            assert!(Instant::now() < deadline, "claimdesk did not end");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Audit events whose kind is `code`.
+async fn events_of(store: &Store, code: &str) -> usize {
+    store
+        .audit(None, None, 100_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind.code() == code)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_a_and_text_lands_in_the_intended_claims_editor_and_takes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen
+        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    s.send("\r");
+    s.screen
+        .wait_for("the detail", |t| t.contains("Claim CPOR-00001 · Contoso"));
+    // One burst: approve, then the reason (with letters that are commands elsewhere).
+    s.send("anttt quick reason");
+    s.screen.wait_for("the reason editor of CPOR-00001", |t| {
+        t.contains("Reason 1 of 2: approve CPOR-00001") && t.contains("nttt quick reason")
+    });
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(events_of(&store, "taken").await, 0, "nothing was taken");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_3_kb_paste_in_the_queue_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let store = Store::open(&url).await.unwrap();
+    let before = store.last_event_id().await.unwrap();
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen
+        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    let notes = "tnu Notes from the call: n t u x a r. ".repeat(80);
+    assert!(notes.len() >= 3000);
+    s.send(&format!("\x1b[200~{notes}\x1b[201~"));
+    s.screen
+        .wait_for("the paste refused", |t| t.contains("Pasted text ignored"));
+    assert_eq!(store.last_event_id().await.unwrap(), before, "no event");
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn holds_end_with_the_session_on_quit_and_on_sighup() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let store = Store::open(&url).await.unwrap();
+    for hangup in [false, true] {
+        let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+        s.screen
+            .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+        s.send("t");
+        s.screen
+            .wait_for("the hold", |t| t.contains("You hold CPOR-00001"));
+        let held = store.claim("CPOR-00001").await.unwrap().unwrap();
+        assert_eq!(held.holder(Utc::now()), Some("alice"));
+        if hangup {
+            let pid = s.child.process_id().expect("pid").to_string();
+            std::process::Command::new("kill")
+                .args(["-HUP", &pid])
+                .status()
+                .unwrap();
+            s.wait_exit();
+        } else {
+            s.send("q");
+            assert!(s.wait_exit());
+        }
+        let view = store.claim("CPOR-00001").await.unwrap().unwrap();
+        assert_eq!(view.holder(Utc::now()), None, "released (SIGHUP: {hangup})");
+        for id in &view.competing_claim_ids {
+            let other = store.claim(id).await.unwrap().unwrap();
+            assert_eq!(other.holder(Utc::now()), None, "{id} released too");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_l_removes_stray_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen
+        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    // Another program wrote over the screen (a `wall`, a background job).
+    s.screen
+        .parser
+        .process(b"\x1b[6;10HSTRAY OUTPUT FROM SOMEONE ELSE\x1b[12;3Hmore stray");
+    assert!(s.screen.text().contains("STRAY OUTPUT"));
+    s.send("\x0c");
+    s.screen.wait_for("a clean screen", |t| {
+        !t.contains("STRAY") && !t.contains("more stray") && t.contains("┌ CPOR-00001")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cursor_stays_on_its_claim_when_a_row_above_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen
+        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    s.send("jjjj");
+    s.screen
+        .wait_for("CPOR-00005 selected", |t| t.contains("┌ CPOR-00005"));
+    // Another reviewer withdraws CPOR-00002: it leaves Under review, above the cursor.
+    let other = Store::open(&url).await.unwrap();
+    let version = other.claim("CPOR-00002").await.unwrap().unwrap().version;
+    let request = claimdesk::store::DecisionRequest {
+        seen: claimdesk::store::Seen {
+            claim_id: "CPOR-00002".into(),
+            version,
+        },
+        outcome: claimdesk::domain::DecisionOutcome::Withdrawn,
+        reason: "Partner request".into(),
+    };
+    other.decide(&[request], "bob").await.unwrap();
+    s.screen.wait_for("the row gone, the cursor kept", |t| {
+        t.contains("bob withdrew CPOR-00002") && t.contains("┌ CPOR-00005")
+    });
+    s.send("\r");
+    s.screen
+        .wait_for("the same claim opened", |t| t.contains("Claim CPOR-00005"));
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

@@ -495,6 +495,20 @@ pub fn key(state: &mut State, key: Key) -> Vec<Effect> {
     }
 }
 
+/// Pasted text goes in at the cursor (not while a write is on its way).
+pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let Some(editor) = state.editor.as_deref_mut() else {
+        return Vec::new();
+    };
+    if editor.sending.is_some() {
+        return Vec::new();
+    }
+    editor
+        .text
+        .insert(&text.replace("\r\n", "\n").replace('\r', "\n"));
+    edited(state)
+}
+
 /// The text changed: arm the debounce timer.
 fn edited(state: &mut State) -> Vec<Effect> {
     let token = state.next_req();

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod msg;
 mod queue;
 pub mod state;
+pub mod typeahead;
 mod update;
 
 pub use effect::{Effect, Slot, TerminalAct};

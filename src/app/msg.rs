@@ -14,6 +14,8 @@ pub enum Msg {
     Start,
     /// A key press (already converted from the terminal's representation).
     Key(Key),
+    /// Text pasted (bracketed paste): for the text field that has focus, if any.
+    Paste(String),
     /// The clock moved on (about once a second): the countdowns follow it.
     Tick(DateTime<Utc>),
     /// The terminal's size changed (also sent once at start).

@@ -406,6 +406,13 @@ pub fn filter_settled(state: &mut State, req_id: u64) -> Vec<Effect> {
     apply_filter(state)
 }
 
+/// Pasted text joins the filter (on one line).
+pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let mut filter = state.queue.filter.clone();
+    filter.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    type_filter(state, filter)
+}
+
 /// A key while the filter is being typed; `None` lets the keymap handle it (arrows, Ctrl-c).
 pub fn filter_key(state: &mut State, key: Key) -> Option<Vec<Effect>> {
     if let Some(c) = typed_char(key) {

@@ -214,6 +214,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the reviewer quits; the runtime then restores the terminal.
     pub quit: bool,
+    /// Keys (and pastes) typed for a screen still loading, applied once it has its data.
+    pub typeahead: super::typeahead::Waiting,
     /// The terminal's size, once known.
     pub size: Option<(u16, u16)>,
     /// Mouse reporting is on (clicks and the wheel act); `mouse = false` in the config turns it off.
@@ -283,6 +285,7 @@ impl State {
             offline: None,
             notice: None,
             quit: false,
+            typeahead: Default::default(),
             size: None,
             mouse: config.file.mouse.unwrap_or(true),
             holds: Holds::default(),

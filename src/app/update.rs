@@ -9,6 +9,7 @@ use super::keymap::{Command, Key, KeyCode};
 use super::msg::Msg;
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
+use super::typeahead::{self, Typed};
 use super::{feed, holds};
 use crate::domain::{Status, Visibility};
 use crate::model::AuditEvent;
@@ -16,8 +17,40 @@ use crate::model::AuditEvent;
 /// Applies one message and returns the store work it calls for. While the change feed is
 /// offline, writes are refused here (with a message), never queued.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = apply(state, msg);
+    let mut effects = apply(state, msg);
+    // Data may have arrived for a screen that keys were typed ahead for.
+    while let Some(input) = typeahead::next_ready(state) {
+        effects.extend(typed(state, input));
+    }
     holds::refuse_writes_offline(state, effects)
+}
+
+/// A key or a paste for the screen as it is now.
+fn typed(state: &mut State, input: Typed) -> Vec<Effect> {
+    match input {
+        Typed::Key(key) => on_key(state, key),
+        Typed::Paste(text) => paste(state, text),
+    }
+}
+
+/// Pasted text goes to the text field that has focus (the editor, the filter); anywhere else it
+/// is ignored, with a message, so a paste can never run as commands.
+fn paste(state: &mut State, text: String) -> Vec<Effect> {
+    if state.too_small() || state.confirm.is_some() {
+        return Vec::new();
+    }
+    if state.editor.as_ref().is_some_and(|e| e.picker.is_none()) {
+        return editor::paste(state, &text);
+    }
+    if state.screen == Screen::Queue && state.queue.filter_editing && !state.help_open {
+        return queue::paste(state, &text);
+    }
+    state.notice = Some(format!(
+        "Pasted text ignored: no text field has focus ({} filters, {} comments)",
+        state.keymap.hint(Command::Filter),
+        state.keymap.hint(Command::Comment)
+    ));
+    Vec::new()
 }
 
 fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -31,7 +64,17 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(key) => {
             holds::touch(state);
-            on_key(state, key)
+            match typeahead::hold_back(state, Typed::Key(key)) {
+                Some(input) => typed(state, input),
+                None => Vec::new(),
+            }
+        }
+        Msg::Paste(text) => {
+            holds::touch(state);
+            match typeahead::hold_back(state, Typed::Paste(text)) {
+                Some(input) => typed(state, input),
+                None => Vec::new(),
+            }
         }
         Msg::Tick(now) => {
             state.now = now;

@@ -9,6 +9,11 @@ use crate::app::{Key, KeyCode, Msg};
 pub fn to_msg(event: &Event) -> Option<Msg> {
     match event {
         Event::Key(key) => to_key(key).map(Msg::Key),
+        Event::Paste(text) => Some(Msg::Paste(text.clone())),
+        Event::Resize(width, height) => Some(Msg::Resize {
+            width: *width,
+            height: *height,
+        }),
         _ => None,
     }
 }

@@ -71,6 +71,15 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                     },
                 );
             }
+            Effect::LoadDraft { req_id, .. } => {
+                update(
+                    s,
+                    Msg::DraftLoaded {
+                        req_id,
+                        result: Ok(None),
+                    },
+                );
+            }
             // Typing has paused: the filter applies.
             Effect::SettleFilter { req_id, .. } => {
                 let effects = update(s, Msg::FilterSettled { req_id });

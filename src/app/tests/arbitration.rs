@@ -11,11 +11,27 @@ use crate::domain::{DecisionOutcome, Visibility};
 use crate::model::{ClaimView, Draft};
 
 fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    no_draft(s);
     key(s, Key::ctrl(c))
 }
 
 fn typed(s: &mut State, text: &str) -> Vec<Effect> {
+    no_draft(s);
     text.chars().flat_map(|c| ch(s, c)).collect()
+}
+
+/// The editor's draft read answers "none" (keys typed before it wait for it).
+fn no_draft(s: &mut State) {
+    let req = s.editor.as_ref().and_then(|e| e.draft_req);
+    if let Some(req_id) = req {
+        update(
+            s,
+            Msg::DraftLoaded {
+                req_id,
+                result: Ok(None),
+            },
+        );
+    }
 }
 
 fn compare_req(effects: &[Effect]) -> Option<(u64, Vec<String>)> {
@@ -241,6 +257,7 @@ fn esc_asks_before_losing_text_and_discards_the_draft_on_yes() {
 fn drafts_are_saved_once_typing_pauses() {
     let mut s = comparing(2);
     ch(&mut s, 'm');
+    no_draft(&mut s);
     let first = match ch(&mut s, 'a').as_slice() {
         [Effect::DraftTimer { token, after }] => {
             assert_eq!(after.as_millis(), 500);
@@ -298,7 +315,7 @@ fn draft(body: &str, visibility: Visibility) -> Draft {
 }
 
 #[test]
-fn reopening_the_editor_brings_the_draft_back_unless_typing_started() {
+fn reopening_the_editor_brings_the_draft_back_and_keys_typed_meanwhile_follow_it() {
     let mut s = comparing(2);
     let req_id = ch(&mut s, 'm')
         .iter()
@@ -327,14 +344,19 @@ fn reopening_the_editor_brings_the_draft_back_unless_typing_started() {
         })
         .unwrap();
     ch(&mut s, 'x');
+    assert_eq!(
+        text(&s),
+        "",
+        "a key typed before the draft arrives waits for it"
+    );
     update(
         &mut s,
         Msg::DraftLoaded {
             req_id,
-            result: Ok(Some(draft("old", Visibility::Internal))),
+            result: Ok(Some(draft("old ", Visibility::Internal))),
         },
     );
-    assert_eq!(text(&s), "x", "what was typed wins over a late draft");
+    assert_eq!(text(&s), "old x", "the draft back, then what was typed");
 }
 
 /// Approve the focused party: reasons for each claim, then the confirmation.
@@ -479,8 +501,8 @@ fn a_failed_write_keeps_the_text_and_says_so() {
     assert!(s.notice.as_deref().unwrap().contains("Comment"));
 }
 
-#[test]
-fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compare() {
+/// The detail screen of `CPOR-00002`, a party of a three-party contest.
+fn contested_detail() -> State {
     let mut s = started(10, 10);
     ch(&mut s, 'j');
     let effects = key(&mut s, Key::plain(KeyCode::Enter));
@@ -500,6 +522,12 @@ fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compar
             result: Ok(Some(Box::new(detail))),
         },
     );
+    s
+}
+
+#[test]
+fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compare() {
+    let mut s = contested_detail();
     let effects = ch(&mut s, 'r');
     assert!(matches!(&s.editor.as_ref().unwrap().purpose, Purpose::Info(r) if r.len() == 1));
     assert!(
@@ -525,4 +553,63 @@ fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compar
         matches!(&s.editor.as_ref().unwrap().purpose, Purpose::Decision(p) if p.items.len() == 3),
         "approve continues in compare"
     );
+}
+
+#[test]
+fn a_burst_of_a_and_text_lands_in_the_reason_editor_of_the_intended_claim() {
+    let mut s = contested_detail();
+    // `a`, then the reason, typed before the contest is read: nothing acts as a command.
+    let mut effects = ch(&mut s, 'a');
+    effects.extend(typed(&mut s, "ntu quick"));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Hold(_))),
+        "no take: {effects:?}"
+    );
+    assert_eq!(s.screen, Screen::Compare);
+    let (req_id, _) = compare_req(&effects).unwrap();
+    let effects = update(
+        &mut s,
+        Msg::CompareLoaded {
+            req_id,
+            result: Ok(contest(3)),
+        },
+    );
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Hold(_))));
+    let draft_req = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadDraft { req_id, .. } => Some(*req_id),
+            _ => None,
+        })
+        .expect("the reason's draft is read");
+    update(
+        &mut s,
+        Msg::DraftLoaded {
+            req_id: draft_req,
+            result: Ok(None),
+        },
+    );
+    let editor = s.editor.as_ref().expect("the reason editor");
+    assert!(
+        matches!(&editor.purpose, Purpose::Decision(p) if p.items[0].recipient.seen.claim_id == "CPOR-00002")
+    );
+    assert_eq!(editor.text.text(), "ntu quick");
+}
+
+#[test]
+fn a_paste_goes_to_the_focused_text_field_and_nowhere_else() {
+    let mut s = started(10, 10);
+    let effects = update(&mut s, Msg::Paste("tnnnt ".repeat(500)));
+    assert!(
+        effects.is_empty(),
+        "a paste on the queue does nothing: {effects:?}"
+    );
+    assert!(s
+        .notice
+        .as_deref()
+        .unwrap()
+        .starts_with("Pasted text ignored"));
+    ch(&mut s, '/');
+    update(&mut s, Msg::Paste("Contoso\nConsulting".into()));
+    assert_eq!(s.queue.filter, "Contoso Consulting");
 }

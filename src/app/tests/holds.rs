@@ -55,7 +55,21 @@ fn t_takes_the_claim_under_the_cursor_or_the_open_claim() {
     ch(&mut s, 'j');
     key(&mut s, Key::plain(KeyCode::Enter));
     assert_eq!(s.screen, Screen::Detail);
-    assert_eq!(ch(&mut s, 't'), vec![take("CPOR-00003")]);
+    assert!(
+        ch(&mut s, 't').is_empty(),
+        "t waits for the claim it was typed for"
+    );
+    let req_id = s.detail.as_ref().and_then(|d| d.pending).unwrap();
+    let mut detail = crate::app::fixtures::claim_detail();
+    detail.view.claim.claim_id = "CPOR-00003".into();
+    let effects = update(
+        &mut s,
+        Msg::ClaimLoaded {
+            req_id,
+            result: Ok(Some(Box::new(detail))),
+        },
+    );
+    assert_eq!(effects, vec![take("CPOR-00003")]);
 }
 
 #[test]
