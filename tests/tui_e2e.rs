@@ -270,10 +270,10 @@ async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
     // Help, generated from the keymap.
     send("?");
     screen.wait_for("help", |t| {
-        t.contains("Help") && t.contains("Cycle the sort order")
+        t.contains("Help") && t.contains("Keys here: Queue") && t.contains("Move down")
     });
     send("\x1b");
-    screen.wait_for("help closed", |t| !t.contains("Cycle the sort order"));
+    screen.wait_for("help closed", |t| !t.contains("Keys here"));
 
     // Switch theme: said in the status bar.
     send("T");
@@ -388,12 +388,18 @@ async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
             .any(|l| l.contains("CPOR-00001") && l.contains("@bob"))
     });
 
+    // `n` takes the next free claim and opens it; back on the queue its row shows the hold.
     send("n");
-    screen.wait_for("the claim taken", |t| {
-        t.contains("┌ CPOR-00002")
-            && t.lines()
-                .any(|l| l.contains("CPOR-00002") && l.contains("@alice"))
+    screen.wait_for("the claim taken and opened", |t| {
+        t.contains("Claim CPOR-00002") && t.contains("alice, held until")
     });
+    send("q");
+    screen.wait_for("its row", |t| {
+        t.lines()
+            .any(|l| l.contains("CPOR-00002") && l.contains("@alice"))
+    });
+    send("j");
+    screen.wait_for("CPOR-00002 selected", |t| t.contains("┌ CPOR-00002"));
     let held = other.claim("CPOR-00002").await.unwrap().unwrap();
     assert_eq!(held.holder(Utc::now()), Some("alice"));
 

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::holds::HoldEffect;
+use chrono::TimeDelta;
+
 use crate::domain::Visibility;
 use crate::model::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
 
@@ -46,12 +47,15 @@ pub enum Effect {
     },
     /// Send `Msg::DraftDue { token }` after `after` (the draft debounce).
     DraftTimer { token: u64, after: Duration },
-    /// Save the editor's text as draft `key`; answered by `Msg::DraftStored`.
+    /// Save the editor's text as draft `key`, unless the stored draft is no longer `known` (the
+    /// text this session last read or saved: another session changed it); answered by
+    /// `Msg::DraftStored`, or `Msg::DraftConflict`.
     SaveDraft {
         login: String,
         key: String,
         visibility: Visibility,
         body: String,
+        known: Option<String>,
     },
     /// Forget draft `key` (sent or discarded); answered by `Msg::DraftStored`.
     DiscardDraft { login: String, key: String },
@@ -90,6 +94,9 @@ pub enum TerminalAct {
     Suspend,
     /// Put this text on the clipboard of the reviewer's terminal (OSC 52; works over SSH).
     Copy(String),
+    /// Hand the terminal to the reviewer's `$EDITOR` on this text; answered by
+    /// `Msg::EditedExternally`.
+    EditExternally(String),
 }
 
 /// A kind of read (or wait) of which only the newest matters: the runtime keeps one task per
@@ -129,4 +136,34 @@ impl Effect {
             _ => return None,
         })
     }
+}
+
+/// Hold work for the runtime (all of it writes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldEffect {
+    /// Hold `claim_id` and every claim competing with it for `login`; answered by `Taken`.
+    /// `take_over`: a lead confirmed taking it from someone who holds it.
+    Take {
+        login: String,
+        claim_id: String,
+        lease: TimeDelta,
+        take_over: bool,
+    },
+    /// Hold the most urgent claim under review nobody holds; answered by `TookNext`.
+    TakeNext { login: String, lease: TimeDelta },
+    /// Let go of `claim_id` and of the competing claims `login` holds; answered by `Released`.
+    Release { login: String, claim_id: String },
+    /// Let go of exactly these claims (the session's holds when it ends); answered by
+    /// `Released` for the first.
+    LetGo {
+        login: String,
+        claim_ids: Vec<String>,
+    },
+    /// Extend `login`'s live holds on these claims (a heartbeat, not audited); answered by
+    /// `Renewed`.
+    Renew {
+        login: String,
+        claim_ids: Vec<String>,
+        lease: TimeDelta,
+    },
 }

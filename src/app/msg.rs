@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::holds::HoldMsg;
 use super::keymap::Key;
-use super::state::{ClaimDetail, Viewport};
+use super::view::Viewport;
+use crate::model::ClaimDetail;
 use crate::model::{AuditEvent, ClaimView, Draft, QueueRow, TabCounts};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
@@ -14,6 +14,8 @@ pub enum Msg {
     Start,
     /// A key press (already converted from the terminal's representation).
     Key(Key),
+    /// `$EDITOR` finished: the text it left, or why there is none.
+    EditedExternally(Result<String, String>),
     /// Text pasted (bracketed paste): for the text field that has focus, if any.
     Paste(String),
     /// The clock moved on (about once a second): the countdowns follow it.
@@ -56,11 +58,14 @@ pub enum Msg {
     },
     /// The editor's debounce timer `token` ran out: save the draft if nothing was typed since.
     DraftDue { token: u64 },
-    /// Saving or discarding the draft `key` finished.
+    /// Saving (the text `body`) or discarding the draft `key` finished.
     DraftStored {
         key: String,
+        body: String,
         result: Result<(), String>,
     },
+    /// Draft `key` was not saved: another session of this reviewer changed it to `theirs`.
+    DraftConflict { key: String, theirs: String },
     /// A comment, information request or decision (request `req_id`) was written or refused.
     Written {
         req_id: u64,
@@ -92,4 +97,23 @@ pub enum WriteErrorKind {
     Refused,
     /// The database failed (gone, disk full); nothing was written, the text stays in the editor.
     Failed,
+}
+
+/// What a hold write did, or why the store refused it (one line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldMsg {
+    /// These claims are now held by the reviewer (the asked-for one first).
+    Taken {
+        claim_id: String,
+        result: Result<Vec<String>, String>,
+    },
+    /// The claim taken by `n`, or `None` when every claim under review is held.
+    TookNext(Result<Option<String>, String>),
+    /// These claims were let go (empty: the reviewer held none of them).
+    Released {
+        claim_id: String,
+        result: Result<Vec<String>, String>,
+    },
+    /// A renewal finished.
+    Renewed(Result<(), String>),
 }

@@ -4,9 +4,9 @@
 //! the next page before the cursor gets there; `g`/`G` jump by reading the first or last page.
 
 use super::effect::Effect;
-use super::keymap::{Command, Key, KeyCode};
+use super::keymap::{Command, Context, Key};
+use super::next::{Next, Step};
 use super::state::{LoadKind, PendingLoad, QueueWindow, State, FILTER_DEBOUNCE, MAX_WINDOW, PAGE};
-use super::update::{open_selected, typed_char};
 use crate::model::{Anchor, QueueQuery, QueueRow, QueueSort, QueueTab};
 
 /// Where a full reload starts.
@@ -320,7 +320,17 @@ fn cycle_tab(state: &mut State, step: isize) -> Vec<Effect> {
 }
 
 /// A queue command (help closed, filter not being typed or the key is not text).
-pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
+pub fn command(state: &mut State, command: Command) -> Step {
+    if command == Command::Open {
+        return match state.queue.selected() {
+            Some(row) => Step::then(Next::Open(row.claim_id.clone())),
+            None => Step::default(),
+        };
+    }
+    act(state, command).into()
+}
+
+fn act(state: &mut State, command: Command) -> Vec<Effect> {
     let page = state.viewport.list_rows.max(1) as isize;
     match command {
         Command::Down => move_cursor(state, 1),
@@ -353,7 +363,6 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::Back if !state.queue.filter.is_empty() => set_filter(state, String::new()),
-        Command::Open => open_selected(state),
         Command::Refresh => {
             let mut effects = refresh(state);
             effects.push(load_counts(state));
@@ -413,28 +422,38 @@ pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
     type_filter(state, filter)
 }
 
-/// A key while the filter is being typed; `None` lets the keymap handle it (arrows, Ctrl-c).
+/// A key while the filter is being typed; `None` lets the queue's keys handle it (arrows).
 pub fn filter_key(state: &mut State, key: Key) -> Option<Vec<Effect>> {
-    if let Some(c) = typed_char(key) {
-        let mut filter = state.queue.filter.clone();
+    let mut filter = state.queue.filter.clone();
+    match state.keymap.in_context(Context::Filter, key) {
+        Some(Command::KeepFilter) => {
+            state.queue.filter_editing = false;
+            return Some(set_filter(state, filter));
+        }
+        Some(Command::ClearFilter) => {
+            state.queue.filter_editing = false;
+            return Some(set_filter(state, String::new()));
+        }
+        Some(Command::ClearLine) => return Some(type_filter(state, String::new())),
+        Some(Command::DeleteWord) => {
+            let kept = filter.trim_end().len();
+            filter.truncate(kept);
+            let cut = filter.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            filter.truncate(cut);
+            return Some(type_filter(state, filter));
+        }
+        Some(Command::Down) => return Some(move_cursor(state, 1)),
+        Some(Command::Up) => return Some(move_cursor(state, -1)),
+        Some(_) => return None,
+        None => {}
+    }
+    if let Some(c) = key.typed_char() {
         filter.push(c);
         return Some(type_filter(state, filter));
     }
-    match key.code {
-        KeyCode::Backspace if !key.ctrl && !key.alt => {
-            let mut filter = state.queue.filter.clone();
-            filter.pop();
-            Some(type_filter(state, filter))
-        }
-        KeyCode::Enter => {
-            state.queue.filter_editing = false;
-            let filter = state.queue.filter.clone();
-            Some(set_filter(state, filter))
-        }
-        KeyCode::Esc => {
-            state.queue.filter_editing = false;
-            Some(set_filter(state, String::new()))
-        }
-        _ => None,
+    if key == Key::plain(super::keymap::KeyCode::Backspace) {
+        filter.pop();
+        return Some(type_filter(state, filter));
     }
+    Some(Vec::new())
 }

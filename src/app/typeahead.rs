@@ -7,32 +7,21 @@
 //! Ctrl-c always acts at once; `q`/`Esc` act at once when nothing is waiting (leaving a screen
 //! that never loads must stay possible).
 
-use std::collections::VecDeque;
-
-use super::keymap::{Command, Key};
+use super::keymap::Command;
 use super::state::{Loadable, Screen, State};
+use super::view::Modal;
+pub use super::view::{Typed, Waiting};
 
 /// At most this many inputs wait (a paste typed without bracketed paste is one key a
 /// character); past it they are dropped, and the reviewer is told.
 pub const MAX_WAITING: usize = 8192;
 
-/// One input waiting for its screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Typed {
-    Key(Key),
-    Paste(String),
-}
-
-/// Inputs waiting for the screen they were typed for.
-pub type Waiting = VecDeque<Typed>;
-
 /// Whether the screen keys would act on is still waiting for its data.
 pub fn screen_loading(state: &State) -> bool {
-    if let Some(editor) = state.editor.as_deref() {
-        return editor.draft_req.is_some();
-    }
-    if state.confirm.is_some() || state.info_scope || state.help_open {
-        return false;
+    match &state.modal {
+        Modal::Editor(editor, _) => return editor.draft.loading(),
+        Modal::None => {}
+        _ => return false,
     }
     match state.screen {
         Screen::Queue => !state.queue.loaded && state.queue.error.is_none(),
@@ -53,14 +42,14 @@ pub fn hold_back(state: &mut State, input: Typed) -> Option<Typed> {
         return Some(input);
     }
     if let Typed::Key(key) = &input {
-        let command = state.keymap.command(*key);
+        let command = state.keymap.in_context(state.context(), *key);
         if command == Some(Command::ForceQuit) {
             return Some(input);
         }
         // Nothing typed ahead: leaving is what the key means (`q` is text only in the editor).
         let leave = match command {
             Some(Command::Back) => true,
-            Some(Command::Quit) => state.editor.is_none(),
+            Some(Command::Quit) => state.editor().is_none(),
             _ => false,
         };
         if state.typeahead.is_empty() && leave {
@@ -78,7 +67,7 @@ pub fn hold_back(state: &mut State, input: Typed) -> Option<Typed> {
                     | Command::CopyId
             )
         );
-        let on_queue = state.editor.is_none() && state.screen == Screen::Queue;
+        let on_queue = matches!(state.modal, Modal::None) && state.screen == Screen::Queue;
         if state.typeahead.is_empty() && on_queue && !row_act {
             return Some(input);
         }

@@ -7,10 +7,12 @@ use crate::store::{Store, StoreError};
 pub async fn run(store: &Store, effect: HoldEffect) -> Msg {
     let text = |e: StoreError| e.to_string();
     Msg::Hold(match effect {
+        // The store of this build lets a lead take over without the flag; the app asks first.
         HoldEffect::Take {
             login,
             claim_id,
             lease,
+            take_over: _,
         } => {
             let result = store
                 .take_contest(&claim_id, &login, lease)

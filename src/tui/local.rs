@@ -89,4 +89,40 @@ impl Host for Local {
         enable_raw_mode()?;
         Ok(true)
     }
+
+    /// Writes `text` to a private temporary file, runs `$VISUAL`, else `$EDITOR`, else `vi` on
+    /// it (through `sh`, so `EDITOR="code --wait"` works), and reads it back.
+    fn edit_externally(&mut self, text: &str) -> Option<std::io::Result<String>> {
+        Some(edit_in(text))
+    }
+}
+
+fn edit_in(text: &str) -> std::io::Result<String> {
+    use std::io::Write as _;
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let mut file = tempfile::Builder::new()
+        .prefix("claimdesk-")
+        .suffix(".txt")
+        .tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    let path = file.path().to_path_buf();
+    disable_raw_mode()?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    enable_raw_mode()?;
+    let status = status?;
+    if !status.success() {
+        return Err(std::io::Error::other(format!(
+            "{editor} exited with {status}"
+        )));
+    }
+    std::fs::read_to_string(&path)
 }

@@ -136,16 +136,31 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
             key,
             visibility,
             body,
-        } => Msg::DraftStored {
-            result: store
-                .save_draft(&login, &key, visibility, &body)
-                .await
-                .map_err(text),
-            key,
-        },
+            known,
+        } => {
+            // Another session of the same reviewer may have changed the draft since this one
+            // read or saved it: never overwrite it silently.
+            if let Ok(Some(stored)) = store.draft(&login, &key).await {
+                if known.as_deref() != Some(stored.body.as_str()) && stored.body != body {
+                    return Msg::DraftConflict {
+                        key,
+                        theirs: stored.body,
+                    };
+                }
+            }
+            Msg::DraftStored {
+                result: store
+                    .save_draft(&login, &key, visibility, &body)
+                    .await
+                    .map_err(text),
+                key,
+                body,
+            }
+        }
         Effect::DiscardDraft { login, key } => Msg::DraftStored {
             result: store.discard_draft(&login, &key).await.map_err(text),
             key,
+            body: String::new(),
         },
         Effect::PostComment {
             req_id,

@@ -55,6 +55,12 @@ pub trait Host {
     fn suspend(&mut self) -> std::io::Result<bool> {
         Ok(false)
     }
+
+    /// Lets the reviewer edit `text` in their `$EDITOR` and returns what they left; `None`
+    /// where no editor can run (an SSH session). Called with the terminal handed back.
+    fn edit_externally(&mut self, _text: &str) -> Option<std::io::Result<String>> {
+        None
+    }
 }
 
 /// Where a session's terminal events come from.
@@ -245,19 +251,35 @@ impl<B: Screen> Loop<'_, B> {
     /// Applies the queued messages and starts the work they call for; the terminal's own acts
     /// are done at once.
     fn apply(&mut self, queued: &mut Vec<Msg>) -> anyhow::Result<()> {
-        for msg in queued.drain(..) {
-            for effect in update(self.state, msg) {
-                match effect {
-                    Effect::Terminal(act) => self.terminal_act(act)?,
-                    effect => self.runner.spawn(effect),
+        while !queued.is_empty() {
+            let mut answers = Vec::new();
+            for msg in queued.drain(..) {
+                for effect in update(self.state, msg) {
+                    match effect {
+                        Effect::Terminal(act) => answers.extend(self.terminal_act(act)?),
+                        effect => self.runner.spawn(effect),
+                    }
                 }
             }
+            queued.extend(answers);
         }
         Ok(())
     }
 
-    fn terminal_act(&mut self, act: TerminalAct) -> anyhow::Result<()> {
+    fn terminal_act(&mut self, act: TerminalAct) -> anyhow::Result<Option<Msg>> {
         match act {
+            TerminalAct::EditExternally(text) => {
+                leave(self.terminal.backend_mut(), self.state.mouse)?;
+                let edited = self.host.edit_externally(&text);
+                enter(self.terminal.backend_mut(), self.state.mouse)?;
+                self.redraw_all()?;
+                let result = match edited {
+                    Some(Ok(text)) => Ok(text),
+                    Some(Err(e)) => Err(format!("$EDITOR failed: {e}; the text is unchanged")),
+                    None => Err("No $EDITOR here (an SSH session): edit in place".to_string()),
+                };
+                return Ok(Some(Msg::EditedExternally(result)));
+            }
             TerminalAct::Redraw => self.redraw_all()?,
             TerminalAct::Copy(text) => {
                 let encoded = base64::engine::general_purpose::STANDARD.encode(text);
@@ -275,7 +297,7 @@ impl<B: Screen> Loop<'_, B> {
                 }
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Clears the terminal and makes the next frame draw every cell (whatever stray output or a

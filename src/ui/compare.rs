@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::text::{fit, local_time, sla_cell, width, wrap};
 use super::theme::Theme;
-use crate::app::compare::{Column, CompareView};
+use crate::app::view::{Column, CompareView};
 use crate::app::{Loadable, State};
 use crate::domain::findings::parse_subscription_id;
 use crate::domain::PoeItem;

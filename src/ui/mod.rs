@@ -48,11 +48,11 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
         }
     }
     status_bar::render(frame, bar, state, theme);
-    if state.help_open {
-        viewport.help_max_scroll = help::render(frame, area, state, theme);
-    }
     confirm::render_scope(frame, body, state, theme);
     editor::render(frame, body, state, theme);
+    if state.help().is_some() {
+        viewport.help_max_scroll = help::render(frame, area, state, theme);
+    }
     confirm::render(frame, body, state, theme);
     viewport
 }

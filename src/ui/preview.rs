@@ -102,7 +102,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 &format!(
                     "? {} check(s) unknown: no data ({} opens the claim)",
                     row.unknown_checks,
-                    state.keymap.hint(Command::Open)
+                    state
+                        .keymap
+                        .hint_in(crate::app::Context::Queue, Command::Open)
                 ),
                 w,
             ),

@@ -106,7 +106,12 @@ fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         }
     } else {
         left.push(Span::styled(
-            format!("{} filter", state.keymap.hint(crate::app::Command::Filter)),
+            format!(
+                "{} filter",
+                state
+                    .keymap
+                    .hint_in(crate::app::Context::Queue, crate::app::Command::Filter)
+            ),
             theme.muted,
         ));
     }
@@ -259,7 +264,9 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         Some((
             format!(
                 "Could not read the queue: {err} ({} retries)",
-                state.keymap.hint(crate::app::Command::Refresh)
+                state
+                    .keymap
+                    .hint_in(crate::app::Context::Queue, crate::app::Command::Refresh)
             ),
             theme.error,
         ))

@@ -182,6 +182,48 @@ fn help() {
     });
 }
 
+/// Help opened from each context that has a help key lists that context's keys first.
+#[test]
+fn help_by_context() {
+    let dark = Theme::by_name("dark").unwrap();
+    let f1 = Key::plain(KeyCode::F(1));
+    let cases: Vec<(&str, State)> = vec![
+        ("queue", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("filter", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('/'));
+            key(&mut s, f1);
+            s
+        }),
+        ("detail", {
+            let mut s = queue_state();
+            key(&mut s, Key::plain(KeyCode::Enter));
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("compare", {
+            let mut s = compare_state(2);
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("editor", {
+            let mut s = compare_state(2);
+            key(&mut s, Key::ch('m'));
+            key(&mut s, f1);
+            s
+        }),
+    ];
+    for (name, mut s) in cases {
+        assert!(s.help().is_some(), "{name}: help opened");
+        let terminal = draw(&mut s, &dark, 100, 40);
+        insta::assert_snapshot!(format!("help_from_{name}"), terminal.backend());
+    }
+}
+
 #[test]
 fn too_small() {
     let mut s = queue_state();
@@ -302,7 +344,7 @@ fn decision_confirmation() {
     for _ in 0..3 {
         key(&mut s, Key::ctrl('s'));
     }
-    assert!(s.confirm.is_some());
+    assert!(s.confirm().is_some());
     let terminal = draw(&mut s, &Theme::by_name("mono").unwrap(), 80, 24);
     insta::assert_snapshot!(terminal.backend());
 }

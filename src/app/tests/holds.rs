@@ -4,10 +4,11 @@
 use chrono::TimeDelta;
 
 use super::super::fixtures::now;
-use super::super::holds::{refuse_writes_offline, HoldEffect, HoldMsg, RENEW_EVERY};
+use super::super::holds::{refuse_writes_offline, RENEW_EVERY};
 use super::super::keymap::{Key, KeyCode};
 use super::super::state::Screen;
 use super::super::{feed, update, Effect, Msg};
+use super::super::{HoldEffect, HoldMsg};
 use super::{ch, key, started};
 use crate::domain::{DecisionOutcome, Status, Visibility};
 use crate::model::{AuditEvent, Change, EventKind, DEFAULT_LEASE};
@@ -17,6 +18,7 @@ fn take(claim_id: &str) -> Effect {
         login: "alice".into(),
         claim_id: claim_id.into(),
         lease: DEFAULT_LEASE,
+        take_over: false,
     })
 }
 
@@ -107,7 +109,7 @@ fn a_refused_take_shows_the_store_reason_in_one_line_and_reloads() {
 }
 
 #[test]
-fn n_takes_the_next_claim_and_puts_the_cursor_on_it() {
+fn n_takes_the_next_claim_and_opens_it() {
     let mut s = started(40, 40);
     let effects = ch(&mut s, 'n');
     assert_eq!(
@@ -121,11 +123,12 @@ fn n_takes_the_next_claim_and_puts_the_cursor_on_it() {
         &mut s,
         Msg::Hold(HoldMsg::TookNext(Ok(Some("CPOR-00005".into())))),
     );
-    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
+    assert_eq!(s.screen, Screen::Detail);
+    assert_eq!(s.detail.as_ref().unwrap().claim_id, "CPOR-00005");
     assert!(reloads(&effects), "{effects:?}");
     assert_eq!(s.notice.as_deref(), Some("You hold CPOR-00005 until 20:30"));
 
-    // Outside the loaded window: its detail opens instead.
+    // Outside the loaded window too.
     let effects = update(
         &mut s,
         Msg::Hold(HoldMsg::TookNext(Ok(Some("CPOR-09999".into())))),

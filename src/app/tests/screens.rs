@@ -143,12 +143,12 @@ fn enter_opens_the_claim_and_q_goes_back_then_quits() {
 fn help_toggles_and_swallows_queue_keys() {
     let mut s = started(10, 10);
     ch(&mut s, '?');
-    assert!(s.help_open);
+    assert!(s.help().is_some());
     assert!(ch(&mut s, 's').is_empty());
     ch(&mut s, 'j');
-    assert_eq!((s.queue.cursor, s.help_scroll), (0, 1));
+    assert_eq!((s.queue.cursor, s.help()), (0, Some(1)));
     key(&mut s, Key::plain(KeyCode::Esc));
-    assert!(!s.help_open);
+    assert!(s.help().is_none());
     assert!(!s.quit);
 }
 
