@@ -162,6 +162,11 @@ struct Session {
 impl Session {
     /// Starts claimdesk on `url` as alice with `TERM=term`, isolated from the caller's config.
     fn launch(url: &str, home: &std::path::Path, term: &str) -> Session {
+        Session::launch_with(url, home, term, &[])
+    }
+
+    /// `launch` with more environment variables.
+    fn launch_with(url: &str, home: &std::path::Path, term: &str, env: &[(&str, &str)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -178,6 +183,9 @@ impl Session {
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("CLAIMDESK_CONFIG");
         cmd.env_remove("CLAIMDESK_DATABASE_URL");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -577,5 +585,135 @@ async fn the_cursor_stays_on_its_claim_when_a_row_above_leaves() {
     s.screen
         .wait_for("the same claim opened", |t| t.contains("Claim CPOR-00005"));
     s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_e_edits_the_text_in_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 5).await;
+    let script = dir.path().join("fake-editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf 'Written in the editor' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", script.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let editor = script.to_str().unwrap();
+    let mut s = Session::launch_with(
+        &url,
+        dir.path(),
+        "xterm-256color",
+        &[("EDITOR", editor), ("VISUAL", "")],
+    );
+    s.screen
+        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    s.send("\r");
+    s.screen
+        .wait_for("the detail", |t| t.contains("Claim CPOR-00001"));
+    s.send("m");
+    s.screen
+        .wait_for("the editor", |t| t.contains("Comment on CPOR-00001"));
+    s.send("Typed here. ");
+    s.screen
+        .wait_for("the typed text", |t| t.contains("Typed here."));
+    s.send("\x05");
+    s.screen.wait_for("the editor's text back", |t| {
+        t.contains("Typed here. Written in the editor") && t.contains("Comment on CPOR-00001")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+/// A three-party contest: Müller IT (MULLER-1), Société Générale Conseil (SG-2), 株式会社フジ
+/// (FUJI-3), all for one customer and product.
+async fn contest_store(path: &std::path::Path) -> String {
+    let url = format!("sqlite:{}", path.display());
+    let mut batch = claims(3);
+    for (i, (id, name, mpn)) in [
+        ("MULLER-1", "Müller IT", "7000001"),
+        ("SG-2", "Société Générale Conseil", "7000002"),
+        ("FUJI-3", "株式会社フジ", "7000003"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let claim = &mut batch.claims[i].1;
+        claim.claim_id = id.into();
+        claim.partner.name = name.into();
+        claim.partner.mpn_id = mpn.into();
+        claim.customer = batch_customer();
+        claim.product = "Dynamics 365 Sales".into();
+        claim.poe[0].attachment = format!("{id}-sow.pdf");
+        claim.status = Status::UnderReview;
+    }
+    let store = Store::open(&url).await.unwrap();
+    let audit = Audit {
+        actor: "test".into(),
+        mode: AuditMode::PerClaim,
+    };
+    store.import(&batch, &audit).await.unwrap();
+    url
+}
+
+fn batch_customer() -> Customer {
+    Customer {
+        tenant_id: uuid::Uuid::from_u128(0x7e57),
+        domain: "fujicustomer.onmicrosoft.com".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_and_attachments() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = contest_store(&dir.path().join("claims.db")).await;
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the queue", |t| t.contains("MULLER-1"));
+    s.screen
+        .wait_for("the first claim previewed", |t| t.contains("┌ MULLER-1"));
+    let cases = [
+        (
+            "Muller IT and Societe Generale Conseil asked too.",
+            "names another party: Société",
+        ),
+        ("株式会社フジの提案書と比べてください。", "株式会社フジ"),
+        ("See what sg-2 sent.", "claim id: SG-2"),
+        ("Like SG-2-sow.pdf, please.", "attachment of Société"),
+    ];
+    // MULLER-1 is asked; the others must not be given away (naming itself is fine).
+    for (text, warned) in cases {
+        s.send("c");
+        s.screen.wait_for("compare", |t| t.contains("▶Müller IT"));
+        s.send("r");
+        s.screen.wait_for("the scope prompt", |t| {
+            t.contains("Request information from")
+        });
+        s.send("o");
+        s.screen.wait_for("the editor", |t| {
+            t.contains("Request for information · MULLER-1")
+        });
+        s.send(&format!("\x1b[200~{text}\x1b[201~"));
+        s.send("\x13");
+        s.screen.wait_for(warned, |t| {
+            t.contains("Confidentiality: send this partner-visible text?") && t.contains(warned)
+        });
+        s.send("n");
+        s.send("\x1b");
+        s.screen
+            .wait_for("asked to discard", |t| t.contains("Discard the text?"));
+        s.send("y");
+        s.send("q");
+        s.screen.wait_for("the queue", |t| t.contains("┌ MULLER-1"));
+    }
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(
+        events_of(&store, "info_requested").await,
+        0,
+        "nothing was sent"
+    );
+    s.send("q");
     assert!(s.wait_exit());
 }

@@ -116,7 +116,8 @@ fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         ));
     }
     let mut right = format!("Sort: {}", q.sort.label());
-    if let (Some(pos), Some(counts)) = (q.position(), q.counts) {
+    let any = !q.window.rows.is_empty();
+    if let (Some(pos), Some(counts), true) = (q.position(), q.counts, any) {
         right.push_str(&format!(
             "  {}/{}",
             thousands(pos),

@@ -76,7 +76,9 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
             party: OtherParty {
                 name: v.claim.partner.name.clone(),
                 mpn_id: v.claim.partner.mpn_id.clone(),
+                claim_id: Some(v.claim.claim_id.clone()),
                 poe_summaries: v.claim.poe.iter().map(|p| p.summary.clone()).collect(),
+                attachments: v.claim.poe.iter().map(|p| p.attachment.clone()).collect(),
             },
         })
         .collect();
@@ -84,10 +86,11 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
         if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
             out.push(ContestParty {
                 claim_id: None,
+                // The store gives the incumbent by its MPN only: its name needs a store call
+                // (see the report of the `term` branch).
                 party: OtherParty {
-                    name: String::new(),
                     mpn_id: mpn,
-                    poe_summaries: Vec::new(),
+                    ..OtherParty::default()
                 },
             });
         }
