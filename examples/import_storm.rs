@@ -138,6 +138,21 @@ fn main() -> Result<(), String> {
         during.len(),
         percentiles(&during)
     );
+    let slow = during.iter().filter(|ms| **ms > 50.0).count();
+    println!("| keys over 50 ms during the import | {slow} |");
+    let worst: Vec<String> = reports
+        .iter()
+        .map(|r| {
+            let max = r
+                .keys
+                .iter()
+                .filter(|(at, _)| *at >= started && *at <= committed + Duration::from_secs(2))
+                .map(|(_, ms)| *ms)
+                .fold(0.0, f64::max);
+            format!("{max:.0}")
+        })
+        .collect();
+    println!("| slowest key per workbench (ms) | {} |", worst.join(" "));
     println!(
         "| new count shown after the commit, in {} of {} workbenches still open: max (ms) | {:.0} |",
         counts.len(),

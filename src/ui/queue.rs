@@ -315,21 +315,33 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         .max()
         .unwrap_or(9)
         .max(9);
-    let widths = columns(area.width as usize, [sla_w, claim_w, flags_w]);
-    let header =
-        Row::new(widths.iter().map(|(i, w)| Cell::from(fit(TITLES[*i], *w)))).style(theme.header);
+    // A one-cell gutter carries the selection marker.
+    let widths = columns(
+        (area.width as usize).saturating_sub(2),
+        [sla_w, claim_w, flags_w],
+    );
+    let header = Row::new(
+        std::iter::once(Cell::from(""))
+            .chain(widths.iter().map(|(i, w)| Cell::from(fit(TITLES[*i], *w)))),
+    )
+    .style(theme.header);
+    // The selected row is marked by `▶` in the selection style (reverse + bold, so it survives
+    // NO_COLOR): moving the cursor rewrites two cells, not two whole rows (a few hundred bytes
+    // a key over SSH instead of ~700).
     let rows = visible.iter().enumerate().map(|(i, row)| {
+        let selected = q.offset + i == q.cursor;
+        let marker = if selected {
+            Cell::from(Span::styled("▶", theme.selected))
+        } else {
+            Cell::from("")
+        };
         let cells = widths
             .iter()
             .map(|(col, w)| cell(row, *col, *w, state, theme));
-        let r = Row::new(cells);
-        if q.offset + i == q.cursor {
-            r.style(theme.selected)
-        } else {
-            r.style(theme.text)
-        }
+        Row::new(std::iter::once(marker).chain(cells)).style(theme.text)
     });
-    let constraints = widths.iter().map(|(_, w)| Constraint::Length(*w as u16));
+    let constraints = std::iter::once(Constraint::Length(1))
+        .chain(widths.iter().map(|(_, w)| Constraint::Length(*w as u16)));
     let table = Table::new(rows, constraints)
         .header(header)
         .column_spacing(1);

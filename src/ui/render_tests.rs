@@ -237,13 +237,17 @@ fn sla_and_selection_carry_style_as_well_as_symbols() {
     let dark = Theme::by_name("dark").unwrap();
     let terminal = draw(&mut s, &dark, 80, 24);
     let buf = terminal.backend().buffer();
-    // Row 3 is the first claim: selected (reversed), breached (✗, light red).
-    let sla = &buf[(0, 3)];
+    // Row 3 is the first claim: selected (a reversed ▶), breached (✗, light red).
+    let marker = &buf[(0, 3)];
+    assert_eq!(marker.symbol(), "▶");
+    assert!(marker.modifier.contains(Modifier::REVERSED));
+    let sla = &buf[(2, 3)];
     assert_eq!(sla.symbol(), "✗");
     assert_eq!(sla.fg, Color::LightRed);
-    assert!(sla.modifier.contains(Modifier::REVERSED));
     // Row 4: not selected, still breached.
+    assert_eq!(buf[(0, 4)].symbol(), " ");
     assert!(!buf[(0, 4)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(buf[(2, 4)].symbol(), "✗");
 
     let mono = Theme::by_name("mono").unwrap();
     let terminal = draw(&mut s, &mono, 80, 24);
@@ -260,7 +264,7 @@ fn sla_and_selection_carry_style_as_well_as_symbols() {
         }
     }
     assert!(
-        buf[(0, 4)].modifier.contains(Modifier::BOLD),
+        buf[(2, 4)].modifier.contains(Modifier::BOLD),
         "breached is bold in mono"
     );
 }
