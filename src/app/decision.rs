@@ -64,6 +64,7 @@ pub fn start(
             DecisionOutcome::Withdrawn => WITHDRAWN_ON_REQUEST.to_string(),
             _ => String::new(),
         },
+        findings: findings(view),
     };
     let mut items = vec![first];
     if outcome == DecisionOutcome::Approved {
@@ -78,6 +79,7 @@ pub fn start(
                     from: v.claim.status,
                     outcome: DecisionOutcome::Rejected,
                     reason: LOST_IN_ARBITRATION.to_string(),
+                    findings: findings(v),
                 }),
         );
     }
@@ -87,6 +89,65 @@ pub fn start(
         visibility: Visibility::Partner,
         parties,
     })
+}
+
+/// A claim's findings as the editor shows them while its reason is written.
+fn findings(view: &ClaimView) -> Vec<String> {
+    let a = view.assessment();
+    let mut out: Vec<String> = a
+        .findings
+        .iter()
+        .map(|f| format!("✗ {}", f.code.label()))
+        .collect();
+    out.extend(a.unknown.iter().map(|c| format!("? {} unknown", c.label())));
+    out
+}
+
+/// Someone changed claims of the decision being confirmed: the question no longer says what
+/// would happen, so it closes and the editor says what changed (nothing was recorded).
+pub fn revalidate(state: &mut State, views: &[ClaimView]) {
+    let asking = matches!(
+        state.confirm(),
+        Some(Confirm {
+            action: ConfirmAction::Decide,
+            ..
+        })
+    );
+    let Some(Purpose::Decision(plan)) = state.editor().map(|e| &e.purpose) else {
+        return;
+    };
+    let changed: Vec<String> = plan
+        .items
+        .iter()
+        .filter_map(|p| {
+            let v = views
+                .iter()
+                .find(|v| v.claim.claim_id == p.recipient.seen.claim_id)?;
+            (v.version != p.recipient.seen.version).then(|| {
+                let by = v
+                    .decision
+                    .as_ref()
+                    .map_or_else(String::new, |d| format!(" by {}", d.by));
+                format!(
+                    "{} is now {}{by}",
+                    v.claim.claim_id,
+                    v.claim.status.label().to_lowercase()
+                )
+            })
+        })
+        .collect();
+    if !asking || changed.is_empty() {
+        return;
+    }
+    state.take_confirm();
+    let text = format!(
+        "Changed since you started: {}. Nothing was recorded; Esc goes back.",
+        changed.join("; ")
+    );
+    if let Some(editor) = state.editor_mut() {
+        editor.error = Some(text.clone());
+    }
+    state.notice = Some(text);
 }
 
 /// The current step's reason was sent from the editor: on to the next claim, or confirm.

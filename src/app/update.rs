@@ -162,6 +162,7 @@ fn apply(state: &mut State, msg: Msg) -> Step {
             if let Ok(views) = &result {
                 let ours = state.compare.as_ref().and_then(|c| c.pending) == Some(req_id);
                 if ours {
+                    decision::revalidate(state, views);
                     editor::sync_versions(state.editor_mut(), views);
                 }
             }
@@ -197,6 +198,12 @@ fn claim_loaded(
         return;
     }
     detail.pending = None;
+    if let Ok(Some(c)) = &result {
+        decision::revalidate(state, std::slice::from_ref(&c.view));
+    }
+    let Some(detail) = &mut state.detail else {
+        return;
+    };
     detail.claim = match result {
         Ok(claim) => {
             if let Some(c) = &claim {

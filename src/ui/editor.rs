@@ -95,6 +95,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.muted,
         ));
     }
+    // A decision's reason is written with the claim's findings in view.
+    if let Purpose::Decision(plan) = &editor.purpose {
+        if let Some(item) = plan.current() {
+            let text = if item.findings.is_empty() {
+                "Findings: none".to_string()
+            } else {
+                format!("Findings: {}", item.findings.join("; "))
+            };
+            let style = if item.findings.iter().any(|f| f.starts_with('✗')) {
+                theme.finding_error
+            } else {
+                theme.muted
+            };
+            head.push(Line::styled(fit(&text, w), style));
+        }
+    }
     let (vis, vis_style) = if editor.partner_visible() {
         (
             "[PARTNER-VISIBLE] the partner reads this",

@@ -273,6 +273,16 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         ))
     } else if !q.loaded {
         Some(("Loading claims…".to_string(), theme.muted))
+    } else if q.window.rows.is_empty()
+        && q.filter.is_empty()
+        && q.counts.is_some_and(|c| c.all == 0)
+    {
+        Some((
+            "The store holds no claims yet. Load some with `claimdesk import FILE` (JSON Lines, \
+             see README), or try `claimdesk demo` for a demo data set."
+                .to_string(),
+            theme.muted,
+        ))
     } else if q.window.rows.is_empty() && q.filter.is_empty() {
         Some((format!("No claims in {}.", q.tab.title()), theme.muted))
     } else if q.window.rows.is_empty() {

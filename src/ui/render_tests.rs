@@ -369,3 +369,40 @@ fn differing_fields_are_marked_in_colour_and_with_a_symbol() {
         .expect("the activity differs between the parties");
     assert_eq!(buf[(1, row)].fg, dark.contested.fg.unwrap());
 }
+
+#[test]
+fn compare_marks_what_differs_but_not_a_guids_spelling_and_says_more_when_narrow() {
+    let mut s = compare_state(3);
+    if let Some(c) = s.compare.as_mut() {
+        if let crate::app::Loadable::Loaded(views) = &mut c.parties {
+            let guid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+            views[0].claim.subscription_id = Some(guid.to_uppercase());
+            views[1].claim.subscription_id = Some(guid.into());
+            views[2].claim.subscription_id = Some(format!("{{{guid}}}"));
+        }
+    }
+    let dark = Theme::by_name("dark").unwrap();
+    let terminal = draw(&mut s, &dark, 64, 30);
+    let text: Vec<String> = (0..30)
+        .map(|y| {
+            (0..64)
+                .map(|x| terminal.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    let all = text.join("\n");
+    assert!(
+        all.contains("1 more"),
+        "a party out of view is announced:\n{all}"
+    );
+    for field in ["Partner", "MPN", "Claim", "SLA", "PoE 1"] {
+        assert!(
+            text.iter().any(|l| l.contains(&format!("≠ {field}"))),
+            "{field} differs:\n{all}"
+        );
+    }
+    assert!(
+        text.iter().any(|l| l.contains("  Subscriptio")),
+        "one GUID spelt three ways is no difference:\n{all}"
+    );
+}

@@ -624,3 +624,29 @@ fn a_paste_goes_to_the_focused_text_field_and_nowhere_else() {
     update(&mut s, Msg::Paste("Contoso\nConsulting".into()));
     assert_eq!(s.queue.filter, "Contoso Consulting");
 }
+
+#[test]
+fn a_confirmation_closes_with_what_changed_when_someone_else_decides_meanwhile() {
+    let mut s = comparing(3);
+    approving(&mut s);
+    assert!(s.confirm().is_some());
+    // bob approves CPOR-00002 meanwhile: the contest is re-read.
+    let effects = update(&mut s, super::changed("CPOR-00002"));
+    let (req_id, _) = compare_req(&effects).expect("the contest re-read");
+    let mut views = contest(3);
+    views[1].version += 1;
+    views[1].claim.status = crate::domain::Status::Approved;
+    update(
+        &mut s,
+        Msg::CompareLoaded {
+            req_id,
+            result: Ok(views),
+        },
+    );
+    assert!(
+        s.confirm().is_none(),
+        "the question no longer says what would happen"
+    );
+    let error = s.editor().unwrap().error.clone().unwrap();
+    assert!(error.contains("CPOR-00002 is now approved"), "{error}");
+}

@@ -15,6 +15,8 @@ pub struct Planned {
     pub outcome: DecisionOutcome,
     /// The reason, prefilled where domain.md gives the obvious one, edited by the reviewer.
     pub reason: String,
+    /// The claim's findings, one short label each, shown while its reason is written.
+    pub findings: Vec<String>,
 }
 
 /// A decision being prepared: the claims it touches, and whose reason is being written.
