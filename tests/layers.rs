@@ -111,8 +111,20 @@ fn app_modules_import_each_other_without_a_cycle_and_only_update_dispatches() {
 #[test]
 fn app_and_ui_reach_neither_the_store_nor_a_terminal() {
     for (dir, banned) in [
-        ("src/app", &["crate::store", "sqlx", "crate::tui", "crate::ui", "crossterm"][..]),
-        ("src/ui", &["crate::store", "sqlx", "crate::tui", "crossterm::event"][..]),
+        (
+            "src/app",
+            &[
+                "crate::store",
+                "sqlx",
+                "crate::tui",
+                "crate::ui",
+                "crossterm",
+            ][..],
+        ),
+        (
+            "src/ui",
+            &["crate::store", "sqlx", "crate::tui", "crossterm::event"][..],
+        ),
     ] {
         let mut files = Vec::new();
         rust_files(Path::new(dir), &mut files);

@@ -16,7 +16,7 @@ use super::next::{Next, Step};
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
 use super::typeahead::{self, Typed};
-use super::view::{recipient, Modal, Purpose};
+use super::view::{recipient, Modal, MouseAct, Purpose};
 use crate::domain::{Status, Visibility};
 use crate::model::AuditEvent;
 
@@ -113,6 +113,10 @@ fn apply(state: &mut State, msg: Msg) -> Step {
                 Some(input) => typed(state, input),
                 None => Step::default(),
             }
+        }
+        Msg::Mouse(act) => {
+            holds::touch(state);
+            mouse(state, act)
         }
         Msg::Tick(now) => {
             state.now = now;
@@ -408,6 +412,65 @@ fn on_key(state: &mut State, key: Key) -> Step {
                 Screen::Compare => compare::command(state, command),
             }
         }
+    }
+}
+
+/// A click selects the row or tab under it; the wheel moves or scrolls as the arrow keys do.
+/// Ignored while keys typed ahead wait, over a modal other than help, or on a screen too small.
+fn mouse(state: &mut State, act: MouseAct) -> Step {
+    if state.too_small() || !state.typeahead.is_empty() {
+        return Step::default();
+    }
+    let context = state.context();
+    match act {
+        MouseAct::Wheel { up } => {
+            let command = if up { Command::Up } else { Command::Down };
+            let mut step = Step::default();
+            for _ in 0..3 {
+                let more = match context {
+                    Context::Help => {
+                        help_command(state, command);
+                        Step::default()
+                    }
+                    Context::Queue | Context::Filter => queue::command(state, command),
+                    Context::Detail => detail_command(state, command),
+                    Context::Compare | Context::Poe => compare::command(state, command),
+                    _ => return step,
+                };
+                step.effects.extend(more.effects);
+            }
+            step
+        }
+        MouseAct::Click { column, row } if context == Context::Queue => {
+            if row == 0 {
+                let tab = state
+                    .viewport
+                    .tabs
+                    .iter()
+                    .position(|(from, to)| column >= *from && column < *to);
+                let commands = [
+                    Command::Tab1,
+                    Command::Tab2,
+                    Command::Tab3,
+                    Command::Tab4,
+                    Command::Tab5,
+                ];
+                return match tab {
+                    Some(i) => queue::command(state, commands[i]),
+                    None => Step::default(),
+                };
+            }
+            let top = state.viewport.list_top;
+            let shown = state.viewport.list_rows as u16;
+            if row >= top && row < top + shown {
+                let at = state.queue.offset + usize::from(row - top);
+                if at < state.queue.window.rows.len() {
+                    state.queue.cursor = at;
+                }
+            }
+            Step::default()
+        }
+        MouseAct::Click { .. } => Step::default(),
     }
 }
 

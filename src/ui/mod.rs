@@ -34,7 +34,12 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
     }
     let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     match state.screen {
-        Screen::Queue => viewport.list_rows = queue::render(frame, body, state, theme),
+        Screen::Queue => {
+            let drawn = queue::render(frame, body, state, theme);
+            viewport.list_rows = drawn.list_rows;
+            viewport.list_top = drawn.list_top;
+            viewport.tabs = drawn.tabs;
+        }
         Screen::Detail => {
             let (rows, max) = detail::render(frame, body, state, theme);
             viewport.detail_rows = rows;

@@ -18,15 +18,25 @@ use crate::model::{QueueRow, QueueTab};
 /// Width at or above which the preview sits beside the list rather than below it.
 const SIDE_PREVIEW_WIDTH: u16 = 110;
 
-/// Draws the queue into `area`; returns how many claim rows the list shows.
-pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> usize {
+/// Where the queue's parts are on screen (for paging and the mouse).
+pub struct Drawn {
+    /// Claim rows the list shows.
+    pub list_rows: usize,
+    /// The screen row of the first claim.
+    pub list_top: u16,
+    /// The columns each tab's title covers.
+    pub tabs: [(u16, u16); 5],
+}
+
+/// Draws the queue into `area`; returns where its parts are.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> Drawn {
     let [tabs, filter, main] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
     ])
     .areas(area);
-    render_tabs(frame, tabs, state, theme);
+    let tab_spans = render_tabs(frame, tabs, state, theme);
     render_filter_line(frame, filter, state, theme);
 
     let (list, preview_area) = if area.width >= SIDE_PREVIEW_WIDTH {
@@ -45,10 +55,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> us
     };
     let rows = render_list(frame, list, state, theme);
     preview::render(frame, preview_area, state, theme);
-    rows
+    Drawn {
+        list_rows: rows,
+        list_top: list.y + 1,
+        tabs: tab_spans,
+    }
 }
 
-fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+/// Draws the tab titles; returns the columns each covers.
+fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [(u16, u16); 5] {
     let count = |tab: QueueTab| {
         state
             .queue
@@ -84,7 +99,20 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if line.width() > area.width as usize {
         line = build(&|t| short(t).to_string());
     }
+    // Spans alternate title, separator: the titles are the even ones.
+    let mut spans = [(0u16, 0u16); 5];
+    let mut x = area.x;
+    for (i, span) in line.spans.iter().enumerate() {
+        let w = span.width() as u16;
+        if i % 2 == 0 {
+            if let Some(slot) = spans.get_mut(i / 2) {
+                *slot = (x, x + w);
+            }
+        }
+        x += w;
+    }
     frame.render_widget(Paragraph::new(line), area);
+    spans
 }
 
 fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {

@@ -201,3 +201,22 @@ fn the_change_feed_going_offline_is_shown_and_coming_back_rereads() {
     assert!(s.offline.is_none());
     queue_load(&effects);
 }
+
+#[test]
+fn the_mouse_selects_a_row_switches_a_tab_and_the_wheel_moves() {
+    use crate::app::view::MouseAct;
+    let mut s = started(40, 40);
+    s.viewport.list_top = 3;
+    s.viewport.tabs = [(0, 10), (11, 20), (21, 30), (31, 40), (41, 50)];
+    update(&mut s, Msg::Mouse(MouseAct::Click { column: 5, row: 7 }));
+    assert_eq!(s.queue.cursor, 4);
+    update(&mut s, Msg::Mouse(MouseAct::Wheel { up: false }));
+    assert_eq!(s.queue.cursor, 7);
+    update(&mut s, Msg::Mouse(MouseAct::Wheel { up: true }));
+    assert_eq!(s.queue.cursor, 4);
+    let (_, q) = queue_load(&update(
+        &mut s,
+        Msg::Mouse(MouseAct::Click { column: 15, row: 0 }),
+    ));
+    assert_eq!(q.tab, QueueTab::Contested);
+}

@@ -15,7 +15,7 @@ pub use decision::{Confirm, ConfirmAction, DecisionPlan, Planned};
 pub use editor::{ContestParty, DraftState, Editor, Purpose, Recipient, TextBox};
 pub use holds::Holds;
 pub use screens::{
-    DetailView, LoadKind, Loadable, PendingLoad, QueueView, QueueWindow, Screen, Viewport,
+    DetailView, LoadKind, Loadable, MouseAct, PendingLoad, QueueView, QueueWindow, Screen, Viewport,
 };
 
 use super::keymap::Key;

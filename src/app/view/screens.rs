@@ -53,6 +53,19 @@ pub struct Viewport {
     pub compare_max_scroll: usize,
     /// The furthest the full PoE overlay can scroll.
     pub poe_max_scroll: usize,
+    /// The screen row of the queue list's first claim (for mouse clicks).
+    pub list_top: u16,
+    /// The screen columns each queue tab's title covers, on the first row (for mouse clicks).
+    pub tabs: [(u16, u16); 5],
+}
+
+/// A mouse act, already turned from the terminal's representation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseAct {
+    /// A left click at (column, row).
+    Click { column: u16, row: u16 },
+    /// The wheel, up (`true`) or down.
+    Wheel { up: bool },
 }
 
 /// A queue read in flight and what to do with its rows.
