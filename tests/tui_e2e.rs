@@ -258,7 +258,7 @@ async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
     });
     send("G");
     screen.wait_for("the end of the claim", |t| {
-        t.contains("[INTERNAL]") && t.contains("[partner-visible]")
+        t.contains("[INTERNAL]") && t.contains("[PARTNER-VISIBLE]")
     });
     send("q");
     screen.wait_for("back on the queue", |t| t.contains("Filter: /Tailspin"));

@@ -61,14 +61,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.text,
         ),
     ];
-    // Lines whose place never moves come first, so the next claim rewrites only what differs.
-    lines.push(Line::styled(
-        fit(
-            &format!("Submitted {}", local_time(state, row.submitted_at)),
-            w,
-        ),
-        theme.muted,
-    ));
+    // Lines whose place never moves come first, so the next claim rewrites only what differs;
+    // on a short pane the findings matter more than the submission time.
+    let findings = row.findings.len().max(1) + usize::from(row.unknown_checks > 0);
+    let roomy = rows >= lines.len() + 2 + findings;
+    if roomy {
+        lines.push(Line::styled(
+            fit(
+                &format!("Submitted {}", local_time(state, row.submitted_at)),
+                w,
+            ),
+            theme.muted,
+        ));
+    }
     if row.contested() {
         let incumbent = row
             .incumbent_mpn_id
@@ -81,7 +86,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             ),
             theme.contested,
         ));
-    } else {
+    } else if roomy {
         lines.push(Line::styled("Not contested", theme.muted));
     }
     let detailed = rows > lines.len() + 2 * row.findings.len() + 1;
