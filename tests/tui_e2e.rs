@@ -432,9 +432,37 @@ async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
 }
 
 impl Session {
+    /// Launched as `launch` does, on the queue with its first claim previewed.
+    fn started(url: &str, home: &std::path::Path) -> Session {
+        let mut s = Session::launch(url, home, "xterm-256color");
+        s.screen
+            .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+        s
+    }
+
     fn send(&mut self, s: &str) {
         self.keys.write_all(s.as_bytes()).unwrap();
         self.keys.flush().unwrap();
+    }
+
+    /// SIGHUP (a dropped connection), and waits for the program to end.
+    fn hang_up(&mut self) {
+        let pid = self.child.process_id().expect("pid").to_string();
+        std::process::Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap();
+        self.wait_exit();
+    }
+
+    /// Opens the first claim and its comment editor.
+    fn comment_on_the_first_claim(&mut self) {
+        self.send("\r");
+        self.screen
+            .wait_for("the detail", |t| t.contains("Claim CPOR-00001"));
+        self.send("m");
+        self.screen
+            .wait_for("the editor", |t| t.contains("Comment on CPOR-00001"));
     }
 
     /// Waits up to 10 s for the program to end; returns whether it exited 0.
@@ -466,9 +494,7 @@ async fn events_of(store: &Store, code: &str) -> usize {
 async fn a_burst_of_a_and_text_lands_in_the_intended_claims_editor_and_takes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 30).await;
-    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
-    s.screen
-        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    let mut s = Session::started(&url, dir.path());
     s.send("\r");
     s.screen
         .wait_for("the detail", |t| t.contains("Claim CPOR-00001 · Contoso"));
@@ -489,9 +515,7 @@ async fn a_3_kb_paste_in_the_queue_writes_nothing() {
     let url = seed(&dir.path().join("claims.db"), 30).await;
     let store = Store::open(&url).await.unwrap();
     let before = store.last_event_id().await.unwrap();
-    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
-    s.screen
-        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    let mut s = Session::started(&url, dir.path());
     let notes = "tnu Notes from the call: n t u x a r. ".repeat(80);
     assert!(notes.len() >= 3000);
     s.send(&format!("\x1b[200~{notes}\x1b[201~"));
@@ -517,12 +541,7 @@ async fn holds_end_with_the_session_on_quit_and_on_sighup() {
         let held = store.claim("CPOR-00001").await.unwrap().unwrap();
         assert_eq!(held.holder(Utc::now()), Some("alice"));
         if hangup {
-            let pid = s.child.process_id().expect("pid").to_string();
-            std::process::Command::new("kill")
-                .args(["-HUP", &pid])
-                .status()
-                .unwrap();
-            s.wait_exit();
+            s.hang_up();
         } else {
             s.send("q");
             assert!(s.wait_exit());
@@ -540,9 +559,7 @@ async fn holds_end_with_the_session_on_quit_and_on_sighup() {
 async fn ctrl_l_removes_stray_output() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 30).await;
-    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
-    s.screen
-        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    let mut s = Session::started(&url, dir.path());
     // Another program wrote over the screen (a `wall`, a background job).
     s.screen
         .parser
@@ -560,9 +577,7 @@ async fn ctrl_l_removes_stray_output() {
 async fn the_cursor_stays_on_its_claim_when_a_row_above_leaves() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 30).await;
-    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
-    s.screen
-        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    let mut s = Session::started(&url, dir.path());
     s.send("jjjj");
     s.screen
         .wait_for("CPOR-00005 selected", |t| t.contains("┌ CPOR-00005"));
@@ -611,12 +626,7 @@ async fn ctrl_e_edits_the_text_in_editor() {
     );
     s.screen
         .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
-    s.send("\r");
-    s.screen
-        .wait_for("the detail", |t| t.contains("Claim CPOR-00001"));
-    s.send("m");
-    s.screen
-        .wait_for("the editor", |t| t.contains("Comment on CPOR-00001"));
+    s.comment_on_the_first_claim();
     s.send("Typed here. ");
     s.screen
         .wait_for("the typed text", |t| t.contains("Typed here."));
@@ -715,5 +725,27 @@ async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_and_atta
         "nothing was sent"
     );
     s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn text_typed_just_before_sighup_is_kept_as_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 5).await;
+    let mut s = Session::started(&url, dir.path());
+    s.comment_on_the_first_claim();
+    s.send("Typed a moment before the line dropped");
+    s.screen.wait_for("the text", |t| {
+        t.contains("Typed a moment before the line dropped")
+    });
+    // Well inside the 500 ms draft debounce.
+    s.hang_up();
+
+    let mut s = Session::started(&url, dir.path());
+    s.send("\rm");
+    s.screen.wait_for("the draft back", |t| {
+        t.contains("Draft restored") && t.contains("Typed a moment before the line dropped")
+    });
+    s.send("\x03");
     assert!(s.wait_exit());
 }

@@ -43,6 +43,26 @@ pub fn reload(state: &mut State, from: ReloadFrom, keep_rows: bool) -> Vec<Effec
     }]
 }
 
+/// Reads the window around `row` under the current sort, so the cursor stays on its claim (the
+/// old rows stay on screen until the answer).
+fn reload_around(state: &mut State, row: &QueueRow) -> Vec<Effect> {
+    let req_id = state.next_req();
+    let from = row.sort_key(state.queue.sort);
+    let q = &mut state.queue;
+    q.pending = Some(PendingLoad {
+        req_id,
+        kind: LoadKind::Around,
+    });
+    q.around = Some(row.claim_id.clone());
+    q.error = None;
+    q.carry = 0;
+    vec![Effect::ReloadQueueFrom {
+        req_id,
+        query: query(state, Anchor::Before(from.clone())),
+        from,
+    }]
+}
+
 /// Reads the window again where it is (someone changed the queue, or `r`): from the first row
 /// held, keeping the cursor on its claim.
 pub fn refresh(state: &mut State) -> Vec<Effect> {
@@ -207,9 +227,36 @@ pub fn loaded(
                 at_end: !full,
                 base,
             };
-            q.cursor = selected
-                .and_then(|id| w.rows.iter().position(|r| r.claim_id == id))
-                .unwrap_or(q.cursor);
+            let found = selected
+                .as_ref()
+                .and_then(|id| w.rows.iter().position(|r| &r.claim_id == id));
+            q.cursor = found.unwrap_or(q.cursor);
+            q.offset = q.cursor.saturating_sub(keep);
+            // The claim under the cursor left the tab: say so, so Enter is not pressed on its
+            // neighbour by mistake.
+            if let (Some(id), None) = (selected, found) {
+                let left = format!("{id} left {}", q.tab.title());
+                state.notice = Some(match state.notice.take() {
+                    Some(news) => format!("{news}; {left}"),
+                    None => left,
+                });
+            }
+        }
+        LoadKind::Around => {
+            let keep = q.cursor.saturating_sub(q.offset);
+            let at = q
+                .around
+                .take()
+                .and_then(|id| rows.iter().position(|r| r.claim_id == id));
+            // The claim first: nothing was before it, this is the queue's start.
+            let at_start = at == Some(0) || rows.is_empty();
+            *w = QueueWindow {
+                rows,
+                at_start,
+                at_end: !full,
+                base: at_start.then_some(0),
+            };
+            q.cursor = at.unwrap_or(0);
             q.offset = q.cursor.saturating_sub(keep);
         }
         LoadKind::Prepend => {
@@ -356,7 +403,10 @@ fn act(state: &mut State, command: Command) -> Vec<Effect> {
                 .unwrap_or(0);
             state.queue.sort = sorts[(at + 1) % sorts.len()];
             state.notice = Some(format!("Sorted by {}", state.queue.sort.label()));
-            reload(state, ReloadFrom::First, false)
+            match state.queue.selected().cloned() {
+                Some(row) => reload_around(state, &row),
+                None => reload(state, ReloadFrom::First, false),
+            }
         }
         Command::Filter => {
             state.queue.filter_editing = true;

@@ -103,6 +103,7 @@ impl State {
                 offset: 0,
                 carry: 0,
                 pending: None,
+                around: None,
                 loaded: false,
                 counts: None,
                 counts_req: 0,

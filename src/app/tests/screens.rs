@@ -5,7 +5,7 @@ use super::super::keymap::{Key, KeyCode};
 use super::super::state::{Loadable, Screen, FILTER_DEBOUNCE};
 use super::super::{update, Effect, Msg};
 use super::{ch, key, queue_load, started};
-use crate::model::{Anchor, QueueSort, QueueTab};
+use crate::model::{QueueSort, QueueTab};
 
 #[test]
 fn tabs_switch_and_reload() {
@@ -99,16 +99,38 @@ fn the_filter_reloads_once_typing_pauses_and_esc_clears_it() {
 }
 
 #[test]
-fn sort_cycles_through_every_order() {
+fn sort_cycles_through_every_order_and_the_cursor_stays_on_its_claim() {
     let mut s = started(10, 10);
     let mut seen = vec![s.queue.sort];
     for _ in 0..QueueSort::ALL.len() {
-        let (_, q) = queue_load(&ch(&mut s, 's'));
-        assert_eq!(q.anchor, Anchor::First);
-        seen.push(q.sort);
+        let effects = ch(&mut s, 's');
+        let Some(Effect::ReloadQueueFrom { query, from, .. }) = effects.first() else {
+            panic!("the window around the selected claim: {effects:?}");
+        };
+        assert_eq!(from.claim_id, "CPOR-00001");
+        seen.push(query.sort);
     }
     assert_eq!(&seen[..5], &QueueSort::ALL);
     assert_eq!(seen[5], QueueSort::Urgency);
+
+    // On the fifth claim, sorted anew: the answer puts the cursor back on it.
+    for _ in 0..4 {
+        ch(&mut s, 'j');
+    }
+    let effects = ch(&mut s, 's');
+    let Some(Effect::ReloadQueueFrom { req_id, .. }) = effects.first().cloned() else {
+        panic!("a read around the claim");
+    };
+    let mut reordered = rows(0, 10);
+    reordered.reverse();
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(reordered),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
 }
 
 #[test]

@@ -251,3 +251,24 @@ fn a_window_deep_in_the_queue_is_reread_from_its_first_row() {
     });
     assert_eq!(from, Some(row(900).sort_key(QueueSort::Urgency)));
 }
+
+#[test]
+fn when_the_claim_under_the_cursor_leaves_the_tab_it_is_said() {
+    let mut s = started(40, 40);
+    for _ in 0..5 {
+        ch(&mut s, 'j');
+    }
+    let effects = update(&mut s, super::changed("CPOR-00006"));
+    let (req_id, _) = queue_load(&effects);
+    let mut fresh = rows(0, 40);
+    fresh.remove(5);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(fresh),
+        },
+    );
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.ends_with("CPOR-00006 left Under review"), "{notice}");
+}

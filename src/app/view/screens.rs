@@ -89,6 +89,9 @@ pub enum LoadKind {
     /// The same stretch of the queue read again (someone changed it); the cursor stays on its
     /// claim when it is still there.
     Refresh,
+    /// The window around the claim in `QueueView::around` under a new sort: the cursor stays on
+    /// that claim.
+    Around,
 }
 
 /// The contiguous slice of the queue held in memory.
@@ -125,6 +128,8 @@ pub struct QueueView {
     pub carry: isize,
     /// The queue read in flight, if any; only its answer is taken.
     pub pending: Option<PendingLoad>,
+    /// The claim an `Around` read keeps the cursor on.
+    pub around: Option<String>,
     /// At least one answer for the current tab, sort and filter has arrived.
     pub loaded: bool,
     /// The last counts (kept on screen while new ones load).
