@@ -249,6 +249,22 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_workbench_settings_parse_and_build_a_keymap() {
+        let c = Config::from_toml(
+            "theme = \"light\"\nmouse = false\n[keys]\ndown = [\"j\", \"Down\"]\n[keys.queue]\ntake = \"T\"\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(c.file.mouse, Some(false));
+        assert!(matches!(c.file.keys["queue"], KeyBinding::Context(_)));
+        let map = crate::app::Keymap::with_overrides(&c.file.keys).unwrap();
+        assert_eq!(
+            map.in_context(crate::app::Context::Queue, crate::app::Key::ch('T')),
+            Some(crate::app::Command::Take)
+        );
+    }
+
+    #[test]
     fn keys_take_one_or_many() {
         let c = Config::from_toml("[keys]\ndown = [\"j\", \"Down\"]\nquit = \"q\"\n", "x").unwrap();
         let keys = |k: &str| match &c.file.keys[k] {
