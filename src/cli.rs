@@ -166,7 +166,13 @@ async fn dispatch(cli: Cli) -> Outcome {
         .map_err(|e| Failure::Setup(format!("--reviewer {reviewer:?}: {e}")))?;
     let demo = matches!(cli.command, Some(Command::Demo { .. }));
     let url = database_url(cli.db.as_deref(), demo)?;
-    let store = Store::open(&url).await.map_err(|e| {
+    // A workbench holds at most two connections (work and the change feed): twenty reviewers
+    // must not fill a default PostgreSQL server.
+    let tui = matches!(cli.command, None | Some(Command::Demo { no_tui: false }));
+    let options = store::OpenOptions {
+        max_connections: tui.then_some(claimdesk::tui::CONNECTIONS),
+    };
+    let store = Store::open_with(&url, &options).await.map_err(|e| {
         let msg = e.to_string();
         // The store hides passwords already; make sure the raw URL never slips through.
         Failure::Setup(msg.replace(&url, &store::redact_url(&url)))

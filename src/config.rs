@@ -40,10 +40,21 @@ pub struct ConfigFile {
     pub sla: SlaSection,
     /// A theme name from `themes/` (`dark`, `light`, `high-contrast`, `mono`).
     pub theme: Option<String>,
-    /// Key rebinding: action name → one key or a list of keys (e.g. `down = ["j", "Down"]`).
-    pub keys: BTreeMap<String, KeyList>,
+    /// Key rebinding: action name → one key or a list of keys (e.g. `down = ["j", "Down"]`) in
+    /// every context, or `[keys.CONTEXT]` tables for one context.
+    pub keys: BTreeMap<String, KeyBinding>,
     /// The reviewer's own comment templates: name → text.
     pub templates: BTreeMap<String, String>,
+    /// Mouse reporting (click a row or a tab, the wheel scrolls); on unless `false`.
+    pub mouse: Option<bool>,
+}
+
+/// A `[keys]` entry: an action's keys everywhere, or a context's table of actions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyBinding {
+    Keys(KeyList),
+    Context(BTreeMap<String, KeyList>),
 }
 
 /// One key or several, as written in `[keys]`.
@@ -305,9 +316,29 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_workbench_settings_parse_and_build_a_keymap() {
+        let c = Config::from_toml(
+            "theme = \"light\"\nmouse = false\n[keys]\ndown = [\"j\", \"Down\"]\n[keys.queue]\ntake = \"T\"\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(c.file.mouse, Some(false));
+        assert!(matches!(c.file.keys["queue"], KeyBinding::Context(_)));
+        let map = crate::app::Keymap::with_overrides(&c.file.keys).unwrap();
+        assert_eq!(
+            map.in_context(crate::app::Context::Queue, crate::app::Key::ch('T')),
+            Some(crate::app::Command::Take)
+        );
+    }
+
+    #[test]
     fn keys_take_one_or_many() {
         let c = Config::from_toml("[keys]\ndown = [\"j\", \"Down\"]\nquit = \"q\"\n", "x").unwrap();
-        assert_eq!(c.file.keys["down"].keys(), vec!["j", "Down"]);
-        assert_eq!(c.file.keys["quit"].keys(), vec!["q"]);
+        let keys = |k: &str| match &c.file.keys[k] {
+            KeyBinding::Keys(list) => list.keys(),
+            KeyBinding::Context(_) => Vec::new(),
+        };
+        assert_eq!(keys("down"), vec!["j", "Down"]);
+        assert_eq!(keys("quit"), vec!["q"]);
     }
 }
