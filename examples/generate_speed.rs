@@ -16,6 +16,7 @@ fn main() {
         claims,
         seed: 1,
         as_of: Utc::now().date_naive(),
+        batch_claims: BATCH_CLAIMS,
     });
     let mut poe = 0;
     while let Some(batch) = generator.next_batch(BATCH_CLAIMS) {

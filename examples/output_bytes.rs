@@ -20,6 +20,21 @@ fn main() {
     println!("{width}x{height}, {rows} list rows; first frame: {first} bytes");
 
     // A cursor move inside the screen (no scrolling): the median of the moves to the last row.
+    // `DUMP=1`: print the escape sequences of one cursor move instead (where the bytes go).
+    if std::env::var("DUMP").is_ok() {
+        screen.key(Key::ch('j'));
+        let before = screen
+            .written
+            .kept
+            .as_ref()
+            .map(|k| k.borrow().len())
+            .unwrap_or(0);
+        screen.key(Key::ch('j'));
+        let kept = screen.written.kept.clone().unwrap_or_default();
+        let bytes = kept.borrow()[before..].to_vec();
+        println!("{}", String::from_utf8_lossy(&bytes).replace('\x1b', "\\e"));
+        return;
+    }
     let mut moves: Vec<usize> = (1..rows.max(2) - 1)
         .map(|_| screen.key(Key::ch('j')))
         .collect();

@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use claimdesk::config::{self, Config};
+use claimdesk::domain::text::escape;
 use claimdesk::generate::{self, GenerateOptions};
 use claimdesk::interchange::{self, ExportFormat, ExportWriter, Problem};
 use claimdesk::store::{self, Audit, AuditMode, Store, StoreError};
@@ -27,7 +28,8 @@ use claimdesk::store::{self, Audit, AuditMode, Store, StoreError};
 #[derive(Debug, Parser)]
 #[command(name = "claimdesk", version)]
 pub struct Cli {
-    /// The claims store: `postgres://...` (shared by a team) or `sqlite:PATH` / a file path.
+    /// The claims store: `postgres://...` or a libpq `host=... dbname=...` string (shared by a
+    /// team; `sslmode`, `sslrootcert` for TLS), or `sqlite:PATH` / a file path.
     /// Default: claims.db in your data directory.
     #[arg(
         long,
@@ -72,15 +74,18 @@ enum Command {
     },
     /// Add synthetic claims (for benchmarks and trying things out at scale).
     Generate {
-        /// How many claims to add.
-        #[arg(long)]
+        /// How many claims to add (at most 100,000,000).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
         claims: u64,
         /// The same seed gives the same claims; claim ids carry it, so sets never collide.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Claims are submitted in the three weeks before this day (YYYY-MM-DD). Default: today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
         as_of: Option<NaiveDate>,
+        /// Claims per transaction (for tests of an interrupted run; part of what makes the set).
+        #[arg(long, hide = true, default_value_t = generate::BATCH_CLAIMS)]
+        batch: usize,
     },
     /// Load a small hand-made data set that shows every feature, then open the workbench.
     /// Uses demo.db beside the default store unless --db is given.
@@ -156,14 +161,31 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Outcome {
     let config = Config::load(cli.config.as_deref()).map_err(|e| Failure::Setup(e.to_string()))?;
+    // Who acts is written into every audit event: an id like any other (no whitespace or control
+    // characters, at most 64), so an actor name can never forge a line of `audit`.
+    if let Some(given) = cli
+        .reviewer
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        claimdesk::domain::text::check(claimdesk::domain::text::TextKind::Id, given)
+            .map_err(|e| Failure::Setup(format!("--reviewer {given:?}: {e}")))?;
+    }
     let demo = matches!(cli.command, Some(Command::Demo { .. }));
     let url = database_url(cli.db.as_deref(), demo)?;
-    let store = Store::open(&url).await.map_err(|e| {
+    // A workbench holds at most two connections (work and the change feed): twenty reviewers
+    // must not fill a default PostgreSQL server.
+    let tui = matches!(cli.command, None | Some(Command::Demo { no_tui: false }));
+    let options = store::OpenOptions {
+        max_connections: tui.then_some(claimdesk::tui::CONNECTIONS),
+    };
+    let store = Store::open_with(&url, &options).await.map_err(|e| {
         let msg = e.to_string();
         // The store hides passwords already; make sure the raw URL never slips through.
         Failure::Setup(msg.replace(&url, &store::redact_url(&url)))
     })?;
-    let shown_url = store::redact_url(&url);
+    let shown_url = escape(&store::redact_url(&url)).into_owned();
     let unbound = store.clone();
     let store = act_as(store, cli.reviewer.as_deref()).await?;
     let reviewer = store
@@ -188,12 +210,14 @@ async fn dispatch(cli: Cli) -> Outcome {
             claims,
             seed,
             as_of,
+            batch,
         }) => {
             let as_of = as_of.unwrap_or_else(|| Utc::now().date_naive());
             let options = GenerateOptions {
                 claims,
                 seed,
                 as_of,
+                batch_claims: batch,
             };
             generate(&store, options, &reviewer).await?;
         }
@@ -229,7 +253,10 @@ async fn run_tui(store: Store, config: Config, reviewer: String, theme: Option<S
         .await
         .map_err(|e| match e.downcast::<claimdesk::tui::NotAReviewer>() {
             Ok(refused) => Failure::NotAllowed(refused.0),
-            Err(e) => Failure::Failed(e),
+            Err(e) => match e.downcast::<claimdesk::tui::BadSettings>() {
+                Ok(bad) => Failure::Setup(bad.0),
+                Err(e) => Failure::Failed(e),
+            },
         })
 }
 
@@ -253,7 +280,14 @@ async fn act_as(store: Store, given: Option<&str>) -> Result<Store, Failure> {
 /// `--db`/`CLAIMDESK_DATABASE_URL`, else a SQLite file in the data directory (`demo.db` for the
 /// demo, so trying it never mixes with real work), creating the directory.
 fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
-    if let Some(url) = given.filter(|u| !u.trim().is_empty()) {
+    if let Some(url) = given {
+        if url.trim().is_empty() {
+            return Err(Failure::Setup(
+                "--db (or CLAIMDESK_DATABASE_URL) is empty: name a store (sqlite:PATH or \
+                 postgres://...), or leave it out for your own default store"
+                    .into(),
+            ));
+        }
         return Ok(url.trim().to_string());
     }
     let mut path = config::default_database_path().ok_or_else(|| {
@@ -271,7 +305,7 @@ fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
 
 async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
     let spinner = progress_bar(None, "{spinner} {msg} {elapsed}");
-    spinner.set_message(format!("reading {}", file.display()));
+    spinner.set_message(format!("reading {}", escape(&file.display().to_string())));
     let parsed = if file == Path::new("-") {
         interchange::parse_reader(std::io::stdin().lock())
     } else {
@@ -312,11 +346,21 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
     }
 }
 
-/// Prints every problem on stderr and returns the summary line.
+/// The most problems an import refusal lists; the rest are counted.
+const PROBLEMS_SHOWN: usize = 50;
+
+/// Prints the first problems on stderr (escaped: they quote the file) and returns the summary.
 fn refuse(problems: &[Problem]) -> Failure {
     let mut err = std::io::stderr().lock();
-    for p in problems {
-        let _ = writeln!(err, "{p}");
+    for p in problems.iter().take(PROBLEMS_SHOWN) {
+        let _ = writeln!(err, "{}", escape(&p.to_string()));
+    }
+    if problems.len() > PROBLEMS_SHOWN {
+        let _ = writeln!(
+            err,
+            "and {} more problem(s)",
+            problems.len() - PROBLEMS_SHOWN
+        );
     }
     let lines: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.line).collect();
     Failure::Refused(format!(
@@ -357,7 +401,10 @@ async fn export(
     match result {
         Ok(n) => {
             if let Some(path) = output {
-                eprintln!("exported {n} claims to {}", path.display());
+                eprintln!(
+                    "exported {n} claims to {}",
+                    escape(&path.display().to_string())
+                );
             }
             Ok(())
         }
@@ -398,16 +445,41 @@ async fn generate(store: &Store, options: GenerateOptions, reviewer: &str) -> Ou
     })
     .await;
     bar.finish_and_clear();
-    let made = made?;
+    let done = made?;
+    let resumed = match done.already_stored {
+        0 => String::new(),
+        n => format!("; {n} were already stored by an interrupted run with these options"),
+    };
     println!(
-        "generated {made} claims (seed {}) in {:.1}s",
+        "generated {} claims (seed {}) in {:.1}s{resumed}",
+        done.written,
         options.seed,
         started.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
-/// Error text on one line, whatever the underlying library put in it.
+/// `--as-of`: a day in the range every claim date is held to (domain::text), so the generated
+/// claims import and export like any others.
+fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
+    let day = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a YYYY-MM-DD day"))?;
+    // Claims are submitted up to three weeks before it.
+    let earliest = day - chrono::TimeDelta::days(22);
+    if !claimdesk::domain::text::day_in_range(day)
+        || !claimdesk::domain::text::day_in_range(earliest)
+    {
+        return Err(format!(
+            "{day} would date claims outside {}",
+            claimdesk::domain::text::range_words()
+        ));
+    }
+    Ok(day)
+}
+
+/// Error text on one line, whatever the underlying library put in it, with any control
+/// character that stored text brought in shown escaped.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    escape(&line).into_owned()
 }

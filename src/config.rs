@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::domain::text::{self, TextKind};
 use crate::domain::{BusinessCalendar, CalendarError, SlaPolicy};
 
 /// Why the config could not be used. One line, naming the file.
@@ -25,8 +26,10 @@ pub enum ConfigError {
         #[source]
         source: CalendarError,
     },
-    #[error("config file {path}: [sla] business_days must be at least 1")]
-    NoBusinessDays { path: String },
+    /// A value outside the range claimdesk can work with (a huge `business_days` would make every
+    /// deadline computation run for hours).
+    #[error("config file {path}: {what}")]
+    OutOfRange { path: String, what: String },
 }
 
 /// Everything the config file can say, with defaults for what it leaves out.
@@ -37,10 +40,21 @@ pub struct ConfigFile {
     pub sla: SlaSection,
     /// A theme name from `themes/` (`dark`, `light`, `high-contrast`, `mono`).
     pub theme: Option<String>,
-    /// Key rebinding: action name → one key or a list of keys (e.g. `down = ["j", "Down"]`).
-    pub keys: BTreeMap<String, KeyList>,
+    /// Key rebinding: action name → one key or a list of keys (e.g. `down = ["j", "Down"]`) in
+    /// every context, or `[keys.CONTEXT]` tables for one context.
+    pub keys: BTreeMap<String, KeyBinding>,
     /// The reviewer's own comment templates: name → text.
     pub templates: BTreeMap<String, String>,
+    /// Mouse reporting (click a row or a tab, the wheel scrolls); on unless `false`.
+    pub mouse: Option<bool>,
+}
+
+/// A `[keys]` entry: an action's keys everywhere, or a context's table of actions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyBinding {
+    Keys(KeyList),
+    Context(BTreeMap<String, KeyList>),
 }
 
 /// One key or several, as written in `[keys]`.
@@ -150,11 +164,10 @@ impl Config {
                 source,
             },
         )?;
-        if file.sla.business_days == 0 {
-            return Err(ConfigError::NoBusinessDays {
-                path: shown.to_string(),
-            });
-        }
+        check_ranges(&file).map_err(|what| ConfigError::OutOfRange {
+            path: shown.to_string(),
+            what,
+        })?;
         let sla = SlaPolicy {
             business_days: file.sla.business_days,
             warn_below_business_days: file.sla.warn_below_business_days,
@@ -167,6 +180,44 @@ impl Config {
             source: None,
         })
     }
+}
+
+/// The most business days a review deadline may be set to (about three months).
+pub const MAX_BUSINESS_DAYS: u32 = 60;
+
+/// Every number and date of the file within what claimdesk can work with; the message names the
+/// key, the value and the range.
+fn check_ranges(file: &ConfigFile) -> Result<(), String> {
+    let sla = &file.sla;
+    if !(1..=MAX_BUSINESS_DAYS).contains(&sla.business_days) {
+        return Err(format!(
+            "[sla] business_days must be at least 1 and at most {MAX_BUSINESS_DAYS} (it is {})",
+            sla.business_days
+        ));
+    }
+    if sla.warn_below_business_days > sla.business_days {
+        return Err(format!(
+            "[sla] warn_below_business_days must be at most business_days ({}), not {}",
+            sla.business_days, sla.warn_below_business_days
+        ));
+    }
+    for holiday in &file.calendar.holidays {
+        // An unreadable date is the calendar's to report.
+        if let Ok(day) = chrono::NaiveDate::parse_from_str(holiday.trim(), "%Y-%m-%d") {
+            if !text::day_in_range(day) {
+                return Err(format!(
+                    "[calendar] holiday {day} is outside {}",
+                    text::range_words()
+                ));
+            }
+        }
+    }
+    for (name, body) in &file.templates {
+        text::check(TextKind::Short, name)
+            .and_then(|()| text::check(TextKind::Long, body))
+            .map_err(|e| format!("[templates] {}: {e}", text::escape(name)))?;
+    }
+    Ok(())
 }
 
 fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
@@ -238,9 +289,56 @@ mod tests {
     }
 
     #[test]
+    fn numbers_and_dates_out_of_range_are_refused_not_computed() {
+        let err = Config::from_toml("[sla]\nbusiness_days = 4294967295\n", "c.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config file c.toml: [sla] business_days must be at least 1 and at most 60 (it is 4294967295)"
+        );
+        let err = Config::from_toml(
+            "[sla]\nbusiness_days = 5\nwarn_below_business_days = 6\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("at most business_days (5)"),
+            "{err}"
+        );
+        let err =
+            Config::from_toml("[calendar]\nholidays = [\"2200-12-25\"]\n", "c.toml").unwrap_err();
+        assert!(err.to_string().contains("2200-12-25 is outside"), "{err}");
+        let err = Config::from_toml("[templates]\nx = \"a\\u0000b\"\n", "c.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("[templates] x: contains a NUL"),
+            "{err}"
+        );
+        assert!(Config::from_toml("[sla]\nbusiness_days = 60\n", "c.toml").is_ok());
+    }
+
+    #[test]
+    fn the_readme_workbench_settings_parse_and_build_a_keymap() {
+        let c = Config::from_toml(
+            "theme = \"light\"\nmouse = false\n[keys]\ndown = [\"j\", \"Down\"]\n[keys.queue]\ntake = \"T\"\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(c.file.mouse, Some(false));
+        assert!(matches!(c.file.keys["queue"], KeyBinding::Context(_)));
+        let map = crate::app::Keymap::with_overrides(&c.file.keys).unwrap();
+        assert_eq!(
+            map.in_context(crate::app::Context::Queue, crate::app::Key::ch('T')),
+            Some(crate::app::Command::Take)
+        );
+    }
+
+    #[test]
     fn keys_take_one_or_many() {
         let c = Config::from_toml("[keys]\ndown = [\"j\", \"Down\"]\nquit = \"q\"\n", "x").unwrap();
-        assert_eq!(c.file.keys["down"].keys(), vec!["j", "Down"]);
-        assert_eq!(c.file.keys["quit"].keys(), vec!["q"]);
+        let keys = |k: &str| match &c.file.keys[k] {
+            KeyBinding::Keys(list) => list.keys(),
+            KeyBinding::Context(_) => Vec::new(),
+        };
+        assert_eq!(keys("down"), vec!["j", "Down"]);
+        assert_eq!(keys("quit"), vec!["q"]);
     }
 }

@@ -20,6 +20,9 @@ use futures::StreamExt;
 
 use crate::store::{Audit, AuditMode, Backend, ImportBatch, Store, StoreError};
 
+#[path = "generate/resume.rs"]
+mod resume;
+
 /// How many claims one `Store::import` call writes. Large on purpose: tenants, subscriptions and
 /// the contest index are keyed by random GUIDs, so every transaction dirties pages all over those
 /// trees and writes each of them again; fewer, larger transactions write them fewer times.
@@ -85,6 +88,11 @@ impl SplitMix64 {
     }
 }
 
+/// The id of the `n`th claim (from 1) made with `seed`.
+pub fn claim_id(seed: u64, n: u64) -> String {
+    format!("CPOR-{seed}-{n:07}")
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GenerateOptions {
@@ -92,6 +100,9 @@ pub struct GenerateOptions {
     pub seed: u64,
     /// Claims are submitted during the three weeks before this day's midnight (UTC).
     pub as_of: NaiveDate,
+    /// Claims per transaction (`BATCH_CLAIMS`); customer groups end at a batch's end, so this
+    /// too decides the set, and a resumed run must use the interrupted run's.
+    pub batch_claims: usize,
 }
 
 const BA_PRODUCTS: &[&str] = &[
@@ -457,7 +468,7 @@ impl Generator {
             }
             _ => Status::Rejected,
         };
-        let claim_id = format!("CPOR-{}-{:07}", self.options.seed, self.made);
+        let claim_id = claim_id(self.options.seed, self.made);
         let poe = (0..1 + rng.below(3))
             .map(|k| PoeItem {
                 kind: rng.pick(POE_KINDS).to_string(),
@@ -520,14 +531,16 @@ impl Generator {
 /// dropped for the load and built once at the end: sorting is cheaper than row-by-row upkeep.
 pub const REBUILD_INDEXES_FROM: u64 = 50_000;
 
-/// Generates `options.claims` claims into `store` in batches of `BATCH_CLAIMS`, each batch one
-/// transaction with one summary audit event; `progress(made, total)` is called after each.
+/// Generates `options.claims` claims into `store` in batches of `options.batch_claims`, each
+/// batch one transaction with one summary audit event; `progress(done, total)` is called after
+/// each. A batch already stored whole, as this run makes it, is skipped: so an interrupted run
+/// resumes when started again with the same options (see `resume`).
 pub async fn generate_into(
     store: &Store,
     options: GenerateOptions,
     actor: &str,
     mut progress: impl FnMut(u64, u64),
-) -> Result<u64, StoreError> {
+) -> Result<Generated, StoreError> {
     let rebuild =
         options.claims >= REBUILD_INDEXES_FROM && options.claims >= store.claim_count().await?;
     if rebuild {
@@ -556,14 +569,17 @@ async fn write_batches(
     options: GenerateOptions,
     actor: &str,
     progress: &mut impl FnMut(u64, u64),
-) -> Result<u64, StoreError> {
-    let lanes = lanes(store);
+) -> Result<Generated, StoreError> {
+    // Resuming: one batch at a time, in order, so a set stored by a run with other options is
+    // found at its first batch and the run stops before writing anything beside it.
+    let resuming = store.claim(&claim_id(options.seed, 1)).await?.is_some();
+    let lanes = if resuming { 1 } else { lanes(store) };
     // The next batches are made on another core while the store writes this one: generating
     // a million claims takes seconds the writer need not wait for.
     let (sender, receiver) = tokio::sync::mpsc::channel(lanes);
     let mut generator = Generator::new(options);
     let producer = tokio::task::spawn_blocking(move || {
-        while let Some(batch) = generator.next_batch(BATCH_CLAIMS) {
+        while let Some(batch) = generator.next_batch(options.batch_claims) {
             if sender.blocking_send(batch).is_err() {
                 break; // the writer stopped (an error): nothing more to make
             }
@@ -582,15 +598,30 @@ async fn write_batches(
                     options.seed
                 )),
             };
-            store.import(&batch, &audit).await?;
-            Ok::<u64, StoreError>(batch.claims.len() as u64)
+            let claims = batch.claims.len() as u64;
+            match store.import(&batch, &audit).await {
+                Ok(_) => Ok(Generated {
+                    written: claims,
+                    already_stored: 0,
+                }),
+                Err(StoreError::ClaimsExist(stored)) => {
+                    resume::check_stored(store, &batch, stored.len()).await?;
+                    Ok(Generated {
+                        written: 0,
+                        already_stored: claims,
+                    })
+                }
+                Err(e) => Err(e),
+            }
         })
         .buffer_unordered(lanes);
     let mut written = std::pin::pin!(written);
-    let mut made = 0;
-    while let Some(claims) = written.next().await {
-        made += claims?;
-        progress(made, options.claims);
+    let mut done = Generated::default();
+    while let Some(batch) = written.next().await {
+        let batch = batch?;
+        done.written += batch.written;
+        done.already_stored += batch.already_stored;
+        progress(done.written + done.already_stored, options.claims);
     }
     // The generator cannot fail; a panic in it is a bug worth surfacing as one.
     if let Err(e) = producer.await {
@@ -598,7 +629,16 @@ async fn write_batches(
             std::panic::resume_unwind(panic);
         }
     }
-    Ok(made)
+    Ok(done)
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Generated {
+    /// Claims this run wrote.
+    pub written: u64,
+    /// Claims of the set found already stored, as this run makes them (an interrupted run's).
+    pub already_stored: u64,
 }
 
 #[cfg(test)]
@@ -611,6 +651,7 @@ mod tests {
             claims,
             seed,
             as_of: NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+            batch_claims: BATCH_CLAIMS,
         }
     }
 

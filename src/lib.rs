@@ -11,6 +11,7 @@ pub mod domain;
 pub mod generate;
 pub mod interchange;
 pub mod model;
+pub mod serve;
 pub mod store;
 pub mod tui;
 pub mod ui;

@@ -140,6 +140,50 @@ async fn a_comment_bumps_the_version_and_a_stale_one_writes_nothing() {
 }
 
 #[tokio::test]
+async fn text_past_the_limits_is_refused_alike_on_both_backends_and_writes_nothing() {
+    for t in common::stores().await {
+        let s = &t.store;
+        seed(s).await;
+        let at = seen(s, "L-1").await;
+        let too_long = "x".repeat(claimdesk::domain::text::LONG_MAX + 1);
+        for (body, why) in [
+            ("a\0b", "the comment contains a NUL character"),
+            (too_long.as_str(), "the comment too long"),
+        ] {
+            let err = s
+                .comment(&at, "alice", Visibility::Internal, body)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, StoreError::Invalid(_)),
+                "{}: {err:?}",
+                t.backend
+            );
+            assert!(err.to_string().starts_with(why), "{}: {err}", t.backend);
+        }
+        let decision = DecisionRequest {
+            seen: at.clone(),
+            outcome: DecisionOutcome::Rejected,
+            reason: "no\0pe".into(),
+        };
+        assert!(matches!(
+            s.decide(&[decision], "alice").await,
+            Err(StoreError::Invalid(_))
+        ));
+        let err = s
+            .add_reviewer(&reviewer("bad login", Role::Lead), "bad login")
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("the login contains whitespace"),
+            "{err}"
+        );
+        assert_eq!(seen(s, "L-1").await.version, at.version, "{}", t.backend);
+        assert!(s.reviewers().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
 async fn an_info_request_to_a_group_writes_one_partner_comment_per_claim_or_nothing() {
     for t in common::stores().await {
         let s = &t.store;

@@ -162,6 +162,11 @@ struct Session {
 impl Session {
     /// Starts claimdesk on `url` as alice with `TERM=term`, isolated from the caller's config.
     fn launch(url: &str, home: &std::path::Path, term: &str) -> Session {
+        Session::launch_with(url, home, term, &[])
+    }
+
+    /// `launch` with more environment variables.
+    fn launch_with(url: &str, home: &std::path::Path, term: &str, env: &[(&str, &str)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -178,6 +183,9 @@ impl Session {
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("CLAIMDESK_CONFIG");
         cmd.env_remove("CLAIMDESK_DATABASE_URL");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -250,7 +258,7 @@ async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
     });
     send("G");
     screen.wait_for("the end of the claim", |t| {
-        t.contains("[INTERNAL]") && t.contains("[partner-visible]")
+        t.contains("[INTERNAL]") && t.contains("[PARTNER-VISIBLE]")
     });
     send("q");
     screen.wait_for("back on the queue", |t| t.contains("Filter: /Tailspin"));
@@ -270,10 +278,10 @@ async fn a_new_reviewer_moves_filters_opens_a_claim_reads_help_and_quits() {
     // Help, generated from the keymap.
     send("?");
     screen.wait_for("help", |t| {
-        t.contains("Help") && t.contains("Cycle the sort order")
+        t.contains("Help") && t.contains("Keys here: Queue") && t.contains("Move down")
     });
     send("\x1b");
-    screen.wait_for("help closed", |t| !t.contains("Cycle the sort order"));
+    screen.wait_for("help closed", |t| !t.contains("Keys here"));
 
     // Switch theme: said in the status bar.
     send("T");
@@ -388,12 +396,18 @@ async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
             .any(|l| l.contains("CPOR-00001") && l.contains("@bob"))
     });
 
+    // `n` takes the next free claim and opens it; back on the queue its row shows the hold.
     send("n");
-    screen.wait_for("the claim taken", |t| {
-        t.contains("┌ CPOR-00002")
-            && t.lines()
-                .any(|l| l.contains("CPOR-00002") && l.contains("@alice"))
+    screen.wait_for("the claim taken and opened", |t| {
+        t.contains("Claim CPOR-00002") && t.contains("alice, held until")
     });
+    send("q");
+    screen.wait_for("its row", |t| {
+        t.lines()
+            .any(|l| l.contains("CPOR-00002") && l.contains("@alice"))
+    });
+    send("j");
+    screen.wait_for("CPOR-00002 selected", |t| t.contains("┌ CPOR-00002"));
     let held = other.claim("CPOR-00002").await.unwrap().unwrap();
     assert_eq!(held.holder(Utc::now()), Some("alice"));
 
@@ -415,4 +429,323 @@ async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "exit status {status:?}");
+}
+
+impl Session {
+    /// Launched as `launch` does, on the queue with its first claim previewed.
+    fn started(url: &str, home: &std::path::Path) -> Session {
+        let mut s = Session::launch(url, home, "xterm-256color");
+        s.screen
+            .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+        s
+    }
+
+    fn send(&mut self, s: &str) {
+        self.keys.write_all(s.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// SIGHUP (a dropped connection), and waits for the program to end.
+    fn hang_up(&mut self) {
+        let pid = self.child.process_id().expect("pid").to_string();
+        std::process::Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap();
+        self.wait_exit();
+    }
+
+    /// Opens the first claim and its comment editor.
+    fn comment_on_the_first_claim(&mut self) {
+        self.send("\r");
+        self.screen
+            .wait_for("the detail", |t| t.contains("Claim CPOR-00001"));
+        self.send("m");
+        self.screen
+            .wait_for("the editor", |t| t.contains("Comment on CPOR-00001"));
+    }
+
+    /// Waits up to 10 s for the program to end; returns whether it exited 0.
+    fn wait_exit(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                self.screen.drain();
+                return status.success();
+            }
+            assert!(Instant::now() < deadline, "claimdesk did not end");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Audit events whose kind is `code`.
+async fn events_of(store: &Store, code: &str) -> usize {
+    store
+        .audit(None, None, 100_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind.code() == code)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_a_and_text_lands_in_the_intended_claims_editor_and_takes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::started(&url, dir.path());
+    s.send("\r");
+    s.screen
+        .wait_for("the detail", |t| t.contains("Claim CPOR-00001 · Contoso"));
+    // One burst: approve, then the reason (with letters that are commands elsewhere).
+    s.send("anttt quick reason");
+    s.screen.wait_for("the reason editor of CPOR-00001", |t| {
+        t.contains("Reason 1 of 2: approve CPOR-00001") && t.contains("nttt quick reason")
+    });
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(events_of(&store, "taken").await, 0, "nothing was taken");
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_3_kb_paste_in_the_queue_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let store = Store::open(&url).await.unwrap();
+    let before = store.last_event_id().await.unwrap();
+    let mut s = Session::started(&url, dir.path());
+    let notes = "tnu Notes from the call: n t u x a r. ".repeat(80);
+    assert!(notes.len() >= 3000);
+    s.send(&format!("\x1b[200~{notes}\x1b[201~"));
+    s.screen
+        .wait_for("the paste refused", |t| t.contains("Pasted text ignored"));
+    assert_eq!(store.last_event_id().await.unwrap(), before, "no event");
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn holds_end_with_the_session_on_quit_and_on_sighup() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let store = Store::open(&url).await.unwrap();
+    for hangup in [false, true] {
+        let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+        s.screen
+            .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+        s.send("t");
+        s.screen
+            .wait_for("the hold", |t| t.contains("You hold CPOR-00001"));
+        let held = store.claim("CPOR-00001").await.unwrap().unwrap();
+        assert_eq!(held.holder(Utc::now()), Some("alice"));
+        if hangup {
+            s.hang_up();
+        } else {
+            s.send("q");
+            assert!(s.wait_exit());
+        }
+        let view = store.claim("CPOR-00001").await.unwrap().unwrap();
+        assert_eq!(view.holder(Utc::now()), None, "released (SIGHUP: {hangup})");
+        for id in &view.competing_claim_ids {
+            let other = store.claim(id).await.unwrap().unwrap();
+            assert_eq!(other.holder(Utc::now()), None, "{id} released too");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_l_removes_stray_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::started(&url, dir.path());
+    // Another program wrote over the screen (a `wall`, a background job).
+    s.screen
+        .parser
+        .process(b"\x1b[6;10HSTRAY OUTPUT FROM SOMEONE ELSE\x1b[12;3Hmore stray");
+    assert!(s.screen.text().contains("STRAY OUTPUT"));
+    s.send("\x0c");
+    s.screen.wait_for("a clean screen", |t| {
+        !t.contains("STRAY") && !t.contains("more stray") && t.contains("┌ CPOR-00001")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cursor_stays_on_its_claim_when_a_row_above_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::started(&url, dir.path());
+    s.send("jjjj");
+    s.screen
+        .wait_for("CPOR-00005 selected", |t| t.contains("┌ CPOR-00005"));
+    // Another reviewer withdraws CPOR-00002: it leaves Under review, above the cursor.
+    let other = Store::open(&url).await.unwrap();
+    let version = other.claim("CPOR-00002").await.unwrap().unwrap().version;
+    let request = claimdesk::store::DecisionRequest {
+        seen: claimdesk::store::Seen {
+            claim_id: "CPOR-00002".into(),
+            version,
+        },
+        outcome: claimdesk::domain::DecisionOutcome::Withdrawn,
+        reason: "Partner request".into(),
+    };
+    other.decide(&[request], "bob").await.unwrap();
+    s.screen.wait_for("the row gone, the cursor kept", |t| {
+        t.contains("bob withdrew CPOR-00002") && t.contains("┌ CPOR-00005")
+    });
+    s.send("\r");
+    s.screen
+        .wait_for("the same claim opened", |t| t.contains("Claim CPOR-00005"));
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_e_edits_the_text_in_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 5).await;
+    let script = dir.path().join("fake-editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf 'Written in the editor' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", script.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let editor = script.to_str().unwrap();
+    let mut s = Session::launch_with(
+        &url,
+        dir.path(),
+        "xterm-256color",
+        &[("EDITOR", editor), ("VISUAL", "")],
+    );
+    s.screen
+        .wait_for("the queue", |t| t.contains("┌ CPOR-00001"));
+    s.comment_on_the_first_claim();
+    s.send("Typed here. ");
+    s.screen
+        .wait_for("the typed text", |t| t.contains("Typed here."));
+    s.send("\x05");
+    s.screen.wait_for("the editor's text back", |t| {
+        t.contains("Typed here. Written in the editor") && t.contains("Comment on CPOR-00001")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+/// A three-party contest: Müller IT (MULLER-1), Société Générale Conseil (SG-2), 株式会社フジ
+/// (FUJI-3), all for one customer and product.
+async fn contest_store(path: &std::path::Path) -> String {
+    let url = format!("sqlite:{}", path.display());
+    let mut batch = claims(3);
+    for (i, (id, name, mpn)) in [
+        ("MULLER-1", "Müller IT", "7000001"),
+        ("SG-2", "Société Générale Conseil", "7000002"),
+        ("FUJI-3", "株式会社フジ", "7000003"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let claim = &mut batch.claims[i].1;
+        claim.claim_id = id.into();
+        claim.partner.name = name.into();
+        claim.partner.mpn_id = mpn.into();
+        claim.customer = batch_customer();
+        claim.product = "Dynamics 365 Sales".into();
+        claim.poe[0].attachment = format!("{id}-sow.pdf");
+        claim.status = Status::UnderReview;
+    }
+    let store = Store::open(&url).await.unwrap();
+    let audit = Audit {
+        actor: "test".into(),
+        mode: AuditMode::PerClaim,
+    };
+    store.import(&batch, &audit).await.unwrap();
+    url
+}
+
+fn batch_customer() -> Customer {
+    Customer {
+        tenant_id: uuid::Uuid::from_u128(0x7e57),
+        domain: "fujicustomer.onmicrosoft.com".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_and_attachments() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = contest_store(&dir.path().join("claims.db")).await;
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the queue", |t| t.contains("MULLER-1"));
+    s.screen
+        .wait_for("the first claim previewed", |t| t.contains("┌ MULLER-1"));
+    let cases = [
+        (
+            "Muller IT and Societe Generale Conseil asked too.",
+            "names another party: Société",
+        ),
+        ("株式会社フジの提案書と比べてください。", "株式会社フジ"),
+        ("See what sg-2 sent.", "claim id: SG-2"),
+        ("Like SG-2-sow.pdf, please.", "attachment of Société"),
+    ];
+    // MULLER-1 is asked; the others must not be given away (naming itself is fine).
+    for (text, warned) in cases {
+        s.send("c");
+        s.screen.wait_for("compare", |t| t.contains("▶Müller IT"));
+        s.send("r");
+        s.screen.wait_for("the scope prompt", |t| {
+            t.contains("Request information from")
+        });
+        s.send("o");
+        s.screen.wait_for("the editor", |t| {
+            t.contains("Request for information · MULLER-1")
+        });
+        s.send(&format!("\x1b[200~{text}\x1b[201~"));
+        s.send("\x13");
+        s.screen.wait_for(warned, |t| {
+            t.contains("Confidentiality: send this partner-visible text?") && t.contains(warned)
+        });
+        s.send("n");
+        s.send("\x1b");
+        s.screen
+            .wait_for("asked to discard", |t| t.contains("Discard the text?"));
+        s.send("y");
+        s.send("q");
+        s.screen.wait_for("the queue", |t| t.contains("┌ MULLER-1"));
+    }
+    let store = Store::open(&url).await.unwrap();
+    assert_eq!(
+        events_of(&store, "info_requested").await,
+        0,
+        "nothing was sent"
+    );
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn text_typed_just_before_sighup_is_kept_as_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 5).await;
+    let mut s = Session::started(&url, dir.path());
+    s.comment_on_the_first_claim();
+    s.send("Typed a moment before the line dropped");
+    s.screen.wait_for("the text", |t| {
+        t.contains("Typed a moment before the line dropped")
+    });
+    // Well inside the 500 ms draft debounce.
+    s.hang_up();
+
+    let mut s = Session::started(&url, dir.path());
+    s.send("\rm");
+    s.screen.wait_for("the draft back", |t| {
+        t.contains("Draft restored") && t.contains("Typed a moment before the line dropped")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit());
 }

@@ -1,125 +1,20 @@
-//! The compare view: every party of a contest side by side, one column each (the incumbent
+//! The compare view's logic: every party of a contest side by side, one column each (the incumbent
 //! association too), so the reviewer can weigh their PoE and act on one party without leaving it.
 //!
 //! The parties are the claims it was opened on plus every claim competing with them, read in one
 //! request; once a decision closes some of them they stay in view (their ids are remembered), so
 //! the reviewer sees what was done.
 
-use super::decision;
-use super::editor::{self, ContestParty, Purpose, Recipient};
 use super::effect::Effect;
 use super::keymap::Command;
-use super::state::{Loadable, Screen, State};
-use crate::domain::confidentiality::OtherParty;
+use super::next::{Next, Step};
+use super::state::State;
+use super::view::Screen;
+use super::view::{contest_parties, recipient, CompareView, Loadable, Modal, Purpose, Recipient};
 use crate::domain::{Status, Visibility};
-use crate::model::{ClaimView, Seen};
+use crate::model::ClaimView;
 
-/// The compare screen of one contest.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CompareView {
-    /// The claim it was opened on (focused first).
-    pub claim_id: String,
-    /// Every claim id seen in this contest so far (decided ones stay in view).
-    pub claim_ids: Vec<String>,
-    /// The contest's claims in claim id order.
-    pub parties: Loadable<Vec<ClaimView>>,
-    /// The newest read in flight; only its answer is taken.
-    pub pending: Option<u64>,
-    /// The focused column: a claim, or the incumbent (the last column) when there is one.
-    pub focus: usize,
-    /// The first column shown (past three parties the view scrolls sideways).
-    pub first_column: usize,
-    /// Lines scrolled down.
-    pub scroll: usize,
-    /// The focused party's PoE shown in full over the view.
-    pub poe_open: bool,
-    pub poe_scroll: usize,
-    /// Where `q`/`Esc` go back to.
-    pub back_to: Screen,
-    /// A command to run once the parties are loaded (approve asked from the detail screen).
-    pub then: Option<Command>,
-}
-
-/// One column of the compare view.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Column<'a> {
-    /// A claim of the contest.
-    Claim(&'a ClaimView),
-    /// The partner already associated with the customer and product, known by its MPN.
-    Incumbent(&'a str),
-}
-
-impl CompareView {
-    /// The columns in order: the claims, then the incumbent if one holds the association.
-    pub fn columns(&self) -> Vec<Column<'_>> {
-        let Some(views) = self.parties.loaded() else {
-            return Vec::new();
-        };
-        let mut out: Vec<Column> = views.iter().map(Column::Claim).collect();
-        let incumbent = views.iter().find_map(|v| v.incumbent_mpn_id.as_deref());
-        if let Some(mpn) = incumbent {
-            if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
-                out.push(Column::Incumbent(mpn));
-            }
-        }
-        out
-    }
-
-    /// The focused claim, if the focus is on a claim.
-    pub fn focused(&self) -> Option<&ClaimView> {
-        match self.columns().get(self.focus) {
-            Some(Column::Claim(view)) => Some(view),
-            _ => None,
-        }
-    }
-}
-
-/// The contest's parties as the confidentiality guard sees them.
-pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
-    let mut out: Vec<ContestParty> = views
-        .iter()
-        .map(|v| ContestParty {
-            claim_id: Some(v.claim.claim_id.clone()),
-            party: OtherParty {
-                name: v.claim.partner.name.clone(),
-                mpn_id: v.claim.partner.mpn_id.clone(),
-                poe_summaries: v.claim.poe.iter().map(|p| p.summary.clone()).collect(),
-            },
-        })
-        .collect();
-    if let Some(mpn) = views.iter().find_map(|v| v.incumbent_mpn_id.clone()) {
-        if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
-            out.push(ContestParty {
-                claim_id: None,
-                party: OtherParty {
-                    name: String::new(),
-                    mpn_id: mpn,
-                    poe_summaries: Vec::new(),
-                },
-            });
-        }
-    }
-    out
-}
-
-/// How a claim is named in titles and confirmations.
-pub fn label(view: &ClaimView) -> String {
-    format!(
-        "{} · {} ({})",
-        view.claim.claim_id, view.claim.partner.name, view.claim.partner.mpn_id
-    )
-}
-
-/// A recipient for the editor: the claim at the version on screen.
-pub fn recipient(view: &ClaimView) -> Recipient {
-    Recipient {
-        seen: Seen {
-            claim_id: view.claim.claim_id.clone(),
-            version: view.version,
-        },
-        label: label(view),
-    }
-}
+pub use super::view::compare::{label, Column};
 
 /// Opens the compare view on `claim_id` (contested claims only; the caller checks).
 pub fn open(
@@ -167,17 +62,12 @@ pub fn reload(state: &mut State) -> Vec<Effect> {
 
 /// Takes the contest's claims if they answer the newest read; the editor's guard may want them
 /// too.
-pub fn loaded(
-    state: &mut State,
-    req_id: u64,
-    result: Result<Vec<ClaimView>, String>,
-) -> Vec<Effect> {
-    editor::parties_loaded(state, req_id, &result);
+pub fn loaded(state: &mut State, req_id: u64, result: Result<Vec<ClaimView>, String>) -> Step {
     let Some(c) = &mut state.compare else {
-        return Vec::new();
+        return Step::default();
     };
     if c.pending != Some(req_id) {
-        return Vec::new();
+        return Step::default();
     }
     c.pending = None;
     let first_load = !matches!(c.parties, Loadable::Loaded(_));
@@ -194,7 +84,6 @@ pub fn loaded(
                     .position(|v| v.claim.claim_id == c.claim_id)
                     .unwrap_or(0);
             }
-            editor::sync_versions(state.editor.as_deref_mut(), &views);
             c.parties = Loadable::Loaded(views);
             let columns = c.columns().len();
             c.focus = c.focus.min(columns.saturating_sub(1));
@@ -210,7 +99,7 @@ pub fn loaded(
     keep_focus_visible(state);
     match state.compare.as_mut().and_then(|c| c.then.take()) {
         Some(command) => self::command(state, command),
-        None => Vec::new(),
+        None => Step::default(),
     }
 }
 
@@ -229,10 +118,10 @@ pub fn keep_focus_visible(state: &mut State) {
 }
 
 /// A compare command (no modal open).
-pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
+pub fn command(state: &mut State, command: Command) -> Step {
     let Some(c) = &mut state.compare else {
         state.screen = Screen::Queue;
-        return Vec::new();
+        return Step::default();
     };
     if c.poe_open {
         let max = state.viewport.poe_max_scroll;
@@ -248,7 +137,7 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
             }
             _ => {}
         }
-        return Vec::new();
+        return Step::default();
     }
     let max = state.viewport.compare_max_scroll;
     match command {
@@ -267,7 +156,7 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
                 state.notice = Some("The incumbent has no claim or PoE here".into());
             }
         }
-        Command::Refresh => return reload(state),
+        Command::Refresh => return reload(state).into(),
         Command::Back | Command::Quit => {
             state.screen = c.back_to;
             state.compare = None;
@@ -275,14 +164,14 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
                 state.screen = Screen::Queue;
             }
         }
-        Command::RequestInfo if c.parties.loaded().is_some() => state.info_scope = true,
+        Command::RequestInfo if c.parties.loaded().is_some() => state.modal = Modal::InfoScope,
         Command::Comment => return comment(state),
         Command::Approve | Command::Reject | Command::Withdraw => {
             return act_on_focus(state, command)
         }
         _ => {}
     }
-    Vec::new()
+    Step::default()
 }
 
 fn move_focus(state: &mut State, command: Command) {
@@ -313,36 +202,40 @@ fn focus_and_contest(state: &mut State) -> Option<(ClaimView, Vec<ClaimView>)> {
     }
 }
 
-fn comment(state: &mut State) -> Vec<Effect> {
+fn comment(state: &mut State) -> Step {
     let Some((view, views)) = focus_and_contest(state) else {
-        return Vec::new();
+        return Step::default();
     };
-    editor::open(
-        state,
-        Purpose::Comment(recipient(&view)),
-        Visibility::Internal,
-        Some(contest_parties(&views)),
-    )
+    Step::then(Next::Editor {
+        purpose: Purpose::Comment(recipient(&view)),
+        visibility: Visibility::Internal,
+        parties: Some(contest_parties(&views)),
+    })
 }
 
-fn act_on_focus(state: &mut State, command: Command) -> Vec<Effect> {
+fn act_on_focus(state: &mut State, command: Command) -> Step {
     let Some((view, views)) = focus_and_contest(state) else {
-        return Vec::new();
+        return Step::default();
     };
     let parties = Some(contest_parties(&views));
-    decision::start(state, command, &view, &views, parties)
+    Step::then(Next::Decide {
+        command,
+        view: Box::new(view),
+        contest: views,
+        parties,
+    })
 }
 
 /// `o` or `a` after `r`: the request goes to the focused party, or to every open party.
-pub fn info_scope(state: &mut State, command: Command) -> Vec<Effect> {
-    state.info_scope = false;
+pub fn info_scope(state: &mut State, command: Command) -> Step {
+    state.modal = Modal::None;
     let all = match command {
         Command::InfoFocused => false,
         Command::InfoAll => true,
-        _ => return Vec::new(),
+        _ => return Step::default(),
     };
     let Some((view, views)) = focus_and_contest(state) else {
-        return Vec::new();
+        return Step::default();
     };
     let can_ask = |v: &ClaimView| v.claim.status.can_become(Status::InfoRequested);
     let chosen: Vec<&ClaimView> = if all {
@@ -367,16 +260,24 @@ pub fn info_scope(state: &mut State, command: Command) -> Vec<Effect> {
             "No information can be requested: {} (m adds a partner-visible comment)",
             skipped.join(", ")
         ));
-        return Vec::new();
+        return Step::default();
     }
     if !skipped.is_empty() {
         state.notice = Some(format!("Not asked: {}", skipped.join(", ")));
     }
     let targets: Vec<Recipient> = askable.into_iter().map(recipient).collect();
-    editor::open(
-        state,
-        Purpose::Info(targets),
-        Visibility::Partner,
-        Some(contest_parties(&views)),
-    )
+    Step::then(Next::Editor {
+        purpose: Purpose::Info(targets),
+        visibility: Visibility::Partner,
+        parties: Some(contest_parties(&views)),
+    })
+}
+
+/// The parties an information request to "all" would go to: the open claims that can still
+/// be asked (what the scope prompt counts, and what `a` asks).
+pub fn askable(views: &[ClaimView]) -> usize {
+    views
+        .iter()
+        .filter(|v| v.claim.status.can_become(Status::InfoRequested))
+        .count()
 }

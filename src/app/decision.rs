@@ -5,108 +5,15 @@
 //! time in the editor; then a confirmation shows what happens to each claim and defaults to No.
 //! Only moves the lifecycle allows are offered; the store checks again inside its transaction.
 
-use super::compare::{contest_parties, recipient};
-use super::editor::{self, ContestParty, Purpose, Recipient};
 use super::effect::Effect;
-use super::keymap::{Command, Key};
+use super::keymap::{Command, Context, Key};
+use super::next::{Next, Step};
 use super::state::State;
+use super::view::{contest_parties, recipient, Confirm, ConfirmAction, ContestParty};
+use super::view::{DecisionPlan, Planned, Purpose};
 use crate::domain::reasons::{LOST_IN_ARBITRATION, WITHDRAWN_ON_REQUEST};
 use crate::domain::{party_key, DecisionOutcome, Status, Visibility};
-use crate::model::{ClaimView, DecisionRequest};
-
-/// One claim's part of a decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned {
-    /// The claim, at the version the reviewer saw.
-    pub recipient: Recipient,
-    /// Its status now (for the confirmation's "from → to").
-    pub from: Status,
-    /// Approved, rejected or withdrawn.
-    pub outcome: DecisionOutcome,
-    /// The reason, prefilled where domain.md gives the obvious one, edited by the reviewer.
-    pub reason: String,
-}
-
-/// A decision being prepared: the claims it touches, and whose reason is being written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecisionPlan {
-    /// Every claim touched, the one decided on first.
-    pub items: Vec<Planned>,
-    /// The item whose reason the editor shows.
-    pub step: usize,
-}
-
-impl DecisionPlan {
-    /// The claim whose reason is being written.
-    pub fn current(&self) -> Option<&Planned> {
-        self.items.get(self.step)
-    }
-
-    /// What the confirmation says happens to every claim touched.
-    pub fn lines(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for p in &self.items {
-            out.push(p.recipient.label.clone());
-            out.push(format!(
-                "  {} → {}: {}",
-                p.from.label().to_lowercase(),
-                p.outcome.label().to_uppercase(),
-                p.reason.replace('\n', " ")
-            ));
-        }
-        out
-    }
-
-    /// The status-bar line once it is recorded.
-    pub fn summary(&self) -> String {
-        let parts: Vec<String> = self
-            .items
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} {}",
-                    p.recipient.seen.claim_id,
-                    p.outcome.label().to_lowercase()
-                )
-            })
-            .collect();
-        format!("Decision recorded: {}", parts.join(", "))
-    }
-
-    /// The store's requests, one per claim.
-    pub fn requests(&self) -> Vec<DecisionRequest> {
-        self.items
-            .iter()
-            .map(|p| DecisionRequest {
-                seen: p.recipient.seen.clone(),
-                outcome: p.outcome,
-                reason: p.reason.clone(),
-            })
-            .collect()
-    }
-}
-
-/// A yes/no question; `Enter` takes the default, which is always No.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Confirm {
-    /// The question.
-    pub title: String,
-    /// What will happen, one claim or warning per line.
-    pub lines: Vec<String>,
-    /// What `y` does.
-    pub action: ConfirmAction,
-}
-
-/// What `y` does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmAction {
-    /// Record the editor's decision plan.
-    Decide,
-    /// Close the editor and forget its text.
-    DiscardText,
-    /// Send a text the confidentiality guard warned about.
-    SendAnyway,
-}
+use crate::model::ClaimView;
 
 /// The outcome a command asks for.
 fn outcome_of(command: Command) -> Option<DecisionOutcome> {
@@ -135,9 +42,9 @@ pub fn start(
     view: &ClaimView,
     contest: &[ClaimView],
     parties: Option<Vec<ContestParty>>,
-) -> Vec<Effect> {
+) -> Step {
     let Some(outcome) = outcome_of(command) else {
-        return Vec::new();
+        return Step::default();
     };
     let status = view.claim.status;
     if !status.can_become(target(outcome)) {
@@ -147,7 +54,7 @@ pub fn start(
             status.label().to_lowercase(),
             target(outcome).label().to_lowercase()
         ));
-        return Vec::new();
+        return Step::default();
     }
     let first = Planned {
         recipient: recipient(view),
@@ -157,6 +64,7 @@ pub fn start(
             DecisionOutcome::Withdrawn => WITHDRAWN_ON_REQUEST.to_string(),
             _ => String::new(),
         },
+        findings: findings(view),
     };
     let mut items = vec![first];
     if outcome == DecisionOutcome::Approved {
@@ -171,25 +79,84 @@ pub fn start(
                     from: v.claim.status,
                     outcome: DecisionOutcome::Rejected,
                     reason: LOST_IN_ARBITRATION.to_string(),
+                    findings: findings(v),
                 }),
         );
     }
     let parties = parties.or_else(|| (contest.len() > 1).then(|| contest_parties(contest)));
-    editor::open(
-        state,
-        Purpose::Decision(DecisionPlan { items, step: 0 }),
-        Visibility::Partner,
+    Step::then(Next::Editor {
+        purpose: Purpose::Decision(DecisionPlan { items, step: 0 }),
+        visibility: Visibility::Partner,
         parties,
-    )
+    })
+}
+
+/// A claim's findings as the editor shows them while its reason is written.
+fn findings(view: &ClaimView) -> Vec<String> {
+    let a = view.assessment();
+    let mut out: Vec<String> = a
+        .findings
+        .iter()
+        .map(|f| format!("✗ {}", f.code.label()))
+        .collect();
+    out.extend(a.unknown.iter().map(|c| format!("? {} unknown", c.label())));
+    out
+}
+
+/// Someone changed claims of the decision being confirmed: the question no longer says what
+/// would happen, so it closes and the editor says what changed (nothing was recorded).
+pub fn revalidate(state: &mut State, views: &[ClaimView]) {
+    let asking = matches!(
+        state.confirm(),
+        Some(Confirm {
+            action: ConfirmAction::Decide,
+            ..
+        })
+    );
+    let Some(Purpose::Decision(plan)) = state.editor().map(|e| &e.purpose) else {
+        return;
+    };
+    let changed: Vec<String> = plan
+        .items
+        .iter()
+        .filter_map(|p| {
+            let v = views
+                .iter()
+                .find(|v| v.claim.claim_id == p.recipient.seen.claim_id)?;
+            (v.version != p.recipient.seen.version).then(|| {
+                let by = v
+                    .decision
+                    .as_ref()
+                    .map_or_else(String::new, |d| format!(" by {}", d.by));
+                format!(
+                    "{} is now {}{by}",
+                    v.claim.claim_id,
+                    v.claim.status.label().to_lowercase()
+                )
+            })
+        })
+        .collect();
+    if !asking || changed.is_empty() {
+        return;
+    }
+    state.take_confirm();
+    let text = format!(
+        "Changed since you started: {}. Nothing was recorded; Esc goes back.",
+        changed.join("; ")
+    );
+    if let Some(editor) = state.editor_mut() {
+        editor.error = Some(text.clone());
+    }
+    state.notice = Some(text);
 }
 
 /// The current step's reason was sent from the editor: on to the next claim, or confirm.
-pub fn reason_written(state: &mut State, reason: String) -> Vec<Effect> {
-    let Some(editor) = state.editor.as_deref_mut() else {
-        return Vec::new();
+pub fn reason_written(state: &mut State, reason: String) -> Step {
+    let Some(editor) = state.editor_mut() else {
+        return Step::default();
     };
     let Purpose::Decision(plan) = &mut editor.purpose else {
-        return Vec::new();
+        return Step::default();
     };
     if let Some(item) = plan.items.get_mut(plan.step) {
         item.reason = reason.trim().to_string();
@@ -197,63 +164,66 @@ pub fn reason_written(state: &mut State, reason: String) -> Vec<Effect> {
     if plan.step + 1 < plan.items.len() {
         plan.step += 1;
         let next = plan.items[plan.step].reason.clone();
-        return editor::next_step(state, &next);
+        return Step::then(Next::NextReason(next));
     }
     let mut lines = plan.lines();
     lines.push(String::new());
     lines.push("y: record it · n / Esc / Enter: go back".into());
-    state.confirm = Some(Confirm {
-        title: format!(
-            "Record this decision on {} claim{}?",
-            plan.items.len(),
-            if plan.items.len() == 1 { "" } else { "s" }
-        ),
+    let title = format!(
+        "Record this decision on {} claim{}?",
+        plan.items.len(),
+        if plan.items.len() == 1 { "" } else { "s" }
+    );
+    state.ask(Confirm {
+        title,
         lines,
         action: ConfirmAction::Decide,
     });
-    Vec::new()
+    Step::default()
 }
 
 /// A key while a confirmation shows: `y` confirms; `n`, `Esc` and `Enter` (the default) cancel.
-pub fn confirm_key(state: &mut State, key: Key) -> Vec<Effect> {
-    let own = [
-        Command::Yes,
-        Command::No,
-        Command::Back,
-        Command::Open,
-        Command::ForceQuit,
-    ];
-    match state.keymap.command_among(key, &own) {
+pub fn confirm_key(state: &mut State, key: Key) -> Step {
+    match state.keymap.in_context(Context::Confirm, key) {
         Some(Command::Yes) => {
-            let Some(confirm) = state.confirm.take() else {
-                return Vec::new();
+            let Some(confirm) = state.take_confirm() else {
+                return Step::default();
             };
             match confirm.action {
                 ConfirmAction::DiscardText => {
                     state.notice = Some("Discarded".into());
-                    editor::close(state, true)
+                    Step::then(Next::CloseEditor { discard: true })
                 }
-                ConfirmAction::SendAnyway => editor::send(state, true),
-                ConfirmAction::Decide => decide(state),
+                ConfirmAction::SendAnyway => Step::then(Next::SendAnyway),
+                ConfirmAction::Decide => Step::then(Next::Record),
+                ConfirmAction::TakeOver(claim_id) => Step::then(Next::TakeOver(claim_id)),
+                ConfirmAction::KeepMyDraft => Step::then(Next::KeepMyDraft),
             }
         }
-        Some(Command::No | Command::Back | Command::Open) => {
-            state.confirm = None;
-            Vec::new()
+        Some(Command::No) => {
+            if let Some(Confirm {
+                action: ConfirmAction::KeepMyDraft,
+                ..
+            }) = state.take_confirm()
+            {
+                return Step::then(Next::TakeTheirDraft);
+            }
+            Step::default()
         }
         Some(Command::ForceQuit) => {
-            state.confirm = None;
+            state.take_confirm();
             state.quit = true;
-            Vec::new()
+            Step::default()
         }
-        _ => Vec::new(),
+        _ => Step::default(),
     }
 }
 
-fn decide(state: &mut State) -> Vec<Effect> {
+/// Records the editor's decision plan (its confirmation said yes).
+pub fn record(state: &mut State) -> Vec<Effect> {
     let req_id = state.next_req();
     let login = state.reviewer.clone();
-    let Some(editor) = state.editor.as_deref_mut() else {
+    let Some(editor) = state.editor_mut() else {
         return Vec::new();
     };
     let Purpose::Decision(plan) = &editor.purpose else {

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::holds::HoldEffect;
+use chrono::TimeDelta;
+
 use crate::domain::Visibility;
 use crate::model::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
 
@@ -35,6 +36,9 @@ pub enum Effect {
     /// Read the claims of a contest: these claims and every claim competing with them; answered
     /// by `Msg::CompareLoaded`.
     LoadCompare { req_id: u64, claim_ids: Vec<String> },
+    /// The same read for the editor's confidentiality guard (its own slot: it must not cancel
+    /// the compare view's read, nor be cancelled by it); answered by `Msg::CompareLoaded`.
+    LoadGuardParties { req_id: u64, claim_ids: Vec<String> },
     /// Read the reviewer's saved draft `key`; answered by `Msg::DraftLoaded`.
     LoadDraft {
         req_id: u64,
@@ -43,12 +47,15 @@ pub enum Effect {
     },
     /// Send `Msg::DraftDue { token }` after `after` (the draft debounce).
     DraftTimer { token: u64, after: Duration },
-    /// Save the editor's text as draft `key`; answered by `Msg::DraftStored`.
+    /// Save the editor's text as draft `key`, unless the stored draft is no longer `known` (the
+    /// text this session last read or saved: another session changed it); answered by
+    /// `Msg::DraftStored`, or `Msg::DraftConflict`.
     SaveDraft {
         login: String,
         key: String,
         visibility: Visibility,
         body: String,
+        known: Option<String>,
     },
     /// Forget draft `key` (sent or discarded); answered by `Msg::DraftStored`.
     DiscardDraft { login: String, key: String },
@@ -72,6 +79,91 @@ pub enum Effect {
         login: String,
         decisions: Vec<DecisionRequest>,
     },
+    /// Something only the terminal can do; run by the session at once, never against the store.
+    Terminal(TerminalAct),
     /// Take, release or renew holds (a write: refused while offline); answered by `Msg::Hold`.
     Hold(HoldEffect),
+}
+
+/// What the session does on its terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TerminalAct {
+    /// Clear the terminal and draw everything again (Ctrl-L: stray output gone).
+    Redraw,
+    /// Hand the terminal back and stop until the shell resumes claimdesk (Ctrl-Z).
+    Suspend,
+    /// Put this text on the clipboard of the reviewer's terminal (OSC 52; works over SSH).
+    Copy(String),
+    /// Hand the terminal to the reviewer's `$EDITOR` on this text; answered by
+    /// `Msg::EditedExternally`.
+    EditExternally(String),
+}
+
+/// A kind of read (or wait) of which only the newest matters: the runtime keeps one task per
+/// slot and aborts the one a newer request supersedes. Writes have no slot: they always finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The queue window.
+    Queue,
+    /// The tab counts.
+    Counts,
+    /// The open claim.
+    Claim,
+    /// The compare view's contest.
+    Contest,
+    /// The contest read for the editor's guard.
+    GuardParties,
+    /// The editor's saved draft.
+    Draft,
+    /// The filter's debounce wait.
+    FilterWait,
+    /// The draft's debounce wait.
+    DraftWait,
+}
+
+impl Effect {
+    /// The slot of a read or a wait; `None` for writes.
+    pub fn slot(&self) -> Option<Slot> {
+        Some(match self {
+            Effect::LoadQueue { .. } | Effect::ReloadQueueFrom { .. } => Slot::Queue,
+            Effect::LoadCounts { .. } => Slot::Counts,
+            Effect::LoadClaim { .. } => Slot::Claim,
+            Effect::LoadCompare { .. } => Slot::Contest,
+            Effect::LoadGuardParties { .. } => Slot::GuardParties,
+            Effect::LoadDraft { .. } => Slot::Draft,
+            Effect::SettleFilter { .. } => Slot::FilterWait,
+            Effect::DraftTimer { .. } => Slot::DraftWait,
+            _ => return None,
+        })
+    }
+}
+
+/// Hold work for the runtime (all of it writes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldEffect {
+    /// Hold `claim_id` and every claim competing with it for `login`; answered by `Taken`.
+    /// `take_over`: a lead confirmed taking it from someone who holds it.
+    Take {
+        login: String,
+        claim_id: String,
+        lease: TimeDelta,
+        take_over: bool,
+    },
+    /// Hold the most urgent claim under review nobody holds; answered by `TookNext`.
+    TakeNext { login: String, lease: TimeDelta },
+    /// Let go of `claim_id` and of the competing claims `login` holds; answered by `Released`.
+    Release { login: String, claim_id: String },
+    /// Let go of exactly these claims (the session's holds when it ends); answered by
+    /// `Released` for the first.
+    LetGo {
+        login: String,
+        claim_ids: Vec<String>,
+    },
+    /// Extend `login`'s live holds on these claims (a heartbeat, not audited); answered by
+    /// `Renewed`.
+    Renew {
+        login: String,
+        claim_ids: Vec<String>,
+        lease: TimeDelta,
+    },
 }

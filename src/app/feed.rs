@@ -1,125 +1,237 @@
 //! Others' acts in words: the change feed's audit events become a brief status-bar line
-//! ("bob took C-12", "carol approved C-7"). The reviewer's own events reload the screen like any
-//! other but are not told: they saw their own act.
+//! ("bob took C-12", "carol approved C-7", "carol imported 100,000 claims"). The reviewer's own
+//! events are not told: they saw their own act.
+//!
+//! The news is kept as phrases that grow as events arrive, so a batch costs in proportion to its
+//! own events however much news came before (a bulk import delivers 100,000 events in batches of
+//! 500). Which claims the events touched is worked out here too, so `update` re-reads what shows
+//! once per batch; the echo of this session's own write (already re-read when the write
+//! answered) is recognised and not read again.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::msg::Msg;
-use super::state::State;
 use crate::domain::DecisionOutcome;
 use crate::model::{AuditEvent, Change, EventKind};
 
 /// How long the news stays in the status bar (a key press clears it sooner).
 pub const NEWS_FOR: TimeDelta = TimeDelta::seconds(8);
 
+/// How long after its own write a session takes the reviewer's events on those claims for the
+/// write's echo.
+pub const ECHO_FOR: TimeDelta = TimeDelta::seconds(10);
+
 /// Claim ids named in one piece of news before "and N more".
 const IDS_SHOWN: usize = 3;
 
-/// The messages the runtime delivers for one report of `Store::watch`.
+/// The messages the runtime delivers for one report of the change feed.
 pub fn msgs(change: Change) -> Vec<Msg> {
     match change {
         Change::Online => vec![Msg::StoreOffline(None)],
         Change::Offline(reason) => vec![Msg::StoreOffline(Some(reason))],
-        Change::Events(events) => {
-            // An event not tied to one claim (a bulk load) may have changed anything.
-            let ids: Option<Vec<String>> = events.iter().map(|e| e.claim_id.clone()).collect();
-            vec![
-                Msg::StoreChanged {
-                    claim_ids: ids.unwrap_or_default(),
-                },
-                Msg::Activity(events),
-            ]
-        }
+        Change::Events(events) => vec![Msg::Changes(events)],
     }
 }
 
-/// Tells others' acts in the status bar; the reviewer's own are skipped. Claims this session
-/// held that someone else took or released are no longer renewed.
-pub fn activity(state: &mut State, events: &[AuditEvent]) {
-    let me = state.reviewer.as_str();
-    let others: Vec<&AuditEvent> = events.iter().filter(|e| e.actor != me).collect();
-    for e in &others {
-        if e.kind.moves_hold() {
-            if let Some(id) = &e.claim_id {
-                state.holds.held.remove(id);
+/// What a batch of events changed, as far as re-reading goes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Touched {
+    /// Claims changed by someone (the session's own echoes left out).
+    pub claims: HashSet<String>,
+    /// An event not tied to one claim (a bulk load): anything may have changed.
+    pub anything: bool,
+}
+
+impl Touched {
+    /// Anything may have changed.
+    pub fn everything() -> Touched {
+        Touched {
+            claims: HashSet::new(),
+            anything: true,
+        }
+    }
+
+    /// Just these claims.
+    pub fn claims<'a>(ids: impl IntoIterator<Item = &'a String>) -> Touched {
+        Touched {
+            claims: ids.into_iter().cloned().collect(),
+            anything: false,
+        }
+    }
+
+    /// Nothing to re-read.
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty() && !self.anything
+    }
+
+    /// Whether `claim_id` may have changed.
+    pub fn covers(&self, claim_id: &str) -> bool {
+        self.anything || self.claims.contains(claim_id)
+    }
+}
+
+/// Claims this session wrote and until when their echo is expected.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Echoes(Vec<(String, DateTime<Utc>)>);
+
+impl Echoes {
+    /// Expects the echo of a write on `claim_ids` (seen at `now`).
+    pub fn expect<'a>(
+        &mut self,
+        claim_ids: impl IntoIterator<Item = &'a String>,
+        now: DateTime<Utc>,
+    ) {
+        for id in claim_ids {
+            self.0.retain(|(c, _)| c != id);
+            self.0.push((id.clone(), now + ECHO_FOR));
+        }
+    }
+
+    /// Forgets echoes that did not come in time.
+    pub fn expire(&mut self, now: DateTime<Utc>) {
+        self.0.retain(|(_, until)| *until > now);
+    }
+
+    fn covers(&self, claim_id: &str) -> bool {
+        self.0.iter().any(|(c, _)| c == claim_id)
+    }
+}
+
+/// What events by everyone touched, leaving out `me`'s echoes.
+pub fn touched(events: &[AuditEvent], me: &str, echoes: &Echoes) -> Touched {
+    let mut out = Touched::default();
+    for e in events {
+        match &e.claim_id {
+            Some(id) if e.actor == me && echoes.covers(id) => {}
+            Some(id) => {
+                out.claims.insert(id.clone());
+            }
+            None => out.anything = true,
+        }
+    }
+    out
+}
+
+/// One phrase of the news: an actor's acts of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Phrase {
+    actor: String,
+    verb: &'static str,
+    tail: String,
+    /// Claim ids told by name (the first few).
+    named: Vec<String>,
+    /// Every distinct claim id (not kept for counted phrases: a bulk load).
+    seen: HashSet<String>,
+    /// How many (distinct claims, or claims loaded).
+    count: u64,
+    /// Told as a number of claims ("imported 100,000 claims"), not by id.
+    counted: bool,
+}
+
+impl Phrase {
+    fn text(&self) -> String {
+        let mut out = format!("{} {}", self.actor, self.verb);
+        if self.counted {
+            let n = self.count;
+            out.push_str(&format!(
+                " {} claim{}",
+                crate::model::thousands(n),
+                if n == 1 { "" } else { "s" }
+            ));
+        } else if !self.named.is_empty() {
+            out.push(' ');
+            out.push_str(&self.named.join(", "));
+            if self.count > IDS_SHOWN as u64 {
+                out.push_str(&format!(" and {} more", self.count - IDS_SHOWN as u64));
             }
         }
+        if !self.tail.is_empty() {
+            out.push(' ');
+            out.push_str(&self.tail);
+        }
+        out
     }
-    if others.is_empty() {
-        return;
-    }
-    // News still on screen grows rather than being replaced (`n` on a contest is two events).
-    let showing = matches!((&state.holds.news, &state.notice), (Some((news, _)), Some(shown)) if news == shown);
-    if !showing {
-        state.holds.news_events.clear();
-    }
-    state.holds.news_events.extend(others.into_iter().cloned());
-    let all: Vec<&AuditEvent> = state.holds.news_events.iter().collect();
-    let text = summary(&all, &state.reviewer);
-    state.notice = Some(text.clone());
-    state.holds.news = Some((text, state.now + NEWS_FOR));
 }
 
-/// Clears the news once its time is up (unless something else has replaced it).
-pub fn fade(state: &mut State) {
-    let Some((text, until)) = &state.holds.news else {
-        return;
-    };
-    if state.now >= *until {
-        if state.notice.as_deref() == Some(text.as_str()) {
-            state.notice = None;
+/// The status-bar news of others' acts, built up batch by batch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct News {
+    phrases: Vec<Phrase>,
+    index: HashMap<(String, &'static str, String), usize>,
+    /// The line shown and when it goes away.
+    pub shown: Option<(String, DateTime<Utc>)>,
+}
+
+impl News {
+    /// Adds others' events (`me`'s are skipped); returns the new line if anything was added.
+    pub fn add(&mut self, events: &[AuditEvent], me: &str) -> Option<String> {
+        let mut added = false;
+        for e in events.iter().filter(|e| e.actor != me) {
+            added = true;
+            let (verb, tail, counted) = words(e, me);
+            let key = (e.actor.clone(), verb, tail);
+            let at = match self.index.get(&key) {
+                Some(at) => *at,
+                None => {
+                    self.phrases.push(Phrase {
+                        actor: key.0.clone(),
+                        verb,
+                        tail: key.2.clone(),
+                        named: Vec::new(),
+                        seen: HashSet::new(),
+                        count: 0,
+                        counted,
+                    });
+                    self.index.insert(key, self.phrases.len() - 1);
+                    self.phrases.len() - 1
+                }
+            };
+            let p = &mut self.phrases[at];
+            match (&e.kind, &e.claim_id) {
+                (EventKind::Generated { claims, .. }, _) => p.count += claims,
+                (_, _) if p.counted => p.count += 1,
+                (_, Some(id)) => {
+                    if p.seen.insert(id.clone()) {
+                        p.count += 1;
+                        if p.named.len() < IDS_SHOWN {
+                            p.named.push(id.clone());
+                        }
+                    }
+                }
+                (_, None) => {}
+            }
         }
-        state.holds.news = None;
-        state.holds.news_events.clear();
+        added.then(|| self.text())
+    }
+
+    /// The whole line: phrases in first-seen order.
+    pub fn text(&self) -> String {
+        self.phrases
+            .iter()
+            .map(Phrase::text)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Starts over (the last news went away).
+    pub fn clear(&mut self) {
+        *self = News::default();
     }
 }
 
 /// One line for a batch of events: acts by the same person of the same kind share a phrase.
 pub fn summary(events: &[&AuditEvent], me: &str) -> String {
-    // (actor, verb, tail) -> claim ids, in first-seen order.
-    let mut order: Vec<(String, String, String)> = Vec::new();
-    let mut ids: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
-    for e in events {
-        let (verb, tail) = words(e, me);
-        let key = (e.actor.clone(), verb, tail);
-        if !ids.contains_key(&key) {
-            order.push(key.clone());
-        }
-        let list = ids.entry(key).or_default();
-        if let Some(id) = &e.claim_id {
-            if !list.contains(id) {
-                list.push(id.clone());
-            }
-        }
-    }
-    let phrases: Vec<String> = order
-        .into_iter()
-        .map(|key| {
-            let list = ids.remove(&key).unwrap_or_default();
-            let (actor, verb, tail) = key;
-            let mut named = list
-                .iter()
-                .take(IDS_SHOWN)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
-            if list.len() > IDS_SHOWN {
-                named.push_str(&format!(" and {} more", list.len() - IDS_SHOWN));
-            }
-            [actor, verb, named, tail]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    phrases.join("; ")
+    let owned: Vec<AuditEvent> = events.iter().map(|e| (*e).clone()).collect();
+    let mut news = News::default();
+    news.add(&owned, me);
+    news.text()
 }
 
-/// The verb before the claim ids and what follows them, e.g. ("took", "from you").
-fn words(e: &AuditEvent, me: &str) -> (String, String) {
+/// The verb before the claim ids, what follows them, and whether the claims are counted rather
+/// than named.
+fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
     let (verb, tail) = match &e.kind {
         EventKind::Taken { .. } => ("took", String::new()),
         EventKind::Reassigned { from, .. } if from == me => ("took", "from you".to_string()),
@@ -134,8 +246,8 @@ fn words(e: &AuditEvent, me: &str) -> (String, String) {
             DecisionOutcome::Withdrawn => ("withdrew", String::new()),
         },
         EventKind::Overridden { .. } => ("overrode the decision on", String::new()),
-        EventKind::Imported { .. } => ("imported", String::new()),
-        EventKind::Generated { .. } => ("generated claims", String::new()),
+        EventKind::Imported { .. } => return ("imported", String::new(), true),
+        EventKind::Generated { .. } => return ("generated", String::new(), true),
         EventKind::ReviewerAdded { after, .. } => ("added reviewer", after.login.clone()),
         EventKind::ReviewerDeactivated { login } => ("deactivated reviewer", login.clone()),
         EventKind::TenantChanged { after, .. } => (
@@ -150,5 +262,5 @@ fn words(e: &AuditEvent, me: &str) -> (String, String) {
             format!("{} on tenant {}", after.product, after.tenant_id),
         ),
     };
-    (verb.to_string(), tail)
+    (verb, tail, false)
 }

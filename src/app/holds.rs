@@ -1,5 +1,6 @@
 //! Holds in the workbench: `t` takes the claim under the cursor (with its competing claims, so a
-//! contest is reviewed by one person), `n` takes the most urgent claim nobody holds, `u` lets go.
+//! contest is reviewed by one person), `n` takes the most urgent claim nobody holds and opens it,
+//! `u` lets go. Holds end with the session (`release_all`), not only with their lease.
 //!
 //! A hold is a row with a lease, never an open transaction: it lapses by itself when a reviewer
 //! walks away. While the reviewer keeps working (keys pressed), the session renews the leases of
@@ -9,91 +10,37 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 
-use super::effect::Effect;
+use super::effect::{Effect, HoldEffect};
+use super::feed::Touched;
 use super::keymap::Command;
-use super::queue;
-use super::state::{DetailView, Loadable, Screen, State};
-use super::update::store_changed;
-use crate::model::{Actor, DEFAULT_LEASE};
+use super::msg::HoldMsg;
+use super::next::{Next, Step};
+use super::state::{Screen, State};
+use super::view::{Confirm, ConfirmAction};
+use crate::model::{Role, DEFAULT_LEASE};
 
 /// How often the leases of a working reviewer are renewed (well inside the 30-minute lease).
 pub const RENEW_EVERY: TimeDelta = TimeDelta::minutes(5);
-
-/// The session's identity and holds.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Holds {
-    /// Who the reviewer is, as the store resolved them at start-up (`None`: not resolved, as in
-    /// render tests).
-    pub actor: Option<Actor>,
-    /// Claims this session took and may still hold; renewed while the reviewer is active.
-    pub held: BTreeSet<String>,
-    /// The last key press.
-    pub last_activity: Option<DateTime<Utc>>,
-    /// The last lease written (a take or a renewal).
-    pub last_renewal: Option<DateTime<Utc>>,
-    /// The status-bar news of others' acts and when it goes away (see `feed`).
-    pub news: Option<(String, DateTime<Utc>)>,
-    /// The acts the news tells, so acts arriving in quick succession join one line.
-    pub news_events: Vec<crate::model::AuditEvent>,
-}
-
-/// Hold work for the runtime (all of it writes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HoldEffect {
-    /// Hold `claim_id` and every claim competing with it for `login`; answered by `Taken`.
-    Take {
-        login: String,
-        claim_id: String,
-        lease: TimeDelta,
-    },
-    /// Hold the most urgent claim under review nobody holds; answered by `TookNext`.
-    TakeNext { login: String, lease: TimeDelta },
-    /// Let go of `claim_id` and of the competing claims `login` holds; answered by `Released`.
-    Release { login: String, claim_id: String },
-    /// Extend `login`'s live holds on these claims (a heartbeat, not audited); answered by
-    /// `Renewed`.
-    Renew {
-        login: String,
-        claim_ids: Vec<String>,
-        lease: TimeDelta,
-    },
-}
-
-/// What a hold write did, or why the store refused it (one line).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HoldMsg {
-    /// These claims are now held by the reviewer (the asked-for one first).
-    Taken {
-        claim_id: String,
-        result: Result<Vec<String>, String>,
-    },
-    /// The claim taken by `n`, or `None` when every claim under review is held.
-    TookNext(Result<Option<String>, String>),
-    /// These claims were let go (empty: the reviewer held none of them).
-    Released {
-        claim_id: String,
-        result: Result<Vec<String>, String>,
-    },
-    /// A renewal finished.
-    Renewed(Result<(), String>),
-}
 
 /// Remembers that the reviewer is at work (leases are renewed only for an active reviewer).
 pub fn touch(state: &mut State) {
     state.holds.last_activity = Some(state.now);
 }
 
-/// The claim a key acts on: the open claim on the detail screen, else the one under the cursor.
-fn focused(state: &State) -> Option<String> {
-    match (&state.screen, &state.detail) {
-        (Screen::Detail, Some(detail)) => Some(detail.claim_id.clone()),
+/// The claim a key acts on: the open claim on the detail screen, the focused party in compare,
+/// else the one under the cursor.
+pub fn focused(state: &State) -> Option<String> {
+    match (&state.screen, &state.detail, &state.compare) {
+        (Screen::Detail, Some(detail), _) => Some(detail.claim_id.clone()),
+        (Screen::Compare, _, Some(c)) => c.focused().map(|v| v.claim.claim_id.clone()),
         _ => state.queue.selected().map(|r| r.claim_id.clone()),
     }
 }
 
-/// Handles `t`, `n` and `u`; `None` for any other command.
+/// Handles `t`, `n` and `u`; `None` for any other command. Taking a claim someone else holds
+/// asks first (a lead's take-over is audited and its holder told at once).
 pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
     if !matches!(
         command,
@@ -118,22 +65,83 @@ pub fn command(state: &mut State, command: Command) -> Option<Vec<Effect>> {
                 state.notice = Some("No claim here to take or release".into());
                 return Some(Vec::new());
             };
-            if command == Command::Take {
-                HoldEffect::Take {
-                    login,
-                    claim_id,
-                    lease: DEFAULT_LEASE,
-                }
-            } else {
+            if command == Command::Release {
                 HoldEffect::Release { login, claim_id }
+            } else if let Some(holder) = held_by_another(state, &claim_id) {
+                ask_take_over(state, claim_id, holder);
+                return Some(Vec::new());
+            } else {
+                take(login, claim_id, false)
             }
         }
     };
     Some(vec![Effect::Hold(effect)])
 }
 
-/// Applies a hold write's outcome: says what happened in one line and reloads what shows.
-pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
+fn take(login: String, claim_id: String, take_over: bool) -> HoldEffect {
+    HoldEffect::Take {
+        login,
+        claim_id,
+        lease: DEFAULT_LEASE,
+        take_over,
+    }
+}
+
+/// Who else holds `claim_id` right now, as the screen shows it.
+fn held_by_another(state: &State, claim_id: &str) -> Option<String> {
+    let now = state.now;
+    let me = state.reviewer.as_str();
+    let from_row = state
+        .queue
+        .window
+        .rows
+        .iter()
+        .find(|r| r.claim_id == claim_id)
+        .and_then(|r| r.holder(now).map(str::to_string));
+    let from_detail = state
+        .detail
+        .as_ref()
+        .and_then(|d| d.claim.loaded())
+        .and_then(|c| c.as_ref())
+        .filter(|c| c.view.claim.claim_id == claim_id)
+        .and_then(|c| c.view.holder(now).map(str::to_string));
+    from_detail.or(from_row).filter(|who| who != me)
+}
+
+fn ask_take_over(state: &mut State, claim_id: String, holder: String) {
+    let lead = state
+        .holds
+        .actor
+        .as_ref()
+        .is_none_or(|a| a.open_mode || a.role == Role::Lead);
+    if !lead {
+        state.notice = Some(format!(
+            "{claim_id} is held by {holder}: only a lead can take it over"
+        ));
+        return;
+    }
+    state.ask(Confirm {
+        title: format!("Take {claim_id} over from {holder}?"),
+        lines: vec![
+            format!("{holder} holds {claim_id} (and its competing claims) right now."),
+            format!(
+                "Taking it over is recorded as a lead's override, and {holder} is told at once."
+            ),
+            String::new(),
+            "y: take it over · n / Esc / Enter: leave it".into(),
+        ],
+        action: ConfirmAction::TakeOver(claim_id),
+    });
+}
+
+/// The take-over was confirmed.
+pub fn take_over(state: &mut State, claim_id: String) -> Vec<Effect> {
+    vec![Effect::Hold(take(state.reviewer.clone(), claim_id, true))]
+}
+
+/// Applies a hold write's outcome: says what happened in one line; what shows is re-read, and
+/// the claim `n` took opens.
+pub fn on_msg(state: &mut State, msg: HoldMsg) -> Step {
     let until = state.now + DEFAULT_LEASE;
     let until = until
         .with_timezone(&state.calendar.timezone())
@@ -151,7 +159,8 @@ pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
                         if n == 2 { "" } else { "s" }
                     ),
                 });
-                store_changed(state, &ids)
+                state.echoes.expect(&ids, state.now);
+                Step::then(Next::Reread(Touched::claims(&ids)))
             }
             Err(e) => refused(state, e, &claim_id),
         },
@@ -159,26 +168,28 @@ pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
             Ok(Some(id)) => {
                 state.holds.last_renewal = Some(state.now);
                 state.holds.held.insert(id.clone());
+                state.echoes.expect([&id], state.now);
                 state.notice = Some(format!("You hold {id} until {until}"));
-                go_to(state, id)
+                Step::then(Next::OpenTaken(id))
             }
             Ok(None) => {
                 state.notice = Some("Nothing to take: every claim under review is held".into());
-                store_changed(state, &[])
+                Step::then(Next::Reread(Touched::everything()))
             }
             Err(e) => refused(state, e, ""),
         },
         HoldMsg::Released { claim_id, result } => match result {
             Ok(ids) if ids.is_empty() => {
                 state.notice = Some(format!("Nobody holds {claim_id}: nothing to release"));
-                Vec::new()
+                Step::default()
             }
             Ok(ids) => {
                 for id in &ids {
                     state.holds.held.remove(id);
                 }
                 state.notice = Some(format!("Released {}", ids.join(", ")));
-                store_changed(state, &ids)
+                state.echoes.expect(&ids, state.now);
+                Step::then(Next::Reread(Touched::claims(&ids)))
             }
             Err(e) => refused(state, e, &claim_id),
         },
@@ -186,59 +197,25 @@ pub fn on_msg(state: &mut State, msg: HoldMsg) -> Vec<Effect> {
             if let Err(e) = result {
                 state.notice = Some(format!("Could not renew your holds: {e}"));
             }
-            Vec::new()
+            Step::default()
         }
     }
 }
 
 /// A refused write: the store's one-line reason, and the screen reloads to show why.
-fn refused(state: &mut State, error: String, claim_id: &str) -> Vec<Effect> {
+fn refused(state: &mut State, error: String, claim_id: &str) -> Step {
     state.notice = Some(error);
-    let ids: Vec<String> = if claim_id.is_empty() {
-        Vec::new()
+    let touched = if claim_id.is_empty() {
+        Touched::everything()
     } else {
-        vec![claim_id.to_string()]
+        Touched::claims([&claim_id.to_string()])
     };
-    store_changed(state, &ids)
-}
-
-/// Puts the reviewer on the claim `n` took: the open claim switches to it; on the queue the
-/// cursor moves to its row, or its detail opens when the row is outside the loaded window.
-fn go_to(state: &mut State, claim_id: String) -> Vec<Effect> {
-    if state.screen == Screen::Queue {
-        let at = state
-            .queue
-            .window
-            .rows
-            .iter()
-            .position(|r| r.claim_id == claim_id);
-        if let Some(at) = at {
-            state.queue.cursor = at;
-            queue::keep_cursor_visible(state);
-            return store_changed(state, &[claim_id]);
-        }
-    }
-    let req_id = state.next_req();
-    state.screen = Screen::Detail;
-    state.detail = Some(DetailView {
-        claim_id: claim_id.clone(),
-        claim: Loadable::Loading(req_id),
-        pending: Some(req_id),
-        scroll: 0,
-    });
-    let mut effects = vec![Effect::LoadClaim {
-        req_id,
-        claim_id: claim_id.clone(),
-    }];
-    effects.push(queue::load_counts(state));
-    effects.extend(queue::refresh(state));
-    effects
+    Step::then(Next::Reread(touched))
 }
 
 /// Once a second: renews the leases of an active reviewer every `RENEW_EVERY`, and lets the
 /// news of others' acts fade.
 pub fn tick(state: &mut State) -> Vec<Effect> {
-    super::feed::fade(state);
     let h = &state.holds;
     let due = match (h.last_renewal, h.last_activity) {
         (Some(renewed), Some(active)) => state.now - renewed >= RENEW_EVERY && active > renewed,
@@ -280,9 +257,11 @@ pub fn reads_only(effect: &Effect) -> bool {
             | Effect::LoadCounts { .. }
             | Effect::LoadClaim { .. }
             | Effect::LoadCompare { .. }
+            | Effect::LoadGuardParties { .. }
             | Effect::LoadDraft { .. }
             | Effect::DraftTimer { .. }
             | Effect::SettleFilter { .. }
+            | Effect::Terminal(_)
     )
 }
 
@@ -295,7 +274,7 @@ pub fn refuse_writes_offline(state: &mut State, effects: Vec<Effect>) -> Vec<Eff
     let reads: Vec<Effect> = effects.into_iter().filter(reads_only).collect();
     if reads.len() < before {
         // The editor keeps its text and may send again once the store is back.
-        if let Some(editor) = state.editor.as_mut() {
+        if let Some(editor) = state.editor_mut() {
             editor.sending = None;
         }
         state.notice = Some(format!(
@@ -315,4 +294,17 @@ pub fn identity(state: &State) -> String {
         },
         None => state.reviewer.clone(),
     }
+}
+
+/// The session is ending: let go of everything it took (holds end with the session, not with
+/// their lease).
+pub fn release_all(state: &mut State) -> Option<Effect> {
+    if state.holds.held.is_empty() {
+        return None;
+    }
+    let claim_ids: Vec<String> = std::mem::take(&mut state.holds.held).into_iter().collect();
+    Some(Effect::Hold(HoldEffect::LetGo {
+        login: state.reviewer.clone(),
+        claim_ids,
+    }))
 }

@@ -1,16 +1,21 @@
-//! Keys as data: what each key means is looked up here, never hard-wired in `update`.
+//! Keys as data, by context: what each key means on the queue, in the filter, on the detail
+//! screen, in compare, in the editor, in a confirmation, in help... is looked up here, never
+//! hard-wired in `update`.
 //!
-//! Defaults live in the binary; `[keys]` in the config file rebinds an action (its keys replace
-//! the defaults, and a key taken by an override is removed from whatever else held it). Every
-//! entry carries a description, so the help overlay is generated from the live map and cannot
-//! drift from the real keys. An unknown action or key name is an error at start-up.
+//! The defaults are an embedded TOML file (`keymap.toml`): each entry has keys, a command, a
+//! description and an optional status-bar hint, so help and the hints are generated from the
+//! live map and cannot drift from the real keys. No key appears twice in one context (a test
+//! checks the defaults). `[keys]` in the config file rebinds commands; an unknown action,
+//! context or key name is an error at start-up.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use thiserror::Error;
 
-use crate::config::KeyList;
+use serde::Deserialize;
+
+use crate::config::{KeyBinding, KeyList};
 
 /// A key press, independent of the terminal library (the `tui` layer converts into it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,6 +70,14 @@ impl Key {
             code: KeyCode::Char(c),
             ctrl: true,
             alt: false,
+        }
+    }
+
+    /// The character this key types into a text field (a printable one without Ctrl or Alt).
+    pub fn typed_char(self) -> Option<char> {
+        match self.code {
+            KeyCode::Char(c) if !self.ctrl && !self.alt => Some(c),
+            _ => None,
         }
     }
 
@@ -155,187 +168,391 @@ impl fmt::Display for Key {
     }
 }
 
-/// Declares the commands with their config names, descriptions and default keys, in help order.
+/// Declares the commands with their config names.
 macro_rules! commands {
-    ($($(#[$meta:meta])* $variant:ident => $name:literal, $desc:literal, [$($key:expr),*];)+) => {
+    ($($(#[$meta:meta])* $variant:ident => $name:literal,)+) => {
         /// What a key means; `update` acts on it. Rebindable by its name in `[keys]`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Command { $($(#[$meta])* $variant,)+ }
 
         impl Command {
-            /// Every command, in the order help lists them.
+            /// Every command.
             pub const ALL: &'static [Command] = &[$(Command::$variant,)+];
 
-            /// The action name used in `[keys]`.
+            /// The action name used in the keymap and in `[keys]`.
             pub fn name(self) -> &'static str {
                 match self { $(Command::$variant => $name,)+ }
-            }
-
-            /// What the help overlay says the command does.
-            pub fn description(self) -> &'static str {
-                match self { $(Command::$variant => $desc,)+ }
-            }
-
-            fn default_keys(self) -> Vec<Key> {
-                match self { $(Command::$variant => vec![$($key),*],)+ }
             }
         }
     };
 }
 
 commands! {
-    Down => "down", "Move down", [Key::ch('j'), Key::plain(KeyCode::Down)];
-    Up => "up", "Move up", [Key::ch('k'), Key::plain(KeyCode::Up)];
-    Top => "top", "Go to the first claim", [Key::ch('g'), Key::plain(KeyCode::Home)];
-    Bottom => "bottom", "Go to the last claim", [Key::ch('G'), Key::plain(KeyCode::End)];
-    PageDown => "page_down", "Page down", [Key::plain(KeyCode::PageDown), Key::ctrl('d')];
-    PageUp => "page_up", "Page up", [Key::plain(KeyCode::PageUp), Key::ctrl('u')];
-    NextTab => "next_tab", "Next queue tab", [Key::plain(KeyCode::Tab)];
-    PrevTab => "prev_tab", "Previous queue tab", [Key::plain(KeyCode::BackTab)];
-    Tab1 => "tab_under_review", "Tab: Under review", [Key::ch('1')];
-    Tab2 => "tab_contested", "Tab: Contested", [Key::ch('2')];
-    Tab3 => "tab_info_requested", "Tab: Info requested", [Key::ch('3')];
-    Tab4 => "tab_mine", "Tab: Mine", [Key::ch('4')];
-    Tab5 => "tab_all", "Tab: All", [Key::ch('5')];
-    Filter => "filter", "Filter as you type (partner, MPN, claim id, domain, product)", [Key::ch('/')];
-    Sort => "sort", "Cycle the sort order", [Key::ch('s')];
-    Open => "open", "Open the claim under the cursor", [Key::plain(KeyCode::Enter)];
-    Take => "take", "Take the claim (with its competing claims) for 30 minutes", [Key::ch('t')];
-    TakeNext => "take_next", "Take the most urgent claim nobody holds", [Key::ch('n')];
-    Release => "release", "Release your hold on the claim (and its competing claims)", [Key::ch('u')];
-    Back => "back", "Back; clear the filter; close help", [Key::plain(KeyCode::Esc)];
-    Refresh => "refresh", "Reload from the store (r on the queue)", [Key::ch('r'), Key::plain(KeyCode::F(5))];
-    Theme => "theme", "Switch to the next theme", [Key::ch('T')];
-    Help => "help", "Show or hide this help", [Key::ch('?'), Key::plain(KeyCode::F(1))];
-    Quit => "quit", "Back, or quit from the queue", [Key::ch('q')];
-    ForceQuit => "force_quit", "Quit at once", [Key::ctrl('c')];
-    Compare => "compare", "Compare the parties of a contested claim side by side", [Key::ch('c')];
-    FocusLeft => "focus_left", "Compare: focus the party on the left", [Key::ch('h'), Key::plain(KeyCode::Left)];
-    FocusRight => "focus_right", "Compare: focus the party on the right", [Key::ch('l'), Key::plain(KeyCode::Right)];
-    Comment => "comment", "Comment on the claim (partner-visible or internal)", [Key::ch('m')];
-    RequestInfo => "request_info", "Request more information from the partner(s)", [Key::ch('r')];
-    InfoFocused => "info_focused", "Info request: the focused party only", [Key::ch('o')];
-    InfoAll => "info_all", "Info request: every party of the contest", [Key::ch('a')];
-    Approve => "approve", "Approve the claim (in a contest the others are rejected)", [Key::ch('a')];
-    Reject => "reject", "Reject the claim with a reason", [Key::ch('x')];
-    Withdraw => "withdraw", "Withdraw the claim at the partner's request", [Key::ch('w')];
-    Send => "send", "Editor: send", [Key::ctrl('s')];
-    ToggleVisibility => "toggle_visibility", "Editor: partner-visible / internal", [Key::ctrl('t')];
-    Template => "template", "Editor: insert a template", [Key::ctrl('p')];
-    Yes => "yes", "Confirm", [Key::ch('y')];
-    No => "no", "Cancel (Enter takes the default, No)", [Key::ch('n')];
+    Down => "down",
+    Up => "up",
+    Top => "top",
+    Bottom => "bottom",
+    PageDown => "page_down",
+    PageUp => "page_up",
+    NextTab => "next_tab",
+    PrevTab => "prev_tab",
+    Tab1 => "tab_under_review",
+    Tab2 => "tab_contested",
+    Tab3 => "tab_info_requested",
+    Tab4 => "tab_mine",
+    Tab5 => "tab_all",
+    Filter => "filter",
+    KeepFilter => "keep_filter",
+    ClearFilter => "clear_filter",
+    ClearLine => "clear_line",
+    Sort => "sort",
+    Open => "open",
+    Take => "take",
+    TakeNext => "take_next",
+    Release => "release",
+    Back => "back",
+    Refresh => "refresh",
+    Theme => "theme",
+    Help => "help",
+    Quit => "quit",
+    ForceQuit => "force_quit",
+    Redraw => "redraw",
+    Suspend => "suspend",
+    CopyId => "copy_id",
+    Compare => "compare",
+    FocusLeft => "focus_left",
+    FocusRight => "focus_right",
+    Comment => "comment",
+    RequestInfo => "request_info",
+    InfoFocused => "info_focused",
+    InfoAll => "info_all",
+    Approve => "approve",
+    Reject => "reject",
+    Withdraw => "withdraw",
+    Send => "send",
+    ToggleVisibility => "toggle_visibility",
+    Template => "template",
+    ExternalEditor => "external_editor",
+    Undo => "undo",
+    Redo => "redo",
+    DeleteWord => "delete_word",
+    DeleteLineEnd => "delete_line_end",
+    LineStart => "line_start",
+    LineEnd => "line_end",
+    WordLeft => "word_left",
+    WordRight => "word_right",
+    Yes => "yes",
+    No => "no",
 }
 
-/// Why `[keys]` in the config file was refused.
+impl Command {
+    fn by_name(name: &str) -> Option<Command> {
+        Command::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name() == name.trim())
+    }
+}
+
+/// Where keys are read: each context has its own entries, and a key means one thing in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Queue,
+    /// Typing the queue's filter.
+    Filter,
+    Detail,
+    Compare,
+    /// A party's PoE in full, over compare.
+    Poe,
+    /// After `r` in compare: whom to ask.
+    InfoScope,
+    Editor,
+    /// The editor's template picker.
+    Picker,
+    /// A yes/no question.
+    Confirm,
+    Help,
+}
+
+impl Context {
+    /// Every context, in the order help lists them after the current one.
+    pub const ALL: [Context; 10] = [
+        Context::Queue,
+        Context::Filter,
+        Context::Detail,
+        Context::Compare,
+        Context::Poe,
+        Context::InfoScope,
+        Context::Editor,
+        Context::Picker,
+        Context::Confirm,
+        Context::Help,
+    ];
+
+    /// The name used in the keymap file and in `[keys.NAME]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Queue => "queue",
+            Context::Filter => "filter",
+            Context::Detail => "detail",
+            Context::Compare => "compare",
+            Context::Poe => "poe",
+            Context::InfoScope => "info_scope",
+            Context::Editor => "editor",
+            Context::Picker => "picker",
+            Context::Confirm => "confirm",
+            Context::Help => "help",
+        }
+    }
+
+    /// The title help gives the context's keys.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Queue => "Queue",
+            Context::Filter => "Filter (typing)",
+            Context::Detail => "Claim detail",
+            Context::Compare => "Compare",
+            Context::Poe => "PoE in full",
+            Context::InfoScope => "Information request: whom to ask",
+            Context::Editor => "Editor",
+            Context::Picker => "Templates",
+            Context::Confirm => "Confirmation",
+            Context::Help => "Help",
+        }
+    }
+
+    fn by_name(name: &str) -> Option<Context> {
+        Context::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name() == name.trim())
+    }
+}
+
+/// One keymap entry: keys, the command they run, what it does, and the status bar's hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub keys: Vec<Key>,
+    pub command: Command,
+    pub description: String,
+    /// The status bar's word for it (entries without one are in help only).
+    pub hint: Option<String>,
+}
+
+/// The default keymap, embedded (`keymap.toml` beside this file).
+const DEFAULTS: &str = include_str!("keymap.toml");
+
+/// One entry as written in the keymap file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryFile {
+    keys: Vec<String>,
+    command: String,
+    description: String,
+    hint: Option<String>,
+}
+
+/// Why a keymap (the default, or `[keys]` in the config file) was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum KeymapError {
     /// `[keys]` names an action that does not exist (a typo must not pass silently).
     #[error("[keys]: unknown action {0:?} (known actions: {1})")]
     UnknownAction(String, String),
+    /// `[keys.NAME]` names no context.
+    #[error("[keys.{0}]: unknown context (contexts: {1})")]
+    UnknownContext(String, String),
+    /// An action rebound in a context that has no such action.
+    #[error("[keys.{context}]: {action} is not an action of this context")]
+    NotInContext { context: String, action: String },
     /// A key name claimdesk cannot read.
     #[error("[keys] {action}: unknown key name {key:?} (e.g. \"j\", \"G\", \"Enter\", \"PgDn\", \"Ctrl-d\", \"F1\")")]
     UnknownKey { action: String, key: String },
     /// An action given an empty list of keys.
     #[error("[keys] {0}: no key given")]
     NoKeys(String),
+    /// The embedded keymap is broken (caught by the tests, never by a reviewer).
+    #[error("the default keymap: {0}")]
+    Defaults(String),
 }
 
-/// The live key bindings: each command with its keys, in help order.
+/// The live key bindings, by context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
-    entries: Vec<(Command, Vec<Key>)>,
+    contexts: BTreeMap<Context, Vec<Entry>>,
 }
 
 impl Default for Keymap {
+    /// The embedded defaults (checked by the tests, so this never fails in a build).
     fn default() -> Self {
-        Keymap {
-            entries: Command::ALL
-                .iter()
-                .map(|c| (*c, c.default_keys()))
-                .collect(),
-        }
+        Keymap::defaults().unwrap_or(Keymap {
+            contexts: BTreeMap::new(),
+        })
     }
 }
 
 impl Keymap {
-    /// The defaults with the config file's `[keys]` applied.
-    pub fn with_overrides(overrides: &BTreeMap<String, KeyList>) -> Result<Keymap, KeymapError> {
-        let mut map = Keymap::default();
-        for (action, keys) in overrides {
-            let command = Command::ALL
-                .iter()
-                .copied()
-                .find(|c| c.name() == action.trim())
-                .ok_or_else(|| {
-                    let known: Vec<_> = Command::ALL.iter().map(|c| c.name()).collect();
-                    KeymapError::UnknownAction(action.clone(), known.join(", "))
+    /// The embedded default keymap.
+    pub fn defaults() -> Result<Keymap, KeymapError> {
+        let file: BTreeMap<String, Vec<EntryFile>> =
+            toml::from_str(DEFAULTS).map_err(|e| KeymapError::Defaults(e.to_string()))?;
+        let mut contexts = BTreeMap::new();
+        for (name, entries) in file {
+            let context = Context::by_name(&name)
+                .ok_or_else(|| KeymapError::Defaults(format!("unknown context {name:?}")))?;
+            let mut out = Vec::new();
+            for e in entries {
+                let command = Command::by_name(&e.command).ok_or_else(|| {
+                    KeymapError::Defaults(format!("unknown command {:?}", e.command))
                 })?;
-            let parsed = keys
-                .keys()
-                .into_iter()
-                .map(|k| {
-                    Key::parse(k).ok_or_else(|| KeymapError::UnknownKey {
-                        action: action.clone(),
-                        key: k.to_string(),
+                let keys = e
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        Key::parse(k).ok_or_else(|| KeymapError::Defaults(format!("key {k:?}")))
                     })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            if parsed.is_empty() {
-                return Err(KeymapError::NoKeys(action.clone()));
+                    .collect::<Result<Vec<_>, _>>()?;
+                out.push(Entry {
+                    keys,
+                    command,
+                    description: e.description,
+                    hint: e.hint,
+                });
             }
-            for (other, other_keys) in &mut map.entries {
-                if *other == command {
-                    other_keys.clone_from(&parsed);
-                } else {
-                    other_keys.retain(|k| !parsed.contains(k));
+            contexts.insert(context, out);
+        }
+        let map = Keymap { contexts };
+        if let Some((context, key)) = map.duplicate() {
+            return Err(KeymapError::Defaults(format!(
+                "{key} twice in [{}]",
+                context.name()
+            )));
+        }
+        Ok(map)
+    }
+
+    /// The defaults with the config file's `[keys]` applied: `action = keys` rebinds the action
+    /// in every context that has it, `[keys.CONTEXT]` in that context only. A key an override
+    /// takes is removed from whatever else held it in that context.
+    pub fn with_overrides(overrides: &BTreeMap<String, KeyBinding>) -> Result<Keymap, KeymapError> {
+        let mut map = Keymap::defaults()?;
+        for (name, binding) in overrides {
+            match binding {
+                KeyBinding::Keys(keys) => {
+                    let command = command_named(name)?;
+                    let keys = parse_keys(name, keys)?;
+                    for entries in map.contexts.values_mut() {
+                        rebind(entries, command, &keys);
+                    }
+                }
+                KeyBinding::Context(actions) => {
+                    let context = Context::by_name(name).ok_or_else(|| {
+                        let known: Vec<_> = Context::ALL.iter().map(|c| c.name()).collect();
+                        KeymapError::UnknownContext(name.clone(), known.join(", "))
+                    })?;
+                    for (action, keys) in actions {
+                        let command = command_named(action)?;
+                        let keys = parse_keys(action, keys)?;
+                        let entries = map.contexts.entry(context).or_default();
+                        if !entries.iter().any(|e| e.command == command) {
+                            return Err(KeymapError::NotInContext {
+                                context: name.clone(),
+                                action: action.clone(),
+                            });
+                        }
+                        rebind(entries, command, &keys);
+                    }
                 }
             }
         }
         Ok(map)
     }
 
-    /// The command bound to `key`, if any.
-    pub fn command(&self, key: Key) -> Option<Command> {
-        self.entries
+    /// The first key bound twice in one context, if any (the defaults have none; overrides
+    /// take keys away, so they cannot make one).
+    fn duplicate(&self) -> Option<(Context, Key)> {
+        for (context, entries) in &self.contexts {
+            let mut seen = std::collections::HashSet::new();
+            for key in entries.iter().flat_map(|e| &e.keys) {
+                if !seen.insert(*key) {
+                    return Some((*context, *key));
+                }
+            }
+        }
+        None
+    }
+
+    /// What `key` means in `context`.
+    pub fn in_context(&self, context: Context, key: Key) -> Option<Command> {
+        self.entries(context)
             .iter()
-            .find(|(_, keys)| keys.contains(&key))
-            .map(|(c, _)| *c)
+            .find(|e| e.keys.contains(&key))
+            .map(|e| e.command)
     }
 
-    /// The command bound to `key` among `candidates`, in their order: how a screen or a modal
-    /// gives its own meaning to a key that means something else elsewhere (`r`, `a`, `Enter`).
-    pub fn command_among(&self, key: Key, candidates: &[Command]) -> Option<Command> {
-        candidates
+    /// The entries of `context`, in the order help and the status bar show them.
+    pub fn entries(&self, context: Context) -> &[Entry] {
+        self.contexts.get(&context).map_or(&[], Vec::as_slice)
+    }
+
+    /// The keys of `command` in `context` (possibly none).
+    pub fn keys_in(&self, context: Context, command: Command) -> &[Key] {
+        self.entries(context)
             .iter()
-            .copied()
-            .find(|c| self.keys(*c).contains(&key))
+            .find(|e| e.command == command)
+            .map_or(&[], |e| e.keys.as_slice())
     }
 
-    /// `key`'s meaning on a screen that `prefers` some commands, else its meaning anywhere.
-    pub fn command_preferring(&self, key: Key, prefers: &[Command]) -> Option<Command> {
-        self.command_among(key, prefers)
-            .or_else(|| self.command(key))
-    }
-
-    /// The keys bound to `command` (possibly none, if an override took them all).
-    pub fn keys(&self, command: Command) -> &[Key] {
-        self.entries
-            .iter()
-            .find(|(c, _)| *c == command)
-            .map(|(_, keys)| keys.as_slice())
-            .unwrap_or(&[])
-    }
-
-    /// The first key of `command` as shown in hints, or `-` if it has none.
-    pub fn hint(&self, command: Command) -> String {
-        self.keys(command)
+    /// The first key of `command` in `context` as hints show it, or `-` if it has none.
+    pub fn hint_in(&self, context: Context, command: Command) -> String {
+        self.keys_in(context, command)
             .first()
             .map_or_else(|| "-".to_string(), Key::to_string)
     }
 
-    /// Every command with its keys, in help order.
-    pub fn entries(&self) -> &[(Command, Vec<Key>)] {
-        &self.entries
+    /// The first key of `command` in the first context that has one, or `-`.
+    pub fn hint(&self, command: Command) -> String {
+        Context::ALL
+            .iter()
+            .find_map(|c| self.keys_in(*c, command).first())
+            .map_or_else(|| "-".to_string(), Key::to_string)
+    }
+}
+
+fn command_named(name: &str) -> Result<Command, KeymapError> {
+    Command::by_name(name).ok_or_else(|| {
+        let known: Vec<_> = Command::ALL.iter().map(|c| c.name()).collect();
+        KeymapError::UnknownAction(name.to_string(), known.join(", "))
+    })
+}
+
+fn parse_keys(action: &str, keys: &KeyList) -> Result<Vec<Key>, KeymapError> {
+    let parsed = keys
+        .keys()
+        .into_iter()
+        .map(|k| {
+            Key::parse(k).ok_or_else(|| KeymapError::UnknownKey {
+                action: action.to_string(),
+                key: k.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if parsed.is_empty() {
+        return Err(KeymapError::NoKeys(action.to_string()));
+    }
+    Ok(parsed)
+}
+
+/// Gives `command` exactly `keys` in one context, taking them from any other entry.
+fn rebind(entries: &mut [Entry], command: Command, keys: &[Key]) {
+    if !entries.iter().any(|e| e.command == command) {
+        return;
+    }
+    for e in entries.iter_mut() {
+        if e.command == command {
+            e.keys = keys.to_vec();
+        } else {
+            e.keys.retain(|k| !keys.contains(k));
+        }
     }
 }
 
@@ -343,14 +560,12 @@ impl Keymap {
 mod tests {
     use super::*;
 
-    fn keys(pairs: &[(&str, &[&str])]) -> BTreeMap<String, KeyList> {
+    fn keys(pairs: &[(&str, &[&str])]) -> BTreeMap<String, KeyBinding> {
         pairs
             .iter()
             .map(|(a, ks)| {
-                (
-                    a.to_string(),
-                    KeyList::Many(ks.iter().map(|s| s.to_string()).collect()),
-                )
+                let list = KeyList::Many(ks.iter().map(|s| s.to_string()).collect());
+                (a.to_string(), KeyBinding::Keys(list))
             })
             .collect()
     }
@@ -370,36 +585,68 @@ mod tests {
     }
 
     #[test]
-    fn defaults_cover_the_documented_keys() {
+    fn the_defaults_load_with_no_key_twice_in_a_context_and_every_context_filled() {
+        let map = Keymap::defaults().unwrap();
+        for context in Context::ALL {
+            assert!(!map.entries(context).is_empty(), "{context:?}");
+            assert!(
+                map.in_context(context, Key::ctrl('c')) == Some(Command::ForceQuit),
+                "Ctrl-c quits everywhere ({context:?})"
+            );
+        }
+        assert_eq!(map.duplicate(), None);
+    }
+
+    #[test]
+    fn a_key_means_one_thing_per_context() {
         let map = Keymap::default();
-        assert_eq!(map.command(Key::ch('j')), Some(Command::Down));
-        assert_eq!(map.command(Key::plain(KeyCode::Down)), Some(Command::Down));
-        assert_eq!(map.command(Key::ch('G')), Some(Command::Bottom));
-        assert_eq!(map.command(Key::ch('/')), Some(Command::Filter));
-        assert_eq!(map.command(Key::ch('z')), None);
-        assert_eq!(map.command(Key::ch('r')), Some(Command::Refresh));
-        let detail = [Command::RequestInfo, Command::Approve];
+        let q = Context::Queue;
+        assert_eq!(map.in_context(q, Key::ch('j')), Some(Command::Down));
+        assert_eq!(map.in_context(q, Key::ch('r')), Some(Command::Refresh));
         assert_eq!(
-            map.command_preferring(Key::ch('r'), &detail),
+            map.in_context(Context::Detail, Key::ch('r')),
             Some(Command::RequestInfo)
         );
         assert_eq!(
-            map.command_among(Key::ch('a'), &[Command::InfoFocused, Command::InfoAll]),
+            map.in_context(Context::InfoScope, Key::ch('a')),
             Some(Command::InfoAll)
         );
-        assert_eq!(map.command_among(Key::ch('j'), &[Command::Send]), None);
+        assert_eq!(
+            map.in_context(Context::Editor, Key::ctrl('u')),
+            Some(Command::Undo)
+        );
+        assert_eq!(
+            map.in_context(Context::Filter, Key::ctrl('u')),
+            Some(Command::ClearLine)
+        );
+        assert_eq!(map.in_context(Context::Editor, Key::ch('j')), None, "text");
+        assert_eq!(
+            map.in_context(Context::Editor, Key::plain(KeyCode::F(1))),
+            Some(Command::Help)
+        );
     }
 
     #[test]
     fn an_override_replaces_the_action_keys_and_takes_the_key_from_others() {
         let map = Keymap::with_overrides(&keys(&[("up", &["j"])])).unwrap();
-        assert_eq!(map.command(Key::ch('j')), Some(Command::Up));
-        assert_eq!(map.command(Key::ch('k')), None);
-        assert_eq!(map.keys(Command::Down), &[Key::plain(KeyCode::Down)]);
+        let q = Context::Queue;
+        assert_eq!(map.in_context(q, Key::ch('j')), Some(Command::Up));
+        assert_eq!(map.in_context(q, Key::ch('k')), None);
+        assert_eq!(map.keys_in(q, Command::Down), &[Key::plain(KeyCode::Down)]);
+        let mut one = BTreeMap::new();
+        one.insert("take".to_string(), KeyList::One("T".into()));
+        let mut by_context = BTreeMap::new();
+        by_context.insert("queue".to_string(), KeyBinding::Context(one));
+        let map = Keymap::with_overrides(&by_context).unwrap();
+        assert_eq!(map.in_context(q, Key::ch('T')), Some(Command::Take));
+        assert_eq!(
+            map.in_context(Context::Detail, Key::ch('t')),
+            Some(Command::Take)
+        );
     }
 
     #[test]
-    fn unknown_actions_and_keys_are_clear_errors() {
+    fn unknown_actions_contexts_and_keys_are_clear_errors() {
         let err = Keymap::with_overrides(&keys(&[("dwn", &["j"])])).unwrap_err();
         assert!(err.to_string().contains("unknown action \"dwn\""), "{err}");
         assert!(err.to_string().contains("down"), "{err}");
@@ -410,5 +657,9 @@ mod tests {
         );
         let err = Keymap::with_overrides(&keys(&[("down", &[])])).unwrap_err();
         assert_eq!(err, KeymapError::NoKeys("down".into()));
+        let mut nowhere = BTreeMap::new();
+        nowhere.insert("quue".to_string(), KeyBinding::Context(BTreeMap::new()));
+        let err = Keymap::with_overrides(&nowhere).unwrap_err();
+        assert!(err.to_string().contains("unknown context"), "{err}");
     }
 }

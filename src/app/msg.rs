@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::holds::HoldMsg;
 use super::keymap::Key;
-use super::state::{ClaimDetail, Viewport};
+use super::view::Viewport;
+use crate::model::ClaimDetail;
 use crate::model::{AuditEvent, ClaimView, Draft, QueueRow, TabCounts};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
@@ -14,8 +14,16 @@ pub enum Msg {
     Start,
     /// A key press (already converted from the terminal's representation).
     Key(Key),
+    /// `$EDITOR` finished: the text it left, or why there is none.
+    EditedExternally(Result<String, String>),
+    /// The mouse (when on): a click on a row or a tab, the wheel.
+    Mouse(super::view::MouseAct),
+    /// Text pasted (bracketed paste): for the text field that has focus, if any.
+    Paste(String),
     /// The clock moved on (about once a second): the countdowns follow it.
     Tick(DateTime<Utc>),
+    /// The terminal's size changed (also sent once at start).
+    Resize { width: u16, height: u16 },
     /// The last frame's geometry: how many rows the list and the scrollable panes show.
     Viewport(Viewport),
     /// A queue window arrived for request `req_id`.
@@ -28,8 +36,9 @@ pub enum Msg {
         req_id: u64,
         result: Result<TabCounts, String>,
     },
-    /// Other sessions changed these claims (an empty list: something not tied to one claim).
-    StoreChanged { claim_ids: Vec<String> },
+    /// Anything may have changed (the change feed started, or fell behind and skipped reports):
+    /// re-read what shows.
+    StoreChanged,
     /// The change feed lost the database (`Some(reason)`) or got it back (`None`).
     StoreOffline(Option<String>),
     /// A claim arrived for request `req_id` (`None`: no such claim any more; boxed: it is large).
@@ -51,19 +60,23 @@ pub enum Msg {
     },
     /// The editor's debounce timer `token` ran out: save the draft if nothing was typed since.
     DraftDue { token: u64 },
-    /// Saving or discarding the draft `key` finished.
+    /// Saving (the text `body`) or discarding the draft `key` finished.
     DraftStored {
         key: String,
+        body: String,
         result: Result<(), String>,
     },
+    /// Draft `key` was not saved: another session of this reviewer changed it to `theirs`.
+    DraftConflict { key: String, theirs: String },
     /// A comment, information request or decision (request `req_id`) was written or refused.
     Written {
         req_id: u64,
         result: Result<(), WriteError>,
     },
-    /// What was done in the store (by anyone), oldest first: others' acts are told in the status
-    /// bar. Follows the `StoreChanged` for the same events.
-    Activity(Vec<AuditEvent>),
+    /// What was done in the store (by anyone), oldest first: what shows is re-read once for the
+    /// batch (not for the echo of this session's own write), and others' acts are told in the
+    /// status bar.
+    Changes(Vec<AuditEvent>),
     /// A hold write finished.
     Hold(HoldMsg),
 }
@@ -86,4 +99,23 @@ pub enum WriteErrorKind {
     Refused,
     /// The database failed (gone, disk full); nothing was written, the text stays in the editor.
     Failed,
+}
+
+/// What a hold write did, or why the store refused it (one line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldMsg {
+    /// These claims are now held by the reviewer (the asked-for one first).
+    Taken {
+        claim_id: String,
+        result: Result<Vec<String>, String>,
+    },
+    /// The claim taken by `n`, or `None` when every claim under review is held.
+    TookNext(Result<Option<String>, String>),
+    /// These claims were let go (empty: the reviewer held none of them).
+    Released {
+        claim_id: String,
+        result: Result<Vec<String>, String>,
+    },
+    /// A renewal finished.
+    Renewed(Result<(), String>),
 }

@@ -4,9 +4,9 @@
 //! the next page before the cursor gets there; `g`/`G` jump by reading the first or last page.
 
 use super::effect::Effect;
-use super::keymap::{Command, Key, KeyCode};
+use super::keymap::{Command, Context, Key};
+use super::next::{Next, Step};
 use super::state::{LoadKind, PendingLoad, QueueWindow, State, FILTER_DEBOUNCE, MAX_WINDOW, PAGE};
-use super::update::{open_selected, typed_char};
 use crate::model::{Anchor, QueueQuery, QueueRow, QueueSort, QueueTab};
 
 /// Where a full reload starts.
@@ -43,6 +43,26 @@ pub fn reload(state: &mut State, from: ReloadFrom, keep_rows: bool) -> Vec<Effec
     }]
 }
 
+/// Reads the window around `row` under the current sort, so the cursor stays on its claim (the
+/// old rows stay on screen until the answer).
+fn reload_around(state: &mut State, row: &QueueRow) -> Vec<Effect> {
+    let req_id = state.next_req();
+    let from = row.sort_key(state.queue.sort);
+    let q = &mut state.queue;
+    q.pending = Some(PendingLoad {
+        req_id,
+        kind: LoadKind::Around,
+    });
+    q.around = Some(row.claim_id.clone());
+    q.error = None;
+    q.carry = 0;
+    vec![Effect::ReloadQueueFrom {
+        req_id,
+        query: query(state, Anchor::Before(from.clone())),
+        from,
+    }]
+}
+
 /// Reads the window again where it is (someone changed the queue, or `r`): from the first row
 /// held, keeping the cursor on its claim.
 pub fn refresh(state: &mut State) -> Vec<Effect> {
@@ -54,6 +74,7 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
     let req_id = state.next_req();
     let q = &mut state.queue;
     q.error = None;
+    q.refresh_stale = false;
     q.pending = Some(PendingLoad {
         req_id,
         kind: LoadKind::Refresh,
@@ -74,10 +95,50 @@ pub fn refresh(state: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// Someone changed the store: re-read the counts and the window, once per batch of changes. A
+/// read already in flight is not repeated at once but marked stale and read again when it
+/// answers, so a stream of changes (a bulk import) costs at most two reads of each, never one
+/// per batch of events.
+pub fn reread(state: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if state.queue.counts_pending {
+        state.queue.counts_stale = true;
+    } else {
+        effects.push(load_counts(state));
+    }
+    match state.queue.pending {
+        Some(p) if p.kind == LoadKind::Refresh => state.queue.refresh_stale = true,
+        _ => effects.extend(refresh(state)),
+    }
+    effects
+}
+
+/// Takes a counts answer if it is for the newest request; reads again if it went stale.
+pub fn counts_loaded(
+    state: &mut State,
+    req_id: u64,
+    result: Result<crate::model::TabCounts, String>,
+) -> Vec<Effect> {
+    if req_id != state.queue.counts_req {
+        return Vec::new();
+    }
+    state.queue.counts_pending = false;
+    match result {
+        Ok(counts) => state.queue.counts = Some(counts),
+        Err(e) => state.notice = Some(format!("Counting claims failed: {e}")),
+    }
+    if std::mem::take(&mut state.queue.counts_stale) {
+        return vec![load_counts(state)];
+    }
+    Vec::new()
+}
+
 /// Asks for the tab counts under the current filter.
 pub fn load_counts(state: &mut State) -> Effect {
     let req_id = state.next_req();
     state.queue.counts_req = req_id;
+    state.queue.counts_pending = true;
+    state.queue.counts_stale = false;
     Effect::LoadCounts {
         req_id,
         reviewer: state.reviewer.clone(),
@@ -166,9 +227,36 @@ pub fn loaded(
                 at_end: !full,
                 base,
             };
-            q.cursor = selected
-                .and_then(|id| w.rows.iter().position(|r| r.claim_id == id))
-                .unwrap_or(q.cursor);
+            let found = selected
+                .as_ref()
+                .and_then(|id| w.rows.iter().position(|r| &r.claim_id == id));
+            q.cursor = found.unwrap_or(q.cursor);
+            q.offset = q.cursor.saturating_sub(keep);
+            // The claim under the cursor left the tab: say so, so Enter is not pressed on its
+            // neighbour by mistake.
+            if let (Some(id), None) = (selected, found) {
+                let left = format!("{id} left {}", q.tab.title());
+                state.notice = Some(match state.notice.take() {
+                    Some(news) => format!("{news}; {left}"),
+                    None => left,
+                });
+            }
+        }
+        LoadKind::Around => {
+            let keep = q.cursor.saturating_sub(q.offset);
+            let at = q
+                .around
+                .take()
+                .and_then(|id| rows.iter().position(|r| r.claim_id == id));
+            // The claim first: nothing was before it, this is the queue's start.
+            let at_start = at == Some(0) || rows.is_empty();
+            *w = QueueWindow {
+                rows,
+                at_start,
+                at_end: !full,
+                base: at_start.then_some(0),
+            };
+            q.cursor = at.unwrap_or(0);
             q.offset = q.cursor.saturating_sub(keep);
         }
         LoadKind::Prepend => {
@@ -189,6 +277,9 @@ pub fn loaded(
         }
     }
     q.loaded = true;
+    if pending.kind == LoadKind::Refresh && std::mem::take(&mut q.refresh_stale) {
+        return refresh(state);
+    }
     let carry = std::mem::take(&mut q.carry);
     let moving_on = match pending.kind {
         LoadKind::Append => carry > 0,
@@ -276,7 +367,17 @@ fn cycle_tab(state: &mut State, step: isize) -> Vec<Effect> {
 }
 
 /// A queue command (help closed, filter not being typed or the key is not text).
-pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
+pub fn command(state: &mut State, command: Command) -> Step {
+    if command == Command::Open {
+        return match state.queue.selected() {
+            Some(row) => Step::then(Next::Open(row.claim_id.clone())),
+            None => Step::default(),
+        };
+    }
+    act(state, command).into()
+}
+
+fn act(state: &mut State, command: Command) -> Vec<Effect> {
     let page = state.viewport.list_rows.max(1) as isize;
     match command {
         Command::Down => move_cursor(state, 1),
@@ -302,14 +403,16 @@ pub fn command(state: &mut State, command: Command) -> Vec<Effect> {
                 .unwrap_or(0);
             state.queue.sort = sorts[(at + 1) % sorts.len()];
             state.notice = Some(format!("Sorted by {}", state.queue.sort.label()));
-            reload(state, ReloadFrom::First, false)
+            match state.queue.selected().cloned() {
+                Some(row) => reload_around(state, &row),
+                None => reload(state, ReloadFrom::First, false),
+            }
         }
         Command::Filter => {
             state.queue.filter_editing = true;
             Vec::new()
         }
         Command::Back if !state.queue.filter.is_empty() => set_filter(state, String::new()),
-        Command::Open => open_selected(state),
         Command::Refresh => {
             let mut effects = refresh(state);
             effects.push(load_counts(state));
@@ -362,28 +465,45 @@ pub fn filter_settled(state: &mut State, req_id: u64) -> Vec<Effect> {
     apply_filter(state)
 }
 
-/// A key while the filter is being typed; `None` lets the keymap handle it (arrows, Ctrl-c).
+/// Pasted text joins the filter (on one line).
+pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let mut filter = state.queue.filter.clone();
+    filter.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    type_filter(state, filter)
+}
+
+/// A key while the filter is being typed; `None` lets the queue's keys handle it (arrows).
 pub fn filter_key(state: &mut State, key: Key) -> Option<Vec<Effect>> {
-    if let Some(c) = typed_char(key) {
-        let mut filter = state.queue.filter.clone();
+    let mut filter = state.queue.filter.clone();
+    match state.keymap.in_context(Context::Filter, key) {
+        Some(Command::KeepFilter) => {
+            state.queue.filter_editing = false;
+            return Some(set_filter(state, filter));
+        }
+        Some(Command::ClearFilter) => {
+            state.queue.filter_editing = false;
+            return Some(set_filter(state, String::new()));
+        }
+        Some(Command::ClearLine) => return Some(type_filter(state, String::new())),
+        Some(Command::DeleteWord) => {
+            let kept = filter.trim_end().len();
+            filter.truncate(kept);
+            let cut = filter.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            filter.truncate(cut);
+            return Some(type_filter(state, filter));
+        }
+        Some(Command::Down) => return Some(move_cursor(state, 1)),
+        Some(Command::Up) => return Some(move_cursor(state, -1)),
+        Some(_) => return None,
+        None => {}
+    }
+    if let Some(c) = key.typed_char() {
         filter.push(c);
         return Some(type_filter(state, filter));
     }
-    match key.code {
-        KeyCode::Backspace if !key.ctrl && !key.alt => {
-            let mut filter = state.queue.filter.clone();
-            filter.pop();
-            Some(type_filter(state, filter))
-        }
-        KeyCode::Enter => {
-            state.queue.filter_editing = false;
-            let filter = state.queue.filter.clone();
-            Some(set_filter(state, filter))
-        }
-        KeyCode::Esc => {
-            state.queue.filter_editing = false;
-            Some(set_filter(state, String::new()))
-        }
-        _ => None,
+    if key == Key::plain(super::keymap::KeyCode::Backspace) {
+        filter.pop();
+        return Some(type_filter(state, filter));
     }
+    Some(Vec::new())
 }

@@ -5,17 +5,22 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::compare::CompareView;
-use super::decision::Confirm;
-use super::editor::Editor;
-use super::holds::Holds;
-use super::keymap::Keymap;
+use super::feed::{Echoes, News};
+use super::keymap::{Context, Keymap};
+pub use super::view::screens::*;
+use super::view::{CompareView, Confirm, Editor, Holds, Modal, Over, Waiting};
 use crate::config::Config;
 use crate::domain::reasons::Template;
 use crate::domain::sla::Countdown;
 use crate::domain::{BusinessCalendar, SlaPolicy};
 pub use crate::model::ClaimDetail;
-use crate::model::{QueueRow, QueueSort, QueueTab, TabCounts};
+use crate::model::{QueueSort, QueueTab};
+
+/// The smallest terminal the screens are laid out for; below it a message says so and only
+/// quit and resize act (a key must never act on a screen the reviewer cannot see).
+pub const MIN_WIDTH: u16 = 60;
+/// See `MIN_WIDTH`.
+pub const MIN_HEIGHT: u16 = 16;
 
 /// Rows asked for in one queue read.
 pub const PAGE: u32 = 100;
@@ -24,147 +29,6 @@ pub const PAGE: u32 = 100;
 pub const FILTER_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(120);
 /// The most rows kept in memory; reading past this drops rows from the far edge.
 pub const MAX_WINDOW: usize = 3 * PAGE as usize;
-
-/// Something loaded from the store for one request; results for older requests are ignored.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Loadable<T> {
-    /// Asked for with this request id, not answered yet.
-    Loading(u64),
-    /// The newest answer.
-    Loaded(T),
-    /// The store failed; the message is one line.
-    Failed(String),
-}
-
-impl<T> Loadable<T> {
-    /// The value, once loaded.
-    pub fn loaded(&self) -> Option<&T> {
-        match self {
-            Loadable::Loaded(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-
-/// Which full screen shows (help is an overlay on either).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    /// The tabs, the claim list and the preview (where the program starts).
-    Queue,
-    /// One claim in full (`Enter` on the queue).
-    Detail,
-    /// The parties of a contest side by side (`c`).
-    Compare,
-}
-
-/// The geometry of the last frame, reported back by the renderer so paging matches the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Viewport {
-    /// Claim rows the queue list shows.
-    pub list_rows: usize,
-    /// Lines the detail pane shows at once.
-    pub detail_rows: usize,
-    /// The furthest the detail pane can scroll.
-    pub detail_max_scroll: usize,
-    /// The furthest the help overlay can scroll.
-    pub help_max_scroll: usize,
-    /// Party columns the compare view shows at once.
-    pub compare_columns: usize,
-    /// The furthest the compare view can scroll down.
-    pub compare_max_scroll: usize,
-    /// The furthest the full PoE overlay can scroll.
-    pub poe_max_scroll: usize,
-}
-
-/// A queue read in flight and what to do with its rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PendingLoad {
-    pub req_id: u64,
-    pub kind: LoadKind,
-}
-
-/// How a queue read's rows join the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoadKind {
-    /// Replace the window with the queue's first rows.
-    First,
-    /// Replace the window with the queue's last rows (cursor on the last).
-    Last,
-    /// Rows after the window's last row.
-    Append,
-    /// Rows before the window's first row.
-    Prepend,
-    /// The same stretch of the queue read again (someone changed it); the cursor stays on its
-    /// claim when it is still there.
-    Refresh,
-}
-
-/// The contiguous slice of the queue held in memory.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QueueWindow {
-    pub rows: Vec<QueueRow>,
-    /// `rows[0]` is the queue's first row.
-    pub at_start: bool,
-    /// The last row is the queue's last row.
-    pub at_end: bool,
-    /// The position of `rows[0]` in the whole queue, when known.
-    pub base: Option<u64>,
-}
-
-/// The queue screen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueView {
-    pub tab: QueueTab,
-    pub sort: QueueSort,
-    /// The filter as typed (what the filter line shows).
-    pub filter: String,
-    /// The filter the window and counts were read with; it follows `filter` once typing pauses.
-    pub filter_applied: String,
-    /// The debounce wait in flight for a typed filter, if any; only the newest one applies it.
-    pub filter_due: Option<u64>,
-    /// Keys go to the filter text (after `/`, until Enter or Esc).
-    pub filter_editing: bool,
-    pub window: QueueWindow,
-    /// The selected row, an index into `window.rows`.
-    pub cursor: usize,
-    /// The first visible row, an index into `window.rows`.
-    pub offset: usize,
-    /// Rows a move still has to go once the next page arrives (it went past the loaded rows).
-    pub carry: isize,
-    /// The queue read in flight, if any; only its answer is taken.
-    pub pending: Option<PendingLoad>,
-    /// At least one answer for the current tab, sort and filter has arrived.
-    pub loaded: bool,
-    /// The last counts (kept on screen while new ones load).
-    pub counts: Option<TabCounts>,
-    pub counts_req: u64,
-    /// The counts are asked for once the first queue answer is in (set at start).
-    pub counts_after_first_rows: bool,
-    /// The last queue read failed with this message.
-    pub error: Option<String>,
-}
-
-impl QueueView {
-    /// The row under the cursor.
-    pub fn selected(&self) -> Option<&QueueRow> {
-        self.window.rows.get(self.cursor)
-    }
-
-    /// The cursor's position in the whole queue (1-based), when known.
-    pub fn position(&self) -> Option<u64> {
-        self.window.base.map(|b| b + self.cursor as u64 + 1)
-    }
-}
-
-/// The detail screen of one claim.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DetailView {
-    pub claim_id: String,
-    pub claim: Loadable<Option<Box<ClaimDetail>>>,
-    /// The newest read of this claim in flight; only its answer is taken.
-    pub pending: Option<u64>,
-    pub scroll: usize,
-}
 
 /// Everything the app knows; the renderer reads it, only `update` changes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,16 +45,10 @@ pub struct State {
     pub detail: Option<DetailView>,
     /// The compare view, while it shows.
     pub compare: Option<CompareView>,
-    /// The editor modal (comments, information requests, decision reasons).
-    pub editor: Option<Box<Editor>>,
-    /// A yes/no question over everything else; Enter answers No.
-    pub confirm: Option<Confirm>,
-    /// After `r` in compare: asking whether the request goes to the focused party or to all.
-    pub info_scope: bool,
+    /// What shows over the screen (help, the editor, a question), if anything.
+    pub modal: Modal,
     /// Built-in templates and the reviewer's own from `[templates]`.
     pub templates: Vec<Template>,
-    pub help_open: bool,
-    pub help_scroll: usize,
     /// Theme names `T` cycles through, and the one in use.
     pub themes: Vec<String>,
     pub theme: usize,
@@ -201,8 +59,18 @@ pub struct State {
     pub notice: Option<String>,
     /// Set when the reviewer quits; the runtime then restores the terminal.
     pub quit: bool,
-    /// Who the reviewer is, what this session holds, and the status-bar news of others' acts.
+    /// Keys (and pastes) typed for a screen still loading, applied once it has its data.
+    pub typeahead: Waiting,
+    /// The terminal's size, once known.
+    pub size: Option<(u16, u16)>,
+    /// Mouse reporting is on (clicks and the wheel act); `mouse = false` in the config turns it off.
+    pub mouse: bool,
+    /// Who the reviewer is and what this session holds.
     pub holds: Holds,
+    /// The status-bar news of others' acts.
+    pub news: News,
+    /// Claims this session wrote lately: their echo on the change feed is not re-read.
+    pub echoes: Echoes,
     next_req: u64,
 }
 
@@ -235,20 +103,20 @@ impl State {
                 offset: 0,
                 carry: 0,
                 pending: None,
+                around: None,
                 loaded: false,
                 counts: None,
                 counts_req: 0,
+                counts_pending: false,
+                counts_stale: false,
+                refresh_stale: false,
                 counts_after_first_rows: false,
                 error: None,
             },
             detail: None,
             compare: None,
-            editor: None,
-            confirm: None,
-            info_scope: false,
+            modal: Modal::None,
             templates: crate::domain::reasons::templates(&config.file.templates),
-            help_open: false,
-            help_scroll: 0,
             themes,
             theme,
             viewport: Viewport {
@@ -259,8 +127,162 @@ impl State {
             offline: None,
             notice: None,
             quit: false,
+            typeahead: Default::default(),
+            size: None,
+            mouse: config.file.mouse.unwrap_or(true),
             holds: Holds::default(),
+            news: News::default(),
+            echoes: Echoes::default(),
             next_req: 0,
+        }
+    }
+
+    /// Where keys are read now: the modal on top, else the screen.
+    pub fn context(&self) -> Context {
+        match &self.modal {
+            Modal::Confirm(_) | Modal::Editor(_, Over::Confirm(_)) => Context::Confirm,
+            Modal::Editor(_, Over::Picker(_)) => Context::Picker,
+            Modal::Help { .. } | Modal::Editor(_, Over::Help { .. }) => Context::Help,
+            Modal::Editor(_, Over::Nothing) => Context::Editor,
+            Modal::InfoScope => Context::InfoScope,
+            Modal::None => self.screen_context(),
+        }
+    }
+
+    /// The context of the screen under any modal.
+    pub fn screen_context(&self) -> Context {
+        match self.screen {
+            Screen::Queue if self.queue.filter_editing => Context::Filter,
+            Screen::Queue => Context::Queue,
+            Screen::Detail => Context::Detail,
+            Screen::Compare if self.compare.as_ref().is_some_and(|c| c.poe_open) => Context::Poe,
+            Screen::Compare => Context::Compare,
+        }
+    }
+
+    /// What help describes first: where it was opened (the editor, or the screen).
+    pub fn help_context(&self) -> Context {
+        if self.editor().is_some() {
+            Context::Editor
+        } else {
+            self.screen_context()
+        }
+    }
+
+    /// The editor, if open.
+    pub fn editor(&self) -> Option<&Editor> {
+        match &self.modal {
+            Modal::Editor(editor, _) => Some(editor),
+            _ => None,
+        }
+    }
+
+    /// The editor, if open, to change.
+    pub fn editor_mut(&mut self) -> Option<&mut Editor> {
+        match &mut self.modal {
+            Modal::Editor(editor, _) => Some(editor),
+            _ => None,
+        }
+    }
+
+    /// What shows over the editor (nothing when it is closed).
+    pub fn over_editor(&self) -> Option<&Over> {
+        match &self.modal {
+            Modal::Editor(_, over) => Some(over),
+            _ => None,
+        }
+    }
+
+    /// Sets what shows over the open editor (nothing happens when it is closed).
+    pub fn set_over_editor(&mut self, to: Over) {
+        if let Modal::Editor(_, over) = &mut self.modal {
+            *over = to;
+        }
+    }
+
+    /// Opens the editor (over whatever the screen shows; help or a question close).
+    pub fn open_editor(&mut self, editor: Editor) {
+        self.modal = Modal::Editor(Box::new(editor), Over::Nothing);
+    }
+
+    /// Closes the editor and hands it back.
+    pub fn take_editor(&mut self) -> Option<Editor> {
+        match std::mem::take(&mut self.modal) {
+            Modal::Editor(editor, _) => Some(*editor),
+            other => {
+                self.modal = other;
+                None
+            }
+        }
+    }
+
+    /// The open question, over the screen or over the editor.
+    pub fn confirm(&self) -> Option<&Confirm> {
+        match &self.modal {
+            Modal::Confirm(c) | Modal::Editor(_, Over::Confirm(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Asks `confirm` (over the editor when it is open).
+    pub fn ask(&mut self, confirm: Confirm) {
+        match &mut self.modal {
+            Modal::Editor(_, over) => *over = Over::Confirm(confirm),
+            modal => *modal = Modal::Confirm(confirm),
+        }
+    }
+
+    /// Closes the open question and hands it back.
+    pub fn take_confirm(&mut self) -> Option<Confirm> {
+        match &mut self.modal {
+            Modal::Editor(_, over @ Over::Confirm(_)) => match std::mem::take(over) {
+                Over::Confirm(c) => Some(c),
+                _ => None,
+            },
+            Modal::Confirm(_) => match std::mem::take(&mut self.modal) {
+                Modal::Confirm(c) => Some(c),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// How far the help overlay is scrolled, while it shows (over the screen or the editor).
+    pub fn help(&self) -> Option<usize> {
+        match &self.modal {
+            Modal::Help { scroll } | Modal::Editor(_, Over::Help { scroll }) => Some(*scroll),
+            _ => None,
+        }
+    }
+
+    /// The help overlay's scroll, to change.
+    pub fn help_mut(&mut self) -> Option<&mut usize> {
+        match &mut self.modal {
+            Modal::Help { scroll } | Modal::Editor(_, Over::Help { scroll }) => Some(scroll),
+            _ => None,
+        }
+    }
+
+    /// Opens or closes the help overlay.
+    pub fn toggle_help(&mut self) {
+        match &mut self.modal {
+            Modal::Editor(_, over @ Over::Help { .. }) => *over = Over::Nothing,
+            Modal::Editor(_, over) => *over = Over::Help { scroll: 0 },
+            Modal::Help { .. } => self.modal = Modal::None,
+            modal => *modal = Modal::Help { scroll: 0 },
+        }
+    }
+
+    /// The information request's scope prompt shows.
+    pub fn info_scope(&self) -> bool {
+        matches!(self.modal, Modal::InfoScope)
+    }
+
+    /// The template picker's row, while it shows.
+    pub fn picker(&self) -> Option<usize> {
+        match self.over_editor() {
+            Some(Over::Picker(row)) => Some(*row),
+            _ => None,
         }
     }
 
@@ -268,6 +290,12 @@ impl State {
     pub fn next_req(&mut self) -> u64 {
         self.next_req += 1;
         self.next_req
+    }
+
+    /// The terminal is smaller than the screens need.
+    pub fn too_small(&self) -> bool {
+        self.size
+            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
     }
 
     /// The theme in use.

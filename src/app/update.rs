@@ -1,113 +1,257 @@
 //! `update(&mut State, Msg) -> Vec<Effect>`: every change of state, with no terminal and no SQL.
+//!
+//! This is the dispatcher: it routes a message to the sub-module it concerns, and only it acts
+//! on the `Next` a sub-module hands back (re-read what shows, open a claim, open the editor,
+//! start a decision...). No sub-module calls back up into it.
 
-use super::compare::{self, recipient};
+use super::compare;
 use super::decision;
-use super::editor::{self, Purpose};
-use super::effect::Effect;
-use super::keymap::{Command, Key, KeyCode};
+use super::editor;
+use super::effect::{Effect, TerminalAct};
+use super::feed::{self, Touched};
+use super::holds;
+use super::keymap::{Command, Context, Key};
 use super::msg::Msg;
+use super::next::{Next, Step};
 use super::queue;
 use super::state::{DetailView, Loadable, Screen, State};
-use super::{feed, holds};
+use super::typeahead::{self, Typed};
+use super::view::{recipient, Modal, MouseAct, Purpose};
 use crate::domain::{Status, Visibility};
+use crate::model::AuditEvent;
 
 /// Applies one message and returns the store work it calls for. While the change feed is
 /// offline, writes are refused here (with a message), never queued.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = apply(state, msg);
+    let step = apply(state, msg);
+    let mut effects = follow(state, step);
+    // Data may have arrived for a screen that keys were typed ahead for.
+    while let Some(input) = typeahead::next_ready(state) {
+        let step = typed(state, input);
+        effects.extend(follow(state, step));
+    }
     holds::refuse_writes_offline(state, effects)
 }
 
-fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
+/// What ends a session (quit, SIGTERM, SIGHUP, a dropped connection): the editor's unsaved text
+/// saved as its draft, and this session's holds released.
+pub fn closing(state: &mut State) -> Vec<Effect> {
+    let mut effects = editor::save_unsaved(state);
+    effects.extend(holds::release_all(state));
+    effects
+}
+
+/// Runs a step's follow-ups until there are none.
+fn follow(state: &mut State, step: Step) -> Vec<Effect> {
+    let Step {
+        mut effects,
+        mut next,
+    } = step;
+    while let Some(n) = next.take() {
+        let step = dispatch(state, n);
+        effects.extend(step.effects);
+        next = step.next;
+    }
+    effects
+}
+
+/// Acts on what a sub-module asked for.
+fn dispatch(state: &mut State, next: Next) -> Step {
+    match next {
+        Next::Reread(touched) => store_changed(state, &touched).into(),
+        Next::AfterWrite => after_write(state).into(),
+        Next::Open(claim_id) => open_claim(state, claim_id).into(),
+        Next::OpenTaken(claim_id) => {
+            let mut effects = store_changed(state, &Touched::claims([&claim_id]));
+            effects.extend(open_claim(state, claim_id));
+            effects.into()
+        }
+        Next::Editor {
+            purpose,
+            visibility,
+            parties,
+        } => editor::open(state, purpose, visibility, parties).into(),
+        Next::Decide {
+            command,
+            view,
+            contest,
+            parties,
+        } => decision::start(state, command, &view, &contest, parties),
+        Next::ReasonWritten(reason) => decision::reason_written(state, reason),
+        Next::NextReason(text) => editor::next_step(state, &text).into(),
+        Next::CloseEditor { discard } => editor::close(state, discard).into(),
+        Next::SendAnyway => editor::send(state, true),
+        Next::Record => decision::record(state).into(),
+        Next::TakeOver(claim_id) => holds::take_over(state, claim_id).into(),
+        Next::KeepMyDraft => editor::save_unsaved(state).into(),
+        Next::TakeTheirDraft => {
+            editor::take_their_draft(state);
+            Step::default()
+        }
+    }
+}
+
+fn apply(state: &mut State, msg: Msg) -> Step {
     match msg {
         Msg::Start => {
             // The counts come after the first rows: counting a million claims would otherwise
             // compete with the first window for the store and the CPU (48 ms to first rows
             // instead of 17 at a million claims).
             state.queue.counts_after_first_rows = true;
-            queue::reload(state, queue::ReloadFrom::First, false)
+            queue::reload(state, queue::ReloadFrom::First, false).into()
         }
         Msg::Key(key) => {
             holds::touch(state);
-            on_key(state, key)
+            match typeahead::hold_back(state, Typed::Key(key)) {
+                Some(input) => typed(state, input),
+                None => Step::default(),
+            }
+        }
+        Msg::Paste(text) => {
+            holds::touch(state);
+            match typeahead::hold_back(state, Typed::Paste(text)) {
+                Some(input) => typed(state, input),
+                None => Step::default(),
+            }
+        }
+        Msg::Mouse(act) => {
+            holds::touch(state);
+            mouse(state, act)
         }
         Msg::Tick(now) => {
             state.now = now;
-            holds::tick(state)
+            fade_news(state);
+            holds::tick(state).into()
+        }
+        Msg::Resize { width, height } => {
+            state.size = Some((width, height));
+            Step::default()
         }
         Msg::Viewport(viewport) => {
             state.viewport = viewport;
             queue::keep_cursor_visible(state);
             clamp_scrolls(state);
-            queue::prefetch(state)
+            queue::prefetch(state).into()
         }
         Msg::QueueLoaded { req_id, result } => {
             let mut effects = queue::loaded(state, req_id, result);
             if std::mem::take(&mut state.queue.counts_after_first_rows) {
                 effects.push(queue::load_counts(state));
             }
-            effects
+            effects.into()
         }
-        Msg::FilterSettled { req_id } => queue::filter_settled(state, req_id),
-        Msg::CountsLoaded { req_id, result } => {
-            if req_id == state.queue.counts_req {
-                match result {
-                    Ok(counts) => state.queue.counts = Some(counts),
-                    Err(e) => state.notice = Some(format!("Counting claims failed: {e}")),
-                }
-            }
-            Vec::new()
-        }
-        Msg::StoreChanged { claim_ids } => store_changed(state, &claim_ids),
+        Msg::FilterSettled { req_id } => queue::filter_settled(state, req_id).into(),
+        Msg::CountsLoaded { req_id, result } => queue::counts_loaded(state, req_id, result).into(),
+        Msg::StoreChanged => store_changed(state, &Touched::everything()).into(),
+        Msg::Changes(events) => changes(state, &events).into(),
         Msg::StoreOffline(reason) => {
             let back = state.offline.is_some() && reason.is_none();
             state.offline = reason;
-            if back {
-                // Whatever was missed meanwhile arrives as changes; still, re-read what shows.
-                return store_changed(state, &[]);
+            if !back {
+                return Step::default();
             }
-            Vec::new()
-        }
-        Msg::Activity(events) => {
-            feed::activity(state, &events);
-            Vec::new()
+            // Whatever was missed meanwhile arrives as changes; still, re-read what shows, and
+            // save the text typed while the store was away.
+            let mut effects = store_changed(state, &Touched::everything());
+            effects.extend(editor::save_unsaved(state));
+            effects.into()
         }
         Msg::Hold(msg) => holds::on_msg(state, msg),
         Msg::ClaimLoaded { req_id, result } => {
-            if let Some(detail) = &mut state.detail {
-                if detail.pending == Some(req_id) {
-                    detail.pending = None;
-                    detail.claim = match result {
-                        Ok(claim) => {
-                            if let Some(c) = &claim {
-                                let views = std::slice::from_ref(&c.view);
-                                editor::sync_versions(state.editor.as_deref_mut(), views);
-                            }
-                            Loadable::Loaded(claim)
-                        }
-                        Err(e) => Loadable::Failed(e),
-                    };
+            claim_loaded(state, req_id, result);
+            Step::default()
+        }
+        Msg::CompareLoaded { req_id, result } => {
+            editor::parties_loaded(state, req_id, &result);
+            if let Ok(views) = &result {
+                let ours = state.compare.as_ref().and_then(|c| c.pending) == Some(req_id);
+                if ours {
+                    decision::revalidate(state, views);
+                    editor::sync_versions(state.editor_mut(), views);
                 }
             }
-            Vec::new()
+            compare::loaded(state, req_id, result)
         }
-        Msg::CompareLoaded { req_id, result } => compare::loaded(state, req_id, result),
         Msg::DraftLoaded { req_id, result } => {
             editor::draft_loaded(state, req_id, result);
-            Vec::new()
+            Step::default()
         }
-        Msg::DraftDue { token } => editor::draft_due(state, token),
-        Msg::DraftStored { key, result } => {
-            editor::draft_stored(state, &key, result);
-            Vec::new()
+        Msg::DraftDue { token } => editor::draft_due(state, token).into(),
+        Msg::DraftStored { key, body, result } => {
+            editor::draft_stored(state, &key, &body, result);
+            Step::default()
+        }
+        Msg::DraftConflict { key, theirs } => {
+            editor::draft_conflict(state, &key, theirs);
+            Step::default()
         }
         Msg::Written { req_id, result } => editor::written(state, req_id, result),
+        Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
     }
+}
+
+fn claim_loaded(
+    state: &mut State,
+    req_id: u64,
+    result: Result<Option<Box<crate::model::ClaimDetail>>, String>,
+) {
+    let Some(detail) = &mut state.detail else {
+        return;
+    };
+    if detail.pending != Some(req_id) {
+        return;
+    }
+    detail.pending = None;
+    if let Ok(Some(c)) = &result {
+        decision::revalidate(state, std::slice::from_ref(&c.view));
+    }
+    let Some(detail) = &mut state.detail else {
+        return;
+    };
+    detail.claim = match result {
+        Ok(claim) => {
+            if let Some(c) = &claim {
+                let views = std::slice::from_ref(&c.view);
+                if let Modal::Editor(editor, _) = &mut state.modal {
+                    editor::sync_versions(Some(editor), views);
+                }
+            }
+            Loadable::Loaded(claim)
+        }
+        Err(e) => Loadable::Failed(e),
+    };
+}
+
+/// A key or a paste for the screen as it is now.
+fn typed(state: &mut State, input: Typed) -> Step {
+    match input {
+        Typed::Key(key) => on_key(state, key),
+        Typed::Paste(text) => paste(state, text).into(),
+    }
+}
+
+/// Pasted text goes to the text field that has focus (the editor, the filter); anywhere else it
+/// is ignored, with a message, so a paste can never run as commands.
+fn paste(state: &mut State, text: String) -> Vec<Effect> {
+    if state.too_small() {
+        return Vec::new();
+    }
+    match state.context() {
+        Context::Editor => return editor::paste(state, &text),
+        Context::Filter => return queue::paste(state, &text),
+        _ => {}
+    }
+    state.notice = Some(format!(
+        "Pasted text ignored: no text field has focus ({} filters, {} comments)",
+        state.keymap.hint_in(Context::Queue, Command::Filter),
+        state.keymap.hint_in(Context::Detail, Command::Comment)
+    ));
+    Vec::new()
 }
 
 /// After this reviewer wrote: re-read the counts, the queue window, and the claim or contest on
 /// screen, so what shows is what the store now holds.
-pub(super) fn after_write(state: &mut State) -> Vec<Effect> {
+fn after_write(state: &mut State) -> Vec<Effect> {
     let mut effects = vec![queue::load_counts(state)];
     effects.extend(queue::refresh(state));
     if state.detail.is_some() {
@@ -117,21 +261,60 @@ pub(super) fn after_write(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Someone else changed claims: re-read the counts and the queue window in place, and the open
-/// claim if it is among them.
-pub(super) fn store_changed(state: &mut State, claim_ids: &[String]) -> Vec<Effect> {
-    let mut effects = vec![queue::load_counts(state)];
-    effects.extend(queue::refresh(state));
+/// A batch of events from the change feed: what shows is re-read once for the whole batch (the
+/// echo of this session's own write left out), others' acts are told, and claims this session
+/// held that someone else took or released are no longer renewed.
+fn changes(state: &mut State, events: &[AuditEvent]) -> Vec<Effect> {
+    state.echoes.expire(state.now);
+    let touched = feed::touched(events, &state.reviewer, &state.echoes);
+    for e in events.iter().filter(|e| e.actor != state.reviewer) {
+        if let (true, Some(id)) = (e.kind.moves_hold(), &e.claim_id) {
+            state.holds.held.remove(id);
+        }
+    }
+    // News still on screen grows rather than being replaced (`n` on a contest is two events).
+    let showing = matches!((&state.news.shown, &state.notice), (Some((news, _)), Some(shown)) if news == shown);
+    if !showing {
+        state.news.clear();
+    }
+    if let Some(text) = state.news.add(events, &state.reviewer) {
+        state.notice = Some(text.clone());
+        state.news.shown = Some((text, state.now + feed::NEWS_FOR));
+    }
+    if touched.is_empty() {
+        return Vec::new();
+    }
+    store_changed(state, &touched)
+}
+
+/// Clears the news once its time is up (unless something else has replaced it).
+fn fade_news(state: &mut State) {
+    let Some((text, until)) = &state.news.shown else {
+        return;
+    };
+    if state.now >= *until {
+        if state.notice.as_deref() == Some(text.as_str()) {
+            state.notice = None;
+        }
+        state.news.clear();
+    }
+}
+
+/// Claims changed: re-read the counts and the queue window in place (once per batch), and the
+/// open claim or contest if it is among them.
+fn store_changed(state: &mut State, touched: &Touched) -> Vec<Effect> {
+    let mut effects = queue::reread(state);
     let reload_detail = state
         .detail
         .as_ref()
-        .is_some_and(|d| claim_ids.is_empty() || claim_ids.contains(&d.claim_id));
+        .is_some_and(|d| touched.covers(&d.claim_id));
     if reload_detail {
         effects.extend(reload_claim(state));
     }
-    let reload_compare = state.compare.as_ref().is_some_and(|c| {
-        claim_ids.is_empty() || claim_ids.iter().any(|id| c.claim_ids.contains(id))
-    });
+    let reload_compare = state
+        .compare
+        .as_ref()
+        .is_some_and(|c| c.claim_ids.iter().any(|id| touched.covers(id)));
     if reload_compare {
         effects.extend(compare::reload(state));
     }
@@ -155,7 +338,10 @@ fn reload_claim(state: &mut State) -> Vec<Effect> {
 }
 
 fn clamp_scrolls(state: &mut State) {
-    state.help_scroll = state.help_scroll.min(state.viewport.help_max_scroll);
+    let help_max = state.viewport.help_max_scroll;
+    if let Some(scroll) = state.help_mut() {
+        *scroll = (*scroll).min(help_max);
+    }
     let max = state.viewport.detail_max_scroll;
     if let Some(detail) = &mut state.detail {
         detail.scroll = detail.scroll.min(max);
@@ -171,104 +357,154 @@ fn clamp_scrolls(state: &mut State) {
     compare::keep_focus_visible(state);
 }
 
-fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
-    if state.confirm.is_some() {
-        return decision::confirm_key(state, key);
+fn on_key(state: &mut State, key: Key) -> Step {
+    let context = state.context();
+    let command = state.keymap.in_context(context, key);
+    if state.too_small() {
+        // Only quit acts on a screen too small to show what a key would act on.
+        let quit =
+            matches!(command, Some(Command::ForceQuit | Command::Quit)) || key == Key::ch('q');
+        state.quit |= quit;
+        return Step::default();
     }
-    if state.editor.is_some() {
-        return editor::key(state, key);
-    }
-    if state.info_scope {
-        let own = [
-            Command::InfoFocused,
-            Command::InfoAll,
-            Command::Back,
-            Command::No,
-            Command::ForceQuit,
-        ];
-        return match state.keymap.command_among(key, &own) {
-            Some(Command::ForceQuit) => {
-                state.quit = true;
-                Vec::new()
+    match context {
+        Context::Confirm => return decision::confirm_key(state, key),
+        Context::Editor | Context::Picker => {
+            if command == Some(Command::Redraw) {
+                return vec![Effect::Terminal(TerminalAct::Redraw)].into();
             }
-            Some(c @ (Command::InfoFocused | Command::InfoAll)) => compare::info_scope(state, c),
-            Some(_) => {
-                state.info_scope = false;
-                Vec::new()
-            }
-            None => Vec::new(),
-        };
-    }
-    if state.screen == Screen::Queue && state.queue.filter_editing && !state.help_open {
-        if let Some(effects) = queue::filter_key(state, key) {
-            return effects;
+            return editor::key(state, key);
         }
+        Context::Filter => {
+            if let Some(effects) = queue::filter_key(state, key) {
+                return effects.into();
+            }
+        }
+        _ => {}
     }
-    let prefers: &[Command] = match state.screen {
-        Screen::Queue => &[],
-        Screen::Detail => &DETAIL_COMMANDS,
-        Screen::Compare => &COMPARE_COMMANDS,
-    };
-    let Some(command) = state.keymap.command_preferring(key, prefers) else {
-        return Vec::new();
+    let Some(command) = command else {
+        return Step::default();
     };
     state.notice = None;
-    match command {
+    if let Some(effects) = everywhere(state, command) {
+        return effects.into();
+    }
+    match context {
+        Context::Help => {
+            help_command(state, command);
+            Step::default()
+        }
+        Context::InfoScope => match command {
+            Command::InfoFocused | Command::InfoAll => compare::info_scope(state, command),
+            _ => {
+                state.modal = Modal::None;
+                Step::default()
+            }
+        },
+        _ => {
+            if let Some(effects) = holds::command(state, command) {
+                return effects.into();
+            }
+            match state.screen {
+                Screen::Queue if command == Command::Compare => compare_selected(state).into(),
+                Screen::Queue => queue::command(state, command),
+                Screen::Detail => detail_command(state, command),
+                Screen::Compare => compare::command(state, command),
+            }
+        }
+    }
+}
+
+/// A click selects the row or tab under it; the wheel moves or scrolls as the arrow keys do.
+/// Ignored while keys typed ahead wait, over a modal other than help, or on a screen too small.
+fn mouse(state: &mut State, act: MouseAct) -> Step {
+    if state.too_small() || !state.typeahead.is_empty() {
+        return Step::default();
+    }
+    let context = state.context();
+    match act {
+        MouseAct::Wheel { up } => {
+            let command = if up { Command::Up } else { Command::Down };
+            let mut step = Step::default();
+            for _ in 0..3 {
+                let more = match context {
+                    Context::Help => {
+                        help_command(state, command);
+                        Step::default()
+                    }
+                    Context::Queue | Context::Filter => queue::command(state, command),
+                    Context::Detail => detail_command(state, command),
+                    Context::Compare | Context::Poe => compare::command(state, command),
+                    _ => return step,
+                };
+                step.effects.extend(more.effects);
+            }
+            step
+        }
+        MouseAct::Click { column, row } if context == Context::Queue => {
+            if row == 0 {
+                let tab = state
+                    .viewport
+                    .tabs
+                    .iter()
+                    .position(|(from, to)| column >= *from && column < *to);
+                let commands = [
+                    Command::Tab1,
+                    Command::Tab2,
+                    Command::Tab3,
+                    Command::Tab4,
+                    Command::Tab5,
+                ];
+                return match tab {
+                    Some(i) => queue::command(state, commands[i]),
+                    None => Step::default(),
+                };
+            }
+            let top = state.viewport.list_top;
+            let shown = state.viewport.list_rows as u16;
+            if row >= top && row < top + shown {
+                let at = state.queue.offset + usize::from(row - top);
+                if at < state.queue.window.rows.len() {
+                    state.queue.cursor = at;
+                }
+            }
+            Step::default()
+        }
+        MouseAct::Click { .. } => Step::default(),
+    }
+}
+
+/// Commands that mean the same on every screen; `None` for the others.
+fn everywhere(state: &mut State, command: Command) -> Option<Vec<Effect>> {
+    Some(match command {
         Command::ForceQuit => {
             state.quit = true;
-            return Vec::new();
+            Vec::new()
         }
         Command::Help => {
-            state.help_open = !state.help_open;
-            state.help_scroll = 0;
-            return Vec::new();
+            state.toggle_help();
+            Vec::new()
+        }
+        Command::Redraw => vec![Effect::Terminal(TerminalAct::Redraw)],
+        Command::Suspend => vec![Effect::Terminal(TerminalAct::Suspend)],
+        Command::CopyId => {
+            let Some(id) = holds::focused(state) else {
+                state.notice = Some("No claim here to copy".into());
+                return Some(Vec::new());
+            };
+            state.notice = Some(format!("Copied {id} to the clipboard"));
+            vec![Effect::Terminal(TerminalAct::Copy(id))]
         }
         Command::Theme => {
             if !state.themes.is_empty() {
                 state.theme = (state.theme + 1) % state.themes.len();
                 state.notice = Some(format!("Theme: {}", state.theme_name()));
             }
-            return Vec::new();
+            Vec::new()
         }
-        _ => {}
-    }
-    if state.help_open {
-        help_command(state, command);
-        return Vec::new();
-    }
-    if let Some(effects) = holds::command(state, command) {
-        return effects;
-    }
-    match state.screen {
-        Screen::Queue if command == Command::Compare => compare_selected(state),
-        Screen::Queue => queue::command(state, command),
-        Screen::Detail => detail_command(state, command),
-        Screen::Compare => compare::command(state, command),
-    }
+        _ => return None,
+    })
 }
-
-/// What a key means first on the detail screen (`r` asks for information there, not refresh).
-const DETAIL_COMMANDS: [Command; 6] = [
-    Command::Compare,
-    Command::Comment,
-    Command::RequestInfo,
-    Command::Approve,
-    Command::Reject,
-    Command::Withdraw,
-];
-
-/// What a key means first in the compare view.
-const COMPARE_COMMANDS: [Command; 9] = [
-    Command::FocusLeft,
-    Command::FocusRight,
-    Command::Open,
-    Command::Comment,
-    Command::RequestInfo,
-    Command::Approve,
-    Command::Reject,
-    Command::Withdraw,
-    Command::Back,
-];
 
 /// `c` on the queue: compare the contest of the claim under the cursor.
 fn compare_selected(state: &mut State) -> Vec<Effect> {
@@ -287,7 +523,7 @@ fn compare_selected(state: &mut State) -> Vec<Effect> {
 }
 
 /// The acts of the detail screen on its claim: compare, comment, request info, decide.
-fn detail_act(state: &mut State, command: Command) -> Vec<Effect> {
+fn detail_act(state: &mut State, command: Command) -> Step {
     let Some(view) = state
         .detail
         .as_ref()
@@ -296,37 +532,41 @@ fn detail_act(state: &mut State, command: Command) -> Vec<Effect> {
         .map(|c| c.view.clone())
     else {
         state.notice = Some("The claim is still loading".into());
-        return Vec::new();
+        return Step::default();
     };
     let id = view.claim.claim_id.clone();
     match command {
-        Command::Compare if view.contested() => compare::open(state, id, Screen::Detail, None),
+        Command::Compare if view.contested() => {
+            compare::open(state, id, Screen::Detail, None).into()
+        }
         Command::Compare => {
             state.notice = Some(format!("{id} is not contested: nothing to compare"));
-            Vec::new()
+            Step::default()
         }
         Command::Comment => editor::open(
             state,
             Purpose::Comment(recipient(&view)),
             Visibility::Internal,
             None,
-        ),
+        )
+        .into(),
         Command::RequestInfo if !view.claim.status.can_become(Status::InfoRequested) => {
             state.notice = Some(format!(
                 "{id} is {}: no information can be requested (m adds a comment)",
                 view.claim.status.label().to_lowercase()
             ));
-            Vec::new()
+            Step::default()
         }
         Command::RequestInfo => editor::open(
             state,
             Purpose::Info(vec![recipient(&view)]),
             Visibility::Partner,
             None,
-        ),
+        )
+        .into(),
         // Approving a party of a contest rejects the others: that is decided in compare.
         Command::Approve if view.contested() && view.claim.status.is_open() => {
-            compare::open(state, id, Screen::Detail, Some(Command::Approve))
+            compare::open(state, id, Screen::Detail, Some(Command::Approve)).into()
         }
         _ => {
             let parties = (!view.contested()).then(Vec::new);
@@ -337,9 +577,14 @@ fn detail_act(state: &mut State, command: Command) -> Vec<Effect> {
 
 fn help_command(state: &mut State, command: Command) {
     let max = state.viewport.help_max_scroll;
-    let scroll = &mut state.help_scroll;
+    if command == Command::Back {
+        state.toggle_help();
+        return;
+    }
+    let Some(scroll) = state.help_mut() else {
+        return;
+    };
     match command {
-        Command::Back | Command::Quit => state.help_open = false,
         Command::Down => *scroll = (*scroll + 1).min(max),
         Command::Up => *scroll = scroll.saturating_sub(1),
         Command::PageDown => *scroll = (*scroll + 10).min(max),
@@ -350,13 +595,11 @@ fn help_command(state: &mut State, command: Command) {
     }
 }
 
-/// Opens the detail screen of the claim under the cursor.
-pub(super) fn open_selected(state: &mut State) -> Vec<Effect> {
-    let Some(claim_id) = state.queue.selected().map(|r| r.claim_id.clone()) else {
-        return Vec::new();
-    };
+/// Opens the detail screen of `claim_id` (a "loading" placeholder until it arrives).
+fn open_claim(state: &mut State, claim_id: String) -> Vec<Effect> {
     let req_id = state.next_req();
     state.screen = Screen::Detail;
+    state.compare = None;
     state.detail = Some(DetailView {
         claim_id: claim_id.clone(),
         claim: Loadable::Loading(req_id),
@@ -366,18 +609,26 @@ pub(super) fn open_selected(state: &mut State) -> Vec<Effect> {
     vec![Effect::LoadClaim { req_id, claim_id }]
 }
 
-fn detail_command(state: &mut State, command: Command) -> Vec<Effect> {
+fn detail_command(state: &mut State, command: Command) -> Step {
     if command == Command::Refresh {
-        return reload_claim(state);
+        return reload_claim(state).into();
     }
-    if DETAIL_COMMANDS.contains(&command) {
+    if matches!(
+        command,
+        Command::Compare
+            | Command::Comment
+            | Command::RequestInfo
+            | Command::Approve
+            | Command::Reject
+            | Command::Withdraw
+    ) {
         return detail_act(state, command);
     }
     let page = state.viewport.detail_rows.max(1);
     let max = state.viewport.detail_max_scroll;
     let Some(detail) = &mut state.detail else {
         state.screen = Screen::Queue;
-        return Vec::new();
+        return Step::default();
     };
     let scroll = &mut detail.scroll;
     match command {
@@ -393,13 +644,5 @@ fn detail_command(state: &mut State, command: Command) -> Vec<Effect> {
         }
         _ => {}
     }
-    Vec::new()
-}
-
-/// Whether a key types text into the filter (a printable character without Ctrl or Alt).
-pub(super) fn typed_char(key: Key) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
-        _ => None,
-    }
+    Step::default()
 }

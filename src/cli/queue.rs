@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use ratatui::text::Span;
 
 use claimdesk::config::Config;
+use claimdesk::domain::text::escape;
 use claimdesk::domain::Status;
 use claimdesk::store::{Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, Store, StoreError};
 
@@ -102,7 +103,8 @@ pub async fn print(
     Ok(())
 }
 
-/// One row's cells, in column order.
+/// One row's cells, in column order, with control characters escaped (stored text never
+/// reaches the terminal raw).
 fn cells(row: &QueueRow, config: &Config, now: chrono::DateTime<Utc>) -> [String; 6] {
     let sla = if row.status.is_open() {
         let due = config
@@ -121,6 +123,7 @@ fn cells(row: &QueueRow, config: &Config, now: chrono::DateTime<Utc>) -> [String
         row.product.clone(),
         flags(row),
     ]
+    .map(|cell| escape(&cell).into_owned())
 }
 
 fn flags(row: &QueueRow) -> String {

@@ -9,6 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use unicode_width::UnicodeWidthStr;
 
 use claimdesk::config::Config;
+use claimdesk::domain::text::escape;
 use claimdesk::store::{AuditEvent, LoginGrant, Reviewer, Role, Store, StoreError};
 
 /// `claimdesk reviewer ...`.
@@ -141,8 +142,8 @@ pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Resu
             store.add_reviewer(&reviewer, by).await?;
             println!(
                 "{} ({}) is a {}",
-                reviewer.login,
-                reviewer.display_name,
+                escape(&reviewer.login),
+                escape(&reviewer.display_name),
                 role.code()
             );
             if !no_db_login {
@@ -182,7 +183,7 @@ pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Resu
                     }
                     e => e,
                 })?;
-            println!("{login} is deactivated");
+            println!("{} is deactivated", escape(&login));
             report_login(&login, store.grant_login(&login).await?);
         }
     }
@@ -291,16 +292,21 @@ fn values(json: Option<&str>) -> Option<String> {
 }
 
 /// Columns padded to their widest cell (by display width); the last column is not padded.
+/// Cells are escaped first, so stored text never reaches the terminal raw.
 fn align(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| escape(c).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for r in rows {
+    for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.width());
         }
     }
     let mut out = String::new();
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    for r in std::iter::once(&header).chain(rows) {
+    for r in std::iter::once(&header).chain(&rows) {
         let last = r.len().saturating_sub(1);
         for (i, cell) in r.iter().enumerate() {
             out.push_str(cell);

@@ -10,6 +10,7 @@ pub mod reasons;
 pub mod reference;
 pub mod sla;
 pub mod status;
+pub mod text;
 
 pub use calendar::{BusinessCalendar, CalendarError};
 pub use claim::{

@@ -4,6 +4,7 @@
 //! Every value goes through a serde struct with a fixed field order and every instant is written
 //! as `to_rfc3339_opts(AutoSi, Z)`, so SQLite and PostgreSQL stores give the same bytes.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
@@ -233,15 +234,15 @@ pub const CSV_HEADER: [&str; 24] = [
 /// One flat CSV row; empty cells for absent values, lists joined with `;`.
 #[derive(Serialize)]
 struct CsvRow<'a> {
-    claim_id: &'a str,
-    partner_name: &'a str,
-    mpn_id: &'a str,
+    claim_id: Cow<'a, str>,
+    partner_name: Cow<'a, str>,
+    mpn_id: Cow<'a, str>,
     tenant_id: String,
-    customer_domain: &'a str,
+    customer_domain: Cow<'a, str>,
     solution_area: &'static str,
     activity: &'static str,
-    product: &'a str,
-    subscription_id: &'a str,
+    product: Cow<'a, str>,
+    subscription_id: Cow<'a, str>,
     purchase_channel: &'static str,
     submitted_at: String,
     status: &'static str,
@@ -249,14 +250,14 @@ struct CsvRow<'a> {
     comment_count: usize,
     sla_due_at: String,
     contested: bool,
-    competing_claim_ids: String,
-    incumbent_mpn_id: &'a str,
+    competing_claim_ids: Cow<'a, str>,
+    incumbent_mpn_id: Cow<'a, str>,
     findings: String,
     unknown_checks: String,
     decision_outcome: &'static str,
-    decision_by: &'a str,
+    decision_by: Cow<'a, str>,
     decision_at: String,
-    decision_reason: &'a str,
+    decision_reason: Cow<'a, str>,
 }
 
 impl<'a> CsvRow<'a> {
@@ -265,15 +266,15 @@ impl<'a> CsvRow<'a> {
         let assessment = view.assessment();
         let d = view.decision.as_ref();
         CsvRow {
-            claim_id: &c.claim_id,
-            partner_name: &c.partner.name,
-            mpn_id: &c.partner.mpn_id,
+            claim_id: cell(&c.claim_id),
+            partner_name: cell(&c.partner.name),
+            mpn_id: cell(&c.partner.mpn_id),
             tenant_id: c.customer.tenant_id.to_string(),
-            customer_domain: &c.customer.domain,
+            customer_domain: cell(&c.customer.domain),
             solution_area: c.solution_area.code(),
             activity: c.activity.code(),
-            product: &c.product,
-            subscription_id: c.subscription_id.as_deref().unwrap_or(""),
+            product: cell(&c.product),
+            subscription_id: cell(c.subscription_id.as_deref().unwrap_or("")),
             purchase_channel: c.purchase_channel.code(),
             submitted_at: rfc3339(c.submitted_at),
             status: c.status.code(),
@@ -281,15 +282,25 @@ impl<'a> CsvRow<'a> {
             comment_count: c.comments.len(),
             sla_due_at: rfc3339(sla_due_at(config, c.submitted_at)),
             contested: view.contested(),
-            competing_claim_ids: view.competing_claim_ids.join(";"),
-            incumbent_mpn_id: view.incumbent_mpn_id.as_deref().unwrap_or(""),
+            competing_claim_ids: Cow::Owned(cell(&view.competing_claim_ids.join(";")).into_owned()),
+            incumbent_mpn_id: cell(view.incumbent_mpn_id.as_deref().unwrap_or("")),
             findings: join(assessment.findings.iter().map(|f| f.code.code())),
             unknown_checks: join(assessment.unknown.iter().map(|u| u.code())),
             decision_outcome: d.map_or("", |d| d.outcome.code()),
-            decision_by: d.map_or("", |d| d.by.as_str()),
+            decision_by: cell(d.map_or("", |d| d.by.as_str())),
             decision_at: d.map(|d| rfc3339(d.at)).unwrap_or_default(),
-            decision_reason: d.map_or("", |d| d.reason.as_str()),
+            decision_reason: cell(d.map_or("", |d| d.reason.as_str())),
         }
+    }
+}
+
+/// A text cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return (how formulas and DDE payloads start) gets a leading `'`.
+fn cell(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

@@ -11,7 +11,8 @@ use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::Problem;
+use super::{strict_json, Problem};
+use crate::domain::text::{self, TextKind};
 use crate::domain::{
     Activity, Association, Claim, Comment, Customer, Mpn, Partner, PoeItem, PurchaseChannel,
     SolutionArea, Status, Subscription, SubscriptionState, Tenant, Visibility,
@@ -79,8 +80,17 @@ impl Parser {
             line: number,
             problems: &mut self.problems,
         };
-        let value: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
+        let value: Value = match strict_json::parse(text) {
+            Ok((v, repeated)) if repeated.is_empty() => v,
+            Ok((_, repeated)) => {
+                for path in repeated {
+                    cx.report(
+                        shorten(&path),
+                        "key repeated in its object (keys must be unique)",
+                    );
+                }
+                return;
+            }
             Err(e) => return cx.report("json", format!("not valid JSON: {}", json_error(&e))),
         };
         let Some(map) = value.as_object() else {
@@ -105,8 +115,8 @@ impl Parser {
                         Some(first) => cx.report(
                             "claim_id",
                             format!(
-                                "claim id {:?} repeated (first on line {first})",
-                                claim.claim_id
+                                "claim id {} repeated (first on line {first})",
+                                quote(&claim.claim_id)
                             ),
                         ),
                         None => {
@@ -133,7 +143,7 @@ impl Parser {
             }
             other => cx.report(
                 "type",
-                format!("unknown type {other:?} (expected one of {TYPES})"),
+                format!("unknown type {} (expected one of {TYPES})", quote(other)),
             ),
         }
     }
@@ -229,21 +239,32 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A string that must say something (ids, names, products).
-    fn required_text(&mut self, cx: &mut Cx, name: &'static str) -> Option<String> {
+    /// A string held to `kind`'s limits (domain::text), the same for every backend.
+    fn text(&mut self, cx: &mut Cx, name: &'static str, kind: TextKind) -> Option<String> {
         let s = self.string(cx, name)?;
+        checked(cx, self.path(name), s, kind)
+    }
+
+    /// A string that must say something (names, products, domains), held to `kind`'s limits.
+    fn required_text(&mut self, cx: &mut Cx, name: &'static str, kind: TextKind) -> Option<String> {
+        let s = self.text(cx, name, kind)?;
         if s.trim().is_empty() {
             cx.report(self.path(name), "must not be empty");
             return None;
         }
-        Some(s.to_string())
+        Some(s)
     }
 
     /// A string or null; the field itself must be present.
-    fn nullable_string(&mut self, cx: &mut Cx, name: &'static str) -> Option<Option<String>> {
+    fn nullable_text(
+        &mut self,
+        cx: &mut Cx,
+        name: &'static str,
+        kind: TextKind,
+    ) -> Option<Option<String>> {
         match self.get(cx, name)? {
             Value::Null => Some(None),
-            Value::String(s) => Some(Some(s.clone())),
+            Value::String(s) => checked(cx, self.path(name), s, kind).map(Some),
             other => {
                 self.wrong(cx, name, "a string or null", other);
                 None
@@ -279,7 +300,7 @@ impl<'a> Fields<'a> {
         if parsed.is_none() {
             cx.report(
                 self.path(name),
-                format!("unknown value {s:?} (expected one of {})", codes()),
+                format!("unknown value {} (expected one of {})", quote(s), codes()),
             );
         }
         parsed
@@ -287,14 +308,37 @@ impl<'a> Fields<'a> {
 
     fn timestamp(&mut self, cx: &mut Cx, name: &'static str) -> Option<DateTime<Utc>> {
         let s = self.string(cx, name)?;
-        let parsed = timestamp(s);
-        if parsed.is_none() {
+        let Some(parsed) = DateTime::parse_from_rfc3339(s).ok() else {
             cx.report(
                 self.path(name),
-                format!("not an RFC 3339 timestamp: {s:?} (e.g. 2026-11-02T09:30:00Z)"),
+                format!(
+                    "not an RFC 3339 timestamp: {} (e.g. 2026-11-02T09:30:00Z)",
+                    quote(s)
+                ),
             );
+            return None;
+        };
+        // chrono keeps a leap second as a 60th second; both databases would make it the next
+        // second, so the stored instant would not be the one filed.
+        if parsed.nanosecond() >= 1_000_000_000 {
+            cx.report(
+                self.path(name),
+                format!(
+                    "{} is a leap second (write :59.999999 or the next second)",
+                    quote(s)
+                ),
+            );
+            return None;
         }
-        parsed
+        let at = timestamp(s)?;
+        if !text::in_range(at) {
+            cx.report(
+                self.path(name),
+                format!("{} is outside {}", quote(s), text::range_words()),
+            );
+            return None;
+        }
+        Some(at)
     }
 
     fn date(&mut self, cx: &mut Cx, name: &'static str) -> Option<NaiveDate> {
@@ -302,11 +346,19 @@ impl<'a> Fields<'a> {
         let parsed = NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .ok()
             .filter(|_| s.len() == 10);
-        if parsed.is_none() {
-            cx.report(
+        match parsed {
+            None => cx.report(
                 self.path(name),
-                format!("not a date: {s:?} (use YYYY-MM-DD)"),
-            );
+                format!("not a date: {} (use YYYY-MM-DD)", quote(s)),
+            ),
+            Some(day) if !text::day_in_range(day) => {
+                cx.report(
+                    self.path(name),
+                    format!("{s} is outside {}", text::range_words()),
+                );
+                return None;
+            }
+            Some(_) => {}
         }
         parsed
     }
@@ -356,7 +408,7 @@ impl<'a> Fields<'a> {
     fn finish(self, cx: &mut Cx) {
         for key in self.map.keys() {
             if !self.known.contains(&key.as_str()) {
-                cx.report(self.path(key), "unknown field");
+                cx.report(shorten(&self.path(key)), "unknown field");
             }
         }
     }
@@ -376,9 +428,39 @@ fn item_object<'a>(cx: &mut Cx, path: &str, value: &'a Value) -> Option<Fields<'
 fn guid(cx: &mut Cx, path: String, s: &str) -> Option<Uuid> {
     let parsed = Uuid::parse_str(s.trim()).ok();
     if parsed.is_none() {
-        cx.report(path, format!("not a GUID: {s:?}"));
+        cx.report(path, format!("not a GUID: {}", quote(s)));
     }
     parsed
+}
+
+/// `s` checked against `kind`'s limits; a refusal is reported at `path`.
+fn checked(cx: &mut Cx, path: String, s: &str, kind: TextKind) -> Option<String> {
+    match text::check(kind, s) {
+        Ok(()) => Some(s.to_string()),
+        Err(e) => {
+            cx.report(path, e.to_string());
+            None
+        }
+    }
+}
+
+/// A value quoted for a message: at most 40 characters of it, so a megabyte value stays a
+/// short line (control characters are escaped by `Debug`, and by the CLI again).
+fn quote(s: &str) -> String {
+    const SHOWN: usize = 40;
+    match s.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{:?}…", &s[..cut]),
+        None => format!("{s:?}"),
+    }
+}
+
+/// A field path from the file (a key nobody asked for), cut to a readable length.
+fn shorten(path: &str) -> String {
+    const SHOWN: usize = 80;
+    match path.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &path[..cut]),
+        None => path.to_string(),
+    }
 }
 
 /// RFC 3339, normalised to UTC and truncated to whole microseconds, which both databases keep.
@@ -389,10 +471,10 @@ pub fn timestamp(s: &str) -> Option<DateTime<Utc>> {
 }
 
 fn claim(cx: &mut Cx, mut f: Fields) -> Option<Claim> {
-    let claim_id = f.required_text(cx, "claim_id");
+    let claim_id = f.text(cx, "claim_id", TextKind::Id);
     let partner = f.object(cx, "partner").and_then(|mut p| {
-        let name = p.required_text(cx, "name");
-        let mpn_id = p.required_text(cx, "mpn_id");
+        let name = p.required_text(cx, "name", TextKind::Short);
+        let mpn_id = p.text(cx, "mpn_id", TextKind::Id);
         p.finish(cx);
         Some(Partner {
             name: name?,
@@ -401,7 +483,7 @@ fn claim(cx: &mut Cx, mut f: Fields) -> Option<Claim> {
     });
     let customer = f.object(cx, "customer").and_then(|mut c| {
         let tenant_id = c.guid(cx, "tenant_id");
-        let domain = c.required_text(cx, "domain");
+        let domain = c.required_text(cx, "domain", TextKind::Short);
         c.finish(cx);
         Some(Customer {
             tenant_id: tenant_id?,
@@ -415,8 +497,8 @@ fn claim(cx: &mut Cx, mut f: Fields) -> Option<Claim> {
         SolutionArea::codes,
     );
     let activity = f.word(cx, "activity", Activity::from_code, Activity::codes);
-    let product = f.required_text(cx, "product");
-    let subscription_id = f.nullable_string(cx, "subscription_id");
+    let product = f.required_text(cx, "product", TextKind::Short);
+    let subscription_id = f.nullable_text(cx, "subscription_id", TextKind::Short);
     let purchase_channel = f.word(
         cx,
         "purchase_channel",
@@ -461,32 +543,32 @@ fn all<T>(items: impl Iterator<Item = Option<T>>) -> Option<Vec<T>> {
 
 fn poe_item(cx: &mut Cx, path: &str, value: &Value) -> Option<PoeItem> {
     let mut f = item_object(cx, path, value)?;
-    let kind = f.string(cx, "kind");
+    let kind = f.text(cx, "kind", TextKind::Short);
     let date = f.date(cx, "date");
-    let summary = f.string(cx, "summary");
-    let by = f.string(cx, "by");
-    let attachment = f.string(cx, "attachment");
+    let summary = f.text(cx, "summary", TextKind::Long);
+    let by = f.text(cx, "by", TextKind::Short);
+    let attachment = f.text(cx, "attachment", TextKind::Short);
     f.finish(cx);
     Some(PoeItem {
-        kind: kind?.to_string(),
+        kind: kind?,
         date: date?,
-        summary: summary?.to_string(),
-        by: by?.to_string(),
-        attachment: attachment?.to_string(),
+        summary: summary?,
+        by: by?,
+        attachment: attachment?,
     })
 }
 
 fn comment(cx: &mut Cx, path: &str, value: &Value) -> Option<Comment> {
     let mut f = item_object(cx, path, value)?;
-    let author = f.string(cx, "author");
+    let author = f.text(cx, "author", TextKind::Short);
     let visibility = f.word(cx, "visibility", Visibility::from_code, Visibility::codes);
-    let body = f.string(cx, "body");
+    let body = f.text(cx, "body", TextKind::Long);
     let at = f.timestamp(cx, "at");
     f.finish(cx);
     Some(Comment {
-        author: author?.to_string(),
+        author: author?,
         visibility: visibility?,
-        body: body?.to_string(),
+        body: body?,
         at: at?,
     })
 }
@@ -495,7 +577,7 @@ fn tenant(cx: &mut Cx, mut f: Fields) -> Option<Tenant> {
     let tenant_id = f.guid(cx, "tenant_id");
     let domains = f.array(cx, "domains", true).and_then(|items| {
         all(items.into_iter().map(|(path, v)| match v {
-            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::String(s) if !s.trim().is_empty() => checked(cx, path, s, TextKind::Short),
             Value::String(_) => {
                 cx.report(path, "must not be empty");
                 None
@@ -522,7 +604,7 @@ fn tenant(cx: &mut Cx, mut f: Fields) -> Option<Tenant> {
 fn subscription(cx: &mut Cx, path: &str, value: &Value) -> Option<Subscription> {
     let mut f = item_object(cx, path, value)?;
     let subscription_id = f.guid(cx, "subscription_id");
-    let product = f.required_text(cx, "product");
+    let product = f.required_text(cx, "product", TextKind::Short);
     let dynamics = f.boolean(cx, "dynamics");
     let channel = f.word(
         cx,
@@ -547,14 +629,14 @@ fn subscription(cx: &mut Cx, path: &str, value: &Value) -> Option<Subscription> 
 }
 
 fn mpn(cx: &mut Cx, mut f: Fields) -> Option<Mpn> {
-    let mpn_id = f.required_text(cx, "mpn_id");
-    let partner = f.string(cx, "partner");
+    let mpn_id = f.text(cx, "mpn_id", TextKind::Id);
+    let partner = f.text(cx, "partner", TextKind::Short);
     let enrolled = f.boolean(cx, "enrolled");
-    let partner_type = f.nullable_string(cx, "partner_type");
+    let partner_type = f.nullable_text(cx, "partner_type", TextKind::Short);
     f.finish(cx);
     Some(Mpn {
         mpn_id: mpn_id?,
-        partner: partner?.to_string(),
+        partner: partner?,
         enrolled: enrolled?,
         partner_type: partner_type?,
     })
@@ -562,8 +644,8 @@ fn mpn(cx: &mut Cx, mut f: Fields) -> Option<Mpn> {
 
 fn association(cx: &mut Cx, mut f: Fields) -> Option<Association> {
     let tenant_id = f.guid(cx, "tenant_id");
-    let product = f.required_text(cx, "product");
-    let mpn_id = f.required_text(cx, "mpn_id");
+    let product = f.required_text(cx, "product", TextKind::Short);
+    let mpn_id = f.text(cx, "mpn_id", TextKind::Id);
     f.finish(cx);
     Some(Association {
         tenant_id: tenant_id?,

@@ -332,3 +332,64 @@ fn a_byte_order_mark_is_ignored() {
     let text = format!("\u{feff}{}", claim_line());
     assert!(parse_str(&text).is_ok());
 }
+
+#[test]
+fn huge_values_are_quoted_short_and_repeated_keys_named_by_path() {
+    let huge = "z".repeat(1_000_000);
+    let mut line = with(claim_line(), "/activity", Some(json!(huge)));
+    line = with(line, "/type", Some(json!("claim")));
+    let found = one(line);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].len() < 200, "{}", found[0]);
+    assert!(
+        found[0].starts_with("1:activity: unknown value \"zzz"),
+        "{}",
+        found[0]
+    );
+    let found = one(json!({"type": huge}));
+    assert!(
+        found[0].len() < 200 && found[0].contains('…'),
+        "{}",
+        found[0]
+    );
+    let found = one(
+        json!({huge.clone(): 1, "type": "mpn", "mpn_id": "1", "partner": "P",
+                           "enrolled": true, "partner_type": null}),
+    );
+    assert!(
+        found[0].len() < 200 && found[0].ends_with(": unknown field"),
+        "{}",
+        found[0]
+    );
+
+    let text =
+        claim_line()
+            .to_string()
+            .replacen("\"partner\":{", "\"partner\":{\"name\":\"Contoso\",", 1);
+    assert_eq!(
+        problems(&[text]),
+        ["1:partner.name: key repeated in its object (keys must be unique)"]
+    );
+}
+
+#[test]
+fn leap_seconds_and_far_dates_are_refused_by_field() {
+    let found = one(with(
+        claim_line(),
+        "/submitted_at",
+        Some(json!("2026-06-30T23:59:60Z")),
+    ));
+    assert_eq!(
+        found,
+        ["1:submitted_at: \"2026-06-30T23:59:60Z\" is a leap second (write :59.999999 or the next second)"]
+    );
+    let found = one(with(
+        claim_line(),
+        "/comments/0/at",
+        Some(json!("1970-01-01T00:00:00Z")),
+    ));
+    assert_eq!(
+        found,
+        ["1:comments[0].at: \"1970-01-01T00:00:00Z\" is outside 2000-01-01 .. 2100-01-01 (exclusive)"]
+    );
+}

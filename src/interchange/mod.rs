@@ -7,6 +7,7 @@
 
 pub mod export;
 pub mod import;
+mod strict_json;
 
 pub use export::{ExportFormat, ExportWriter};
 pub use import::{parse_reader, parse_str};

@@ -19,3 +19,16 @@ pub use queue::{
 pub use review::{
     Actor, DecisionRequest, Draft, InfoRequest, LoginGrant, Reviewer, Role, Seen, DEFAULT_LEASE,
 };
+
+/// `1234567` as `1,234,567`: how counts read on screen and in the news.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -96,7 +96,8 @@ pub struct Draft {
 /// database enforces each role through group roles).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginGrant {
-    /// No database login to manage (SQLite).
+    /// No database login to manage (SQLite, or a PostgreSQL store migrated without CREATEROLE,
+    /// which has no group roles).
     NotApplicable,
     /// The login now matches the reviewer: these statements were run (none: it already did).
     Done(Vec<String>),

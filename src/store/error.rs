@@ -6,8 +6,11 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// The URL names no database claimdesk can open (the password is already hidden).
-    #[error("not a database URL claimdesk can open: {0} (use sqlite:PATH or postgres://...)")]
+    #[error("{0}")]
     BadUrl(String),
+    /// The store was written by a newer claimdesk; this one would misread it.
+    #[error("the claims store was written by a newer claimdesk (schema {found}, this one knows {known}); use a newer claimdesk")]
+    NewerSchema { found: i64, known: i64 },
     /// The database could not be reached or opened.
     #[error("cannot open the claims store at {url}: {reason}")]
     Unreachable { url: String, reason: String },
@@ -15,7 +18,7 @@ pub enum StoreError {
     #[error("cannot migrate the claims store: {0}")]
     Migrate(String),
     /// An import named claims that are already stored; nothing was written.
-    #[error("{} claim id(s) already stored: {}", .0.len(), .0.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>().join(", "))]
+    #[error("{} claim id(s) already stored: {}", .0.len(), some_ids(.0))]
     ClaimsExist(Vec<(usize, String)>),
     /// The claim does not exist.
     #[error("no claim {0}")]
@@ -65,4 +68,20 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         StoreError::Database(err.to_string())
     }
+}
+
+/// The first few ids of a long list and how many more: an error stays one short line even when
+/// a hundred thousand claims are named.
+fn some_ids(ids: &[(usize, String)]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = ids
+        .iter()
+        .take(SHOWN)
+        .map(|(_, id)| crate::domain::text::escape(id).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        text.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    text
 }

@@ -14,13 +14,14 @@
 //!
 //! PostgreSQL privileges (migration 0008): tables a later migration adds are readable by every
 //! group role through default privileges; their writes must be granted in that same migration,
-//! e.g. `SELECT store_grant('INSERT', 'TABLE outbox', ARRAY['reviewer', 'integration']);`
-//! (the `lead` group is a member of both). Audit events go through `apply::insert_events` only:
+//! e.g. `SELECT store_grant('INSERT', 'TABLE outbox', ARRAY['reviewer', 'integration', 'lead']);`
+//! (each group is granted what it needs itself). Audit events go through `apply::insert_events` only:
 //! it reserves their ids and chains their hashes under the log's append lock.
 
 mod apply;
 mod bulk_indexes;
 mod chain;
+pub mod connect;
 mod db;
 mod engine;
 mod error;
@@ -69,9 +70,9 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating a SQLite file if needed) and migrates the store behind `url`.
     ///
-    /// `sqlite:PATH`, `sqlite://PATH` or a plain file path open SQLite; `postgres://` or
-    /// `postgresql://` open PostgreSQL. A bad URL or an unreachable server is a `StoreError` with
-    /// one clear line, never a panic.
+    /// `sqlite:PATH`, `sqlite://PATH` or a plain file path open SQLite; `postgres://`,
+    /// `postgresql://` or a libpq `key=value` string open PostgreSQL (see `connect`). A bad URL
+    /// or an unreachable server is a `StoreError` with one clear line, never a panic.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         Store::open_with(url, &OpenOptions::default()).await
     }
@@ -79,13 +80,15 @@ impl Store {
     /// Opens the store with a chosen connection pool (a workbench needs one working connection;
     /// `serve` shares one pool among every session).
     pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Store, StoreError> {
-        let lower = url.to_ascii_lowercase();
-        let pool = if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            Pool::Postgres(postgres::open(url, options.max_connections.unwrap_or(5)).await?)
-        } else if lower.contains("://") && !lower.starts_with("sqlite:") {
-            return Err(StoreError::BadUrl(redact_url(url)));
-        } else {
-            Pool::Sqlite(sqlite::open(url, options.max_connections.unwrap_or(4)).await?)
+        let location = connect::parse(url)?;
+        let pool = match location.target.clone() {
+            connect::Target::Postgres(pg) => Pool::Postgres(
+                connect::postgres_pool(&location, pg, options.max_connections.unwrap_or(5)).await?,
+            ),
+            connect::Target::Sqlite(file) => Pool::Sqlite(
+                connect::sqlite_pool(file, &location.shown, options.max_connections.unwrap_or(4))
+                    .await?,
+            ),
         };
         bulk_indexes::ensure(&pool).await?;
         chain::guard(&pool).await?;
@@ -116,36 +119,8 @@ impl Store {
     }
 }
 
-/// Hides the password of a database URL so it never reaches a screen or a log.
+/// Hides every password of a database URL (any form: userinfo, `?password=`, libpq
+/// `password=`) so it never reaches a screen or a log.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
-            match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}://{}:***{}",
-                    &url[..scheme_end],
-                    &userinfo[..colon],
-                    &url[at..]
-                ),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn passwords_never_show() {
-        assert_eq!(
-            redact_url("postgres://bob:s3cret@db:5432/claims"),
-            "postgres://bob:***@db:5432/claims"
-        );
-        assert_eq!(redact_url("postgres://db/claims"), "postgres://db/claims");
-        assert_eq!(redact_url("sqlite:claims.db"), "sqlite:claims.db");
-    }
+    connect::mask(url)
 }

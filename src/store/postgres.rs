@@ -1,73 +1,26 @@
-//! The PostgreSQL backend's own parts: connecting (saying why when it cannot), the per-contest
-//! advisory locks that serialise decisions, and the contest refresh tuned for PostgreSQL.
+//! The PostgreSQL backend's own parts (connecting is `connect.rs`'s): the per-contest advisory
+//! locks that serialise decisions, and the contest refresh tuned for PostgreSQL.
 //! Everything else is the shared SQL of `db.rs`'s callers. Times are `timestamptz`, GUIDs `uuid`;
 //! sort columns use `COLLATE "C"` so every order is SQLite's byte order and exports are the same
 //! bytes from either backend.
 
-use std::str::FromStr;
-use std::time::Duration;
-
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use super::plan::GroupKey;
-use super::{redact_url, LoginGrant, Role, StoreError};
+use super::{LoginGrant, Role, StoreError};
 
 type Tx = Transaction<'static, Postgres>;
 
-/// Connects to the server behind `url` and applies the migrations.
-pub(super) async fn open(url: &str, max_connections: u32) -> Result<PgPool, StoreError> {
-    let shown = redact_url(url);
-    let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(shown.clone()))?;
-    // One direct connection first: the pool would only say it timed out, while this says
-    // why (connection refused, unknown host, no such database, ...).
-    let probe = tokio::time::timeout(Duration::from_secs(5), async {
-        use sqlx::Connection;
-        sqlx::PgConnection::connect_with(&options).await
-    })
-    .await;
-    match probe {
-        Ok(Ok(conn)) => {
-            use sqlx::Connection;
-            let _ = conn.close().await;
-        }
-        Ok(Err(e)) => {
-            return Err(StoreError::Unreachable {
-                url: shown,
-                reason: e.to_string(),
-            })
-        }
-        Err(_) => {
-            return Err(StoreError::Unreachable {
-                url: shown,
-                reason: "no answer within 5 seconds".into(),
-            })
-        }
-    }
-    let pool = PgPoolOptions::new()
-        .max_connections(max_connections.max(1))
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .map_err(|e| StoreError::Unreachable {
-            url: shown.clone(),
-            reason: e.to_string(),
-        })?;
-    let migrator = sqlx::migrate!("./migrations/postgres");
-    // Only the administrator may change the schema; everyone else opens a migrated store
-    // without asking to (sqlx's migrator would try to create its table, and be refused).
-    if !migrated(&pool, &migrator).await? {
-        migrator
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migrate(e.to_string()))?;
-    }
-    Ok(pool)
-}
-
-/// Whether every migration this build knows is applied, unchanged.
-async fn migrated(pool: &PgPool, migrator: &sqlx::migrate::Migrator) -> Result<bool, StoreError> {
+/// Whether every migration this build knows is applied, unchanged, and no other: then there is
+/// nothing to migrate, and a login that may not change the schema (everyone but the
+/// administrator) opens the store without running sqlx's migrator, which would try to create
+/// its table and be refused.
+pub(super) async fn migrated(
+    pool: &PgPool,
+    migrator: &sqlx::migrate::Migrator,
+) -> Result<bool, StoreError> {
     let table: Option<String> = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations')::text")
         .fetch_one(pool)
         .await?;
@@ -78,11 +31,15 @@ async fn migrated(pool: &PgPool, migrator: &sqlx::migrate::Migrator) -> Result<b
         sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
             .fetch_all(pool)
             .await?;
-    Ok(migrator.iter().all(|m| {
-        applied
+    let known = |version: i64, checksum: &[u8]| {
+        migrator
             .iter()
-            .any(|(version, checksum)| *version == m.version && **checksum == *m.checksum)
-    }))
+            .any(|m| m.version == version && *m.checksum == *checksum)
+    };
+    Ok(applied.len() == migrator.iter().count()
+        && applied
+            .iter()
+            .all(|(version, checksum)| known(*version, checksum)))
 }
 
 /// Serialises writers on the same customer and product: a transaction-scoped advisory lock per
@@ -288,6 +245,10 @@ pub(super) async fn grant_login(
     .bind(login)
     .fetch_all(pool)
     .await?;
+    if groups.is_empty() {
+        // Migrated without CREATEROLE: no group roles, nothing PostgreSQL enforces here.
+        return Ok(LoginGrant::NotApplicable);
+    }
     let mut statements = Vec::new();
     if !exists && role.is_some() {
         statements.push(format!("CREATE ROLE {} LOGIN", ident(login)));

@@ -477,6 +477,7 @@ impl Store {
         visibility: crate::domain::Visibility,
         body: &str,
     ) -> Result<(), StoreError> {
+        super::rules::within("the draft", crate::domain::text::TextKind::Long, body)?;
         let sql = Sql::new(
             "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
              VALUES ($1, $2, $3, $4, $5)

@@ -4,6 +4,7 @@
 //! lead-only acts are all decided here, so SQLite and PostgreSQL refuse exactly the same things and
 //! every rule is tested without a database (see the tests at the end).
 
+use crate::domain::text::{self, TextKind};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::plan::{GroupKey, Write, WritePlan};
@@ -195,13 +196,18 @@ fn article(role: Role) -> String {
     }
 }
 
-/// A decision needs a reason; a comment needs a body.
+/// A decision needs a reason; a comment needs a body; either within the limits every input is
+/// held to (domain::text: no NUL, at most `LONG_MAX` characters), the same on both backends.
 fn require_text(what: &str, text: &str) -> Result<(), StoreError> {
     if text.trim().is_empty() {
-        Err(StoreError::Invalid(format!("{what} is empty")))
-    } else {
-        Ok(())
+        return Err(StoreError::Invalid(format!("{what} is empty")));
     }
+    within(what, TextKind::Long, text)
+}
+
+/// Refuses text past `kind`'s limits, before anything is written.
+pub(crate) fn within(what: &str, kind: TextKind, text: &str) -> Result<(), StoreError> {
+    text::check(kind, text).map_err(|e| StoreError::Invalid(format!("{what} {e}")))
 }
 
 /// The row read for `claim_id` (the engine reads every claim a write names).
@@ -564,6 +570,8 @@ pub(crate) fn plan_add_reviewer(
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
     require_lead(actor, "add reviewers")?;
+    within("the login", TextKind::Id, &reviewer.login)?;
+    within("the name", TextKind::Short, &reviewer.display_name)?;
     if actor.open_mode && reviewer.role != Role::Lead {
         return Err(StoreError::NotAllowed(
             "the first reviewer added must be a lead (use --role lead), so someone can manage the team".into(),

@@ -1,54 +1,14 @@
-//! The SQLite backend's own parts: opening a file (WAL, `synchronous = NORMAL`, a busy timeout,
-//! 16 KiB pages), the trigram index of a bulk import, and the contest refresh tuned for SQLite's
-//! planner. Everything else is the shared SQL of `db.rs`'s callers. Times are stored as INTEGER
+//! The SQLite backend's own parts (opening a file is `connect.rs`'s: WAL, `synchronous = NORMAL`,
+//! a busy timeout, 16 KiB pages): the trigram index of a bulk import, and the contest refresh
+//! tuned for SQLite's planner. Everything else is the shared SQL of `db.rs`'s callers. Times are stored as INTEGER
 //! microseconds (UTC), GUIDs as lowercase TEXT.
 
-use std::str::FromStr;
-use std::time::Duration;
-
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
 use sqlx::{Sqlite, Transaction};
 
 use super::plan::GroupKey;
-use super::{redact_url, StoreError};
+use super::StoreError;
 
 type Tx = Transaction<'static, Sqlite>;
-
-/// Opens or creates the file behind `url` and applies the migrations.
-pub(super) async fn open(url: &str, max_connections: u32) -> Result<SqlitePool, StoreError> {
-    let shown = redact_url(url);
-    let unreachable = |reason: String| StoreError::Unreachable {
-        url: shown.clone(),
-        reason,
-    };
-    let options = if url.starts_with("sqlite:") {
-        SqliteConnectOptions::from_str(url).map_err(|e| unreachable(e.to_string()))?
-    } else {
-        SqliteConnectOptions::new().filename(url)
-    };
-    let options = options
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(10))
-        .foreign_keys(true)
-        // Takes effect only when the file is created. With 16 KiB pages a million-claim
-        // load does a quarter of the page splits, cache lookups and WAL frames it does with
-        // 4 KiB pages: `generate --claims 1000000` went from 55 s to 42-48 s.
-        .page_size(16_384);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(max_connections.max(1))
-        .connect_with(options)
-        .await
-        .map_err(|e| unreachable(e.to_string()))?;
-    sqlx::migrate!("./migrations/sqlite")
-        .run(&pool)
-        .await
-        .map_err(|e| StoreError::Migrate(e.to_string()))?;
-    Ok(pool)
-}
 
 /// Prepares a bulk import: a page cache that holds the GUID-keyed trees it touches all over (it
 /// fills only as far as the import needs it), and the last rowid before it, so
@@ -173,7 +133,7 @@ fn normalized(sql: &str) -> String {
 
 /// Restores any audit trigger that was dropped or altered (`DROP TRIGGER events_no_delete;
 /// DELETE ...` then reopening gives the guard back). One catalog read when all are in place.
-pub(super) async fn restore_audit_triggers(pool: &SqlitePool) -> Result<(), StoreError> {
+pub(super) async fn restore_audit_triggers(pool: &sqlx::SqlitePool) -> Result<(), StoreError> {
     let present: Vec<(String, String)> = sqlx::query_as(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'",
     )

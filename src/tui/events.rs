@@ -1,7 +1,10 @@
 //! Terminal events turned into app messages: the only place that knows crossterm's key types.
 
-use crossterm::event::{Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
+use crate::app::view::MouseAct;
 use crate::app::{Key, KeyCode, Msg};
 
 /// The message for one terminal event, if it means anything to the app (a resize needs none:
@@ -9,6 +12,20 @@ use crate::app::{Key, KeyCode, Msg};
 pub fn to_msg(event: &Event) -> Option<Msg> {
     match event {
         Event::Key(key) => to_key(key).map(Msg::Key),
+        Event::Paste(text) => Some(Msg::Paste(text.clone())),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Msg::Mouse(MouseAct::Click {
+                column: mouse.column,
+                row: mouse.row,
+            })),
+            MouseEventKind::ScrollUp => Some(Msg::Mouse(MouseAct::Wheel { up: true })),
+            MouseEventKind::ScrollDown => Some(Msg::Mouse(MouseAct::Wheel { up: false })),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Msg::Resize {
+            width: *width,
+            height: *height,
+        }),
         _ => None,
     }
 }

@@ -7,14 +7,15 @@ use crate::store::{Store, StoreError};
 pub async fn run(store: &Store, effect: HoldEffect) -> Msg {
     let text = |e: StoreError| e.to_string();
     Msg::Hold(match effect {
+        // Someone else's hold is refused unless the reviewer confirmed taking it over (a lead).
         HoldEffect::Take {
             login,
             claim_id,
             lease,
+            take_over,
         } => {
-            // A lead's `t` takes a contest over as it always has; issue 13 asks first.
             let result = store
-                .take_contest(&claim_id, &login, lease, true)
+                .take_contest(&claim_id, &login, lease, take_over)
                 .await
                 .map_err(text);
             HoldMsg::Taken { claim_id, result }
@@ -25,6 +26,13 @@ pub async fn run(store: &Store, effect: HoldEffect) -> Msg {
         HoldEffect::Release { login, claim_id } => {
             let result = store.release_contest(&claim_id, &login).await.map_err(text);
             HoldMsg::Released { claim_id, result }
+        }
+        HoldEffect::LetGo { login, claim_ids } => {
+            let result = store.release(&claim_ids, &login).await.map_err(text);
+            HoldMsg::Released {
+                claim_id: claim_ids.first().cloned().unwrap_or_default(),
+                result: result.map(|()| claim_ids),
+            }
         }
         HoldEffect::Renew {
             login,

@@ -1,13 +1,23 @@
-//! The terminal: set-up and restore (normal quit, error, panic, SIGTERM, SIGHUP) and the async
-//! event loop. The only module that touches the terminal; everything it shows comes from `ui`,
-//! everything it does from `app::update`.
+//! The terminal: the session's event loop (generic over where its input comes from and where
+//! its screen goes), the effect runner, and the local terminal's set-up and restore (normal quit,
+//! error, panic, SIGTERM, SIGHUP). The only module that touches a terminal; everything it shows
+//! comes from `ui`, everything it does from `app::update`.
 
 mod events;
+pub mod feed;
 mod holds;
-mod runtime;
+mod local;
+mod runner;
 pub mod scroll;
+pub mod session;
+pub mod sink;
 
-pub use runtime::run_effect;
+use std::sync::atomic::AtomicBool;
+
+pub use feed::{Feed, SharedFeed};
+pub use runner::run_effect;
+pub use session::{run_session, Ended, Host, NoHost};
+pub use sink::{Screen, Sink};
 
 use anyhow::Context;
 use chrono::Utc;
@@ -17,12 +27,20 @@ use crate::config::Config;
 use crate::store::{Store, StoreError};
 use crate::ui::Theme;
 
+/// Set by the panic hook: a panic anywhere (also in a task) ends the loop before it draws again
+/// on a terminal the hook has already restored.
+pub(crate) static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Database connections a local workbench opens: one for its work and, on PostgreSQL, one for
+/// the change feed's listener (open the store with `OpenOptions { max_connections }` of this).
+pub const CONNECTIONS: u32 = 2;
+
 /// How the reviewer started the TUI (from the command line).
 #[derive(Debug, Clone, Default)]
 pub struct TuiOptions {
     /// Whose claims `Mine` shows and who acts.
     pub reviewer: String,
-    /// `--theme NAME`; overrides the config file's `theme`.
+    /// `--theme NAME`; overrides the config file's `theme` and `NO_COLOR`.
     pub theme: Option<String>,
 }
 
@@ -32,36 +50,72 @@ pub struct TuiOptions {
 #[error("{0}")]
 pub struct NotAReviewer(pub String);
 
-/// Runs the reviewer's TUI on `store` until they quit. Identity, theme and key errors are
-/// reported before the terminal is touched.
-pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::Result<()> {
-    let actor = match store.actor(&options.reviewer).await {
+/// A theme or key binding that cannot be used (unknown theme, unknown action or key): a config
+/// problem, reported before the terminal is touched; the binary exits with status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadSettings(pub String);
+
+/// One reviewer's workbench before it runs: its state and the themes `T` cycles through.
+#[derive(Debug, Clone)]
+pub struct Workbench {
+    pub state: State,
+    pub themes: Vec<Theme>,
+}
+
+/// Builds the workbench of `reviewer` on `store`: who they are (refused with `NotAReviewer` if
+/// they may not work here), their themes and keys. `theme` is an explicit choice (`--theme`);
+/// `no_color` is the client's `NO_COLOR`. Nothing touches a terminal, so errors can be reported
+/// plainly (how `serve` builds a session's workbench too).
+pub async fn workbench(
+    store: &Store,
+    config: &Config,
+    reviewer: &str,
+    theme: Option<&str>,
+    no_color: bool,
+) -> anyhow::Result<Workbench> {
+    let actor = match store.actor(reviewer).await {
         Ok(actor) => actor,
         Err(StoreError::NotAllowed(reason)) => return Err(NotAReviewer(reason).into()),
         Err(e) => return Err(e).context("cannot check who you are in the claims store"),
     };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (names, index) = themes(
-        options.theme.as_deref(),
-        config.file.theme.as_deref(),
-        no_color,
-    )?;
+    let bad = |e: &dyn std::fmt::Display| BadSettings(e.to_string());
+    let (names, index) =
+        themes(theme, config.file.theme.as_deref(), no_color).map_err(|e| bad(&e))?;
     let themes = names
         .iter()
         .map(|n| Theme::by_name(n))
-        .collect::<Result<Vec<_>, _>>()?;
-    let keymap =
-        Keymap::with_overrides(&config.file.keys).with_context(|| match &config.source {
-            Some(path) => format!("config file {}", path.display()),
-            None => "config".to_string(),
-        })?;
-    let mut state = State::new(&config, keymap, &options.reviewer, names, index, Utc::now());
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(&e))?;
+    let keymap = Keymap::with_overrides(&config.file.keys).map_err(|e| {
+        bad(&match &config.source {
+            Some(path) => format!("config file {}: {e}", path.display()),
+            None => format!("config: {e}"),
+        })
+    })?;
+    let mut state = State::new(config, keymap, reviewer, names, index, Utc::now());
     state.holds.actor = Some(actor);
-    runtime::run(store, state, themes).await
+    Ok(Workbench { state, themes })
+}
+
+/// Runs the reviewer's TUI on this process's terminal until they quit. Identity, theme and key
+/// errors are reported before the terminal is touched.
+pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::Result<()> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let bench = workbench(
+        &store,
+        &config,
+        &options.reviewer,
+        options.theme.as_deref(),
+        no_color,
+    )
+    .await?;
+    local::run(store, bench).await
 }
 
 /// The themes `T` cycles through and the one to start with: `--theme`, else the config's
-/// `theme`, else `dark`; with `NO_COLOR` set, `mono` only. An unknown name is an error.
+/// `theme`, else `dark`. With `NO_COLOR` set and no `--theme`, `mono` only (an explicit flag
+/// wins over the environment). An unknown name is an error.
 fn themes(
     flag: Option<&str>,
     config: Option<&str>,
@@ -69,7 +123,7 @@ fn themes(
 ) -> Result<(Vec<String>, usize), crate::ui::ThemeError> {
     let wanted = flag.or(config).unwrap_or("dark");
     Theme::by_name(wanted)?;
-    if no_color {
+    if no_color && flag.is_none() {
         return Ok((vec!["mono".to_string()], 0));
     }
     let names = Theme::names();
@@ -90,9 +144,12 @@ mod tests {
         let (names, i) = themes(None, Some("high-contrast"), false).unwrap();
         assert_eq!(names[i], "high-contrast");
         assert_eq!(
-            themes(Some("light"), None, true).unwrap(),
+            themes(None, Some("light"), true).unwrap(),
             (vec!["mono".into()], 0)
         );
+        // An explicit --theme wins over NO_COLOR.
+        let (names, i) = themes(Some("dark"), None, true).unwrap();
+        assert_eq!(names[i], "dark");
         assert!(themes(Some("neon"), None, true).is_err());
     }
 }

@@ -31,7 +31,7 @@ pub struct Scroller {
 /// The claim ids the list shows now (none while the queue is not what is on screen).
 fn visible(state: &State) -> Vec<String> {
     let q = &state.queue;
-    if state.screen != Screen::Queue || state.help_open || q.error.is_some() {
+    if state.screen != Screen::Queue || state.help().is_some() || q.error.is_some() {
         return Vec::new();
     }
     let end = (q.offset + state.viewport.list_rows).min(q.window.rows.len());

@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::text::{fit, local_time, sla_cell, width, wrap};
 use super::theme::Theme;
-use crate::app::compare::{Column, CompareView};
+use crate::app::view::{Column, CompareView};
 use crate::app::{Loadable, State};
 use crate::domain::findings::parse_subscription_id;
 use crate::domain::PoeItem;
@@ -28,8 +28,19 @@ const MAX_COLUMNS: usize = 3;
 struct Field {
     label: String,
     cells: Vec<(String, Style)>,
-    /// Compare values across the claims (not for names and PoE, which always differ).
+    /// Compare values across the claims (every field that tells the parties apart).
     compare: bool,
+}
+
+/// A cell's value as compared: a subscription GUID by its value, not its spelling.
+fn compared(label: &str, value: &str) -> String {
+    if label == "Subscription" {
+        let typed = value.split(" (").next().unwrap_or(value);
+        if let Some(id) = parse_subscription_id(typed) {
+            return value.replacen(typed, &id.to_string(), 1);
+        }
+    }
+    value.to_string()
 }
 
 fn mpn_cell(view: &ClaimView) -> String {
@@ -107,7 +118,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
                     }
                 })
                 .collect(),
-            compare: false,
+            compare: true,
         },
         Field {
             label: "MPN".into(),
@@ -118,7 +129,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
                     Column::Incumbent(m) => (m.to_string(), theme.incumbent),
                 })
                 .collect(),
-            compare: false,
+            compare: true,
         },
         Field {
             label: "Claim".into(),
@@ -131,7 +142,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
                 },
                 dash(),
             ),
-            compare: false,
+            compare: true,
         },
         Field {
             label: "Activity".into(),
@@ -162,7 +173,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
                 &|v| sla_cell(state, theme, v.claim.submitted_at, v.claim.status),
                 dash(),
             ),
-            compare: false,
+            compare: true,
         },
         Field {
             label: "Findings".into(),
@@ -209,7 +220,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
                     Column::Incumbent(_) => dash(),
                 })
                 .collect(),
-            compare: false,
+            compare: true,
         });
     }
     out
@@ -222,7 +233,7 @@ fn differs(field: &Field, columns: &[Column]) -> bool {
         .iter()
         .zip(columns)
         .filter(|(_, c)| matches!(c, Column::Claim(_)))
-        .map(|((v, _), _)| v);
+        .map(|((v, _), _)| compared(&field.label, v));
     match values.next() {
         Some(first) => values.any(|v| v != first),
         None => false,
@@ -251,7 +262,7 @@ pub fn render(
     let first = c.first_column.min(columns.len().saturating_sub(shown));
     let left_more = first;
     let right_more = columns.len().saturating_sub(first + shown);
-    let mut title = match c.parties.loaded().and_then(|v| v.first()) {
+    let core = match c.parties.loaded().and_then(|v| v.first()) {
         Some(v) => format!(
             " Compare · {} · {} · {} part{} ",
             v.claim.customer.domain,
@@ -261,12 +272,20 @@ pub fn render(
         ),
         None => format!(" Compare · {} ", c.claim_id),
     };
-    if left_more > 0 {
-        title = format!(" ◀ {left_more} more ·{title}");
-    }
-    if right_more > 0 {
-        title = format!("{title}· {right_more} more ▶ ");
-    }
+    // The "more" markers are what tells a party is out of view: the rest of the title gives way
+    // to them on a narrow terminal.
+    let left = if left_more > 0 {
+        format!(" ◀ {left_more} more ·")
+    } else {
+        String::new()
+    };
+    let right = if right_more > 0 {
+        format!("· {right_more} more ▶ ")
+    } else {
+        String::new()
+    };
+    let room = inner_width.saturating_sub(width(&left) + width(&right));
+    let title = format!("{left}{}{right}", fit(&core, room));
     let block = Block::bordered()
         .border_style(theme.border)
         .title(Span::styled(fit(&title, inner_width), theme.title));
@@ -350,7 +369,7 @@ pub fn render(
     }
     body.push(Line::default());
     body.push(Line::styled(
-        "≠ marks a field whose value differs between the parties.",
+        "≠ marks a field whose value differs between the parties (a GUID's spelling aside).",
         theme.muted,
     ));
     let [head_area, body_area] =

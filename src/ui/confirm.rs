@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::editor::centred;
 use super::text::wrap;
 use super::theme::Theme;
-use crate::app::{Command, State};
+use crate::app::{Command, Context, State};
 
 fn popup(
     frame: &mut Frame,
@@ -47,43 +47,48 @@ fn popup(
 
 /// Draws the open confirmation, if any.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let Some(confirm) = &state.confirm else {
+    let Some(confirm) = state.confirm() else {
         return;
     };
-    let k = |c: Command| state.keymap.hint(c);
+    let no: Vec<String> = state
+        .keymap
+        .keys_in(Context::Confirm, Command::No)
+        .iter()
+        .filter(|k| k.code != crate::app::KeyCode::Enter)
+        .map(ToString::to_string)
+        .collect();
     let footer = format!(
-        " {} yes · {}/{} no · Enter = No ",
-        k(Command::Yes),
-        k(Command::No),
-        k(Command::Back)
+        " {} yes · {} no · Enter = No ",
+        state.keymap.hint_in(Context::Confirm, Command::Yes),
+        no.join("/")
     );
     popup(frame, area, theme, &confirm.title, footer, &confirm.lines);
 }
 
 /// Draws the scope prompt after `r` in compare.
 pub fn render_scope(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    if !state.info_scope {
+    if !state.info_scope() {
         return;
     }
-    let k = |c: Command| state.keymap.hint(c);
+    let k = |c: Command| state.keymap.hint_in(Context::InfoScope, c);
     let focused = state
         .compare
         .as_ref()
         .and_then(|c| c.focused())
         .map(crate::app::compare::label)
         .unwrap_or_default();
-    let open = state
+    let askable = state
         .compare
         .as_ref()
         .and_then(|c| c.parties.loaded())
-        .map_or(0, |v| v.iter().filter(|v| v.claim.status.is_open()).count());
+        .map_or(0, |v| crate::app::compare::askable(v));
     let body = vec![
         format!(
             "{}  the focused party only: {focused}",
             k(Command::InfoFocused)
         ),
         format!(
-            "{}  every open party ({open}): one comment on each party's own claim",
+            "{}  every party that can be asked ({askable}): one comment on each party's own claim",
             k(Command::InfoAll)
         ),
     ];

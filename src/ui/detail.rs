@@ -223,7 +223,8 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
     }
     for comment in &c.comments {
         let (tag, style) = match comment.visibility {
-            Visibility::Partner => ("[partner-visible]", theme.partner_visible),
+            // The risky one reads loudest.
+            Visibility::Partner => ("[PARTNER-VISIBLE]", theme.partner_visible),
             Visibility::Internal => ("[INTERNAL]", theme.internal),
         };
         l.line(vec![

@@ -9,8 +9,8 @@ use ratatui::Frame;
 
 use super::text::{fit, wrap};
 use super::theme::Theme;
-use crate::app::editor::{Editor, Purpose};
-use crate::app::{Command, State};
+use crate::app::view::{DraftState, Editor, Purpose};
+use crate::app::{Command, Context, State};
 use crate::domain::DecisionOutcome;
 
 /// A rectangle of at most `w` x `h` centred in `area`.
@@ -52,7 +52,7 @@ fn title(editor: &Editor) -> String {
 
 /// Draws the editor over `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let Some(editor) = state.editor.as_deref() else {
+    let Some(editor) = state.editor() else {
         return;
     };
     let popup = centred(
@@ -60,7 +60,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         90.min(area.width.saturating_sub(2)),
         area.height.saturating_sub(2).min(20),
     );
-    let k = |c: Command| state.keymap.hint(c);
+    let k = |c: Command| state.keymap.hint_in(Context::Editor, c);
     let footer = format!(
         " {} send · {} cancel · {} partner/internal · {} template ",
         k(Command::Send),
@@ -95,6 +95,22 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.muted,
         ));
     }
+    // A decision's reason is written with the claim's findings in view.
+    if let Purpose::Decision(plan) = &editor.purpose {
+        if let Some(item) = plan.current() {
+            let text = if item.findings.is_empty() {
+                "Findings: none".to_string()
+            } else {
+                format!("Findings: {}", item.findings.join("; "))
+            };
+            let style = if item.findings.iter().any(|f| f.starts_with('✗')) {
+                theme.finding_error
+            } else {
+                theme.muted
+            };
+            head.push(Line::styled(fit(&text, w), style));
+        }
+    }
     let (vis, vis_style) = if editor.partner_visible() {
         (
             "[PARTNER-VISIBLE] the partner reads this",
@@ -103,18 +119,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     } else {
         ("[INTERNAL] reviewers only", theme.internal)
     };
-    let draft = if editor.sending.is_some() {
-        "sending…"
-    } else if editor.draft_req.is_some() {
-        "loading draft…"
-    } else if editor.stored {
-        "draft saved"
-    } else if editor.saved {
-        "saving draft…"
-    } else if editor.edits > 0 {
-        "draft not saved yet"
-    } else {
-        ""
+    let draft = match (&editor.draft, editor.sending) {
+        (_, Some(_)) => "sending…",
+        (DraftState::Loading(_), _) => "loading draft…",
+        (DraftState::Saved, _) => "draft saved",
+        (DraftState::Saving, _) => "saving draft…",
+        (DraftState::Typed { .. }, _) => "draft not saved yet",
+        (DraftState::Unsaved(_), _) => "draft NOT saved (saved again once the store is back)",
+        (DraftState::Untouched, _) => "",
     };
     head.push(Line::from(vec![
         Span::styled(vis.to_string(), vis_style),
@@ -144,7 +156,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(editor.text.area(), text_inner);
     frame.render_widget(Paragraph::new(error_lines), error_area);
 
-    if let Some(cursor) = editor.picker {
+    if let Some(cursor) = state.picker() {
         render_picker(frame, popup, state, editor, cursor, theme);
     }
 }

@@ -1,5 +1,7 @@
 //! The help overlay, generated from the live keymap (defaults plus the config's `[keys]`), so it
-//! always shows the keys that really work. It also explains the symbols that carry meaning.
+//! always shows the keys that really work: the context it was opened from first (the editor's
+//! keys in the editor, compare's in compare), then every other context. It also explains the
+//! symbols that carry meaning.
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -8,27 +10,42 @@ use ratatui::Frame;
 
 use super::text::fit;
 use super::theme::Theme;
-use crate::app::{Command, State};
+use crate::app::{Command, Context, State};
 
-/// The help text: one line per command with its keys, then the symbol legend.
+/// The help text: the current context's keys, then every other context's, then the symbols.
 pub fn lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut out = vec![Line::styled("Keys", theme.title)];
-    for (command, keys) in state.keymap.entries() {
-        let keys = if keys.is_empty() {
-            "(unbound)".to_string()
+    let here = state.help_context();
+    let order = std::iter::once(here).chain(Context::ALL.into_iter().filter(|c| *c != here));
+    let mut out = Vec::new();
+    for (i, context) in order.enumerate() {
+        if i > 0 {
+            out.push(Line::default());
+        }
+        let title = if i == 0 {
+            format!("Keys here: {}", context.title())
         } else {
-            keys.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" ")
+            format!("Keys: {}", context.title())
         };
-        out.push(Line::from(vec![
-            Span::styled(format!("  {:<16} ", fit(&keys, 16)), theme.key_hint_text()),
-            Span::styled(
-                fit(command.description(), width.saturating_sub(19)),
-                theme.text,
-            ),
-        ]));
+        out.push(Line::styled(title, theme.title));
+        for entry in state.keymap.entries(context) {
+            let keys = if entry.keys.is_empty() {
+                "(unbound)".to_string()
+            } else {
+                entry
+                    .keys
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            out.push(Line::from(vec![
+                Span::styled(format!("  {:<16} ", fit(&keys, 16)), theme.key_hint_text()),
+                Span::styled(
+                    fit(&entry.description, width.saturating_sub(19)),
+                    theme.text,
+                ),
+            ]));
+        }
     }
     out.push(Line::default());
     out.push(Line::styled("Symbols", theme.title));
@@ -58,7 +75,7 @@ pub fn lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             &format!(
                 "Theme: {} ({} switches). Keys can be rebound in [keys] of the config file.",
                 state.theme_name(),
-                state.keymap.hint(Command::Theme)
+                state.keymap.hint_in(Context::Queue, Command::Theme)
             ),
             width,
         ),
@@ -86,7 +103,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> us
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(row);
-    let k = |c: Command| state.keymap.hint(c);
+    let k = |c: Command| state.keymap.hint_in(Context::Help, c);
     let footer = format!(
         " {} closes · {}/{} scroll ",
         k(Command::Back),
@@ -102,7 +119,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> us
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
     let max_scroll = text.len().saturating_sub(inner.height as usize);
-    let scroll = state.help_scroll.min(max_scroll);
+    let scroll = state.help().unwrap_or(0).min(max_scroll);
     let shown: Vec<Line> = text
         .into_iter()
         .skip(scroll)

@@ -21,10 +21,7 @@ pub use theme::{Theme, ThemeError};
 
 use crate::app::{Screen, State, Viewport};
 
-/// The smallest terminal the screens are laid out for; below it a message says so.
-pub const MIN_WIDTH: u16 = 60;
-/// See `MIN_WIDTH`.
-pub const MIN_HEIGHT: u16 = 16;
+pub use crate::app::state::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws the whole screen; returns the geometry used (for `Msg::Viewport`).
 pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
@@ -37,7 +34,12 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
     }
     let [body, bar] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     match state.screen {
-        Screen::Queue => viewport.list_rows = queue::render(frame, body, state, theme),
+        Screen::Queue => {
+            let drawn = queue::render(frame, body, state, theme);
+            viewport.list_rows = drawn.list_rows;
+            viewport.list_top = drawn.list_top;
+            viewport.tabs = drawn.tabs;
+        }
         Screen::Detail => {
             let (rows, max) = detail::render(frame, body, state, theme);
             viewport.detail_rows = rows;
@@ -51,11 +53,11 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
         }
     }
     status_bar::render(frame, bar, state, theme);
-    if state.help_open {
-        viewport.help_max_scroll = help::render(frame, area, state, theme);
-    }
     confirm::render_scope(frame, body, state, theme);
     editor::render(frame, body, state, theme);
+    if state.help().is_some() {
+        viewport.help_max_scroll = help::render(frame, area, state, theme);
+    }
     confirm::render(frame, body, state, theme);
     viewport
 }
@@ -70,7 +72,7 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
             ),
             theme.text,
         ),
-        Line::styled("Enlarge the window, or press Ctrl-c to quit.", theme.muted),
+        Line::styled("Enlarge the window, or press q to quit.", theme.muted),
     ];
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }

@@ -1,5 +1,6 @@
 //! The preview pane: the claim under the cursor with its findings, from the queue row alone (no
-//! database read per cursor move).
+//! database read per cursor move). Lines of fixed place come first and the findings (of varying
+//! length) last, so moving the cursor rewrites only what differs between two claims.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -60,6 +61,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.text,
         ),
     ];
+    // Lines whose place never moves come first, so the next claim rewrites only what differs;
+    // on a short pane the findings matter more than the submission time.
+    let findings = row.findings.len().max(1) + usize::from(row.unknown_checks > 0);
+    let roomy = rows >= lines.len() + 2 + findings;
+    if roomy {
+        lines.push(Line::styled(
+            fit(
+                &format!("Submitted {}", local_time(state, row.submitted_at)),
+                w,
+            ),
+            theme.muted,
+        ));
+    }
     if row.contested() {
         let incumbent = row
             .incumbent_mpn_id
@@ -72,6 +86,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             ),
             theme.contested,
         ));
+    } else if roomy {
+        lines.push(Line::styled("Not contested", theme.muted));
     }
     let detailed = rows > lines.len() + 2 * row.findings.len() + 1;
     for code in &row.findings {
@@ -102,20 +118,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 &format!(
                     "? {} check(s) unknown: no data ({} opens the claim)",
                     row.unknown_checks,
-                    state.keymap.hint(Command::Open)
+                    state
+                        .keymap
+                        .hint_in(crate::app::Context::Queue, Command::Open)
                 ),
                 w,
             ),
             theme.unknown,
         ));
     }
-    lines.push(Line::styled(
-        fit(
-            &format!("Submitted {}", local_time(state, row.submitted_at)),
-            w,
-        ),
-        theme.muted,
-    ));
     lines.truncate(rows);
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -18,15 +18,25 @@ use crate::model::{QueueRow, QueueTab};
 /// Width at or above which the preview sits beside the list rather than below it.
 const SIDE_PREVIEW_WIDTH: u16 = 110;
 
-/// Draws the queue into `area`; returns how many claim rows the list shows.
-pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> usize {
+/// Where the queue's parts are on screen (for paging and the mouse).
+pub struct Drawn {
+    /// Claim rows the list shows.
+    pub list_rows: usize,
+    /// The screen row of the first claim.
+    pub list_top: u16,
+    /// The columns each tab's title covers.
+    pub tabs: [(u16, u16); 5],
+}
+
+/// Draws the queue into `area`; returns where its parts are.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> Drawn {
     let [tabs, filter, main] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
     ])
     .areas(area);
-    render_tabs(frame, tabs, state, theme);
+    let tab_spans = render_tabs(frame, tabs, state, theme);
     render_filter_line(frame, filter, state, theme);
 
     let (list, preview_area) = if area.width >= SIDE_PREVIEW_WIDTH {
@@ -45,10 +55,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> us
     };
     let rows = render_list(frame, list, state, theme);
     preview::render(frame, preview_area, state, theme);
-    rows
+    Drawn {
+        list_rows: rows,
+        list_top: list.y + 1,
+        tabs: tab_spans,
+    }
 }
 
-fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+/// Draws the tab titles; returns the columns each covers.
+fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [(u16, u16); 5] {
     let count = |tab: QueueTab| {
         state
             .queue
@@ -84,7 +99,20 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if line.width() > area.width as usize {
         line = build(&|t| short(t).to_string());
     }
+    // Spans alternate title, separator: the titles are the even ones.
+    let mut spans = [(0u16, 0u16); 5];
+    let mut x = area.x;
+    for (i, span) in line.spans.iter().enumerate() {
+        let w = span.width() as u16;
+        if i % 2 == 0 {
+            if let Some(slot) = spans.get_mut(i / 2) {
+                *slot = (x, x + w);
+            }
+        }
+        x += w;
+    }
     frame.render_widget(Paragraph::new(line), area);
+    spans
 }
 
 fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -106,12 +134,18 @@ fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
         }
     } else {
         left.push(Span::styled(
-            format!("{} filter", state.keymap.hint(crate::app::Command::Filter)),
+            format!(
+                "{} filter",
+                state
+                    .keymap
+                    .hint_in(crate::app::Context::Queue, crate::app::Command::Filter)
+            ),
             theme.muted,
         ));
     }
     let mut right = format!("Sort: {}", q.sort.label());
-    if let (Some(pos), Some(counts)) = (q.position(), q.counts) {
+    let any = !q.window.rows.is_empty();
+    if let (Some(pos), Some(counts), true) = (q.position(), q.counts, any) {
         right.push_str(&format!(
             "  {}/{}",
             thousands(pos),
@@ -259,12 +293,24 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         Some((
             format!(
                 "Could not read the queue: {err} ({} retries)",
-                state.keymap.hint(crate::app::Command::Refresh)
+                state
+                    .keymap
+                    .hint_in(crate::app::Context::Queue, crate::app::Command::Refresh)
             ),
             theme.error,
         ))
     } else if !q.loaded {
         Some(("Loading claims…".to_string(), theme.muted))
+    } else if q.window.rows.is_empty()
+        && q.filter.is_empty()
+        && q.counts.is_some_and(|c| c.all == 0)
+    {
+        Some((
+            "The store holds no claims yet. Load some with `claimdesk import FILE` (JSON Lines, \
+             see README), or try `claimdesk demo` for a demo data set."
+                .to_string(),
+            theme.muted,
+        ))
     } else if q.window.rows.is_empty() && q.filter.is_empty() {
         Some((format!("No claims in {}.", q.tab.title()), theme.muted))
     } else if q.window.rows.is_empty() {
@@ -307,21 +353,33 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         .max()
         .unwrap_or(9)
         .max(9);
-    let widths = columns(area.width as usize, [sla_w, claim_w, flags_w]);
-    let header =
-        Row::new(widths.iter().map(|(i, w)| Cell::from(fit(TITLES[*i], *w)))).style(theme.header);
+    // A one-cell gutter carries the selection marker.
+    let widths = columns(
+        (area.width as usize).saturating_sub(2),
+        [sla_w, claim_w, flags_w],
+    );
+    let header = Row::new(
+        std::iter::once(Cell::from(""))
+            .chain(widths.iter().map(|(i, w)| Cell::from(fit(TITLES[*i], *w)))),
+    )
+    .style(theme.header);
+    // The selected row is marked by `▶` in the selection style (reverse + bold, so it survives
+    // NO_COLOR): moving the cursor rewrites two cells, not two whole rows (a few hundred bytes
+    // a key over SSH instead of ~700).
     let rows = visible.iter().enumerate().map(|(i, row)| {
+        let selected = q.offset + i == q.cursor;
+        let marker = if selected {
+            Cell::from(Span::styled("▶", theme.selected))
+        } else {
+            Cell::from("")
+        };
         let cells = widths
             .iter()
             .map(|(col, w)| cell(row, *col, *w, state, theme));
-        let r = Row::new(cells);
-        if q.offset + i == q.cursor {
-            r.style(theme.selected)
-        } else {
-            r.style(theme.text)
-        }
+        Row::new(std::iter::once(marker).chain(cells)).style(theme.text)
     });
-    let constraints = widths.iter().map(|(_, w)| Constraint::Length(*w as u16));
+    let constraints = std::iter::once(Constraint::Length(1))
+        .chain(widths.iter().map(|(_, w)| Constraint::Length(*w as u16)));
     let table = Table::new(rows, constraints)
         .header(header)
         .column_spacing(1);

@@ -71,6 +71,15 @@ fn answer(s: &mut State, effects: Vec<Effect>, n: usize) {
                     },
                 );
             }
+            Effect::LoadDraft { req_id, .. } => {
+                update(
+                    s,
+                    Msg::DraftLoaded {
+                        req_id,
+                        result: Ok(None),
+                    },
+                );
+            }
             // Typing has paused: the filter applies.
             Effect::SettleFilter { req_id, .. } => {
                 let effects = update(s, Msg::FilterSettled { req_id });
@@ -173,6 +182,48 @@ fn help() {
     });
 }
 
+/// Help opened from each context that has a help key lists that context's keys first.
+#[test]
+fn help_by_context() {
+    let dark = Theme::by_name("dark").unwrap();
+    let f1 = Key::plain(KeyCode::F(1));
+    let cases: Vec<(&str, State)> = vec![
+        ("queue", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("filter", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('/'));
+            key(&mut s, f1);
+            s
+        }),
+        ("detail", {
+            let mut s = queue_state();
+            key(&mut s, Key::plain(KeyCode::Enter));
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("compare", {
+            let mut s = compare_state(2);
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("editor", {
+            let mut s = compare_state(2);
+            key(&mut s, Key::ch('m'));
+            key(&mut s, f1);
+            s
+        }),
+    ];
+    for (name, mut s) in cases {
+        assert!(s.help().is_some(), "{name}: help opened");
+        let terminal = draw(&mut s, &dark, 100, 40);
+        insta::assert_snapshot!(format!("help_from_{name}"), terminal.backend());
+    }
+}
+
 #[test]
 fn too_small() {
     let mut s = queue_state();
@@ -186,13 +237,17 @@ fn sla_and_selection_carry_style_as_well_as_symbols() {
     let dark = Theme::by_name("dark").unwrap();
     let terminal = draw(&mut s, &dark, 80, 24);
     let buf = terminal.backend().buffer();
-    // Row 3 is the first claim: selected (reversed), breached (✗, light red).
-    let sla = &buf[(0, 3)];
+    // Row 3 is the first claim: selected (a reversed ▶), breached (✗, light red).
+    let marker = &buf[(0, 3)];
+    assert_eq!(marker.symbol(), "▶");
+    assert!(marker.modifier.contains(Modifier::REVERSED));
+    let sla = &buf[(2, 3)];
     assert_eq!(sla.symbol(), "✗");
     assert_eq!(sla.fg, Color::LightRed);
-    assert!(sla.modifier.contains(Modifier::REVERSED));
     // Row 4: not selected, still breached.
+    assert_eq!(buf[(0, 4)].symbol(), " ");
     assert!(!buf[(0, 4)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(buf[(2, 4)].symbol(), "✗");
 
     let mono = Theme::by_name("mono").unwrap();
     let terminal = draw(&mut s, &mono, 80, 24);
@@ -209,7 +264,7 @@ fn sla_and_selection_carry_style_as_well_as_symbols() {
         }
     }
     assert!(
-        buf[(0, 4)].modifier.contains(Modifier::BOLD),
+        buf[(2, 4)].modifier.contains(Modifier::BOLD),
         "breached is bold in mono"
     );
 }
@@ -293,7 +348,7 @@ fn decision_confirmation() {
     for _ in 0..3 {
         key(&mut s, Key::ctrl('s'));
     }
-    assert!(s.confirm.is_some());
+    assert!(s.confirm().is_some());
     let terminal = draw(&mut s, &Theme::by_name("mono").unwrap(), 80, 24);
     insta::assert_snapshot!(terminal.backend());
 }
@@ -313,4 +368,41 @@ fn differing_fields_are_marked_in_colour_and_with_a_symbol() {
         })
         .expect("the activity differs between the parties");
     assert_eq!(buf[(1, row)].fg, dark.contested.fg.unwrap());
+}
+
+#[test]
+fn compare_marks_what_differs_but_not_a_guids_spelling_and_says_more_when_narrow() {
+    let mut s = compare_state(3);
+    if let Some(c) = s.compare.as_mut() {
+        if let crate::app::Loadable::Loaded(views) = &mut c.parties {
+            let guid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+            views[0].claim.subscription_id = Some(guid.to_uppercase());
+            views[1].claim.subscription_id = Some(guid.into());
+            views[2].claim.subscription_id = Some(format!("{{{guid}}}"));
+        }
+    }
+    let dark = Theme::by_name("dark").unwrap();
+    let terminal = draw(&mut s, &dark, 64, 30);
+    let text: Vec<String> = (0..30)
+        .map(|y| {
+            (0..64)
+                .map(|x| terminal.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    let all = text.join("\n");
+    assert!(
+        all.contains("1 more"),
+        "a party out of view is announced:\n{all}"
+    );
+    for field in ["Partner", "MPN", "Claim", "SLA", "PoE 1"] {
+        assert!(
+            text.iter().any(|l| l.contains(&format!("≠ {field}"))),
+            "{field} differs:\n{all}"
+        );
+    }
+    assert!(
+        text.iter().any(|l| l.contains("  Subscriptio")),
+        "one GUID spelt three ways is no difference:\n{all}"
+    );
 }

@@ -1,5 +1,6 @@
-//! The status bar: what is happening (loading, errors, notices) on the left, key hints from the
-//! live keymap on the right, cut to fit.
+//! The status bar: what is happening (loading, errors, notices) on the left, key hints on the
+//! right, taken from the current context's keymap entries (the same entries help lists), cut to
+//! fit.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -8,62 +9,19 @@ use ratatui::Frame;
 
 use super::text::{fit, width};
 use super::theme::Theme;
-use crate::app::{Command, Screen, State};
+use crate::app::State;
 
 /// Draws the bar into the one-row `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let k = |c: Command| state.keymap.hint(c);
-    let hints: Vec<(String, &str)> = if state.help_open && state.editor.is_none() {
-        vec![(k(Command::Back), "close help")]
-    } else if state.confirm.is_some() {
-        vec![(k(Command::Yes), "yes"), (k(Command::No), "no")]
-    } else if state.editor.is_some() {
-        vec![
-            (k(Command::Send), "send"),
-            (k(Command::Back), "cancel"),
-            (k(Command::Template), "template"),
-        ]
-    } else if state.info_scope {
-        vec![
-            (k(Command::InfoFocused), "focused"),
-            (k(Command::InfoAll), "all"),
-        ]
-    } else if state.screen == Screen::Compare {
-        vec![
-            (k(Command::FocusRight), "party"),
-            (k(Command::Open), "PoE"),
-            (k(Command::RequestInfo), "ask"),
-            (k(Command::Approve), "approve"),
-            (k(Command::Reject), "reject"),
-            (k(Command::Comment), "comment"),
-            (k(Command::Back), "back"),
-        ]
-    } else if state.screen == Screen::Queue && state.queue.filter_editing {
-        vec![
-            ("Enter".into(), "keep filter"),
-            ("Esc".into(), "clear filter"),
-        ]
-    } else if state.screen == Screen::Detail {
-        vec![
-            (k(Command::Compare), "compare"),
-            (k(Command::Comment), "comment"),
-            (k(Command::RequestInfo), "ask"),
-            (k(Command::Approve), "approve"),
-            (k(Command::Reject), "reject"),
-            (k(Command::Back), "back"),
-            (k(Command::Help), "help"),
-        ]
-    } else {
-        vec![
-            (k(Command::Help), "help"),
-            (k(Command::Filter), "filter"),
-            (k(Command::Open), "open"),
-            (k(Command::Quit), "quit"),
-            (k(Command::Sort), "sort"),
-            (k(Command::NextTab), "tab"),
-            (k(Command::Theme), "theme"),
-        ]
-    };
+    let hints: Vec<(String, &str)> = state
+        .keymap
+        .entries(state.context())
+        .iter()
+        .filter_map(|e| {
+            let hint = e.hint.as_deref()?;
+            Some((e.keys.first()?.to_string(), hint))
+        })
+        .collect();
 
     let (left, left_style) = if let Some(err) = &state.queue.error {
         (err.clone(), theme.error)

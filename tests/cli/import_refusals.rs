@@ -30,6 +30,11 @@ fn changed(field: &str, value: Value) -> String {
     v.to_string()
 }
 
+/// A PoE list of one item with this date and summary.
+fn poe(date: &str, summary: &str) -> Value {
+    json!([{"kind": "SOW", "date": date, "summary": summary, "by": "b", "attachment": "a"}])
+}
+
 /// (what is wrong, the bad line, the problem printed for it on line 2)
 fn bad_lines() -> Vec<(&'static str, String, &'static str)> {
     vec![
@@ -73,11 +78,7 @@ fn bad_lines() -> Vec<(&'static str, String, &'static str)> {
         ),
         (
             "bad date",
-            changed(
-                "poe",
-                json!([{"kind": "SOW", "date": "2026-11-31", "summary": "s", "by": "b",
-                        "attachment": "a"}]),
-            ),
+            changed("poe", poe("2026-11-31", "s")),
             "2:poe[0].date: not a date: \"2026-11-31\"",
         ),
         (
@@ -89,6 +90,57 @@ fn bad_lines() -> Vec<(&'static str, String, &'static str)> {
             "empty claim id",
             changed("claim_id", json!("")),
             "2:claim_id: must not be empty",
+        ),
+        (
+            "NUL in a summary (PostgreSQL cannot store it; SQLite could)",
+            changed("poe", poe("2026-11-01", "a\u{0}b")),
+            "2:poe[0].summary: contains a NUL character",
+        ),
+        (
+            "a megabyte claim id",
+            changed("claim_id", json!("C".repeat(1_000_000))),
+            "2:claim_id: too long: 1000000 characters (at most 64)",
+        ),
+        (
+            "a newline in a claim id",
+            changed("claim_id", json!("C-9\nforged")),
+            "2:claim_id: contains the control character \\u{a} at character 4",
+        ),
+        (
+            "whitespace in an MPN id",
+            changed("partner", json!({"name": "P", "mpn_id": "51 00"})),
+            "2:partner.mpn_id: contains whitespace at character 3",
+        ),
+        (
+            "a partner name past the limit",
+            changed(
+                "partner",
+                json!({"name": "é".repeat(257), "mpn_id": "5100002"}),
+            ),
+            "2:partner.name: too long: 257 characters (at most 256)",
+        ),
+        (
+            "a repeated key",
+            format!(
+                "{{\"product\":\"Teams\",{}",
+                &changed("claim_id", json!("NEW-2"))[1..]
+            ),
+            "2:product: key repeated in its object (keys must be unique)",
+        ),
+        (
+            "a leap second",
+            changed("submitted_at", json!("2026-12-31T23:59:60Z")),
+            "2:submitted_at: \"2026-12-31T23:59:60Z\" is a leap second",
+        ),
+        (
+            "a year past the range",
+            changed("submitted_at", json!("9999-01-01T00:00:00Z")),
+            "2:submitted_at: \"9999-01-01T00:00:00Z\" is outside 2000-01-01 .. 2100-01-01",
+        ),
+        (
+            "a PoE date before the range",
+            changed("poe", poe("1999-12-31", "s")),
+            "2:poe[0].date: 1999-12-31 is outside 2000-01-01 .. 2100-01-01",
         ),
         (
             "unknown type",
@@ -159,4 +211,26 @@ async fn a_file_with_many_problems_names_them_all() {
     );
     let export = claimdesk(url, &["export"], None).expect_code(0).stdout;
     assert!(export.is_empty());
+}
+
+#[tokio::test]
+async fn at_most_50_problems_are_listed_then_the_rest_counted() {
+    let (_dir, urls) = urls().await;
+    let url = &urls[0].1;
+    let text: String = (0..120)
+        .map(|i| format!("{}\n", changed("claim_id", json!(format!("BAD {i}")))))
+        .collect();
+    let run = claimdesk(url, &["import", "-"], Some(text.as_bytes())).expect_code(1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 52, "{}", run.stderr);
+    assert!(
+        lines[49].starts_with("50:claim_id: contains whitespace"),
+        "{}",
+        lines[49]
+    );
+    assert_eq!(lines[50], "and 70 more problem(s)");
+    assert_eq!(
+        lines[51],
+        "claimdesk: import refused: 120 problem(s) on 120 line(s); nothing was written"
+    );
 }

@@ -7,7 +7,10 @@ mod common;
 mod identity;
 mod import_refusals;
 mod round_trip;
+mod safe_output;
+mod secrets;
 mod team;
+mod tls;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -35,18 +38,41 @@ impl Run {
 /// environment.
 pub fn claimdesk(db: &str, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let home = tempfile::tempdir().expect("temp home");
+    claimdesk_at(home.path(), db, args, stdin, &[])
+}
+
+/// As [`claimdesk`], with `home` as the home directory and `env` set (PostgreSQL's own `PG*`
+/// variables are cleared first, so only what a test gives is seen).
+pub fn claimdesk_at(
+    home: &std::path::Path,
+    db: &str,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimdesk"));
     if !db.is_empty() {
         cmd.arg("--db").arg(db);
+    }
+    for var in [
+        "PGPASSWORD",
+        "PGPASSFILE",
+        "PGSSLMODE",
+        "PGSSLROOTCERT",
+        "PGUSER",
+    ] {
+        cmd.env_remove(var);
     }
     cmd.args(args)
         .env_remove("CLAIMDESK_DATABASE_URL")
         .env_remove("CLAIMDESK_CONFIG")
         .env_remove("CLAIMDESK_REVIEWER")
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("HOME", home)
+        .current_dir(home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
         .env("USER", "tester")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -113,6 +139,32 @@ async fn a_config_file_with_an_unknown_key_exits_2_with_one_line() {
 }
 
 #[tokio::test]
+async fn config_problems_exit_2_with_one_line_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("c.db").display());
+    let config = dir.path().join("config.toml");
+    let path = config.display().to_string();
+    let cases: [(&str, &[&str], &str); 4] = [
+        (
+            "[sla]\nbusiness_days = 4294967295\n",
+            &["queue"],
+            "business_days must be at least 1 and at most 60",
+        ),
+        ("", &["--theme", "neon"], "neon"),
+        ("theme = \"neon\"\n", &[], "neon"),
+        ("[keys]\nfrobnicate = \"x\"\n", &[], "frobnicate"),
+    ];
+    for (text, args, says) in cases {
+        std::fs::write(&config, text).unwrap();
+        let mut all = vec!["--config", path.as_str()];
+        all.extend_from_slice(args);
+        let run = claimdesk(&db, &all, None).expect_code(2);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stderr.contains(says), "{text}: {}", run.stderr);
+    }
+}
+
+#[tokio::test]
 async fn migrate_says_what_it_did() {
     let (_dir, urls) = urls().await;
     for (backend, url) in &urls {
@@ -158,6 +210,90 @@ async fn generate_with_the_same_seed_gives_the_same_export() {
     claimdesk(url, &["generate", "--claims", "500", "--seed", "8"], None).expect_code(0);
     let all = claimdesk(url, &["export"], None).expect_code(0).stdout;
     assert_eq!(all.lines().count(), 1000);
+}
+
+#[tokio::test]
+async fn an_interrupted_generate_resumes_with_the_same_options_or_says_what_is_stored() {
+    use claimdesk::generate::{GenerateOptions, Generator};
+    use claimdesk::store::{Audit, AuditMode, Store};
+    let (_a, interrupted) = urls().await;
+    let (_b, whole) = urls().await;
+    let args = [
+        "generate",
+        "--claims",
+        "300",
+        "--seed",
+        "5",
+        "--as-of",
+        "2026-11-16",
+        "--batch",
+        "100",
+    ];
+    for ((backend, url), (_, fresh)) in interrupted.iter().zip(&whole) {
+        // What a run killed during its second batch leaves: the first batch, committed.
+        let store = Store::open(url).await.unwrap();
+        let mut generator = Generator::new(GenerateOptions {
+            claims: 300,
+            seed: 5,
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+            batch_claims: 100,
+        });
+        let first = generator.next_batch(100).unwrap();
+        let audit = Audit {
+            actor: "tester".into(),
+            mode: AuditMode::Summary("generated 100 claims (seed 5)".into()),
+        };
+        store.import(&first, &audit).await.unwrap();
+        drop(store);
+
+        let run = claimdesk(url, &args, None).expect_code(0);
+        assert!(
+            run.stdout.contains("generated 200 claims (seed 5)")
+                && run
+                    .stdout
+                    .contains("100 were already stored by an interrupted run"),
+            "{backend}: {}",
+            run.stdout
+        );
+        claimdesk(fresh, &args, None).expect_code(0);
+        let resumed = claimdesk(url, &["export"], None).expect_code(0).stdout;
+        let straight = claimdesk(fresh, &["export"], None).expect_code(0).stdout;
+        assert_eq!(resumed.lines().count(), 300, "{backend}");
+        assert!(
+            resumed == straight,
+            "{backend}: a resumed run made other claims"
+        );
+
+        // Other options under the same ids: one short line saying what is stored.
+        let mut other_day = args;
+        other_day[6] = "2026-11-17";
+        let run = claimdesk(url, &other_day, None).expect_code(1);
+        // A resumed run writes one batch at a time, so the first batch is the one that says so.
+        assert!(
+            run.stderr.starts_with(
+                "claimdesk: claims CPOR-5-0000001 .. CPOR-5-0000100 are stored, but not as this run makes them"
+            ),
+            "{backend}: {}",
+            run.stderr
+        );
+        let mut more = args;
+        (more[2], more[8]) = ("400", "400");
+        let run = claimdesk(url, &more, None).expect_code(1);
+        assert!(
+            run.stderr.contains(
+                "300 of the 400 claims CPOR-5-0000001 .. CPOR-5-0000400 are already stored and the rest are not"
+            ),
+            "{backend}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1);
+        assert!(run.stderr.len() < 600, "{}", run.stderr);
+        let far = ["generate", "--claims", "1", "--as-of", "9999-01-01"];
+        let run = claimdesk(url, &far, None).expect_code(2);
+        assert!(run.stderr.contains("outside 2000-01-01"), "{}", run.stderr);
+        let after = claimdesk(url, &["export"], None).expect_code(0).stdout;
+        assert!(after == resumed, "{backend}: a refused run wrote claims");
+    }
 }
 
 #[tokio::test]

@@ -1,26 +1,46 @@
 //! Compare, editor, drafts, the confidentiality guard, decisions and refused writes.
 
-use super::super::editor::Purpose;
 use super::super::fixtures::contest;
 use super::super::keymap::{Key, KeyCode};
 use super::super::msg::{WriteError, WriteErrorKind};
 use super::super::state::{Screen, State, Viewport};
+use super::super::view::{DraftState, Purpose};
 use super::super::{update, Effect, Msg};
 use super::{ch, key, started};
 use crate::domain::{DecisionOutcome, Visibility};
 use crate::model::{ClaimView, Draft};
 
 fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    no_draft(s);
     key(s, Key::ctrl(c))
 }
 
 fn typed(s: &mut State, text: &str) -> Vec<Effect> {
+    no_draft(s);
     text.chars().flat_map(|c| ch(s, c)).collect()
+}
+
+/// The editor's draft read answers "none" (keys typed before it wait for it).
+fn no_draft(s: &mut State) {
+    let req = s.editor().and_then(|e| match e.draft {
+        crate::app::view::DraftState::Loading(r) => Some(r),
+        _ => None,
+    });
+    if let Some(req_id) = req {
+        update(
+            s,
+            Msg::DraftLoaded {
+                req_id,
+                result: Ok(None),
+            },
+        );
+    }
 }
 
 fn compare_req(effects: &[Effect]) -> Option<(u64, Vec<String>)> {
     effects.iter().find_map(|e| match e {
-        Effect::LoadCompare { req_id, claim_ids } => Some((*req_id, claim_ids.clone())),
+        Effect::LoadCompare { req_id, claim_ids }
+        | Effect::LoadGuardParties { req_id, claim_ids } => Some((*req_id, claim_ids.clone())),
         _ => None,
     })
 }
@@ -55,7 +75,7 @@ fn focus(s: &State) -> usize {
 }
 
 fn text(s: &State) -> String {
-    s.editor.as_ref().map(|e| e.text.text()).unwrap_or_default()
+    s.editor().map(|e| e.text.text()).unwrap_or_default()
 }
 
 #[test]
@@ -114,17 +134,17 @@ fn a_comment_toggles_visibility_takes_templates_and_is_sent_at_the_version_seen(
     let effects = ch(&mut s, 'm');
     assert!(effects.iter().any(|e| matches!(e,
         Effect::LoadDraft { key, login, .. } if key == "comment:CPOR-00002" && login == "alice")));
-    let e = s.editor.as_ref().unwrap();
+    let e = s.editor().unwrap();
     assert_eq!(e.visibility, Visibility::Internal, "internal until toggled");
     assert!(!e.partner_visible());
     ctrl(&mut s, 't');
-    assert!(s.editor.as_ref().unwrap().partner_visible());
+    assert!(s.editor().unwrap().partner_visible());
     // Keys that mean something on the screen are text in the editor.
     typed(&mut s, "hl? ");
     assert_eq!(text(&s), "hl? ");
     assert_eq!(focus(&s), 1);
     ctrl(&mut s, 'p');
-    assert_eq!(s.editor.as_ref().unwrap().picker, Some(0));
+    assert_eq!(s.picker(), Some(0));
     ch(&mut s, 'j');
     key(&mut s, Key::plain(KeyCode::Enter));
     assert!(text(&s).starts_with("hl? The proof of execution you attached is not signed"));
@@ -152,21 +172,21 @@ fn a_comment_toggles_visibility_takes_templates_and_is_sent_at_the_version_seen(
 fn the_guard_warns_before_naming_another_party_and_defaults_to_no() {
     let mut s = comparing(3);
     ch(&mut s, 'r');
-    assert!(s.info_scope);
+    assert!(s.info_scope());
     let effects = ch(&mut s, 'a');
     assert!(effects.iter().any(|e| matches!(e,
         Effect::LoadDraft { key, .. } if key == "info:CPOR-00001,CPOR-00002,CPOR-00003")));
-    assert!(matches!(&s.editor.as_ref().unwrap().purpose, Purpose::Info(r) if r.len() == 3));
+    assert!(matches!(&s.editor().unwrap().purpose, Purpose::Info(r) if r.len() == 3));
     typed(&mut s, "Fabrikam says it ran the workshop.");
     assert!(ctrl(&mut s, 's').is_empty(), "nothing is sent yet");
-    let confirm = s.confirm.as_ref().expect("a warning");
+    let confirm = s.confirm().expect("a warning");
     assert!(
         confirm.lines[0].contains("Fabrikam Partners"),
         "{confirm:?}"
     );
     key(&mut s, Key::plain(KeyCode::Enter));
     assert!(
-        s.confirm.is_none() && s.editor.is_some(),
+        s.confirm().is_none() && s.editor().is_some(),
         "Enter is No: back to editing"
     );
     ctrl(&mut s, 's');
@@ -187,7 +207,7 @@ fn the_guard_warns_before_naming_another_party_and_defaults_to_no() {
     ch(&mut s, 'o');
     typed(&mut s, "Fabrikam Partners: please send the signed SOW.");
     let effects = ctrl(&mut s, 's');
-    assert!(s.confirm.is_none());
+    assert!(s.confirm().is_none());
     assert!(effects.iter().any(|e| matches!(e,
         Effect::RequestInfo { requests, .. } if requests.len() == 1 && requests[0].seen.claim_id == "CPOR-00002")));
 }
@@ -202,7 +222,7 @@ fn the_guard_catches_a_quoted_poe_and_an_mpn() {
         "They ran a two-day envisioning workshop with the customer; MPN 3000003.",
     );
     ctrl(&mut s, 's');
-    let lines = &s.confirm.as_ref().expect("warned").lines;
+    let lines = &s.confirm().expect("warned").lines;
     assert!(
         lines.iter().any(|l| l.contains("quotes the PoE")),
         "{lines:?}"
@@ -221,17 +241,17 @@ fn esc_asks_before_losing_text_and_discards_the_draft_on_yes() {
     let mut s = comparing(2);
     ch(&mut s, 'm');
     key(&mut s, Key::plain(KeyCode::Esc));
-    assert!(s.editor.is_none(), "an empty editor just closes");
+    assert!(s.editor().is_none(), "an empty editor just closes");
 
     ch(&mut s, 'm');
     typed(&mut s, "half a thought");
     assert!(key(&mut s, Key::plain(KeyCode::Esc)).is_empty());
-    assert!(s.confirm.is_some());
+    assert!(s.confirm().is_some());
     ch(&mut s, 'n');
     assert_eq!(text(&s), "half a thought");
     key(&mut s, Key::plain(KeyCode::Esc));
     let effects = ch(&mut s, 'y');
-    assert!(s.editor.is_none());
+    assert!(s.editor().is_none());
     assert!(effects.iter().any(|e| matches!(e,
         Effect::DiscardDraft { key, .. } if key == "comment:CPOR-00002")));
 }
@@ -240,6 +260,7 @@ fn esc_asks_before_losing_text_and_discards_the_draft_on_yes() {
 fn drafts_are_saved_once_typing_pauses() {
     let mut s = comparing(2);
     ch(&mut s, 'm');
+    no_draft(&mut s);
     let first = match ch(&mut s, 'a').as_slice() {
         [Effect::DraftTimer { token, after }] => {
             assert_eq!(after.as_millis(), 500);
@@ -257,32 +278,41 @@ fn drafts_are_saved_once_typing_pauses() {
         [Effect::SaveDraft { key, body, visibility: Visibility::Internal, .. }]
             if key == "comment:CPOR-00002" && body == "ab"));
     assert!(update(&mut s, Msg::DraftDue { token: second }).is_empty());
-    assert!(s.editor.as_ref().unwrap().saved);
-    assert!(
-        !s.editor.as_ref().unwrap().stored,
+    assert_eq!(
+        s.editor().unwrap().draft,
+        DraftState::Saving,
         "saved only once the store says so"
     );
     update(
         &mut s,
         Msg::DraftStored {
             key: "comment:CPOR-00002".into(),
+            body: "ab".into(),
             result: Ok(()),
         },
     );
-    assert!(s.editor.as_ref().unwrap().stored);
+    assert_eq!(s.editor().unwrap().draft, DraftState::Saved);
     update(
         &mut s,
         Msg::DraftStored {
             key: "comment:CPOR-00002".into(),
+            body: "ab".into(),
             result: Err("database is locked".into()),
         },
     );
     assert!(s.notice.as_deref().unwrap().contains("not saved"));
-    assert!(!s.editor.as_ref().unwrap().saved);
-    // Ctrl-c with unsaved text saves it on the way out.
+    assert!(s.editor().unwrap().draft.unsaved());
+    // The store is back: the text is saved again at once.
+    update(&mut s, Msg::StoreOffline(Some("gone".into())));
+    let effects = update(&mut s, Msg::StoreOffline(None));
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::SaveDraft { body, .. } if body == "ab")));
+    // Ctrl-c with unsaved text: the session saves it on the way out.
     ch(&mut s, 'c');
-    let effects = ctrl(&mut s, 'c');
+    ctrl(&mut s, 'c');
     assert!(s.quit);
+    let effects = crate::app::closing(&mut s);
     assert!(matches!(effects.as_slice(), [Effect::SaveDraft { body, .. }] if body == "abc"));
     let _ = second;
 }
@@ -297,7 +327,7 @@ fn draft(body: &str, visibility: Visibility) -> Draft {
 }
 
 #[test]
-fn reopening_the_editor_brings_the_draft_back_unless_typing_started() {
+fn reopening_the_editor_brings_the_draft_back_and_keys_typed_meanwhile_follow_it() {
     let mut s = comparing(2);
     let req_id = ch(&mut s, 'm')
         .iter()
@@ -314,7 +344,7 @@ fn reopening_the_editor_brings_the_draft_back_unless_typing_started() {
         },
     );
     assert_eq!(text(&s), "kept across the crash");
-    assert!(s.editor.as_ref().unwrap().partner_visible());
+    assert!(s.editor().unwrap().partner_visible());
 
     key(&mut s, Key::plain(KeyCode::Esc));
     ch(&mut s, 'y');
@@ -326,20 +356,25 @@ fn reopening_the_editor_brings_the_draft_back_unless_typing_started() {
         })
         .unwrap();
     ch(&mut s, 'x');
+    assert_eq!(
+        text(&s),
+        "",
+        "a key typed before the draft arrives waits for it"
+    );
     update(
         &mut s,
         Msg::DraftLoaded {
             req_id,
-            result: Ok(Some(draft("old", Visibility::Internal))),
+            result: Ok(Some(draft("old ", Visibility::Internal))),
         },
     );
-    assert_eq!(text(&s), "x", "what was typed wins over a late draft");
+    assert_eq!(text(&s), "old x", "the draft back, then what was typed");
 }
 
 /// Approve the focused party: reasons for each claim, then the confirmation.
 fn approving(s: &mut State) {
     ch(s, 'a');
-    let e = s.editor.as_ref().unwrap();
+    let e = s.editor().unwrap();
     let Purpose::Decision(plan) = &e.purpose else {
         panic!("a decision")
     };
@@ -357,7 +392,7 @@ fn approving(s: &mut State) {
         ]
     );
     assert!(ctrl(s, 's').is_empty(), "a decision needs a reason");
-    assert!(s.editor.as_ref().unwrap().error.is_some());
+    assert!(s.editor().unwrap().error.is_some());
     typed(s, "Most recent valid PoE.");
     let effects = ctrl(s, 's');
     assert!(effects.iter().any(|e| matches!(e,
@@ -371,12 +406,12 @@ fn approving(s: &mut State) {
 fn a_decision_confirms_every_claim_touched_and_defaults_to_no() {
     let mut s = comparing(3);
     approving(&mut s);
-    let confirm = s.confirm.as_ref().expect("a confirmation");
+    let confirm = s.confirm().expect("a confirmation");
     let all = confirm.lines.join("\n");
     assert!(all.contains("CPOR-00002") && all.contains("APPROVED: Most recent valid PoE."));
     assert_eq!(all.matches("REJECTED: Lost in arbitration").count(), 2);
     assert!(key(&mut s, Key::plain(KeyCode::Enter)).is_empty());
-    assert!(s.confirm.is_none(), "Enter is No");
+    assert!(s.confirm().is_none(), "Enter is No");
     ctrl(&mut s, 's');
     assert!(ch(&mut s, 'n').is_empty());
     ctrl(&mut s, 's');
@@ -404,8 +439,7 @@ fn a_decision_confirms_every_claim_touched_and_defaults_to_no() {
 
 fn written(s: &mut State, result: Result<(), WriteError>) -> Vec<Effect> {
     let req_id = s
-        .editor
-        .as_ref()
+        .editor()
         .and_then(|e| e.sending)
         .expect("a write in flight");
     update(s, Msg::Written { req_id, result })
@@ -424,7 +458,7 @@ fn a_stale_decision_writes_nothing_says_who_and_reloads() {
         }),
     );
     assert!(s.notice.as_deref().unwrap().contains("changed by bob"));
-    assert!(s.editor.is_some(), "the reasons are kept");
+    assert!(s.editor().is_some(), "the reasons are kept");
     let (req_id, _) = compare_req(&effects).expect("the contest reloads");
     assert!(effects
         .iter()
@@ -439,7 +473,7 @@ fn a_stale_decision_writes_nothing_says_who_and_reloads() {
             result: Ok(views),
         },
     );
-    let Purpose::Decision(plan) = &s.editor.as_ref().unwrap().purpose else {
+    let Purpose::Decision(plan) = &s.editor().unwrap().purpose else {
         panic!("still deciding")
     };
     assert_eq!(plan.items[1].recipient.seen.version, 9);
@@ -460,7 +494,7 @@ fn a_failed_write_keeps_the_text_and_says_so() {
     );
     assert!(effects.is_empty());
     assert_eq!(text(&s), "important");
-    let error = s.editor.as_ref().unwrap().error.clone().unwrap();
+    let error = s.editor().unwrap().error.clone().unwrap();
     assert!(
         error.contains("connection refused") && error.contains("kept"),
         "{error}"
@@ -468,7 +502,7 @@ fn a_failed_write_keeps_the_text_and_says_so() {
     // Sending again works once the database is back.
     ctrl(&mut s, 's');
     let effects = written(&mut s, Ok(()));
-    assert!(s.editor.is_none());
+    assert!(s.editor().is_none());
     assert!(effects.iter().any(|e| matches!(e,
         Effect::DiscardDraft { key, .. } if key == "comment:CPOR-00002")));
     assert!(
@@ -478,8 +512,8 @@ fn a_failed_write_keeps_the_text_and_says_so() {
     assert!(s.notice.as_deref().unwrap().contains("Comment"));
 }
 
-#[test]
-fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compare() {
+/// The detail screen of `CPOR-00002`, a party of a three-party contest.
+fn contested_detail() -> State {
     let mut s = started(10, 10);
     ch(&mut s, 'j');
     let effects = key(&mut s, Key::plain(KeyCode::Enter));
@@ -499,8 +533,14 @@ fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compar
             result: Ok(Some(Box::new(detail))),
         },
     );
+    s
+}
+
+#[test]
+fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compare() {
+    let mut s = contested_detail();
     let effects = ch(&mut s, 'r');
-    assert!(matches!(&s.editor.as_ref().unwrap().purpose, Purpose::Info(r) if r.len() == 1));
+    assert!(matches!(&s.editor().unwrap().purpose, Purpose::Info(r) if r.len() == 1));
     assert!(
         compare_req(&effects).is_some(),
         "the contest is read for the guard"
@@ -521,7 +561,92 @@ fn on_the_detail_screen_r_asks_for_information_and_a_on_a_contest_goes_to_compar
         },
     );
     assert!(
-        matches!(&s.editor.as_ref().unwrap().purpose, Purpose::Decision(p) if p.items.len() == 3),
+        matches!(&s.editor().unwrap().purpose, Purpose::Decision(p) if p.items.len() == 3),
         "approve continues in compare"
     );
+}
+
+#[test]
+fn a_burst_of_a_and_text_lands_in_the_reason_editor_of_the_intended_claim() {
+    let mut s = contested_detail();
+    // `a`, then the reason, typed before the contest is read: nothing acts as a command.
+    let mut effects = ch(&mut s, 'a');
+    effects.extend(typed(&mut s, "ntu quick"));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Hold(_))),
+        "no take: {effects:?}"
+    );
+    assert_eq!(s.screen, Screen::Compare);
+    let (req_id, _) = compare_req(&effects).unwrap();
+    let effects = update(
+        &mut s,
+        Msg::CompareLoaded {
+            req_id,
+            result: Ok(contest(3)),
+        },
+    );
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Hold(_))));
+    let draft_req = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadDraft { req_id, .. } => Some(*req_id),
+            _ => None,
+        })
+        .expect("the reason's draft is read");
+    update(
+        &mut s,
+        Msg::DraftLoaded {
+            req_id: draft_req,
+            result: Ok(None),
+        },
+    );
+    let editor = s.editor().expect("the reason editor");
+    assert!(
+        matches!(&editor.purpose, Purpose::Decision(p) if p.items[0].recipient.seen.claim_id == "CPOR-00002")
+    );
+    assert_eq!(editor.text.text(), "ntu quick");
+}
+
+#[test]
+fn a_paste_goes_to_the_focused_text_field_and_nowhere_else() {
+    let mut s = started(10, 10);
+    let effects = update(&mut s, Msg::Paste("tnnnt ".repeat(500)));
+    assert!(
+        effects.is_empty(),
+        "a paste on the queue does nothing: {effects:?}"
+    );
+    assert!(s
+        .notice
+        .as_deref()
+        .unwrap()
+        .starts_with("Pasted text ignored"));
+    ch(&mut s, '/');
+    update(&mut s, Msg::Paste("Contoso\nConsulting".into()));
+    assert_eq!(s.queue.filter, "Contoso Consulting");
+}
+
+#[test]
+fn a_confirmation_closes_with_what_changed_when_someone_else_decides_meanwhile() {
+    let mut s = comparing(3);
+    approving(&mut s);
+    assert!(s.confirm().is_some());
+    // bob approves CPOR-00002 meanwhile: the contest is re-read.
+    let effects = update(&mut s, super::changed("CPOR-00002"));
+    let (req_id, _) = compare_req(&effects).expect("the contest re-read");
+    let mut views = contest(3);
+    views[1].version += 1;
+    views[1].claim.status = crate::domain::Status::Approved;
+    update(
+        &mut s,
+        Msg::CompareLoaded {
+            req_id,
+            result: Ok(views),
+        },
+    );
+    assert!(
+        s.confirm().is_none(),
+        "the question no longer says what would happen"
+    );
+    let error = s.editor().unwrap().error.clone().unwrap();
+    assert!(error.contains("CPOR-00002 is now approved"), "{error}");
 }

@@ -4,10 +4,11 @@
 use chrono::TimeDelta;
 
 use super::super::fixtures::now;
-use super::super::holds::{refuse_writes_offline, HoldEffect, HoldMsg, RENEW_EVERY};
+use super::super::holds::{refuse_writes_offline, RENEW_EVERY};
 use super::super::keymap::{Key, KeyCode};
 use super::super::state::Screen;
 use super::super::{feed, update, Effect, Msg};
+use super::super::{HoldEffect, HoldMsg};
 use super::{ch, key, started};
 use crate::domain::{DecisionOutcome, Status, Visibility};
 use crate::model::{AuditEvent, Change, EventKind, DEFAULT_LEASE};
@@ -17,6 +18,7 @@ fn take(claim_id: &str) -> Effect {
         login: "alice".into(),
         claim_id: claim_id.into(),
         lease: DEFAULT_LEASE,
+        take_over: false,
     })
 }
 
@@ -56,7 +58,21 @@ fn t_takes_the_claim_under_the_cursor_or_the_open_claim() {
     ch(&mut s, 'j');
     key(&mut s, Key::plain(KeyCode::Enter));
     assert_eq!(s.screen, Screen::Detail);
-    assert_eq!(ch(&mut s, 't'), vec![take("CPOR-00003")]);
+    assert!(
+        ch(&mut s, 't').is_empty(),
+        "t waits for the claim it was typed for"
+    );
+    let req_id = s.detail.as_ref().and_then(|d| d.pending).unwrap();
+    let mut detail = crate::app::fixtures::claim_detail();
+    detail.view.claim.claim_id = "CPOR-00003".into();
+    let effects = update(
+        &mut s,
+        Msg::ClaimLoaded {
+            req_id,
+            result: Ok(Some(Box::new(detail))),
+        },
+    );
+    assert_eq!(effects, vec![take("CPOR-00003")]);
 }
 
 #[test]
@@ -94,7 +110,7 @@ fn a_refused_take_shows_the_store_reason_in_one_line_and_reloads() {
 }
 
 #[test]
-fn n_takes_the_next_claim_and_puts_the_cursor_on_it() {
+fn n_takes_the_next_claim_and_opens_it() {
     let mut s = started(40, 40);
     let effects = ch(&mut s, 'n');
     assert_eq!(
@@ -108,11 +124,12 @@ fn n_takes_the_next_claim_and_puts_the_cursor_on_it() {
         &mut s,
         Msg::Hold(HoldMsg::TookNext(Ok(Some("CPOR-00005".into())))),
     );
-    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
+    assert_eq!(s.screen, Screen::Detail);
+    assert_eq!(s.detail.as_ref().unwrap().claim_id, "CPOR-00005");
     assert!(reloads(&effects), "{effects:?}");
     assert_eq!(s.notice.as_deref(), Some("You hold CPOR-00005 until 20:30"));
 
-    // Outside the loaded window: its detail opens instead.
+    // Outside the loaded window too.
     let effects = update(
         &mut s,
         Msg::Hold(HoldMsg::TookNext(Ok(Some("CPOR-09999".into())))),
@@ -257,19 +274,9 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
         ),
     ];
     let msgs = feed::msgs(Change::Events(events.clone()));
-    assert_eq!(
-        msgs[0],
-        Msg::StoreChanged {
-            claim_ids: vec![
-                "CPOR-00012".into(),
-                "CPOR-00013".into(),
-                "CPOR-00001".into(),
-                "CPOR-00007".into()
-            ]
-        }
-    );
+    assert_eq!(msgs, vec![Msg::Changes(events.clone())]);
     for msg in msgs {
-        update(&mut s, msg);
+        assert!(reloads(&update(&mut s, msg)), "one re-read for the batch");
     }
     assert_eq!(
         s.notice.as_deref(),
@@ -277,7 +284,7 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
     );
     // More acts while the news shows join it.
     let more = event(11, "bob", "CPOR-00014", taken("bob"));
-    update(&mut s, Msg::Activity(vec![more]));
+    update(&mut s, Msg::Changes(vec![more]));
     assert_eq!(
         s.notice.as_deref(),
         Some("bob took CPOR-00012, CPOR-00013, CPOR-00014; carol approved CPOR-00007")
@@ -289,7 +296,7 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
     assert_eq!(s.notice, None);
 
     // Only the reviewer's own acts: nothing to tell.
-    update(&mut s, Msg::Activity(vec![events[2].clone()]));
+    update(&mut s, Msg::Changes(vec![events[2].clone()]));
     assert_eq!(s.notice, None);
 
     // A lead takes a claim this session holds: said, and no longer renewed.
@@ -303,7 +310,7 @@ fn others_acts_are_told_briefly_and_own_acts_are_not() {
             to: "dana".into(),
         },
     );
-    update(&mut s, Msg::Activity(vec![reassigned]));
+    update(&mut s, Msg::Changes(vec![reassigned]));
     assert_eq!(s.notice.as_deref(), Some("dana took CPOR-00002 from you"));
     assert!(s.holds.held.is_empty());
 }
@@ -319,8 +326,5 @@ fn many_claims_are_summed_up_not_listed() {
         })
         .collect();
     let refs: Vec<&AuditEvent> = events.iter().collect();
-    assert_eq!(
-        feed::summary(&refs, "alice"),
-        "importer imported C-1, C-2, C-3 and 3 more"
-    );
+    assert_eq!(feed::summary(&refs, "alice"), "importer imported 6 claims");
 }

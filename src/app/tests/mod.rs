@@ -1,6 +1,7 @@
 //! `update` tests: feed messages, check the state and the effects returned.
 
 mod arbitration;
+mod feed;
 mod holds;
 mod screens;
 mod window;
@@ -74,4 +75,19 @@ pub(super) fn started(n: usize, total: usize) -> State {
         },
     );
     s
+}
+
+/// Another reviewer (bob) commented on `claim_id`: how the change feed reports it.
+pub(super) fn changed(claim_id: &str) -> Msg {
+    Msg::Changes(vec![crate::model::AuditEvent {
+        id: 1,
+        at: super::fixtures::now(),
+        actor: "bob".into(),
+        claim_id: Some(claim_id.into()),
+        via: None,
+        kind: crate::model::EventKind::Commented {
+            visibility: crate::domain::Visibility::Internal,
+            body: "seen".into(),
+        },
+    }])
 }

@@ -5,7 +5,7 @@ use super::super::keymap::{Key, KeyCode};
 use super::super::state::{Loadable, Screen, FILTER_DEBOUNCE};
 use super::super::{update, Effect, Msg};
 use super::{ch, key, queue_load, started};
-use crate::model::{Anchor, QueueSort, QueueTab};
+use crate::model::{QueueSort, QueueTab};
 
 #[test]
 fn tabs_switch_and_reload() {
@@ -99,16 +99,38 @@ fn the_filter_reloads_once_typing_pauses_and_esc_clears_it() {
 }
 
 #[test]
-fn sort_cycles_through_every_order() {
+fn sort_cycles_through_every_order_and_the_cursor_stays_on_its_claim() {
     let mut s = started(10, 10);
     let mut seen = vec![s.queue.sort];
     for _ in 0..QueueSort::ALL.len() {
-        let (_, q) = queue_load(&ch(&mut s, 's'));
-        assert_eq!(q.anchor, Anchor::First);
-        seen.push(q.sort);
+        let effects = ch(&mut s, 's');
+        let Some(Effect::ReloadQueueFrom { query, from, .. }) = effects.first() else {
+            panic!("the window around the selected claim: {effects:?}");
+        };
+        assert_eq!(from.claim_id, "CPOR-00001");
+        seen.push(query.sort);
     }
     assert_eq!(&seen[..5], &QueueSort::ALL);
     assert_eq!(seen[5], QueueSort::Urgency);
+
+    // On the fifth claim, sorted anew: the answer puts the cursor back on it.
+    for _ in 0..4 {
+        ch(&mut s, 'j');
+    }
+    let effects = ch(&mut s, 's');
+    let Some(Effect::ReloadQueueFrom { req_id, .. }) = effects.first().cloned() else {
+        panic!("a read around the claim");
+    };
+    let mut reordered = rows(0, 10);
+    reordered.reverse();
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(reordered),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
 }
 
 #[test]
@@ -143,12 +165,12 @@ fn enter_opens_the_claim_and_q_goes_back_then_quits() {
 fn help_toggles_and_swallows_queue_keys() {
     let mut s = started(10, 10);
     ch(&mut s, '?');
-    assert!(s.help_open);
+    assert!(s.help().is_some());
     assert!(ch(&mut s, 's').is_empty());
     ch(&mut s, 'j');
-    assert_eq!((s.queue.cursor, s.help_scroll), (0, 1));
+    assert_eq!((s.queue.cursor, s.help()), (0, Some(1)));
     key(&mut s, Key::plain(KeyCode::Esc));
-    assert!(!s.help_open);
+    assert!(s.help().is_none());
     assert!(!s.quit);
 }
 
@@ -178,21 +200,11 @@ fn the_open_claim_is_reread_when_someone_changes_it_and_stays_on_screen_meanwhil
             result: Ok(Some(Box::new(claim_detail()))),
         },
     );
-    let effects = update(
-        &mut s,
-        Msg::StoreChanged {
-            claim_ids: vec!["CPOR-00099".into()],
-        },
-    );
+    let effects = update(&mut s, super::changed("CPOR-00099"));
     assert!(!effects
         .iter()
         .any(|e| matches!(e, Effect::LoadClaim { .. })));
-    let effects = update(
-        &mut s,
-        Msg::StoreChanged {
-            claim_ids: vec!["CPOR-00001".into()],
-        },
-    );
+    let effects = update(&mut s, super::changed("CPOR-00001"));
     assert!(effects
         .iter()
         .any(|e| matches!(e, Effect::LoadClaim { .. })));
@@ -210,4 +222,23 @@ fn the_change_feed_going_offline_is_shown_and_coming_back_rereads() {
     let effects = update(&mut s, Msg::StoreOffline(None));
     assert!(s.offline.is_none());
     queue_load(&effects);
+}
+
+#[test]
+fn the_mouse_selects_a_row_switches_a_tab_and_the_wheel_moves() {
+    use crate::app::view::MouseAct;
+    let mut s = started(40, 40);
+    s.viewport.list_top = 3;
+    s.viewport.tabs = [(0, 10), (11, 20), (21, 30), (31, 40), (41, 50)];
+    update(&mut s, Msg::Mouse(MouseAct::Click { column: 5, row: 7 }));
+    assert_eq!(s.queue.cursor, 4);
+    update(&mut s, Msg::Mouse(MouseAct::Wheel { up: false }));
+    assert_eq!(s.queue.cursor, 7);
+    update(&mut s, Msg::Mouse(MouseAct::Wheel { up: true }));
+    assert_eq!(s.queue.cursor, 4);
+    let (_, q) = queue_load(&update(
+        &mut s,
+        Msg::Mouse(MouseAct::Click { column: 15, row: 0 }),
+    ));
+    assert_eq!(q.tab, QueueTab::Contested);
 }

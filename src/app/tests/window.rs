@@ -213,12 +213,7 @@ fn others_changes_reread_the_window_in_place_and_keep_the_cursor_on_its_claim() 
     for _ in 0..5 {
         ch(&mut s, 'j');
     }
-    let effects = update(
-        &mut s,
-        Msg::StoreChanged {
-            claim_ids: vec!["CPOR-00002".into()],
-        },
-    );
+    let effects = update(&mut s, super::changed("CPOR-00002"));
     assert!(effects
         .iter()
         .any(|e| matches!(e, Effect::LoadCounts { .. })));
@@ -255,4 +250,25 @@ fn a_window_deep_in_the_queue_is_reread_from_its_first_row() {
         _ => None,
     });
     assert_eq!(from, Some(row(900).sort_key(QueueSort::Urgency)));
+}
+
+#[test]
+fn when_the_claim_under_the_cursor_leaves_the_tab_it_is_said() {
+    let mut s = started(40, 40);
+    for _ in 0..5 {
+        ch(&mut s, 'j');
+    }
+    let effects = update(&mut s, super::changed("CPOR-00006"));
+    let (req_id, _) = queue_load(&effects);
+    let mut fresh = rows(0, 40);
+    fresh.remove(5);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(fresh),
+        },
+    );
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.ends_with("CPOR-00006 left Under review"), "{notice}");
 }

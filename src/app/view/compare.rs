@@ -1,0 +1,118 @@
+//! The compare view's data: the parties of a contest side by side, and how a party is named and
+//! addressed.
+
+use super::editor::{ContestParty, Recipient};
+use super::screens::{Loadable, Screen};
+use crate::app::keymap::Command;
+use crate::domain::confidentiality::OtherParty;
+use crate::model::{ClaimView, Seen};
+
+/// The compare screen of one contest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareView {
+    /// The claim it was opened on (focused first).
+    pub claim_id: String,
+    /// Every claim id seen in this contest so far (decided ones stay in view).
+    pub claim_ids: Vec<String>,
+    /// The contest's claims in claim id order.
+    pub parties: Loadable<Vec<ClaimView>>,
+    /// The newest read in flight; only its answer is taken.
+    pub pending: Option<u64>,
+    /// The focused column: a claim, or the incumbent (the last column) when there is one.
+    pub focus: usize,
+    /// The first column shown (past three parties the view scrolls sideways).
+    pub first_column: usize,
+    /// Lines scrolled down.
+    pub scroll: usize,
+    /// The focused party's PoE shown in full over the view.
+    pub poe_open: bool,
+    pub poe_scroll: usize,
+    /// Where `q`/`Esc` go back to.
+    pub back_to: Screen,
+    /// A command to run once the parties are loaded (approve asked from the detail screen).
+    pub then: Option<Command>,
+}
+
+/// One column of the compare view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Column<'a> {
+    /// A claim of the contest.
+    Claim(&'a ClaimView),
+    /// The partner already associated with the customer and product, known by its MPN.
+    Incumbent(&'a str),
+}
+
+impl CompareView {
+    /// The columns in order: the claims, then the incumbent if one holds the association.
+    pub fn columns(&self) -> Vec<Column<'_>> {
+        let Some(views) = self.parties.loaded() else {
+            return Vec::new();
+        };
+        let mut out: Vec<Column> = views.iter().map(Column::Claim).collect();
+        let incumbent = views.iter().find_map(|v| v.incumbent_mpn_id.as_deref());
+        if let Some(mpn) = incumbent {
+            if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
+                out.push(Column::Incumbent(mpn));
+            }
+        }
+        out
+    }
+
+    /// The focused claim, if the focus is on a claim.
+    pub fn focused(&self) -> Option<&ClaimView> {
+        match self.columns().get(self.focus) {
+            Some(Column::Claim(view)) => Some(view),
+            _ => None,
+        }
+    }
+}
+
+/// The contest's parties as the confidentiality guard sees them.
+pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
+    let mut out: Vec<ContestParty> = views
+        .iter()
+        .map(|v| ContestParty {
+            claim_id: Some(v.claim.claim_id.clone()),
+            party: OtherParty {
+                name: v.claim.partner.name.clone(),
+                mpn_id: v.claim.partner.mpn_id.clone(),
+                claim_id: Some(v.claim.claim_id.clone()),
+                poe_summaries: v.claim.poe.iter().map(|p| p.summary.clone()).collect(),
+                attachments: v.claim.poe.iter().map(|p| p.attachment.clone()).collect(),
+            },
+        })
+        .collect();
+    if let Some(mpn) = views.iter().find_map(|v| v.incumbent_mpn_id.clone()) {
+        if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
+            out.push(ContestParty {
+                claim_id: None,
+                // The store gives the incumbent by its MPN only: its name needs a store call
+                // (see the report of the `term` branch).
+                party: OtherParty {
+                    mpn_id: mpn,
+                    ..OtherParty::default()
+                },
+            });
+        }
+    }
+    out
+}
+
+/// How a claim is named in titles and confirmations.
+pub fn label(view: &ClaimView) -> String {
+    format!(
+        "{} · {} ({})",
+        view.claim.claim_id, view.claim.partner.name, view.claim.partner.mpn_id
+    )
+}
+
+/// A recipient for the editor: the claim at the version on screen.
+pub fn recipient(view: &ClaimView) -> Recipient {
+    Recipient {
+        seen: Seen {
+            claim_id: view.claim.claim_id.clone(),
+            version: view.version,
+        },
+        label: label(view),
+    }
+}

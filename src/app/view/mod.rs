@@ -1,0 +1,62 @@
+//! The data the screens show: plain types with no logic that changes state, so `state` and the
+//! logic modules (`queue`, `compare`, `editor`, `decision`, `holds`) depend on them and never on
+//! each other in a circle.
+
+pub mod compare;
+pub mod decision;
+pub mod editor;
+pub mod holds;
+pub mod screens;
+
+use std::collections::VecDeque;
+
+pub use compare::{contest_parties, label, recipient, Column, CompareView};
+pub use decision::{Confirm, ConfirmAction, DecisionPlan, Planned};
+pub use editor::{ContestParty, DraftState, Editor, Purpose, Recipient, TextBox};
+pub use holds::Holds;
+pub use screens::{
+    DetailView, LoadKind, Loadable, MouseAct, PendingLoad, QueueView, QueueWindow, Screen, Viewport,
+};
+
+use super::keymap::Key;
+
+/// What shows over the screen and takes the keys first: one at a time (the editor's own
+/// overlays are in `Over`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Modal {
+    /// Nothing: keys go to the screen.
+    #[default]
+    None,
+    /// The help overlay, scrolled this far.
+    Help { scroll: usize },
+    /// After `r` in compare: the request goes to the focused party, or to all.
+    InfoScope,
+    /// A yes/no question over the screen (a lead taking over someone's hold).
+    Confirm(Confirm),
+    /// The editor (comments, information requests, decision reasons), with what shows over it.
+    Editor(Box<Editor>, Over),
+}
+
+/// What shows over the editor.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Over {
+    /// Nothing: keys go to the text.
+    #[default]
+    Nothing,
+    /// The template picker, with this row selected.
+    Picker(usize),
+    /// A yes/no question about the text (discard it, send it anyway, record the decision).
+    Confirm(Confirm),
+    /// The help overlay (F1), scrolled this far.
+    Help { scroll: usize },
+}
+
+/// One input waiting for its screen (see `typeahead`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typed {
+    Key(Key),
+    Paste(String),
+}
+
+/// Inputs waiting for the screen they were typed for.
+pub type Waiting = VecDeque<Typed>;
