@@ -203,4 +203,17 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
 
     // Every act above is in an intact chain.
     assert_eq!(a.verify_audit(None).await.unwrap().broken, None);
+
+    // What a login may still do around claimdesk, append an event under its own name, the
+    // chain shows: the event carries no hash that fits.
+    let forged = format!(
+        "INSERT INTO events (at, actor, kind, after) VALUES (now(), '{feed}', 'generated', '{{}}')"
+    );
+    sqlx::raw_sql(&forged).execute(&mut raw_feed).await.unwrap();
+    let last: i64 = sqlx::query_scalar("SELECT MAX(id) FROM events")
+        .fetch_one(&mut raw_feed)
+        .await
+        .unwrap();
+    let broken = a.verify_audit(None).await.unwrap().broken;
+    assert_eq!(broken.map(|(id, _)| id), Some(last));
 }
