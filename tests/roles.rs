@@ -177,6 +177,19 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
     // A lead who is not the administrator registers carol, and gets the SQL to hand over.
     let leads = Store::open(&as_login(&admin.url, lead)).await.unwrap();
     assert!(!leads.prove_identity().await.unwrap().administrator);
+    // A large `generate` by a lead's own login loads with the indexes in place (only their
+    // owner may drop them) instead of failing.
+    let indexes = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()";
+    let before: i64 = sqlx::query_scalar(indexes)
+        .fetch_one(&mut raw_feed)
+        .await
+        .unwrap();
+    leads.suspend_indexes().await.unwrap();
+    let after: i64 = sqlx::query_scalar(indexes)
+        .fetch_one(&mut raw_feed)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
     leads
         .add_reviewer(&reviewer(carol, Role::Reviewer), lead)
         .await

@@ -82,8 +82,28 @@ fn indexes(dialect: Dialect) -> Vec<(&'static str, String)> {
     list
 }
 
-/// Drops the bulk-load indexes, in one transaction.
+/// Whether this login may drop and build the indexes: on PostgreSQL only the tables' owner (the
+/// administrator); a lead's own login loads without suspending them, and a reviewer's opens a
+/// store whose indexes are missing as it is (slower until the administrator opens it).
+async fn owns_indexes(pool: &Pool) -> Result<bool, StoreError> {
+    match pool {
+        Pool::Sqlite(_) => Ok(true),
+        Pool::Postgres(_) => pool
+            .clone()
+            .fetch_one(Sql::new(
+                "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class
+                 WHERE oid = 'claims'::regclass",
+            ))
+            .await?
+            .bool(0),
+    }
+}
+
+/// Drops the bulk-load indexes, in one transaction (when this login owns them).
 pub(super) async fn suspend(pool: &Pool) -> Result<(), StoreError> {
+    if !owns_indexes(pool).await? {
+        return Ok(());
+    }
     let mut tx = pool.begin_write().await?;
     for (name, _) in indexes(tx.dialect()) {
         tx.execute(Sql::new(format!("DROP INDEX IF EXISTS {name}")))
@@ -115,7 +135,7 @@ pub(super) async fn ensure(pool: &Pool) -> Result<(), StoreError> {
         .into_iter()
         .filter(|(name, _)| !present.iter().any(|p| p == name))
         .collect();
-    if missing.is_empty() {
+    if missing.is_empty() || !owns_indexes(pool).await? {
         return Ok(());
     }
     match pool {
