@@ -40,7 +40,15 @@ async fn queue_audit_reviewer_list_and_errors_show_control_characters_escaped() 
         claimdesk(
             url,
             &[
-                "reviewer", "add", "lead", "--role", "lead", "--name", HOSTILE,
+                "reviewer",
+                "add",
+                "lead",
+                "--role",
+                "lead",
+                "--name",
+                HOSTILE,
+                // No cluster-wide PostgreSQL login for a fixed name (tests/roles.rs makes those).
+                "--no-db-login",
             ],
             None,
         )
