@@ -18,8 +18,8 @@ use claimdesk::domain::{
 };
 use claimdesk::store::{Anchor, ClaimView, QueueRow, TabCounts};
 use claimdesk::tui::scroll::Scroller;
+use claimdesk::tui::Sink;
 use claimdesk::ui::{self, Theme};
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use uuid::Uuid;
@@ -136,6 +136,7 @@ pub fn contest(n: u64) -> Vec<ClaimView> {
                 version: 1,
                 competing_claim_ids: ids.iter().filter(|i| **i != r.claim_id).cloned().collect(),
                 incumbent_mpn_id: None,
+                incumbent_name: None,
                 facts: ClaimFacts::default(),
                 decision: None,
                 assigned_to: None,
@@ -199,7 +200,7 @@ pub struct Screen {
     pub state: State,
     /// Every byte written so far.
     pub written: Counter,
-    pub terminal: Terminal<CrosstermBackend<Counter>>,
+    pub terminal: Terminal<Sink<Counter>>,
     theme: Theme,
     scroller: Scroller,
 }
@@ -231,7 +232,7 @@ impl Screen {
             now(),
         );
         let terminal = Terminal::with_options(
-            CrosstermBackend::new(written.clone()),
+            Sink::new(written.clone(), width, height),
             TerminalOptions {
                 viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
             },

@@ -145,6 +145,7 @@ pub fn claim_detail() -> ClaimDetail {
             version: 3,
             competing_claim_ids: vec!["CPOR-00006".into(), "CPOR-00010".into()],
             incumbent_mpn_id: None,
+            incumbent_name: None,
             facts: ClaimFacts {
                 mpn: Some(Mpn {
                     mpn_id: r.mpn_id.clone(),

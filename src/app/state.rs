@@ -14,7 +14,7 @@ use crate::domain::reasons::Template;
 use crate::domain::sla::Countdown;
 use crate::domain::{BusinessCalendar, SlaPolicy};
 pub use crate::model::ClaimDetail;
-use crate::model::{QueueSort, QueueTab};
+use crate::model::{Preferences, QueueSort, QueueTab};
 
 /// The smallest terminal the screens are laid out for; below it a message says so and only
 /// quit and resize act (a key must never act on a screen the reviewer cannot see).
@@ -71,6 +71,11 @@ pub struct State {
     pub news: News,
     /// Claims this session wrote lately: their echo on the change feed is not re-read.
     pub echoes: Echoes,
+    /// The preferences stored for the reviewer when the session began (saved again at its end
+    /// if the theme, sort or tab changed).
+    pub remembered: Preferences,
+    /// `--theme` or `NO_COLOR` chose the theme: this session's theme is not remembered.
+    pub theme_fixed: bool,
     next_req: u64,
 }
 
@@ -84,7 +89,7 @@ impl State {
         theme: usize,
         now: DateTime<Utc>,
     ) -> State {
-        State {
+        let mut state = State {
             now,
             calendar: config.calendar.clone(),
             sla: config.sla,
@@ -94,6 +99,8 @@ impl State {
             queue: QueueView {
                 tab: QueueTab::UnderReview,
                 sort: QueueSort::Urgency,
+                reverse: false,
+                displaced: None,
                 filter: String::new(),
                 filter_applied: String::new(),
                 filter_due: None,
@@ -133,8 +140,12 @@ impl State {
             holds: Holds::default(),
             news: News::default(),
             echoes: Echoes::default(),
+            remembered: Preferences::default(),
+            theme_fixed: false,
             next_req: 0,
-        }
+        };
+        state.remembered = state.preferences();
+        state
     }
 
     /// Where keys are read now: the modal on top, else the screen.
@@ -296,6 +307,48 @@ impl State {
     pub fn too_small(&self) -> bool {
         self.size
             .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
+    }
+
+    /// The preferences as they are now: the theme (unless `--theme` or `NO_COLOR` chose it), the
+    /// sort and the tab.
+    pub fn preferences(&self) -> Preferences {
+        Preferences {
+            theme: if self.themes.len() > 1 && !self.theme_fixed {
+                Some(self.theme_name().to_string())
+            } else {
+                self.remembered.theme.clone()
+            },
+            sort: Some(self.queue.sort),
+            reverse: self.queue.reverse,
+            tab: Some(self.queue.tab),
+        }
+    }
+
+    /// Starts from the reviewer's remembered preferences (the theme unless `theme_fixed`: a
+    /// `--theme` flag or `NO_COLOR` decided it).
+    pub fn remember(&mut self, preferences: Preferences, theme_fixed: bool) {
+        if let Some(i) = preferences
+            .theme
+            .as_ref()
+            .filter(|_| !theme_fixed)
+            .and_then(|t| self.themes.iter().position(|n| n == t))
+        {
+            self.theme = i;
+        }
+        if let Some(sort) = preferences.sort {
+            self.queue.sort = sort;
+        }
+        self.queue.reverse = preferences.reverse;
+        if let Some(tab) = preferences.tab {
+            self.queue.tab = tab;
+        }
+        // Saved again at the end only if something changed from here (a theme the session did
+        // not choose, under `--theme` or `NO_COLOR`, stays as stored).
+        self.theme_fixed = theme_fixed;
+        self.remembered = Preferences {
+            theme: preferences.theme,
+            ..self.preferences()
+        };
     }
 
     /// The theme in use.

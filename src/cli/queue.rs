@@ -83,6 +83,7 @@ pub async fn print(
             .queue_page(&QueueQuery {
                 tab,
                 sort,
+                reverse: false,
                 filter: args.filter.clone(),
                 reviewer: reviewer.to_string(),
                 anchor,

@@ -13,6 +13,7 @@ fn view() -> ClaimView {
         version: 3,
         competing_claim_ids: vec!["C-2".into(), "C-3".into()],
         incumbent_mpn_id: Some("2000002".into()),
+        incumbent_name: None,
         facts: ClaimFacts {
             mpn: Some(Mpn {
                 mpn_id: "1000001".into(),

@@ -14,6 +14,9 @@ pub struct ClaimView {
     pub competing_claim_ids: Vec<String>,
     /// The MPN of an existing association of this tenant and product with another MPN.
     pub incumbent_mpn_id: Option<String>,
+    /// The incumbent's partner name, when the MPN reference data knows it (the confidentiality
+    /// guard catches it in partner-visible text).
+    pub incumbent_name: Option<String>,
     /// Reference data for the findings.
     pub facts: ClaimFacts,
     pub decision: Option<Decision>,

@@ -14,7 +14,8 @@ pub use event::{AuditEvent, ChainCheck, Change, EventKind, ReviewerRecord};
 pub use identity::{Identity, Proof};
 pub use import::{Audit, AuditMode, Backend, ImportBatch, ImportSummary};
 pub use queue::{
-    holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,
+    holder, Anchor, Preferences, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue,
+    TabCounts,
 };
 pub use review::{
     Actor, DecisionRequest, Draft, InfoRequest, LoginGrant, Reviewer, Role, Seen, DEFAULT_LEASE,

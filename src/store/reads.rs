@@ -272,7 +272,12 @@ pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<Facts
     }
     let tenant_ids: Vec<Uuid> = rows.iter().map(|r| r.tenant_id).collect();
     read_tenants(db, tenant_ids, &mut index).await?;
-    let mpn_ids: Vec<String> = rows.iter().map(|r| r.mpn_id.clone()).collect();
+    // The incumbents' too: their names are what the confidentiality guard looks for.
+    let mpn_ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.mpn_id.clone())
+        .chain(rows.iter().filter_map(|r| r.incumbent_mpn_id.clone()))
+        .collect();
     read_mpns(db, mpn_ids, &mut index).await?;
 
     let subs: Vec<Uuid> = rows
@@ -491,6 +496,52 @@ impl Store {
         .arg(super::engine::now());
         self.db().execute(sql).await?;
         Ok(())
+    }
+
+    /// Saves the draft as `save_draft` does, unless another session of the same reviewer changed
+    /// it since this one last read or saved it (`known`: that text; `None`: there was none).
+    /// Then nothing is written and the stored text is returned, for the reviewer to choose.
+    /// The check and the write are one transaction, so two sessions cannot both win.
+    pub async fn save_draft_unless_changed(
+        &self,
+        login: &str,
+        key: &str,
+        visibility: crate::domain::Visibility,
+        body: &str,
+        known: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        super::rules::within("the draft", crate::domain::text::TextKind::Long, body)?;
+        let mut tx = self.pool.begin_write().await?;
+        let stored = tx
+            .fetch_optional(
+                Sql::new(
+                    "SELECT body FROM drafts WHERE reviewer = $1 AND draft_key = $2 /*+FOR_UPDATE*/",
+                )
+                .arg(login)
+                .arg(key),
+            )
+            .await?
+            .map(|r| r.text(0))
+            .transpose()?;
+        if let Some(theirs) = stored.filter(|s| known != Some(s.as_str()) && s != body) {
+            return Ok(Some(theirs));
+        }
+        tx.execute(
+            Sql::new(
+                "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
+                 body = excluded.body, saved_at = excluded.saved_at",
+            )
+            .arg(login)
+            .arg(key)
+            .arg(visibility.code())
+            .arg(body)
+            .arg(super::engine::now()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(None)
     }
 
     /// The saved draft for `key`, if any.

@@ -216,6 +216,12 @@ fn help_by_context() {
             key(&mut s, f1);
             s
         }),
+        ("poe", {
+            let mut s = compare_state(2);
+            key(&mut s, Key::plain(KeyCode::Enter));
+            key(&mut s, Key::ch('?'));
+            s
+        }),
     ];
     for (name, mut s) in cases {
         assert!(s.help().is_some(), "{name}: help opened");

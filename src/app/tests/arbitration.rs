@@ -317,6 +317,28 @@ fn drafts_are_saved_once_typing_pauses() {
     let _ = second;
 }
 
+#[test]
+fn text_typed_while_the_store_is_offline_is_saved_once_it_is_back() {
+    let mut s = comparing(2);
+    ch(&mut s, 'm');
+    no_draft(&mut s);
+    update(&mut s, Msg::StoreOffline(Some("connection refused".into())));
+    let token = match ch(&mut s, 'x').as_slice() {
+        [Effect::DraftTimer { token, .. }] => *token,
+        other => panic!("expected a debounce timer, got {other:?}"),
+    };
+    // The save is held back (nothing to write to), quietly; the text is marked unsaved.
+    let effects = update(&mut s, Msg::DraftDue { token });
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(s.editor().unwrap().draft.unsaved());
+    assert!(s.notice.is_none(), "{:?}", s.notice);
+    // Back: saved at once.
+    let effects = update(&mut s, Msg::StoreOffline(None));
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::SaveDraft { body, .. } if body == "x")));
+}
+
 fn draft(body: &str, visibility: Visibility) -> Draft {
     Draft {
         key: "comment:CPOR-00002".into(),

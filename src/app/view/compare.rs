@@ -84,11 +84,15 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
         .collect();
     if let Some(mpn) = views.iter().find_map(|v| v.incumbent_mpn_id.clone()) {
         if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
+            // Its name as the MPN reference data gives it (empty when unknown).
+            let name = views
+                .iter()
+                .find_map(|v| v.incumbent_name.clone())
+                .unwrap_or_default();
             out.push(ContestParty {
                 claim_id: None,
-                // The store gives the incumbent by its MPN only: its name needs a store call
-                // (see the report of the `term` branch).
                 party: OtherParty {
+                    name,
                     mpn_id: mpn,
                     ..OtherParty::default()
                 },
