@@ -251,8 +251,10 @@ pub fn loaded(
                 .around
                 .take()
                 .and_then(|id| rows.iter().position(|r| r.claim_id == id));
-            // The claim first: nothing was before it, this is the queue's start.
-            let at_start = at == Some(0) || rows.is_empty();
+            // The window starts at the claim: whatever sorts before it is read next (a prepend
+            // that finds nothing marks the queue's start), so `k` reaches it and the position
+            // shown is never a guess.
+            let at_start = rows.is_empty();
             *w = QueueWindow {
                 rows,
                 at_start,

@@ -134,6 +134,45 @@ fn sort_cycles_through_every_order_and_the_cursor_stays_on_its_claim() {
 }
 
 #[test]
+fn after_a_sort_the_claims_before_the_cursor_are_read_and_reachable() {
+    let mut s = started(10, 10);
+    for _ in 0..4 {
+        ch(&mut s, 'j');
+    }
+    let effects = ch(&mut s, 's');
+    let Some(Effect::ReloadQueueFrom { req_id, .. }) = effects.first().cloned() else {
+        panic!("a read around the claim: {effects:?}");
+    };
+    // The store answers from the claim on (how the runtime reads "from" a key).
+    let effects = update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(4, 10)),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
+    assert_eq!(s.queue.position(), None, "not claimed to be the first");
+    // What sorts before it is read at once.
+    let (req_id, query) = queue_load(&effects);
+    assert!(
+        matches!(&query.anchor, crate::model::Anchor::Before(k) if k.claim_id == "CPOR-00005"),
+        "{query:?}"
+    );
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(0, 4)),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
+    assert_eq!(s.queue.position(), Some(5));
+    ch(&mut s, 'k');
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00004");
+}
+
+#[test]
 fn s_reverses_the_sort_and_the_cursor_stays_on_its_claim() {
     let mut s = started(10, 10);
     ch(&mut s, 'j');
