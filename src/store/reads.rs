@@ -483,18 +483,9 @@ impl Store {
         body: &str,
     ) -> Result<(), StoreError> {
         super::rules::within("the draft", crate::domain::text::TextKind::Long, body)?;
-        let sql = Sql::new(
-            "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
-             body = excluded.body, saved_at = excluded.saved_at",
-        )
-        .arg(login)
-        .arg(key)
-        .arg(visibility.code())
-        .arg(body)
-        .arg(super::engine::now());
-        self.db().execute(sql).await?;
+        self.db()
+            .execute(draft_upsert(login, key, visibility, body))
+            .await?;
         Ok(())
     }
 
@@ -526,20 +517,8 @@ impl Store {
         if let Some(theirs) = stored.filter(|s| known != Some(s.as_str()) && s != body) {
             return Ok(Some(theirs));
         }
-        tx.execute(
-            Sql::new(
-                "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
-                 body = excluded.body, saved_at = excluded.saved_at",
-            )
-            .arg(login)
-            .arg(key)
-            .arg(visibility.code())
-            .arg(body)
-            .arg(super::engine::now()),
-        )
-        .await?;
+        tx.execute(draft_upsert(login, key, visibility, body))
+            .await?;
         tx.commit().await?;
         Ok(None)
     }
@@ -572,6 +551,21 @@ impl Store {
         self.db().execute(sql).await?;
         Ok(())
     }
+}
+
+/// Writes draft `key` of `login`, replacing the one stored.
+fn draft_upsert(login: &str, key: &str, visibility: crate::domain::Visibility, body: &str) -> Sql {
+    Sql::new(
+        "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
+         body = excluded.body, saved_at = excluded.saved_at",
+    )
+    .arg(login)
+    .arg(key)
+    .arg(visibility.code())
+    .arg(body)
+    .arg(super::engine::now())
 }
 
 /// Which of `ids` are stored.
