@@ -173,6 +173,18 @@ impl State {
 
     /// What help describes first: where it was opened (the editor, or the screen).
     pub fn help_context(&self) -> Context {
+        match &self.modal {
+            Modal::Editor(_, Over::Help { under: Some(_), .. }) => return Context::Confirm,
+            Modal::Help {
+                under: Some(question),
+                ..
+            } => match question.as_ref() {
+                Modal::Confirm(_) => return Context::Confirm,
+                Modal::InfoScope => return Context::InfoScope,
+                _ => {}
+            },
+            _ => {}
+        }
         if self.editor().is_some() {
             Context::Editor
         } else {
@@ -230,7 +242,15 @@ impl State {
     /// The open question, over the screen or over the editor.
     pub fn confirm(&self) -> Option<&Confirm> {
         match &self.modal {
-            Modal::Confirm(c) | Modal::Editor(_, Over::Confirm(c)) => Some(c),
+            Modal::Confirm(c)
+            | Modal::Editor(_, Over::Confirm(c) | Over::Help { under: Some(c), .. }) => Some(c),
+            Modal::Help {
+                under: Some(question),
+                ..
+            } => match question.as_ref() {
+                Modal::Confirm(c) => Some(c),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -245,6 +265,10 @@ impl State {
 
     /// Closes the open question and hands it back.
     pub fn take_confirm(&mut self) -> Option<Confirm> {
+        // Help open over the question: both close.
+        if self.help().is_some() && self.confirm().is_some() {
+            self.toggle_help();
+        }
         match &mut self.modal {
             Modal::Editor(_, over @ Over::Confirm(_)) => match std::mem::take(over) {
                 Over::Confirm(c) => Some(c),
@@ -261,7 +285,9 @@ impl State {
     /// How far the help overlay is scrolled, while it shows (over the screen or the editor).
     pub fn help(&self) -> Option<usize> {
         match &self.modal {
-            Modal::Help { scroll } | Modal::Editor(_, Over::Help { scroll }) => Some(*scroll),
+            Modal::Help { scroll, .. } | Modal::Editor(_, Over::Help { scroll, .. }) => {
+                Some(*scroll)
+            }
             _ => None,
         }
     }
@@ -269,19 +295,44 @@ impl State {
     /// The help overlay's scroll, to change.
     pub fn help_mut(&mut self) -> Option<&mut usize> {
         match &mut self.modal {
-            Modal::Help { scroll } | Modal::Editor(_, Over::Help { scroll }) => Some(scroll),
+            Modal::Help { scroll, .. } | Modal::Editor(_, Over::Help { scroll, .. }) => {
+                Some(scroll)
+            }
             _ => None,
         }
     }
 
-    /// Opens or closes the help overlay.
+    /// Opens or closes the help overlay; a question under it (a confirmation, the information
+    /// request's scope) is kept and shows again when help closes.
     pub fn toggle_help(&mut self) {
-        match &mut self.modal {
-            Modal::Editor(_, over @ Over::Help { .. }) => *over = Over::Nothing,
-            Modal::Editor(_, over) => *over = Over::Help { scroll: 0 },
-            Modal::Help { .. } => self.modal = Modal::None,
-            modal => *modal = Modal::Help { scroll: 0 },
-        }
+        self.modal = match std::mem::take(&mut self.modal) {
+            Modal::Editor(e, Over::Help { under, .. }) => {
+                Modal::Editor(e, under.map_or(Over::Nothing, Over::Confirm))
+            }
+            Modal::Editor(e, Over::Confirm(c)) => Modal::Editor(
+                e,
+                Over::Help {
+                    scroll: 0,
+                    under: Some(c),
+                },
+            ),
+            Modal::Editor(e, _) => Modal::Editor(
+                e,
+                Over::Help {
+                    scroll: 0,
+                    under: None,
+                },
+            ),
+            Modal::Help { under, .. } => under.map_or(Modal::None, |m| *m),
+            Modal::None => Modal::Help {
+                scroll: 0,
+                under: None,
+            },
+            question => Modal::Help {
+                scroll: 0,
+                under: Some(Box::new(question)),
+            },
+        };
     }
 
     /// The information request's scope prompt shows.

@@ -672,3 +672,33 @@ fn a_confirmation_closes_with_what_changed_when_someone_else_decides_meanwhile()
     let error = s.editor().unwrap().error.clone().unwrap();
     assert!(error.contains("CPOR-00002 is now approved"), "{error}");
 }
+
+#[test]
+fn help_over_a_question_keeps_the_question_for_when_it_closes() {
+    let mut s = comparing(2);
+    ch(&mut s, 'm');
+    no_draft(&mut s);
+    ch(&mut s, 'x');
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.confirm().is_some(), "asked to discard");
+    key(&mut s, Key::plain(KeyCode::F(1)));
+    assert!(s.help().is_some());
+    assert_eq!(s.help_context(), crate::app::Context::Confirm);
+    // `y` in help is not a yes: nothing is discarded.
+    ch(&mut s, 'y');
+    assert!(s.editor().is_some());
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.help().is_none());
+    assert!(s.confirm().is_some(), "the question is back");
+    ch(&mut s, 'y');
+    assert!(s.editor().is_none(), "discarded once answered");
+
+    // The scope question of an information request, likewise.
+    let mut s = comparing(2);
+    ch(&mut s, 'r');
+    assert!(s.info_scope());
+    ch(&mut s, '?');
+    assert_eq!(s.help_context(), crate::app::Context::InfoScope);
+    ch(&mut s, 'q');
+    assert!(s.info_scope(), "back to the question");
+}
