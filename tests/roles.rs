@@ -139,6 +139,11 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         ("UPDATE reviewers SET role = 'lead'", "42501"),
         // Importing is not a reviewer's job either.
         ("DELETE FROM subscriptions", "42501"),
+        (
+            "INSERT INTO bulk_writes (last_id, first_id, at, actor, claims) VALUES (9, 1, now(), 'x', 9)",
+            "42501",
+        ),
+        ("DELETE FROM bulk_writes", "42501"),
         (forged.as_str(), "P0001"),
     ] {
         let got = code(sqlx::raw_sql(sql).execute(&mut raw).await);
@@ -173,6 +178,33 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
             "{sql}"
         );
     }
+    // A large import is recorded as one bulk write for the change feed, under its own name
+    // only: it cannot pass a bulk write off as someone else's, nor remove one.
+    let many: Vec<String> = (0..120).map(|i| format!("F-{i:03}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    feeds.import(&batch(&many), &by(feed)).await.unwrap();
+    let (who, claims): (String, i64) = sqlx::query_as("SELECT actor, claims FROM bulk_writes")
+        .fetch_one(&mut raw_feed)
+        .await
+        .unwrap();
+    assert_eq!((who.as_str(), claims), (feed, 120));
+    let forged_bulk = format!(
+        "INSERT INTO bulk_writes (last_id, first_id, at, actor, claims) \
+         VALUES (999999, 999990, now(), '{lead}', 10)"
+    );
+    assert_eq!(
+        code(sqlx::raw_sql(&forged_bulk).execute(&mut raw_feed).await),
+        "P0001"
+    );
+    assert_eq!(
+        code(
+            sqlx::raw_sql("DELETE FROM bulk_writes")
+                .execute(&mut raw_feed)
+                .await
+        ),
+        "42501",
+        "append-only for its writer too"
+    );
 
     // A lead who is not the administrator registers carol, and gets the SQL to hand over.
     let leads = Store::open(&as_login(&admin.url, lead)).await.unwrap();

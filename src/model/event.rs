@@ -392,6 +392,25 @@ pub enum Change {
     Offline(String),
     /// Changes made since the last report, oldest first.
     Events(Vec<AuditEvent>),
+    /// A bulk write, told as one report instead of one event per claim; what came before it
+    /// has been reported, what comes after follows.
+    Bulk(BulkWrite),
+}
+
+/// A run of audit events one transaction appended for a bulk write (an import of many claims,
+/// one `Imported` event each), as the change feed tells it: who, when and how many, without the
+/// events themselves. They are in the audit log like any others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkWrite {
+    /// The run's oldest and newest event ids (the oldest not yet reported, if a watcher was
+    /// already past the start of the run).
+    pub first_id: i64,
+    pub last_id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub via: Option<String>,
+    /// How many claims (events of the run from `first_id` on).
+    pub claims: u64,
 }
 
 #[cfg(test)]

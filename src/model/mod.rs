@@ -10,7 +10,7 @@ mod queue;
 mod review;
 
 pub use claim::{ClaimDetail, ClaimView};
-pub use event::{AuditEvent, ChainCheck, Change, EventKind, ReviewerRecord};
+pub use event::{AuditEvent, BulkWrite, ChainCheck, Change, EventKind, ReviewerRecord};
 pub use identity::{Identity, Proof};
 pub use import::{Audit, AuditMode, Backend, ImportBatch, ImportSummary};
 pub use queue::{

@@ -78,10 +78,13 @@ fn statement(write: &Write) -> Sql {
 /// ids ascend in commit order: a reader that has seen every event up to id N never later finds
 /// a smaller id committed after it (the change feed, `claimdesk outbox --after`), and the hash
 /// chain has one end to append to. SQLite's `BEGIN IMMEDIATE` already admits one writer at a
-/// time; PostgreSQL takes a transaction-scoped advisory lock.
-pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
+/// time; PostgreSQL takes a transaction-scoped advisory lock. Returns the ids given, in order.
+pub(crate) async fn insert_events(
+    tx: &mut Tx,
+    events: &[NewEvent],
+) -> Result<Vec<i64>, StoreError> {
     if events.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     if let Tx::Postgres(tx) = tx {
         super::postgres::lock_event_log(tx).await?;
@@ -91,7 +94,7 @@ pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<()
     let per_statement = tx.dialect().max_params() / 9;
     let rows: Vec<Vec<Arg>> = events
         .iter()
-        .zip(ids)
+        .zip(ids.iter().copied())
         .map(|(e, id)| {
             let link = chain::Link::new(id, e);
             let hash = link.hash(&prev);
@@ -107,7 +110,7 @@ pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<()
         sql.values(chunk.iter().cloned());
         tx.execute(sql).await?;
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Recomputes the stored contest columns (parties, incumbent, contested) of every claim in

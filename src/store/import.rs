@@ -160,7 +160,20 @@ impl Store {
             })
             .collect();
         events.extend(import_events(&claims, audit, &actor, now));
-        insert_events(&mut tx, &events).await?;
+        let ids = insert_events(&mut tx, &events).await?;
+        if let Some((first_id, last_id)) = super::rules::bulk_run(&ids, claims.len(), generated) {
+            let sql = Sql::new(
+                "INSERT INTO bulk_writes (last_id, first_id, at, actor, via, claims)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .arg(last_id)
+            .arg(first_id)
+            .arg(now)
+            .arg(&actor.login)
+            .arg(actor.via.clone())
+            .arg(i64::try_from(claims.len()).unwrap_or(i64::MAX));
+            tx.execute(sql).await?;
+        }
         tx.commit().await?;
         Ok(ImportSummary {
             claims: claims.len(),

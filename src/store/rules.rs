@@ -189,6 +189,22 @@ pub(crate) fn check_import(actor: &Actor, generated: bool) -> Result<(), StoreEr
     }
 }
 
+/// An import of at least this many claims is told on the change feed as one bulk write
+/// ("carol imported 100,000 claims"), so that watching sessions need not read an event per claim.
+pub(crate) const BULK_FEED_CLAIMS: usize = 100;
+
+/// The run of an import's events the change feed tells as one bulk write, as `(first_id,
+/// last_id)`: its per-claim events, which follow any reference-data events in `ids` (every id
+/// the import appended, in order). None for a small import, or a generated batch (already one
+/// event).
+pub(crate) fn bulk_run(ids: &[i64], claims: usize, generated: bool) -> Option<(i64, i64)> {
+    if generated || claims < BULK_FEED_CLAIMS || claims > ids.len() {
+        return None;
+    }
+    let run = &ids[ids.len() - claims..];
+    Some((*run.first()?, *run.last()?))
+}
+
 fn article(role: Role) -> String {
     match role {
         Role::Integration => "an integration login".into(),

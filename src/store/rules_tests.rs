@@ -453,3 +453,20 @@ fn an_integration_login_imports_and_decides_nothing() {
     let err = require_lead(&feed, "add reviewers").unwrap_err();
     assert!(err.to_string().contains("an integration login"), "{err}");
 }
+
+#[test]
+fn a_large_import_is_told_as_one_bulk_write_of_its_claims_events() {
+    let ids: Vec<i64> = (11..=11 + 3 + 150 - 1).collect();
+    // Three reference-data events first, then one per claim.
+    assert_eq!(bulk_run(&ids, 150, false), Some((14, 163)));
+    let exact: Vec<i64> = (1..=BULK_FEED_CLAIMS as i64).collect();
+    assert_eq!(
+        bulk_run(&exact, BULK_FEED_CLAIMS, false),
+        Some((1, BULK_FEED_CLAIMS as i64))
+    );
+    // Small imports stay event by event; a generated batch is already one event.
+    assert_eq!(bulk_run(&exact[1..], BULK_FEED_CLAIMS - 1, false), None);
+    assert_eq!(bulk_run(&ids, 150, true), None);
+    // More claims than events appended cannot happen; never a run then.
+    assert_eq!(bulk_run(&ids[..10], 150, false), None);
+}
