@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod assoc;
 mod identity;
 mod import_refusals;
 mod round_trip;
@@ -349,7 +350,7 @@ async fn demo_loads_its_data_set_once() {
     let (_dir, urls) = urls().await;
     let url = &urls[0].1;
     let run = claimdesk(url, &["demo", "--no-tui"], None).expect_code(0);
-    assert!(run.stderr.contains("(25 claims)"), "{}", run.stderr);
+    assert!(run.stderr.contains("(26 claims)"), "{}", run.stderr);
     let run = claimdesk(url, &["demo", "--no-tui"], None).expect_code(0);
     assert!(
         run.stderr.contains("already holds claims"),
