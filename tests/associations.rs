@@ -236,7 +236,7 @@ async fn an_approval_makes_the_incumbent_every_later_claim_competes_with() {
         );
         let a2 = view(s, "A-2").await;
         assert!(
-            a2.is_incumbent() == false && view(s, "A-1").await.is_incumbent(),
+            !a2.is_incumbent() && view(s, "A-1").await.is_incumbent(),
             "{b}"
         );
         // A second approval is refused, naming the approved claim.
@@ -368,8 +368,10 @@ async fn an_approval_ends_an_imported_association_and_partner_ids_can_move_later
         assert_eq!(contest_fields(s, "B-1").await, (false, vec![], None), "{b}");
 
         // Fabrikam's MPN joins Contoso's partner: its claims stop competing with Contoso's.
-        let mut moved = ImportBatch::default();
-        moved.mpns = vec![mpn("2000002", "Fabrikam", Some("P-CONTOSO"))];
+        let moved = ImportBatch {
+            mpns: vec![mpn("2000002", "Fabrikam", Some("P-CONTOSO"))],
+            ..ImportBatch::default()
+        };
         s.import(&moved, &common::by("lee")).await.unwrap();
         assert_eq!(contest_fields(s, "A-1").await, (false, vec![], None), "{b}");
         assert_eq!(contest_fields(s, "A-2").await, (false, vec![], None), "{b}");

@@ -490,7 +490,7 @@ fn an_approval_makes_the_association_ending_the_one_before() {
     let approve = [decide("C-1", 1, DecisionOutcome::Approved)];
     let plan = super::plan_decide(
         &bob,
-        &[cur.clone()],
+        std::slice::from_ref(&cur),
         &contests,
         &approve,
         Guard::Enforce,
