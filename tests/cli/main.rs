@@ -319,7 +319,9 @@ async fn queue_prints_aligned_rows_per_tab() {
                 "DEMO-0003",
                 "DEMO-0004",
                 "DEMO-0005",
-                "DEMO-0006"
+                "DEMO-0006",
+                "DEMO-0015",
+                "DEMO-0026"
             ],
             "{backend}:\n{}",
             run.stdout
@@ -341,7 +343,8 @@ async fn queue_prints_aligned_rows_per_tab() {
             "{}",
             run.stdout
         );
-        assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+        // Müller's two MPNs (one partner) and the subsidiary's name.
+        assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
     }
 }
 
@@ -358,7 +361,7 @@ async fn demo_loads_its_data_set_once() {
         run.stderr
     );
     let export = claimdesk(url, &["export"], None).expect_code(0).stdout;
-    assert_eq!(export.lines().count(), 25);
+    assert_eq!(export.lines().count(), 26);
     // Decided claims carry a real decision: who, when, why.
     let approved = export
         .lines()
