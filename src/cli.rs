@@ -5,6 +5,7 @@
 //! not be opened, or the reviewer may not do this (unknown, deactivated, not a lead). Every failure is one line on stderr; a database password never appears.
 
 mod queue;
+mod review;
 mod team;
 
 use std::io::{BufReader, IsTerminal, Write};
@@ -101,6 +102,17 @@ enum Command {
     Reviewer(team::ReviewerCommand),
     /// Print the audit log (who did what, when, before → after), oldest first.
     Audit(team::AuditArgs),
+    /// Assign a claim and the open claims of its contest to a reviewer (a lead's job): they show
+    /// in that reviewer's Mine tab.
+    Assign {
+        /// The claim.
+        claim: String,
+        /// The reviewer's login.
+        login: String,
+    },
+    /// Approve or reject a claim. An approval makes its MPN the association of its customer and
+    /// product; a claim with error findings is approved only by a lead, with --over-findings.
+    Decide(review::DecideArgs),
 }
 
 /// `export --format`.
@@ -242,6 +254,10 @@ async fn dispatch(cli: Cli) -> Outcome {
             }
         }
         Some(Command::Audit(args)) => team::audit(&store, &config, &args).await?,
+        Some(Command::Assign { claim, login }) => {
+            review::assign(&store, &reviewer, &claim, &login).await?
+        }
+        Some(Command::Decide(args)) => review::decide(&store, &reviewer, &args).await?,
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `claimdesk demo`: a small hand-made data set that shows a new reviewer everything at once:
-//! a three-party and a two-party contest, an incumbent association, every finding code, checks
+//! a three-party and a two-party contest, an incumbent association imported and one made by an
+//! approval, a partner with two MPNs (one `partner_id`), every finding code, checks
 //! left unknown (a tenant and an MPN missing from the reference data), non-ASCII partner names,
 //! every status, SLA clocks that are fine, nearly due and overdue, and partner-visible and
 //! internal comments.
@@ -104,8 +105,12 @@ pub fn jsonl(config: &Config, now: DateTime<Utc>) -> String {
     let mut lines: Vec<Value> = Vec::new();
     lines.extend(tenants(&ids));
     lines.extend(MPNS.iter().map(|(mpn, partner, enrolled, kind)| {
-        json!({"type": "mpn", "mpn_id": mpn, "partner": partner, "enrolled": enrolled,
-               "partner_type": kind})
+        let mut line = json!({"type": "mpn", "mpn_id": mpn, "partner": partner,
+                              "enrolled": enrolled, "partner_type": kind});
+        if TWO_MPNS.0.contains(mpn) {
+            line["partner_id"] = json!(TWO_MPNS.1);
+        }
+        line
     }));
     lines.push(json!({"type": "association", "tenant_id": ids.tenant[2],
                       "product": "Dynamics 365 Finance", "mpn_id": "5100010"}));
@@ -299,6 +304,9 @@ const MPNS: [(&str, &str, bool, Option<&str>); 24] = [
     ("5100023", "Margie's Digital", true, None),
     ("5100024", "VanArsdel Solutions", true, None),
 ];
+
+/// Müller's two MPNs, one partner: its claims under either never compete with each other.
+const TWO_MPNS: ([&str; 2], &str) = (["5100002", "5100012"], "P-MULLER-IT");
 
 /// What the partner typed as the subscription.
 enum Sub {

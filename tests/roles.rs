@@ -110,6 +110,18 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         reason: "Insufficient PoE".into(),
     };
     mine.decide(&[decision], rev).await.unwrap();
+    // An approval by the reviewer's own login makes the association (migration 0010's grant).
+    let approve = DecisionRequest {
+        seen: Seen {
+            claim_id: "C-2".into(),
+            version: mine.claim("C-2").await.unwrap().unwrap().version,
+        },
+        outcome: DecisionOutcome::Approved,
+        reason: "Signed PoE".into(),
+    };
+    mine.decide(&[approve], rev).await.unwrap();
+    let made = mine.claim("C-2").await.unwrap().unwrap().association;
+    assert_eq!(made.map(|(a, _)| a.claim_id), Some(Some("C-2".to_string())));
     // ... and cannot act as anyone else, through claimdesk or around it.
     let err = mine.release(&["C-1".to_string()], lead).await.unwrap_err();
     assert!(err.to_string().contains("cannot write as"), "{err}");

@@ -153,18 +153,21 @@ fn contest_batch() -> ImportBatch {
                 partner: "Contoso Consulting".into(),
                 enrolled: true,
                 partner_type: Some("FRP FastTrack".into()),
+                partner_id: None,
             },
             Mpn {
                 mpn_id: "2000002".into(),
                 partner: "Fabrikam Partners".into(),
                 enrolled: false,
                 partner_type: None,
+                partner_id: None,
             },
         ],
         associations: vec![Association {
             tenant_id: tenant_id(3),
             product: sales.into(),
             mpn_id: "8888888".into(),
+            claim_id: None,
         }],
     }
 }
@@ -300,6 +303,7 @@ async fn an_import_naming_a_stored_claim_writes_nothing() {
                 partner: "Contoso Consulting".into(),
                 enrolled: false,
                 partner_type: None,
+                partner_id: None,
             }],
             ..ImportBatch::default()
         };
@@ -351,6 +355,7 @@ async fn reference_data_drives_findings_and_is_refreshed_on_reimport() {
                 tenant_id: tenant_id(3),
                 product: "dynamics 365 SALES".into(),
                 mpn_id: "7000007".into(),
+                claim_id: None,
             }],
             ..ImportBatch::default()
         };

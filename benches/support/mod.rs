@@ -136,6 +136,7 @@ pub fn contest(n: u64) -> Vec<ClaimView> {
                 version: 1,
                 competing_claim_ids: ids.iter().filter(|i| **i != r.claim_id).cloned().collect(),
                 incumbent_mpn_id: None,
+                association: None,
                 facts: ClaimFacts::default(),
                 decision: None,
                 assigned_to: None,

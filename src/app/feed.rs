@@ -269,7 +269,12 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
             DecisionOutcome::Rejected => ("rejected", String::new()),
             DecisionOutcome::Withdrawn => ("withdrew", String::new()),
         },
+        EventKind::Overridden { findings, .. } if !findings.is_empty() => {
+            ("approved over its error findings", String::new())
+        }
         EventKind::Overridden { .. } => ("overrode the decision on", String::new()),
+        EventKind::Assigned { to, .. } if to == me => ("assigned", "to you".to_string()),
+        EventKind::Assigned { to, .. } => ("assigned", format!("to {to}")),
         EventKind::Imported { .. } => return ("imported", String::new(), true),
         EventKind::Generated { .. } => return ("generated", String::new(), true),
         EventKind::ReviewerAdded { after, .. } => ("added reviewer", after.login.clone()),

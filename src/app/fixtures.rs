@@ -145,12 +145,14 @@ pub fn claim_detail() -> ClaimDetail {
             version: 3,
             competing_claim_ids: vec!["CPOR-00006".into(), "CPOR-00010".into()],
             incumbent_mpn_id: None,
+            association: None,
             facts: ClaimFacts {
                 mpn: Some(Mpn {
                     mpn_id: r.mpn_id.clone(),
                     partner: r.partner_name.clone(),
                     enrolled: false,
                     partner_type: None,
+                    partner_id: None,
                 }),
                 ..ClaimFacts::default()
             },
@@ -228,6 +230,7 @@ pub fn contest(n: usize) -> Vec<ClaimView> {
                 partner: name.into(),
                 enrolled: i != 1,
                 partner_type: (i == 2).then(|| "FRP FastTrack".to_string()),
+                partner_id: None,
             });
             d
         })

@@ -229,6 +229,7 @@ commands! {
     Approve => "approve",
     Reject => "reject",
     Withdraw => "withdraw",
+    Assign => "assign",
     Send => "send",
     ToggleVisibility => "toggle_visibility",
     Template => "template",
@@ -272,11 +273,13 @@ pub enum Context {
     /// A yes/no question.
     Confirm,
     Help,
+    /// `A`: picking the reviewer to assign a claim to.
+    Assign,
 }
 
 impl Context {
     /// Every context, in the order help lists them after the current one.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Queue,
         Context::Filter,
         Context::Detail,
@@ -287,6 +290,7 @@ impl Context {
         Context::Picker,
         Context::Confirm,
         Context::Help,
+        Context::Assign,
     ];
 
     /// The name used in the keymap file and in `[keys.NAME]`.
@@ -302,6 +306,7 @@ impl Context {
             Context::Picker => "picker",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Assign => "assign",
         }
     }
 
@@ -318,6 +323,7 @@ impl Context {
             Context::Picker => "Templates",
             Context::Confirm => "Confirmation",
             Context::Help => "Help",
+            Context::Assign => "Assign to a reviewer",
         }
     }
 

@@ -145,6 +145,7 @@ impl State {
             Modal::Help { .. } | Modal::Editor(_, Over::Help { .. }) => Context::Help,
             Modal::Editor(_, Over::Nothing) => Context::Editor,
             Modal::InfoScope => Context::InfoScope,
+            Modal::Assign(_) => Context::Assign,
             Modal::None => self.screen_context(),
         }
     }

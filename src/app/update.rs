@@ -4,6 +4,7 @@
 //! on the `Next` a sub-module hands back (re-read what shows, open a claim, open the editor,
 //! start a decision...). No sub-module calls back up into it.
 
+use super::assign;
 use super::compare;
 use super::decision;
 use super::editor;
@@ -187,6 +188,11 @@ fn apply(state: &mut State, msg: Msg) -> Step {
             Step::default()
         }
         Msg::Written { req_id, result } => editor::written(state, req_id, result),
+        Msg::ReviewersLoaded { req_id, result } => {
+            assign::loaded(state, req_id, result);
+            Step::default()
+        }
+        Msg::Assigned { req_id, result } => assign::assigned(state, req_id, result),
         Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
     }
 }
@@ -415,6 +421,7 @@ fn on_key(state: &mut State, key: Key) -> Step {
             help_command(state, command);
             Step::default()
         }
+        Context::Assign => assign::command(state, command),
         Context::InfoScope => match command {
             Command::InfoFocused | Command::InfoAll => compare::info_scope(state, command),
             _ => {
@@ -423,6 +430,9 @@ fn on_key(state: &mut State, key: Key) -> Step {
             }
         },
         _ => {
+            if command == Command::Assign {
+                return assign::open(state);
+            }
             if let Some(effects) = holds::command(state, command) {
                 return effects.into();
             }

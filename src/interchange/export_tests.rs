@@ -13,12 +13,14 @@ fn view() -> ClaimView {
         version: 3,
         competing_claim_ids: vec!["C-2".into(), "C-3".into()],
         incumbent_mpn_id: Some("2000002".into()),
+        association: None,
         facts: ClaimFacts {
             mpn: Some(Mpn {
                 mpn_id: "1000001".into(),
                 partner: "Müller IT GmbH".into(),
                 enrolled: false,
                 partner_type: None,
+                partner_id: None,
             }),
             ..ClaimFacts::default()
         },

@@ -633,12 +633,19 @@ fn mpn(cx: &mut Cx, mut f: Fields) -> Option<Mpn> {
     let partner = f.text(cx, "partner", TextKind::Short);
     let enrolled = f.boolean(cx, "enrolled");
     let partner_type = f.nullable_text(cx, "partner_type", TextKind::Short);
+    // Optional: MPNs with the same partner_id are one partner.
+    let partner_id = if f.map.contains_key("partner_id") {
+        f.nullable_text(cx, "partner_id", TextKind::Id)
+    } else {
+        Some(None)
+    };
     f.finish(cx);
     Some(Mpn {
         mpn_id: mpn_id?,
         partner: partner?,
         enrolled: enrolled?,
         partner_type: partner_type?,
+        partner_id: partner_id?,
     })
 }
 
@@ -651,6 +658,7 @@ fn association(cx: &mut Cx, mut f: Fields) -> Option<Association> {
         tenant_id: tenant_id?,
         product: product?,
         mpn_id: mpn_id?,
+        claim_id: None,
     })
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::review::Role;
-use crate::domain::{Association, DecisionOutcome, Mpn, Status, Tenant, Visibility};
+use crate::domain::{Association, DecisionOutcome, FindingCode, Mpn, Status, Tenant, Visibility};
 
 /// One entry of the append-only audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,11 +57,13 @@ pub enum EventKind {
         outcome: DecisionOutcome,
         reason: String,
     },
-    /// A lead changed an earlier decision.
+    /// A lead changed an earlier decision, or approved a claim over its error findings
+    /// (`findings`: the error findings approved over; empty for a changed decision).
     Overridden {
         from: Status,
         outcome: DecisionOutcome,
         reason: String,
+        findings: Vec<FindingCode>,
     },
     /// A reviewer took a free claim (`next`: with `n`).
     Taken { holder: String, next: bool },
@@ -69,6 +71,8 @@ pub enum EventKind {
     Reassigned { from: String, to: String },
     /// A hold was let go.
     Released { holder: Option<String> },
+    /// A lead assigned the claim to a named reviewer (`from`: who it was assigned to before).
+    Assigned { from: Option<String>, to: String },
     /// A reviewer was registered or changed (`before`: what was stored, if anything).
     ReviewerAdded {
         before: Option<ReviewerRecord>,
@@ -107,6 +111,7 @@ impl EventKind {
             EventKind::Taken { .. } => "taken",
             EventKind::Reassigned { .. } => "reassigned",
             EventKind::Released { .. } => "released",
+            EventKind::Assigned { .. } => "assigned",
             EventKind::ReviewerAdded { .. } => "reviewer_added",
             EventKind::ReviewerDeactivated { .. } => "reviewer_deactivated",
             EventKind::TenantChanged { .. } => "tenant_changed",
@@ -146,18 +151,18 @@ impl EventKind {
                 from,
                 outcome,
                 reason,
-            }
-            | EventKind::Overridden {
+            } => (
+                Some(status(from)),
+                Some(decision_json(*outcome, reason, &[])),
+            ),
+            EventKind::Overridden {
                 from,
                 outcome,
                 reason,
+                findings,
             } => (
                 Some(status(from)),
-                Some(json!({
-                    "status": Status::decided(*outcome).code(),
-                    "outcome": outcome.code(),
-                    "reason": reason,
-                })),
+                Some(decision_json(*outcome, reason, findings)),
             ),
             EventKind::Taken { holder, next } => (
                 None,
@@ -172,6 +177,10 @@ impl EventKind {
                 Some(json!({ "holder": to })),
             ),
             EventKind::Released { holder } => (Some(json!({ "holder": holder })), None),
+            EventKind::Assigned { from, to } => (
+                Some(json!({ "assigned_to": from })),
+                Some(json!({ "assigned_to": to })),
+            ),
             EventKind::ReviewerAdded { before, after } => (
                 before.as_ref().map(reviewer_json),
                 Some(reviewer_json(after)),
@@ -235,6 +244,7 @@ impl EventKind {
                         from,
                         outcome,
                         reason,
+                        findings: after.findings()?,
                     }
                 }
             }
@@ -254,6 +264,13 @@ impl EventKind {
                     .value("holder")
                     .and_then(Value::as_str)
                     .map(str::to_string),
+            },
+            "assigned" => EventKind::Assigned {
+                from: before
+                    .value("assigned_to")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                to: after.text("assigned_to")?,
             },
             "reviewer_added" => EventKind::ReviewerAdded {
                 before: if before.0.is_some() {
@@ -286,6 +303,20 @@ impl EventKind {
 /// Reference data as its interchange shape (the same fields an import line gives).
 fn to_json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A decision's `after` column; `findings` (the error findings a lead approved over) only when
+/// there are any, so a plain decision keeps the shape every earlier version wrote.
+fn decision_json(outcome: DecisionOutcome, reason: &str, findings: &[FindingCode]) -> Value {
+    let mut after = json!({
+        "status": Status::decided(outcome).code(),
+        "outcome": outcome.code(),
+        "reason": reason,
+    });
+    if !findings.is_empty() {
+        after["findings"] = findings.iter().map(|f| f.code()).collect();
+    }
+    after
 }
 
 fn reviewer_json(r: &ReviewerRecord) -> Value {
@@ -350,6 +381,22 @@ impl<'a> Fields<'a> {
             .and_then(Value::as_str)
             .and_then(parse)
             .ok_or_else(|| self.missing(name))
+    }
+
+    /// The `findings` list of codes (absent: none).
+    fn findings(&self) -> Result<Vec<FindingCode>, String> {
+        let Some(list) = self.value("findings") else {
+            return Ok(Vec::new());
+        };
+        list.as_array()
+            .ok_or_else(|| self.missing("findings"))?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .and_then(FindingCode::from_code)
+                    .ok_or_else(|| self.missing("findings"))
+            })
+            .collect()
     }
 
     fn status(&self, name: &str) -> Result<Status, String> {
@@ -441,11 +488,13 @@ mod tests {
             partner: "Fabrikam".into(),
             enrolled: true,
             partner_type: None,
+            partner_id: None,
         };
         let association = Association {
             tenant_id: tenant.tenant_id,
             product: "Dynamics 365 Sales".into(),
             mpn_id: "1234567".into(),
+            claim_id: None,
         };
         let r = ReviewerRecord {
             login: "bob".into(),
@@ -481,6 +530,21 @@ mod tests {
                 from: Status::Rejected,
                 outcome: DecisionOutcome::Approved,
                 reason: "new PoE".into(),
+                findings: Vec::new(),
+            },
+            EventKind::Overridden {
+                from: Status::UnderReview,
+                outcome: DecisionOutcome::Approved,
+                reason: "the customer confirmed the subscription by phone".into(),
+                findings: vec![FindingCode::SubscriptionProductMismatch],
+            },
+            EventKind::Assigned {
+                from: None,
+                to: "carol".into(),
+            },
+            EventKind::Assigned {
+                from: Some("carol".into()),
+                to: "dave".into(),
             },
             EventKind::Taken {
                 holder: "bob".into(),

@@ -65,6 +65,20 @@ fn statement(write: &Write) -> Sql {
         .arg(&r.display_name)
         .arg(r.role.code())
         .arg(r.active),
+        Write::Associate {
+            product_key,
+            association: a,
+        } => Sql::new(
+            "INSERT INTO associations (tenant_id, product_key, product, mpn_id, claim_id)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
+             mpn_id = excluded.mpn_id, claim_id = excluded.claim_id",
+        )
+        .arg(a.tenant_id)
+        .arg(product_key)
+        .arg(&a.product)
+        .arg(&a.mpn_id)
+        .arg(a.claim_id.clone()),
         Write::Deactivate { login } => {
             Sql::new("UPDATE reviewers SET active = FALSE WHERE login = $1").arg(login)
         }

@@ -53,6 +53,16 @@ pub enum StoreError {
         "cannot approve {claim_id}: {other} is already approved for this customer and product"
     )]
     AlreadyApproved { claim_id: String, other: String },
+    /// The approval guard: the claim has error findings; only a lead approves over them, saying
+    /// so (`lead`: the actor is one, and may).
+    #[error("cannot approve {claim_id}: it has error findings: {}; {}", .findings.join(", "),
+        if *.lead { "approve over them as a lead, with a written reason (an override)" }
+        else { "only a lead may approve over them" })]
+    Guarded {
+        claim_id: String,
+        findings: Vec<String>,
+        lead: bool,
+    },
     /// The request itself is incomplete (an empty reason or comment).
     #[error("{0}")]
     Invalid(String),

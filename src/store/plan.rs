@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::{Comment, Decision, Status};
+use crate::domain::{Association, Comment, Decision, Status};
 use crate::model::{Actor, EventKind, Reviewer};
 
 /// A customer tenant and product: the claims that compete with each other.
@@ -33,6 +33,12 @@ pub(crate) enum Write {
         claim_id: String,
         holder: Option<String>,
         until: Option<DateTime<Utc>>,
+    },
+    /// An approval's association of the customer and product with the claim's MPN (replacing
+    /// the one before).
+    Associate {
+        product_key: String,
+        association: Association,
     },
     /// A reviewer is registered or changed.
     Reviewer(Reviewer),

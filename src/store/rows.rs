@@ -217,6 +217,8 @@ pub(crate) struct ViewParts {
     pub decisions: Vec<DecisionRow>,
     /// (claim, competing claim) pairs, competing ids in id order.
     pub competing: Vec<(String, String)>,
+    /// The associations of the claims' customers and products, by (tenant, product key).
+    pub associations: HashMap<(Uuid, String), Association>,
     pub facts: FactsIndex,
 }
 
@@ -279,6 +281,13 @@ impl ViewParts {
                     version: row.version,
                     competing_claim_ids: competing.remove(&row.claim_id).unwrap_or_default(),
                     incumbent_mpn_id: row.incumbent_mpn_id.clone(),
+                    association: self
+                        .associations
+                        .get(&(row.tenant_id, crate::domain::product_key(&row.product)))
+                        .map(|a| {
+                            let partner = self.facts.mpns.get(&a.mpn_id).map(|m| m.partner.clone());
+                            (a.clone(), partner)
+                        }),
                     decision: decisions.remove(&row.claim_id),
                     assigned_to: row.assigned_to.clone(),
                     held_until: row.held_until,

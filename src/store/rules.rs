@@ -9,9 +9,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::plan::{GroupKey, Write, WritePlan};
 use super::StoreError;
-use crate::domain::{Comment, Decision, DecisionOutcome, Status, Visibility};
+use crate::domain::{
+    Association, Comment, Decision, DecisionOutcome, FindingCode, Status, Visibility,
+};
 use crate::model::{
-    Actor, DecisionRequest, EventKind, Identity, InfoRequest, Reviewer, ReviewerRecord, Role, Seen,
+    Actor, DecisionRequest, EventKind, Guard, Identity, InfoRequest, Reviewer, ReviewerRecord,
+    Role, Seen,
 };
 
 /// A claim's state as read (and locked) inside a write transaction.
@@ -23,6 +26,9 @@ pub(crate) struct Current {
     pub assigned_to: Option<String>,
     pub held_until: Option<DateTime<Utc>>,
     pub group: GroupKey,
+    /// The claim's MPN and product as filed (what an approval associates).
+    pub mpn_id: String,
+    pub product: String,
     /// The claim's last audit event (who, when, what): how a stale write is explained.
     pub last_change: Option<(String, DateTime<Utc>, String)>,
 }
@@ -343,13 +349,51 @@ pub(crate) fn plan_start_review(
     Ok(plan)
 }
 
+/// What a decision needs to know about the contests it decides in, read with the claims.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Contests {
+    /// The claims already approved in the decided claims' contests.
+    pub approved: Vec<(GroupKey, String)>,
+    /// The association each of these contests has now.
+    pub associations: Vec<(GroupKey, Association)>,
+    /// The error findings of each claim to be approved (claims without any are left out).
+    pub errors: Vec<(String, Vec<FindingCode>)>,
+}
+
+/// The approval guard: a claim with an error finding is approved only by a lead who says so
+/// (`Guard::LeadOverride`); the refusal names the findings. Returns the findings overridden.
+fn check_guard(
+    actor: &Actor,
+    cur: &Current,
+    contests: &Contests,
+    guard: Guard,
+) -> Result<Vec<FindingCode>, StoreError> {
+    let Some((_, errors)) = contests
+        .errors
+        .iter()
+        .find(|(id, errors)| *id == cur.claim_id && !errors.is_empty())
+    else {
+        return Ok(Vec::new());
+    };
+    if guard == Guard::LeadOverride && actor.role == Role::Lead {
+        return Ok(errors.clone());
+    }
+    Err(StoreError::Guarded {
+        claim_id: cur.claim_id.clone(),
+        findings: errors.iter().map(|f| f.code().to_string()).collect(),
+        lead: actor.role == Role::Lead,
+    })
+}
+
 /// Decisions on one or more claims (approve one party, reject the others), all or nothing.
-/// `approved` lists the claims already approved in the decided claims' contests.
+/// An approval makes the approved MPN the association of its customer and product (ending the
+/// one before, audited); a claim with error findings is approved only over the guard.
 pub(crate) fn plan_decide(
     actor: &Actor,
     current: &[Current],
-    approved: &[(GroupKey, String)],
+    contests: &Contests,
     decisions: &[DecisionRequest],
+    guard: Guard,
     now: DateTime<Utc>,
 ) -> Result<WritePlan, StoreError> {
     require_reviewing(actor, "decide claims")?;
@@ -372,8 +416,9 @@ pub(crate) fn plan_decide(
         } else {
             cur.check_transition(to)?;
         }
+        let mut over_findings = Vec::new();
         if d.outcome == DecisionOutcome::Approved {
-            let other = approved.iter().find(|(group, id)| {
+            let other = contests.approved.iter().find(|(group, id)| {
                 *group == cur.group && *id != cur.claim_id && !deciding.contains(&id.as_str())
             });
             if let Some((_, other)) = other {
@@ -382,6 +427,7 @@ pub(crate) fn plan_decide(
                     other: other.clone(),
                 });
             }
+            over_findings = check_guard(actor, cur, contests, guard)?;
         }
         plan.writes.push(Write::Status {
             claim_id: cur.claim_id.clone(),
@@ -397,11 +443,12 @@ pub(crate) fn plan_decide(
             },
         });
         let (from, outcome, reason) = (cur.status, d.outcome, d.reason.clone());
-        let kind = if overriding {
+        let kind = if overriding || !over_findings.is_empty() {
             EventKind::Overridden {
                 from,
                 outcome,
                 reason,
+                findings: over_findings,
             }
         } else {
             EventKind::Decided {
@@ -411,7 +458,95 @@ pub(crate) fn plan_decide(
             }
         };
         plan.event(now, actor, Some(&cur.claim_id), kind);
+        if d.outcome == DecisionOutcome::Approved {
+            associate(&mut plan, actor, cur, contests, now);
+        }
         plan.groups.push(cur.group.clone());
+    }
+    Ok(plan)
+}
+
+/// An approval makes the claim's MPN the association of its customer and product, ending the
+/// one before (audited with both).
+fn associate(
+    plan: &mut WritePlan,
+    actor: &Actor,
+    cur: &Current,
+    contests: &Contests,
+    now: DateTime<Utc>,
+) {
+    let before = contests
+        .associations
+        .iter()
+        .find(|(group, _)| *group == cur.group)
+        .map(|(_, a)| a.clone());
+    let after = Association {
+        tenant_id: cur.group.tenant_id,
+        product: cur.product.clone(),
+        mpn_id: cur.mpn_id.clone(),
+        claim_id: Some(cur.claim_id.clone()),
+    };
+    plan.writes.push(Write::Associate {
+        product_key: cur.group.product_key.clone(),
+        association: after.clone(),
+    });
+    plan.event(
+        now,
+        actor,
+        Some(&cur.claim_id),
+        EventKind::AssociationChanged { before, after },
+    );
+}
+
+/// A lead assigns a claim and the open claims of its contest (`contest[0]` is the claim asked
+/// for) to a named, active reviewer: they show in that reviewer's Mine, free for them to take.
+/// A hold someone else has on them ends.
+pub(crate) fn plan_assign(
+    actor: &Actor,
+    contest: &[Current],
+    to: Option<&Reviewer>,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    require_lead(actor, "assign claims")?;
+    let reviewer = to.filter(|r| r.active).ok_or_else(|| {
+        StoreError::NotAllowed(format!("{login} is not an active reviewer of this store"))
+    })?;
+    if reviewer.role == Role::Integration {
+        return Err(StoreError::NotAllowed(format!(
+            "{login} is an integration login: claims are assigned to reviewers and leads"
+        )));
+    }
+    let first = contest
+        .first()
+        .ok_or_else(|| StoreError::NotFound("the claim to assign".into()))?;
+    if !first.status.is_open() {
+        return Err(StoreError::Invalid(format!(
+            "claim {} is {}: only open claims are assigned",
+            first.claim_id,
+            first.status.code()
+        )));
+    }
+    let mut plan = WritePlan::default();
+    for claim in contest.iter().filter(|c| c.status.is_open()) {
+        let already = claim.assigned_to.as_deref() == Some(login) && claim.holder(now).is_none();
+        if already {
+            continue;
+        }
+        plan.writes.push(Write::Hold {
+            claim_id: claim.claim_id.clone(),
+            holder: Some(login.to_string()),
+            until: None,
+        });
+        plan.event(
+            now,
+            actor,
+            Some(&claim.claim_id),
+            EventKind::Assigned {
+                from: claim.assigned_to.clone(),
+                to: login.to_string(),
+            },
+        );
     }
     Ok(plan)
 }

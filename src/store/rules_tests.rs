@@ -24,8 +24,26 @@ fn claim(id: &str, status: Status, version: i64) -> Current {
         assigned_to: None,
         held_until: None,
         group: group(1),
+        mpn_id: format!("MPN-{id}"),
+        product: "Dynamics 365 Sales".into(),
         last_change: Some(("carol".into(), now(), "commented".into())),
     }
+}
+
+/// `plan_decide` with only the approvals known and the guard enforced (the tests before the
+/// guard and associations).
+fn plan_decide(
+    actor: &Actor,
+    current: &[Current],
+    approved: &[(GroupKey, String)],
+    decisions: &[DecisionRequest],
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    let contests = Contests {
+        approved: approved.to_vec(),
+        ..Contests::default()
+    };
+    super::plan_decide(actor, current, &contests, decisions, Guard::Enforce, now)
 }
 
 fn held_by(mut c: Current, who: &str) -> Current {
@@ -207,7 +225,8 @@ fn one_approval_per_customer_and_product() {
         decide("C-2", 1, DecisionOutcome::Rejected),
     ];
     let plan = plan_decide(&lead, &[a, c2], &approved, &swap, now()).unwrap();
-    assert_eq!(plan.events.len(), 2);
+    let kinds: Vec<&str> = plan.events.iter().map(|e| e.kind.code()).collect();
+    assert_eq!(kinds, ["decided", "association_changed", "overridden"]);
     assert_eq!(plan.groups, vec![group(1), group(1)]);
 }
 
@@ -469,4 +488,183 @@ fn a_large_import_is_told_as_one_bulk_write_of_its_claims_events() {
     assert_eq!(bulk_run(&ids, 150, true), None);
     // More claims than events appended cannot happen; never a run then.
     assert_eq!(bulk_run(&ids[..10], 150, false), None);
+}
+
+#[test]
+fn an_approval_makes_the_association_ending_the_one_before() {
+    let bob = actor("bob", Role::Reviewer);
+    let cur = claim("C-1", Status::UnderReview, 1);
+    let earlier = Association {
+        tenant_id: group(1).tenant_id,
+        product: "Dynamics 365 Sales".into(),
+        mpn_id: "9000009".into(),
+        claim_id: None,
+    };
+    let contests = Contests {
+        associations: vec![(group(1), earlier.clone())],
+        ..Contests::default()
+    };
+    let approve = [decide("C-1", 1, DecisionOutcome::Approved)];
+    let plan = super::plan_decide(
+        &bob,
+        std::slice::from_ref(&cur),
+        &contests,
+        &approve,
+        Guard::Enforce,
+        now(),
+    )
+    .unwrap();
+    let after = Association {
+        tenant_id: group(1).tenant_id,
+        product: "Dynamics 365 Sales".into(),
+        mpn_id: "MPN-C-1".into(),
+        claim_id: Some("C-1".into()),
+    };
+    assert!(plan.writes.contains(&Write::Associate {
+        product_key: "dynamics 365 sales".into(),
+        association: after.clone(),
+    }));
+    assert_eq!(
+        plan.events[1].kind,
+        EventKind::AssociationChanged {
+            before: Some(earlier),
+            after
+        }
+    );
+    assert_eq!(plan.events[1].claim_id.as_deref(), Some("C-1"));
+    // A rejection associates nobody.
+    let reject = [decide("C-1", 1, DecisionOutcome::Rejected)];
+    let plan = super::plan_decide(&bob, &[cur], &contests, &reject, Guard::Enforce, now()).unwrap();
+    assert!(!plan
+        .writes
+        .iter()
+        .any(|w| matches!(w, Write::Associate { .. })));
+    assert_eq!(plan.events.len(), 1);
+}
+
+#[test]
+fn the_guard_refuses_a_reviewers_approval_over_error_findings_and_records_a_leads_override() {
+    let cur = claim("C-1", Status::UnderReview, 1);
+    let errors = vec![
+        FindingCode::DomainTenantMismatch,
+        FindingCode::SubscriptionProductMismatch,
+    ];
+    let contests = Contests {
+        errors: vec![("C-1".into(), errors.clone())],
+        ..Contests::default()
+    };
+    let approve = [decide("C-1", 1, DecisionOutcome::Approved)];
+    let one = std::slice::from_ref(&cur);
+    // A reviewer is refused, even asking to override; the refusal names the findings.
+    for guard in [Guard::Enforce, Guard::LeadOverride] {
+        let err = super::plan_decide(
+            &actor("bob", Role::Reviewer),
+            one,
+            &contests,
+            &approve,
+            guard,
+            now(),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("domain_tenant_mismatch, subscription_product_mismatch")
+                && text.contains("only a lead"),
+            "{text}"
+        );
+    }
+    // A lead without saying so is refused too, told how to override.
+    let lee = actor("lee", Role::Lead);
+    let err =
+        super::plan_decide(&lee, one, &contests, &approve, Guard::Enforce, now()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Guarded { lead: true, .. }),
+        "{err}"
+    );
+    // A lead's override is recorded as one, naming the findings, with the reason.
+    let plan =
+        super::plan_decide(&lee, one, &contests, &approve, Guard::LeadOverride, now()).unwrap();
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::Overridden {
+            from: Status::UnderReview,
+            outcome: DecisionOutcome::Approved,
+            reason: "PoE checked".into(),
+            findings: errors,
+        }
+    );
+    // Rejecting needs no override; a claim without error findings needs none either.
+    let reject = [decide("C-1", 1, DecisionOutcome::Rejected)];
+    let bob = actor("bob", Role::Reviewer);
+    assert!(super::plan_decide(&bob, one, &contests, &reject, Guard::Enforce, now()).is_ok());
+    let plan = super::plan_decide(
+        &bob,
+        one,
+        &Contests::default(),
+        &approve,
+        Guard::Enforce,
+        now(),
+    )
+    .unwrap();
+    assert!(matches!(plan.events[0].kind, EventKind::Decided { .. }));
+}
+
+#[test]
+fn a_lead_assigns_a_contest_to_an_active_reviewer() {
+    let carol = Reviewer {
+        login: "carol".into(),
+        display_name: "Carol".into(),
+        role: Role::Reviewer,
+        active: true,
+    };
+    let contest = [
+        held_by(claim("C-1", Status::UnderReview, 1), "alice"),
+        claim("C-2", Status::InfoRequested, 1),
+    ];
+    let lee = actor("lee", Role::Lead);
+    let plan = plan_assign(&lee, &contest, Some(&carol), "carol", now()).unwrap();
+    assert_eq!(
+        plan.events
+            .iter()
+            .map(|e| e.kind.clone())
+            .collect::<Vec<_>>(),
+        vec![
+            EventKind::Assigned {
+                from: Some("alice".into()),
+                to: "carol".into()
+            },
+            EventKind::Assigned {
+                from: None,
+                to: "carol".into()
+            },
+        ]
+    );
+    assert!(plan.writes.contains(&Write::Hold {
+        claim_id: "C-1".into(),
+        holder: Some("carol".into()),
+        until: None,
+    }));
+    // Non-leads are refused; so is an inactive or unknown reviewer, and a decided claim.
+    let err = plan_assign(
+        &actor("bob", Role::Reviewer),
+        &contest,
+        Some(&carol),
+        "carol",
+        now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("only a lead"), "{err}");
+    let gone = Reviewer {
+        active: false,
+        ..carol.clone()
+    };
+    assert!(plan_assign(&lee, &contest, Some(&gone), "carol", now()).is_err());
+    assert!(plan_assign(&lee, &contest, None, "zed", now()).is_err());
+    let done = [claim("C-3", Status::Approved, 2)];
+    assert!(plan_assign(&lee, &done, Some(&carol), "carol", now()).is_err());
+    // Assigning again to the same reviewer changes nothing.
+    let mut assigned = claim("C-2", Status::UnderReview, 1);
+    assigned.assigned_to = Some("carol".into());
+    let plan = plan_assign(&lee, &[assigned], Some(&carol), "carol", now()).unwrap();
+    assert!(plan.events.is_empty() && plan.writes.is_empty());
 }
