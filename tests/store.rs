@@ -166,6 +166,7 @@ fn contest_batch() -> ImportBatch {
             product: sales.into(),
             mpn_id: "8888888".into(),
         }],
+        ..Default::default()
     }
 }
 
@@ -202,7 +203,8 @@ async fn imported_claims_read_back_as_filed_with_an_audit_event_each() {
                 claims: 8,
                 tenants: 3,
                 mpns: 2,
-                associations: 1
+                associations: 1,
+                ..ImportSummary::default()
             }
         );
         for (_, c) in &batch.claims {
