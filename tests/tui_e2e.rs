@@ -771,9 +771,10 @@ async fn a_partner_reply_imported_by_another_process_brings_the_claim_back_under
         )
         .await
         .unwrap();
+    // A queue row (not the status bar's news) of CPOR-00001.
+    let row = |l: &str| l.contains(" CPOR-00001 ") && (l.starts_with("  ") || l.starts_with('▶'));
     s.screen.wait_for("the claim gone from Under review", |t| {
-        t.contains("bob asked the partner for information on CPOR-00001")
-            && !t.lines().any(|l| l.contains("CPOR-00001 "))
+        t.contains("bob asked the partner for information on CPOR-00001") && !t.lines().any(row)
     });
     // The partner's reply comes in through `claimdesk import` run by another process.
     let feed = dir.path().join("feed.jsonl");
@@ -799,18 +800,20 @@ async fn a_partner_reply_imported_by_another_process_brings_the_claim_back_under
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    s.screen.wait_for("the claim back under review", |t| {
-        t.contains("partner:1000001 replied on CPOR-00001")
-            && t.lines().any(|l| l.contains("CPOR-00001 "))
+    s.screen.wait_for("the news and the counts", |t| {
+        t.contains("partner:1000001 replied on CPOR-00001") && t.contains("Review 27 │")
     });
-    // Its thread shows the reply as the partner's.
+    // Back at the top of Under review (the cursor stayed on its own claim meanwhile), and its
+    // thread shows the reply as the partner's.
     s.send("g");
-    s.screen
-        .wait_for("CPOR-00001 selected", |t| t.contains("┌ CPOR-00001"));
+    s.screen.wait_for("CPOR-00001 back in the list", |t| {
+        t.lines().any(row) && t.contains("┌ CPOR-00001")
+    });
     s.send("\r");
-    s.screen
-        .wait_for("the detail", |t| t.contains("Claim CPOR-00001"));
-    s.send("G");
+    s.screen.wait_for("the detail", |t| {
+        t.contains("Claim CPOR-00001") && t.contains("Findings (")
+    });
+    s.send(&"j".repeat(40));
     s.screen.wait_for("the partner's reply", |t| {
         t.contains("[FROM PARTNER]") && t.contains("Signed SOW attached")
     });

@@ -876,14 +876,16 @@ fn feed_one(
         } => {
             let decision = match (&claim.decision, cur.status.is_decided()) {
                 (Some(d), true) => d.clone(),
-                _ => return Err((
-                    "claim_id",
-                    format!(
+                _ => {
+                    return Err((
+                        "claim_id",
+                        format!(
                         "claim {} is {}: only a decision (approved or rejected) can be disputed",
                         text::escape(&claim_id),
                         cur.status.code()
                     ),
-                )),
+                    ))
+                }
             };
             let closes = dispute_window_closes(decision.at, policy);
             let shown = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
