@@ -4,6 +4,7 @@
 //! (bad import input, a claim id already stored, a write error), 2 the store or the config could
 //! not be opened, or the reviewer may not do this (unknown, deactivated, not a lead). Every failure is one line on stderr; a database password never appears.
 
+mod outbox;
 mod queue;
 mod review;
 mod team;
@@ -97,6 +98,9 @@ enum Command {
     },
     /// Print the queue as aligned text columns, for scripts.
     Queue(queue::QueueArgs),
+    /// Print every partner-facing message once, as JSON Lines in commit order (`--after SEQ`
+    /// for those after the last one sent). For the integration login and leads.
+    Outbox(outbox::OutboxArgs),
     /// Manage the reviewers who work this store (acting as --reviewer).
     #[command(subcommand)]
     Reviewer(team::ReviewerCommand),
@@ -210,7 +214,7 @@ async fn dispatch(cli: Cli) -> Outcome {
             let claims = store.claim_count().await?;
             println!("claims store {shown_url} is migrated and ready ({claims} claims)");
         }
-        Some(Command::Import { file }) => import(&store, &file, &reviewer).await?,
+        Some(Command::Import { file }) => import(&store, &config, &file, &reviewer).await?,
         Some(Command::Export { format, output }) => {
             let format = match format {
                 FormatArg::Jsonl => ExportFormat::Jsonl,
@@ -247,6 +251,7 @@ async fn dispatch(cli: Cli) -> Outcome {
             }
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
+        Some(Command::Outbox(args)) => outbox::print(&store, &config, &reviewer, &args).await?,
         Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
         Some(Command::Audit(args)) if args.verify => {
             if let Err(team::Broken(line)) = team::verify(&store, &args).await? {
@@ -319,7 +324,7 @@ fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
     Ok(format!("sqlite:{}", path.display()))
 }
 
-async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
+async fn import(store: &Store, config: &Config, file: &Path, reviewer: &str) -> Outcome {
     let spinner = progress_bar(None, "{spinner} {msg} {elapsed}");
     spinner.set_message(format!("reading {}", escape(&file.display().to_string())));
     let parsed = if file == Path::new("-") {
@@ -331,10 +336,11 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
     }
     .with_context(|| format!("cannot read {}", file.display()));
     spinner.finish_and_clear();
-    let batch = match parsed? {
+    let mut batch = match parsed? {
         Ok(batch) => batch,
         Err(problems) => return Err(refuse(&problems)),
     };
+    batch.policy = config.feed_policy();
     let audit = Audit {
         actor: reviewer.to_string(),
         mode: AuditMode::PerClaim,
@@ -349,7 +355,20 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
                 "imported {} claims, {} tenants, {} MPNs, {} associations",
                 s.claims, s.tenants, s.mpns, s.associations
             );
+            if s.feed + s.replayed > 0 {
+                println!(
+                    "applied {} partner feed line(s); {} already applied (unchanged)",
+                    s.feed, s.replayed
+                );
+            }
             Ok(())
+        }
+        Err(StoreError::FeedRefused(refused)) => {
+            let problems: Vec<Problem> = refused
+                .into_iter()
+                .map(|(line, field, message)| Problem::new(line, field, message))
+                .collect();
+            Err(refuse(&problems))
         }
         Err(StoreError::ClaimsExist(existing)) => {
             let problems: Vec<Problem> = existing

@@ -290,6 +290,17 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
             "changed the association of",
             format!("{} on tenant {}", after.product, after.tenant_id),
         ),
+        EventKind::Replied { .. } => ("replied on", String::new()),
+        EventKind::Withdrawn { .. } => ("withdrew", String::new()),
+        EventKind::Disputed { .. } => ("disputed the decision on", String::new()),
+        EventKind::DisputeResolved { outcome, .. } => match outcome {
+            crate::model::DisputeOutcome::Upheld => {
+                ("upheld the disputed decision on", String::new())
+            }
+            crate::model::DisputeOutcome::Overturned => {
+                ("overturned the disputed decision on", String::new())
+            }
+        },
     };
     (verb, tail, false)
 }

@@ -485,6 +485,7 @@ fn mouse(state: &mut State, act: MouseAct) -> Step {
                     Command::Tab3,
                     Command::Tab4,
                     Command::Tab5,
+                    Command::Tab6,
                 ];
                 return match tab {
                     Some(i) => queue::command(state, commands[i]),

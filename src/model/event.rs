@@ -95,6 +95,63 @@ pub enum EventKind {
         before: Option<Association>,
         after: Association,
     },
+    /// The partner answered through the feed (`reply` line): a partner-visible comment and
+    /// `poe` more PoE items; a claim waiting on the partner goes back under review (`to`).
+    Replied {
+        reply_id: String,
+        from: Status,
+        to: Status,
+        body: String,
+        poe: u64,
+    },
+    /// The partner withdrew the claim through the feed (`withdrawal` line).
+    Withdrawn {
+        from: Status,
+        reason: Option<String>,
+    },
+    /// The partner disputed the decision through the feed (`dispute` line).
+    Disputed {
+        dispute_id: String,
+        from: Status,
+        body: String,
+    },
+    /// A disputed claim was decided again (alongside its `decided` event): `upheld` when the
+    /// new decision is the disputed one, `overturned` otherwise.
+    DisputeResolved {
+        dispute_id: String,
+        outcome: DisputeOutcome,
+        decision: DecisionOutcome,
+        reason: String,
+    },
+}
+
+/// How a dispute ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeOutcome {
+    /// Decided again the way it was.
+    Upheld,
+    /// Decided again the other way.
+    Overturned,
+}
+
+impl DisputeOutcome {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DisputeOutcome::Upheld => "upheld",
+            DisputeOutcome::Overturned => "overturned",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "upheld" => Some(DisputeOutcome::Upheld),
+            "overturned" => Some(DisputeOutcome::Overturned),
+            _ => None,
+        }
+    }
 }
 
 impl EventKind {
@@ -117,6 +174,10 @@ impl EventKind {
             EventKind::TenantChanged { .. } => "tenant_changed",
             EventKind::MpnChanged { .. } => "mpn_changed",
             EventKind::AssociationChanged { .. } => "association_changed",
+            EventKind::Replied { .. } => "replied",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::Disputed { .. } => "disputed",
+            EventKind::DisputeResolved { .. } => "dispute_resolved",
         }
     }
 
@@ -198,6 +259,52 @@ impl EventKind {
             EventKind::AssociationChanged { before, after } => {
                 (before.as_ref().map(to_json), Some(to_json(after)))
             }
+            EventKind::Replied {
+                reply_id,
+                from,
+                to,
+                body,
+                poe,
+            } => (
+                Some(status(from)),
+                Some(json!({
+                    "status": to.code(),
+                    "reply_id": reply_id,
+                    "body": body,
+                    "poe": poe,
+                })),
+            ),
+            EventKind::Withdrawn { from, reason } => (
+                Some(status(from)),
+                Some(json!({ "status": Status::Withdrawn.code(), "reason": reason })),
+            ),
+            EventKind::Disputed {
+                dispute_id,
+                from,
+                body,
+            } => (
+                Some(status(from)),
+                Some(json!({
+                    "status": Status::Disputed.code(),
+                    "dispute_id": dispute_id,
+                    "body": body,
+                })),
+            ),
+            EventKind::DisputeResolved {
+                dispute_id,
+                outcome,
+                decision,
+                reason,
+            } => (
+                Some(status(&Status::Disputed)),
+                Some(json!({
+                    "status": Status::decided(*decision).code(),
+                    "dispute_id": dispute_id,
+                    "outcome": outcome.code(),
+                    "decision": decision.code(),
+                    "reason": reason,
+                })),
+            ),
         };
         (before.map(|v| v.to_string()), after.map(|v| v.to_string()))
     }
@@ -294,6 +401,31 @@ impl EventKind {
             "association_changed" => EventKind::AssociationChanged {
                 before: before.optional()?,
                 after: after.typed()?,
+            },
+            "replied" => EventKind::Replied {
+                reply_id: after.text("reply_id")?,
+                from: before.status("status")?,
+                to: after.status("status")?,
+                body: after.text("body")?,
+                poe: after.value("poe").and_then(Value::as_u64).unwrap_or(0),
+            },
+            "withdrawn" => EventKind::Withdrawn {
+                from: before.status("status")?,
+                reason: after
+                    .value("reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            },
+            "disputed" => EventKind::Disputed {
+                dispute_id: after.text("dispute_id")?,
+                from: before.status("status")?,
+                body: after.text("body")?,
+            },
+            "dispute_resolved" => EventKind::DisputeResolved {
+                dispute_id: after.text("dispute_id")?,
+                outcome: after.parsed("outcome", DisputeOutcome::from_code)?,
+                decision: after.parsed("decision", DecisionOutcome::from_code)?,
+                reason: after.text("reason")?,
             },
             other => return Err(format!("unknown audit event kind {other:?}")),
         })
@@ -589,6 +721,32 @@ mod tests {
             EventKind::AssociationChanged {
                 before: None,
                 after: association,
+            },
+            EventKind::Replied {
+                reply_id: "R-1".into(),
+                from: Status::InfoRequested,
+                to: Status::UnderReview,
+                body: "signed PoE attached".into(),
+                poe: 1,
+            },
+            EventKind::Withdrawn {
+                from: Status::UnderReview,
+                reason: Some("filed twice".into()),
+            },
+            EventKind::Withdrawn {
+                from: Status::Submitted,
+                reason: None,
+            },
+            EventKind::Disputed {
+                dispute_id: "D-1".into(),
+                from: Status::Rejected,
+                body: "we did the work".into(),
+            },
+            EventKind::DisputeResolved {
+                dispute_id: "D-1".into(),
+                outcome: DisputeOutcome::Overturned,
+                decision: DecisionOutcome::Approved,
+                reason: "PoE verified".into(),
             },
         ] {
             round_trip(kind);

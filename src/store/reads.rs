@@ -11,7 +11,8 @@ use super::plan::GroupKey;
 use super::rows::*;
 use super::{Store, StoreError};
 use crate::domain::{
-    findings::parse_subscription_id, product_key, Association, FindingCode, Mpn, Severity,
+    findings::parse_subscription_id, product_key, Association, DisputeNote, FindingCode, Mpn,
+    Severity,
 };
 use crate::model::{AuditEvent, BulkWrite, ClaimDetail, ClaimView, Draft};
 
@@ -340,6 +341,42 @@ pub(crate) async fn read_mpns(
     Ok(())
 }
 
+/// The waits on the partner and the latest dispute of `rows` (what their clocks need).
+async fn read_clocks(
+    db: &mut impl Exec,
+    rows: &[ClaimRow],
+    index: &mut FactsIndex,
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.claim_id.clone()).collect();
+    let waits = Sql::new(
+        "SELECT claim_id, started_at, ended_at FROM pauses WHERE claim_id IN_LIST($1)
+         ORDER BY claim_id, started_at",
+    )
+    .arg(ids.clone());
+    for r in db.fetch_all(waits).await? {
+        index
+            .clocks
+            .entry(r.text(0)?)
+            .or_default()
+            .waits
+            .push((r.time(1)?, r.opt_time(2)?));
+    }
+    let disputes = Sql::new(
+        "SELECT claim_id, dispute_id, at, body FROM disputes WHERE claim_id IN_LIST($1)
+         ORDER BY claim_id, at, dispute_id",
+    )
+    .arg(ids);
+    for r in db.fetch_all(disputes).await? {
+        // The latest one stays (rows come oldest first).
+        index.clocks.entry(r.text(0)?).or_default().dispute = Some(DisputeNote {
+            dispute_id: r.text(1)?,
+            at: r.time(2)?,
+            body: r.text(3)?,
+        });
+    }
+    Ok(())
+}
+
 /// Reference data for the findings of `rows`.
 pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<FactsIndex, StoreError> {
     let mut index = FactsIndex::default();
@@ -350,6 +387,7 @@ pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<Facts
     read_tenants(db, tenant_ids, &mut index).await?;
     let mpn_ids: Vec<String> = rows.iter().map(|r| r.mpn_id.clone()).collect();
     read_mpns(db, mpn_ids, &mut index).await?;
+    read_clocks(db, rows, &mut index).await?;
 
     let subs: Vec<Uuid> = rows
         .iter()
