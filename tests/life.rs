@@ -296,3 +296,60 @@ async fn withdrawals_of_decided_claims_and_late_disputes_are_refused_whole() {
         assert_eq!(events.last().unwrap().actor, "partner:100");
     }
 }
+
+#[tokio::test]
+async fn a_contest_decided_in_one_step_sends_each_party_only_its_own_line_and_no_internal_comment()
+{
+    for t in common::stores().await {
+        let b = t.backend;
+        let store = &t.store;
+        let mut rival = common::plain_claim("C-2");
+        rival.partner.mpn_id = "200".into();
+        let batch = ImportBatch {
+            claims: vec![(1, common::plain_claim("C-1")), (2, rival)],
+            ..Default::default()
+        };
+        store.import(&batch, &common::by("feed")).await.unwrap();
+        let (s, _) = seen(store, "C-1").await;
+        store
+            .comment(
+                &s,
+                "alice",
+                claimdesk::domain::Visibility::Internal,
+                "C-2's PoE is older",
+            )
+            .await
+            .unwrap();
+        let (one, _) = seen(store, "C-1").await;
+        let (two, _) = seen(store, "C-2").await;
+        store
+            .decide(
+                &[
+                    decide(one, DecisionOutcome::Approved, "Most recent valid PoE"),
+                    decide(two, DecisionOutcome::Rejected, "Lost in arbitration"),
+                ],
+                "alice",
+            )
+            .await
+            .unwrap();
+        let out = store.outbox("lead", 0, 100).await.unwrap();
+        let lines: Vec<(&str, &str, &str)> = out
+            .iter()
+            .map(|m| (m.claim_id.as_str(), m.mpn_id.as_str(), m.body.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("C-1", "100", "Most recent valid PoE"),
+                ("C-2", "200", "Lost in arbitration")
+            ],
+            "{b}"
+        );
+        assert!(out[0].seq < out[1].seq);
+        // --limit and --after page through it without a gap or a repeat.
+        let first = store.outbox("lead", 0, 1).await.unwrap();
+        let rest = store.outbox("lead", first[0].seq, 100).await.unwrap();
+        assert_eq!(first.len() + rest.len(), 2, "{b}");
+        assert_eq!(rest[0].claim_id, "C-2");
+    }
+}

@@ -41,3 +41,24 @@ SELECT store_grant('INSERT', 'TABLE feed_lines, disputes', ARRAY['integration', 
 SELECT store_grant('UPDATE (status, queue_state, version)', 'TABLE claims', ARRAY['integration']);
 -- A wait starts with a reviewer's request and ends with a reply, a review or a decision.
 SELECT store_grant('INSERT, UPDATE', 'TABLE pauses', ARRAY['reviewer', 'integration', 'lead']);
+
+-- ... and only as the feed does: an integration login moves a claim back under review (a
+-- reply), withdraws it or disputes it, never decides it. Column privileges cannot say which
+-- values, so this trigger does (a reviewer's or lead's login, and the owner, pass).
+CREATE FUNCTION claims_feed_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status IS DISTINCT FROM OLD.status
+       AND NEW.status NOT IN ('under_review', 'withdrawn', 'disputed')
+       AND EXISTS (SELECT 1 FROM store_roles
+                   WHERE role = 'integration' AND pg_has_role(current_user, pg_role, 'MEMBER'))
+       AND NOT EXISTS (SELECT 1 FROM store_roles
+                       WHERE role IN ('reviewer', 'lead') AND pg_has_role(current_user, pg_role, 'MEMBER'))
+    THEN
+        RAISE EXCEPTION 'an integration login changes a claim''s status only as the partner feed does (not to %)', NEW.status
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER claims_feed_guard BEFORE UPDATE OF status ON claims
+    FOR EACH ROW EXECUTE FUNCTION claims_feed_guard();

@@ -1002,16 +1002,9 @@ fn feed_one(
                     ),
                 ));
             }
+            // The status and the audited `withdrawn` event record it: a decision is a
+            // reviewer's, and the feed's login may write none (PostgreSQL refuses it too).
             set_status(plan, &cur, Status::Withdrawn, *at);
-            plan.writes.push(Write::Decision {
-                claim_id: claim_id.clone(),
-                decision: Decision {
-                    outcome: DecisionOutcome::Withdrawn,
-                    by: partner.clone(),
-                    at: *at,
-                    reason: reason.clone().unwrap_or_else(|| "Partner request".into()),
-                },
-            });
             plan.events.push(event(EventKind::Withdrawn {
                 from: cur.status,
                 reason: reason.clone(),

@@ -224,6 +224,29 @@ async fn request_reply_approve_dispute_and_decide_again_from_the_command_line() 
         assert_eq!(run(&["export"]).expect_code(0).stdout, before, "{backend}");
         run(&["audit", "--verify"]).expect_code(0);
 
+        // Stored text reaches the terminal escaped, and stays the same JSON.
+        store
+            .comment(
+                &seen(&store, "C-1").await,
+                "bob",
+                claimdesk::domain::Visibility::Partner,
+                "See \u{9b}2J\u{202e}page 2",
+            )
+            .await
+            .unwrap();
+        let shown = run(&["outbox", "--after", &seq]).expect_code(0).stdout;
+        assert!(
+            !shown.contains('\u{9b}') && !shown.contains('\u{202e}'),
+            "{backend}"
+        );
+        let last = lines(&shown).pop().unwrap();
+        assert_eq!(last["kind"], "comment");
+        assert_eq!(last["body"], "See \u{9b}2J\u{202e}page 2");
+        assert_eq!(
+            last["status"], "rejected",
+            "{backend}: the status the comment left"
+        );
+
         // The outbox is for the integration login and leads, not a plain reviewer.
         let as_ = |who: &str, args: &[&str]| {
             let mut all = vec!["--reviewer", who];
