@@ -393,3 +393,35 @@ fn leap_seconds_and_far_dates_are_refused_by_field() {
         ["1:comments[0].at: \"1970-01-01T00:00:00Z\" is outside 2000-01-01 .. 2100-01-01 (exclusive)"]
     );
 }
+
+#[test]
+fn a_tenant_guid_in_braces_and_capitals_is_the_same_tenant() {
+    let braced = with(
+        claim_line(),
+        "/customer/tenant_id",
+        Some(json!(format!("{{{}}}", TENANT.to_uppercase()))),
+    );
+    let batch = parse_str(&braced.to_string()).unwrap();
+    assert_eq!(
+        batch.claims[0].1.customer.tenant_id,
+        Uuid::parse_str(TENANT).unwrap()
+    );
+}
+
+#[test]
+fn an_mpn_line_may_name_its_partner_id() {
+    let line = json!({"type": "mpn", "mpn_id": "1", "partner": "Müller IT GmbH",
+                      "enrolled": true, "partner_type": null, "partner_id": "P-MULLER"});
+    let batch = parse_str(&line.to_string()).unwrap();
+    assert_eq!(batch.mpns[0].partner_id.as_deref(), Some("P-MULLER"));
+    let without = with(line.clone(), "/partner_id", None);
+    assert_eq!(
+        parse_str(&without.to_string()).unwrap().mpns[0].partner_id,
+        None
+    );
+    let bad = with(line, "/partner_id", Some(json!(7)));
+    assert_eq!(
+        one(bad),
+        vec!["1:partner_id: expected a string or null, found a number"]
+    );
+}
