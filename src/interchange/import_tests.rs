@@ -436,3 +436,35 @@ fn feed_lines_parse_and_one_id_with_two_contents_is_refused() {
         ["1:status: a claim is not filed disputed: its partner disputes a decision with a \"dispute\" line"]
     );
 }
+
+#[test]
+fn a_tenant_guid_in_braces_and_capitals_is_the_same_tenant() {
+    let braced = with(
+        claim_line(),
+        "/customer/tenant_id",
+        Some(json!(format!("{{{}}}", TENANT.to_uppercase()))),
+    );
+    let batch = parse_str(&braced.to_string()).unwrap();
+    assert_eq!(
+        batch.claims[0].1.customer.tenant_id,
+        Uuid::parse_str(TENANT).unwrap()
+    );
+}
+
+#[test]
+fn an_mpn_line_may_name_its_partner_id() {
+    let line = json!({"type": "mpn", "mpn_id": "1", "partner": "Müller IT GmbH",
+                      "enrolled": true, "partner_type": null, "partner_id": "P-MULLER"});
+    let batch = parse_str(&line.to_string()).unwrap();
+    assert_eq!(batch.mpns[0].partner_id.as_deref(), Some("P-MULLER"));
+    let without = with(line.clone(), "/partner_id", None);
+    assert_eq!(
+        parse_str(&without.to_string()).unwrap().mpns[0].partner_id,
+        None
+    );
+    let bad = with(line, "/partner_id", Some(json!(7)));
+    assert_eq!(
+        one(bad),
+        vec!["1:partner_id: expected a string or null, found a number"]
+    );
+}
