@@ -17,7 +17,8 @@ pub use queue::{
     holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,
 };
 pub use review::{
-    Actor, DecisionRequest, Draft, InfoRequest, LoginGrant, Reviewer, Role, Seen, DEFAULT_LEASE,
+    Actor, DecisionRequest, Draft, InfoRequest, LoginGrant, Reviewer, Role, Seen, SshKey,
+    DEFAULT_LEASE,
 };
 
 /// `1234567` as `1,234,567`: how counts read on screen and in the news.
