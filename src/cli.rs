@@ -5,6 +5,7 @@
 //! not be opened, or the reviewer may not do this (unknown, deactivated, not a lead). Every failure is one line on stderr; a database password never appears.
 
 mod queue;
+mod serve;
 mod team;
 
 use std::io::{BufReader, IsTerminal, Write};
@@ -101,6 +102,9 @@ enum Command {
     Reviewer(team::ReviewerCommand),
     /// Print the audit log (who did what, when, before → after), oldest first.
     Audit(team::AuditArgs),
+    /// Serve the workbench over SSH: reviewers sign in with their registered keys
+    /// (`reviewer key add`) and work as themselves; run by the store's administrator.
+    Serve(serve::ServeArgs),
 }
 
 /// `export --format`.
@@ -177,9 +181,12 @@ async fn dispatch(cli: Cli) -> Outcome {
     // A workbench holds at most two connections (work and the change feed): twenty reviewers
     // must not fill a default PostgreSQL server.
     let tui = matches!(cli.command, None | Some(Command::Demo { no_tui: false }));
-    let options = store::OpenOptions {
-        max_connections: tui.then_some(claimdesk::tui::CONNECTIONS),
+    // `serve` shares one pool among every session.
+    let max_connections = match &cli.command {
+        Some(Command::Serve(args)) => Some(args.pool),
+        _ => tui.then_some(claimdesk::tui::CONNECTIONS),
     };
+    let options = store::OpenOptions { max_connections };
     let store = Store::open_with(&url, &options).await.map_err(|e| {
         let msg = e.to_string();
         // The store hides passwords already; make sure the raw URL never slips through.
@@ -237,11 +244,19 @@ async fn dispatch(cli: Cli) -> Outcome {
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
         Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
         Some(Command::Audit(args)) if args.verify => {
-            if let Err(team::Broken(line)) = team::verify(&store, &args).await? {
+            if let Err(team::Broken(line)) =
+                team::verify(&store, &args, &mut std::io::stdout()).await?
+            {
                 return Err(Failure::Refused(line));
             }
         }
-        Some(Command::Audit(args)) => team::audit(&store, &config, &args).await?,
+        Some(Command::Serve(args)) => serve::run(store, config, args)
+            .await
+            .map_err(|serve::ServeFailure::Setup(line)| Failure::Setup(line))?,
+        Some(Command::Audit(args)) => {
+            let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+            team::audit(&store, &config, &args, &mut out, &mut err).await?
+        }
     }
     Ok(())
 }
