@@ -380,6 +380,10 @@ impl Terminal {
                 self.took(&bytes);
             }
             if let Some(status) = self.child.try_wait().unwrap() {
+                // What it printed last may still be on its way from the pty: read to the end.
+                while let Ok(bytes) = self.output.recv_timeout(Duration::from_secs(2)) {
+                    self.took(&bytes);
+                }
                 return status.exit_code();
             }
             assert!(
