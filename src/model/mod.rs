@@ -21,7 +21,7 @@ pub use queue::{
     holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,
 };
 pub use review::{
-    Actor, DecisionRequest, Draft, Guard, InfoRequest, LoginGrant, Reviewer, Role, Seen,
+    Actor, DecisionRequest, Draft, Guard, InfoRequest, LoginGrant, Reviewer, Role, Seen, SshKey,
     DEFAULT_LEASE,
 };
 

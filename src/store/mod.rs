@@ -28,6 +28,7 @@ mod error;
 mod identity;
 mod import;
 mod outbox;
+mod keys;
 mod plan;
 mod postgres;
 mod queue;
