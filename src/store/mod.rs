@@ -27,6 +27,8 @@ mod engine;
 mod error;
 mod identity;
 mod import;
+mod keys;
+mod outbox;
 mod plan;
 mod postgres;
 mod preferences;
