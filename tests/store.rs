@@ -169,6 +169,7 @@ fn contest_batch() -> ImportBatch {
             mpn_id: "8888888".into(),
             claim_id: None,
         }],
+        ..Default::default()
     }
 }
 
@@ -205,7 +206,8 @@ async fn imported_claims_read_back_as_filed_with_an_audit_event_each() {
                 claims: 8,
                 tenants: 3,
                 mpns: 2,
-                associations: 1
+                associations: 1,
+                ..ImportSummary::default()
             }
         );
         for (_, c) in &batch.claims {

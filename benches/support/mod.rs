@@ -83,6 +83,7 @@ pub fn row(n: u64) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: None,
         held_until: None,
+        clock: Default::default(),
     }
 }
 
@@ -141,6 +142,7 @@ pub fn contest(n: u64) -> Vec<ClaimView> {
                 decision: None,
                 assigned_to: None,
                 held_until: None,
+                clock: Default::default(),
             }
         })
         .collect()
@@ -271,6 +273,7 @@ impl Screen {
                             under_review: QUEUE_LEN,
                             contested: QUEUE_LEN / 6,
                             info_requested: QUEUE_LEN / 10,
+                            disputed: 0,
                             mine: 0,
                             all: QUEUE_LEN,
                         }),

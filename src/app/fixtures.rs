@@ -65,6 +65,7 @@ pub fn row(n: usize) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: n.is_multiple_of(6).then(|| "alice".to_string()),
         held_until: None,
+        clock: Default::default(),
     }
 }
 
@@ -91,6 +92,7 @@ pub fn counts() -> TabCounts {
         under_review: 1234,
         contested: 56,
         info_requested: 7,
+        disputed: 2,
         mine: 12,
         all: 4321,
     }
@@ -159,6 +161,7 @@ pub fn claim_detail() -> ClaimDetail {
             decision: None,
             assigned_to: Some("alice".into()),
             held_until: None,
+            clock: Default::default(),
         },
         events: vec![AuditEvent {
             id: 1,

@@ -73,7 +73,8 @@ pub(super) fn claims() -> Vec<Spec> {
             // Braces and capitals: forgiven, it is still the right subscription.
             sub: Sub::Braced(0),
             status: "info_requested",
-            sla: (Fine, 30),
+            // Asked ten days ago and never answered: "no reply" in the Info requested tab.
+            sla: (Breached, 24 * 10),
             poe: &[WORKSHOP, EMAIL, DEPLOYMENT],
             comments: &[(
                 "partner",

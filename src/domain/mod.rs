@@ -19,5 +19,5 @@ pub use claim::{
 };
 pub use findings::{assess, Assessment, Check, ClaimFacts, Finding, FindingCode, Severity};
 pub use reference::{partner_key, Association, Mpn, Subscription, SubscriptionState, Tenant};
-pub use sla::{SlaPolicy, SlaState};
+pub use sla::{ClockMarks, Clocks, DisputeNote, SlaPolicy, SlaState};
 pub use status::Status;

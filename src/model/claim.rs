@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Assessment, Association, Claim, ClaimFacts, Decision};
+use crate::domain::{Assessment, Association, Claim, ClaimFacts, ClockMarks, Decision};
 
 /// One claim with what the store computes around it.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +25,8 @@ pub struct ClaimView {
     pub assigned_to: Option<String>,
     /// When the assignee's hold ends; past it, the claim is free to take.
     pub held_until: Option<DateTime<Utc>>,
+    /// Its waits on the partner and its dispute: what its clocks are computed from.
+    pub clock: ClockMarks,
 }
 
 impl ClaimView {

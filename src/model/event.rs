@@ -80,6 +80,15 @@ pub enum EventKind {
     },
     /// A reviewer was deactivated.
     ReviewerDeactivated { login: String },
+    /// An SSH key was registered to a reviewer (`claimdesk reviewer key add`).
+    KeyAdded {
+        login: String,
+        fingerprint: String,
+        /// `ALGORITHM BASE64`.
+        key: String,
+    },
+    /// A reviewer's SSH key was removed: it signs nobody in any more.
+    KeyRemoved { login: String, fingerprint: String },
     /// An import added or changed a customer tenant: its domains and subscriptions
     /// (`before`: what was stored, if anything). A subscription that moved away from a tenant
     /// changes that tenant too.
@@ -95,6 +104,63 @@ pub enum EventKind {
         before: Option<Association>,
         after: Association,
     },
+    /// The partner answered through the feed (`reply` line): a partner-visible comment and
+    /// `poe` more PoE items; a claim waiting on the partner goes back under review (`to`).
+    Replied {
+        reply_id: String,
+        from: Status,
+        to: Status,
+        body: String,
+        poe: u64,
+    },
+    /// The partner withdrew the claim through the feed (`withdrawal` line).
+    Withdrawn {
+        from: Status,
+        reason: Option<String>,
+    },
+    /// The partner disputed the decision through the feed (`dispute` line).
+    Disputed {
+        dispute_id: String,
+        from: Status,
+        body: String,
+    },
+    /// A disputed claim was decided again (alongside its `decided` event): `upheld` when the
+    /// new decision is the disputed one, `overturned` otherwise.
+    DisputeResolved {
+        dispute_id: String,
+        outcome: DisputeOutcome,
+        decision: DecisionOutcome,
+        reason: String,
+    },
+}
+
+/// How a dispute ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeOutcome {
+    /// Decided again the way it was.
+    Upheld,
+    /// Decided again the other way.
+    Overturned,
+}
+
+impl DisputeOutcome {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DisputeOutcome::Upheld => "upheld",
+            DisputeOutcome::Overturned => "overturned",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "upheld" => Some(DisputeOutcome::Upheld),
+            "overturned" => Some(DisputeOutcome::Overturned),
+            _ => None,
+        }
+    }
 }
 
 impl EventKind {
@@ -114,9 +180,15 @@ impl EventKind {
             EventKind::Assigned { .. } => "assigned",
             EventKind::ReviewerAdded { .. } => "reviewer_added",
             EventKind::ReviewerDeactivated { .. } => "reviewer_deactivated",
+            EventKind::KeyAdded { .. } => "key_added",
+            EventKind::KeyRemoved { .. } => "key_removed",
             EventKind::TenantChanged { .. } => "tenant_changed",
             EventKind::MpnChanged { .. } => "mpn_changed",
             EventKind::AssociationChanged { .. } => "association_changed",
+            EventKind::Replied { .. } => "replied",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::Disputed { .. } => "disputed",
+            EventKind::DisputeResolved { .. } => "dispute_resolved",
         }
     }
 
@@ -189,6 +261,18 @@ impl EventKind {
                 Some(json!({ "login": login, "active": true })),
                 Some(json!({ "login": login, "active": false })),
             ),
+            EventKind::KeyAdded {
+                login,
+                fingerprint,
+                key,
+            } => (
+                None,
+                Some(json!({ "login": login, "fingerprint": fingerprint, "key": key })),
+            ),
+            EventKind::KeyRemoved { login, fingerprint } => (
+                Some(json!({ "login": login, "fingerprint": fingerprint })),
+                None,
+            ),
             EventKind::TenantChanged { before, after } => {
                 (before.as_ref().map(to_json), Some(to_json(after)))
             }
@@ -198,6 +282,52 @@ impl EventKind {
             EventKind::AssociationChanged { before, after } => {
                 (before.as_ref().map(to_json), Some(to_json(after)))
             }
+            EventKind::Replied {
+                reply_id,
+                from,
+                to,
+                body,
+                poe,
+            } => (
+                Some(status(from)),
+                Some(json!({
+                    "status": to.code(),
+                    "reply_id": reply_id,
+                    "body": body,
+                    "poe": poe,
+                })),
+            ),
+            EventKind::Withdrawn { from, reason } => (
+                Some(status(from)),
+                Some(json!({ "status": Status::Withdrawn.code(), "reason": reason })),
+            ),
+            EventKind::Disputed {
+                dispute_id,
+                from,
+                body,
+            } => (
+                Some(status(from)),
+                Some(json!({
+                    "status": Status::Disputed.code(),
+                    "dispute_id": dispute_id,
+                    "body": body,
+                })),
+            ),
+            EventKind::DisputeResolved {
+                dispute_id,
+                outcome,
+                decision,
+                reason,
+            } => (
+                Some(status(&Status::Disputed)),
+                Some(json!({
+                    "status": Status::decided(*decision).code(),
+                    "dispute_id": dispute_id,
+                    "outcome": outcome.code(),
+                    "decision": decision.code(),
+                    "reason": reason,
+                })),
+            ),
         };
         (before.map(|v| v.to_string()), after.map(|v| v.to_string()))
     }
@@ -283,6 +413,15 @@ impl EventKind {
             "reviewer_deactivated" => EventKind::ReviewerDeactivated {
                 login: after.text("login")?,
             },
+            "key_added" => EventKind::KeyAdded {
+                login: after.text("login")?,
+                fingerprint: after.text("fingerprint")?,
+                key: after.text("key")?,
+            },
+            "key_removed" => EventKind::KeyRemoved {
+                login: before.text("login")?,
+                fingerprint: before.text("fingerprint")?,
+            },
             "tenant_changed" => EventKind::TenantChanged {
                 before: before.optional()?,
                 after: after.typed()?,
@@ -294,6 +433,31 @@ impl EventKind {
             "association_changed" => EventKind::AssociationChanged {
                 before: before.optional()?,
                 after: after.typed()?,
+            },
+            "replied" => EventKind::Replied {
+                reply_id: after.text("reply_id")?,
+                from: before.status("status")?,
+                to: after.status("status")?,
+                body: after.text("body")?,
+                poe: after.value("poe").and_then(Value::as_u64).unwrap_or(0),
+            },
+            "withdrawn" => EventKind::Withdrawn {
+                from: before.status("status")?,
+                reason: after
+                    .value("reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            },
+            "disputed" => EventKind::Disputed {
+                dispute_id: after.text("dispute_id")?,
+                from: before.status("status")?,
+                body: after.text("body")?,
+            },
+            "dispute_resolved" => EventKind::DisputeResolved {
+                dispute_id: after.text("dispute_id")?,
+                outcome: after.parsed("outcome", DisputeOutcome::from_code)?,
+                decision: after.parsed("decision", DecisionOutcome::from_code)?,
+                reason: after.text("reason")?,
             },
             other => return Err(format!("unknown audit event kind {other:?}")),
         })
@@ -439,6 +603,25 @@ pub enum Change {
     Offline(String),
     /// Changes made since the last report, oldest first.
     Events(Vec<AuditEvent>),
+    /// A bulk write, told as one report instead of one event per claim; what came before it
+    /// has been reported, what comes after follows.
+    Bulk(BulkWrite),
+}
+
+/// A run of audit events one transaction appended for a bulk write (an import of many claims,
+/// one `Imported` event each), as the change feed tells it: who, when and how many, without the
+/// events themselves. They are in the audit log like any others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkWrite {
+    /// The run's oldest and newest event ids (the oldest not yet reported, if a watcher was
+    /// already past the start of the run).
+    pub first_id: i64,
+    pub last_id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub via: Option<String>,
+    /// How many claims (events of the run from `first_id` on).
+    pub claims: u64,
 }
 
 #[cfg(test)]
@@ -549,6 +732,15 @@ mod tests {
             EventKind::ReviewerDeactivated {
                 login: "bob".into(),
             },
+            EventKind::KeyAdded {
+                login: "bob".into(),
+                fingerprint: "SHA256:abc".into(),
+                key: "ssh-ed25519 AAAA".into(),
+            },
+            EventKind::KeyRemoved {
+                login: "bob".into(),
+                fingerprint: "SHA256:abc".into(),
+            },
             EventKind::TenantChanged {
                 before: None,
                 after: tenant.clone(),
@@ -570,6 +762,32 @@ mod tests {
             EventKind::AssociationChanged {
                 before: None,
                 after: association,
+            },
+            EventKind::Replied {
+                reply_id: "R-1".into(),
+                from: Status::InfoRequested,
+                to: Status::UnderReview,
+                body: "signed PoE attached".into(),
+                poe: 1,
+            },
+            EventKind::Withdrawn {
+                from: Status::UnderReview,
+                reason: Some("filed twice".into()),
+            },
+            EventKind::Withdrawn {
+                from: Status::Submitted,
+                reason: None,
+            },
+            EventKind::Disputed {
+                dispute_id: "D-1".into(),
+                from: Status::Rejected,
+                body: "we did the work".into(),
+            },
+            EventKind::DisputeResolved {
+                dispute_id: "D-1".into(),
+                outcome: DisputeOutcome::Overturned,
+                decision: DecisionOutcome::Approved,
+                reason: "PoE verified".into(),
             },
         ] {
             round_trip(kind);

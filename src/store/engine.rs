@@ -44,13 +44,21 @@ pub(crate) async fn read_actor(
 }
 
 /// The columns of a claim's current state, with its last audit event.
-const CURRENT: &str = "SELECT c.claim_id, c.status, c.version, c.assigned_to, c.held_until,
+pub(crate) const CURRENT: &str = "SELECT c.claim_id, c.status, c.version, c.assigned_to, c.held_until,
     c.tenant_id, c.product_key, c.mpn_id, c.product,
     (SELECT e.actor FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_actor,
     (SELECT e.at FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_at,
-    (SELECT e.kind FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_kind";
+    (SELECT e.kind FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_kind,
+    (SELECT p.started_at FROM pauses p WHERE p.claim_id = c.claim_id AND p.ended_at IS NULL
+     ORDER BY p.started_at DESC LIMIT 1) AS waiting_since,
+    (SELECT d.dispute_id FROM disputes d WHERE d.claim_id = c.claim_id
+     ORDER BY d.at DESC, d.dispute_id DESC LIMIT 1) AS dispute_id,
+    (SELECT d.outcome FROM disputes d WHERE d.claim_id = c.claim_id
+     ORDER BY d.at DESC, d.dispute_id DESC LIMIT 1) AS disputed_outcome,
+    (SELECT d.decided_by FROM disputes d WHERE d.claim_id = c.claim_id
+     ORDER BY d.at DESC, d.dispute_id DESC LIMIT 1) AS disputed_by";
 
-fn current_row(r: &super::db::Row) -> Result<Current, StoreError> {
+pub(crate) fn current_row(r: &super::db::Row) -> Result<Current, StoreError> {
     let status = r.text("status")?;
     let last_change = match (r.opt_text("last_actor")?, r.opt_time("last_at")?) {
         (Some(by), Some(at)) => Some((by, at, r.opt_text("last_kind")?.unwrap_or_default())),
@@ -70,6 +78,21 @@ fn current_row(r: &super::db::Row) -> Result<Current, StoreError> {
         mpn_id: r.text("mpn_id")?,
         product: r.text("product")?,
         last_change,
+        waiting_since: r.opt_time("waiting_since")?,
+        dispute: match (
+            r.opt_text("dispute_id")?,
+            r.opt_text("disputed_outcome")?,
+            r.opt_text("disputed_by")?,
+        ) {
+            (Some(dispute_id), Some(outcome), Some(decided_by)) => Some(rules::OpenDispute {
+                dispute_id,
+                outcome: crate::domain::DecisionOutcome::from_code(&outcome).ok_or_else(|| {
+                    StoreError::Corrupt(format!("unknown decision outcome {outcome:?}"))
+                })?,
+                decided_by,
+            }),
+            _ => None,
+        },
     })
 }
 

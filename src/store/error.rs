@@ -20,6 +20,10 @@ pub enum StoreError {
     /// An import named claims that are already stored; nothing was written.
     #[error("{} claim id(s) already stored: {}", .0.len(), some_ids(.0))]
     ClaimsExist(Vec<(usize, String)>),
+    /// Partner feed lines (`reply`, `withdrawal`, `dispute`) the store refused, each as its
+    /// line, field and message; nothing was written.
+    #[error("{} feed line(s) refused, first on line {}", .0.len(), .0.first().map_or(0, |p| p.0))]
+    FeedRefused(Vec<(usize, String, String)>),
     /// The claim does not exist.
     #[error("no claim {0}")]
     NotFound(String),

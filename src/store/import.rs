@@ -4,17 +4,19 @@
 
 use chrono::Utc;
 
-use super::apply::{insert_events, refresh_contests};
+use std::collections::HashMap;
+
+use super::apply::{insert_events, refresh_contests, statement};
 use super::db::{Arg, Exec, Sql, Tx};
 use super::plan::{GroupKey, NewEvent};
 use super::reads::stored_ids;
 use super::reference;
 use super::rows::*;
 use super::{Audit, AuditMode, ImportBatch, ImportSummary, Store, StoreError};
-use std::collections::HashMap;
 
 use crate::domain::{
-    partner_key, party_key, product_key, Claim, Comment, PoeItem, Subscription, Tenant,
+    partner_key, party_key, product_key, Claim, Comment, Decision, DecisionOutcome, PoeItem,
+    Status, Subscription, Tenant, Visibility,
 };
 use crate::model::{Actor, EventKind};
 
@@ -148,19 +150,44 @@ impl Store {
             },
         )
         .await?;
+        // A claim filed already waiting on its partner has waited since the request (its latest
+        // partner-visible comment), or since it was filed.
+        let waits: Vec<(&str, chrono::DateTime<Utc>)> = claims
+            .iter()
+            .filter(|c| c.status == Status::InfoRequested)
+            .map(|c| {
+                let asked = c
+                    .comments
+                    .iter()
+                    .filter(|m| m.visibility == Visibility::Partner)
+                    .map(|m| m.at)
+                    .max();
+                (c.claim_id.as_str(), asked.unwrap_or(c.submitted_at))
+            })
+            .collect();
+        bulk(
+            &mut tx,
+            "INSERT INTO pauses (claim_id, started_at) ",
+            "",
+            &waits,
+            |(id, at)| vec![Arg::from(*id), Arg::from(*at)],
+        )
+        .await?;
+        let feed = apply_feed(&mut tx, batch, &actor, now).await?;
         groups.extend(
             associations
-                .iter()
-                .map(|a| (a.tenant_id, product_key(&a.product)))
-                .chain(
-                    claims
-                        .iter()
-                        .map(|c| (c.customer.tenant_id, product_key(&c.product))),
-                )
-                .map(|(tenant_id, product_key)| GroupKey {
-                    tenant_id,
-                    product_key,
-                }),
+            .iter()
+            .map(|a| (a.tenant_id, product_key(&a.product)))
+            .chain(
+                claims
+                    .iter()
+                    .map(|c| (c.customer.tenant_id, product_key(&c.product))),
+            )
+            .map(|(tenant_id, product_key)| GroupKey {
+                tenant_id,
+                product_key,
+            })
+            .chain(feed.plan.groups.iter().cloned()),
         );
         refresh_contests(&mut tx, groups, true).await?;
         let reference_keys = if generated {
@@ -180,15 +207,109 @@ impl Store {
             })
             .collect();
         events.extend(import_events(&claims, audit, &actor, now));
-        insert_events(&mut tx, &events).await?;
+        let feed_events = feed.plan.events.len();
+        events.extend(feed.plan.events);
+        let ids = insert_events(&mut tx, &events).await?;
+        // The feed's events come after the claims' own: a bulk run is only of the latter.
+        let ids = &ids[..ids.len() - feed_events];
+        if let Some((first_id, last_id)) = super::rules::bulk_run(ids, claims.len(), generated) {
+            let sql = Sql::new(
+                "INSERT INTO bulk_writes (last_id, first_id, at, actor, via, claims)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .arg(last_id)
+            .arg(first_id)
+            .arg(now)
+            .arg(&actor.login)
+            .arg(actor.via.clone())
+            .arg(i64::try_from(claims.len()).unwrap_or(i64::MAX));
+            tx.execute(sql).await?;
+        }
         tx.commit().await?;
         Ok(ImportSummary {
             claims: claims.len(),
             tenants: batch.tenants.len(),
             mpns: batch.mpns.len(),
             associations: batch.associations.len(),
+            feed: feed.applied,
+            replayed: feed.replayed,
         })
     }
+}
+
+/// Applies the partner feed's lines (after the import's own claims, which they may name):
+/// reads the claims they name and the lines already applied, lets `rules::plan_feed` decide,
+/// and carries out its writes. Its events and contests are left to the caller, which appends
+/// them after the import's own.
+async fn apply_feed(
+    tx: &mut Tx,
+    batch: &ImportBatch,
+    importer: &Actor,
+    now: chrono::DateTime<Utc>,
+) -> Result<super::rules::FeedPlan, StoreError> {
+    if batch.feed.is_empty() {
+        return Ok(super::rules::FeedPlan::default());
+    }
+    let mut ids: Vec<String> = batch
+        .feed
+        .iter()
+        .map(|(_, l)| l.claim_id().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let sql = Sql::new(format!(
+        "{current}, c.mpn_id,
+         (SELECT COALESCE(MAX(p.seq) + 1, 0) FROM poe p WHERE p.claim_id = c.claim_id) AS next_poe,
+         (SELECT d.outcome FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_outcome,
+         (SELECT d.decided_by FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_by,
+         (SELECT d.decided_at FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_at,
+         (SELECT d.reason FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_reason
+         FROM claims c WHERE c.claim_id IN_LIST($1) ORDER BY c.claim_id /*+FOR_UPDATE*/",
+        current = super::engine::CURRENT
+    ))
+    .arg(ids.clone());
+    let mut claims = Vec::new();
+    for row in tx.fetch_all(sql).await? {
+        let decision = match (
+            row.opt_text("dec_outcome")?,
+            row.opt_text("dec_by")?,
+            row.opt_time("dec_at")?,
+            row.opt_text("dec_reason")?,
+        ) {
+            (Some(outcome), Some(by), Some(at), Some(reason)) => Some(Decision {
+                outcome: DecisionOutcome::from_code(&outcome).ok_or_else(|| {
+                    StoreError::Corrupt(format!("unknown decision outcome {outcome:?}"))
+                })?,
+                by,
+                at,
+                reason,
+            }),
+            _ => None,
+        };
+        claims.push(super::rules::FeedClaim {
+            current: super::engine::current_row(&row)?,
+            mpn_id: row.text("mpn_id")?,
+            decision,
+            poe: row.int("next_poe")?,
+        });
+    }
+    let line_ids: Vec<String> = batch
+        .feed
+        .iter()
+        .map(|(_, l)| l.line_id().to_string())
+        .collect();
+    let mut applied = HashMap::new();
+    let sql = Sql::new("SELECT kind, line_id, content FROM feed_lines WHERE line_id IN_LIST($1)")
+        .arg(line_ids);
+    for row in tx.fetch_all(sql).await? {
+        applied.insert((row.text(0)?, row.text(1)?), row.text(2)?);
+    }
+    let feed =
+        super::rules::plan_feed(importer, &batch.feed, &claims, &applied, batch.policy, now)?;
+    for write in &feed.plan.writes {
+        tx.execute(statement(write)).await?;
+    }
+    Ok(feed)
 }
 
 /// How an import is audited: one event per claim a person imported, one for a generated batch.

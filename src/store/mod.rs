@@ -27,6 +27,8 @@ mod engine;
 mod error;
 mod identity;
 mod import;
+mod outbox;
+mod keys;
 mod plan;
 mod postgres;
 mod queue;

@@ -11,9 +11,10 @@ use super::plan::GroupKey;
 use super::rows::*;
 use super::{Store, StoreError};
 use crate::domain::{
-    findings::parse_subscription_id, product_key, Association, FindingCode, Mpn, Severity,
+    findings::parse_subscription_id, product_key, Association, DisputeNote, FindingCode, Mpn,
+    Severity,
 };
-use crate::model::{AuditEvent, ClaimDetail, ClaimView, Draft};
+use crate::model::{AuditEvent, BulkWrite, ClaimDetail, ClaimView, Draft};
 
 /// The `claims` columns every read needs.
 pub(crate) const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, \
@@ -340,6 +341,42 @@ pub(crate) async fn read_mpns(
     Ok(())
 }
 
+/// The waits on the partner and the latest dispute of `rows` (what their clocks need).
+async fn read_clocks(
+    db: &mut impl Exec,
+    rows: &[ClaimRow],
+    index: &mut FactsIndex,
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.claim_id.clone()).collect();
+    let waits = Sql::new(
+        "SELECT claim_id, started_at, ended_at FROM pauses WHERE claim_id IN_LIST($1)
+         ORDER BY claim_id, started_at",
+    )
+    .arg(ids.clone());
+    for r in db.fetch_all(waits).await? {
+        index
+            .clocks
+            .entry(r.text(0)?)
+            .or_default()
+            .waits
+            .push((r.time(1)?, r.opt_time(2)?));
+    }
+    let disputes = Sql::new(
+        "SELECT claim_id, dispute_id, at, body FROM disputes WHERE claim_id IN_LIST($1)
+         ORDER BY claim_id, at, dispute_id",
+    )
+    .arg(ids);
+    for r in db.fetch_all(disputes).await? {
+        // The latest one stays (rows come oldest first).
+        index.clocks.entry(r.text(0)?).or_default().dispute = Some(DisputeNote {
+            dispute_id: r.text(1)?,
+            at: r.time(2)?,
+            body: r.text(3)?,
+        });
+    }
+    Ok(())
+}
+
 /// Reference data for the findings of `rows`.
 pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<FactsIndex, StoreError> {
     let mut index = FactsIndex::default();
@@ -350,6 +387,7 @@ pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<Facts
     read_tenants(db, tenant_ids, &mut index).await?;
     let mpn_ids: Vec<String> = rows.iter().map(|r| r.mpn_id.clone()).collect();
     read_mpns(db, mpn_ids, &mut index).await?;
+    read_clocks(db, rows, &mut index).await?;
 
     let subs: Vec<Uuid> = rows
         .iter()
@@ -512,6 +550,73 @@ impl Store {
             .iter()
             .map(event_row)
             .collect()
+    }
+
+    /// What the change feed reports after event `after_id`: up to `limit` events one by one,
+    /// then, if they reach a bulk write (an import told as one, see `rules::bulk_run`), that bulk
+    /// write as one item instead of its events, which are not read. The caller goes on after the
+    /// bulk write's `last_id`, or else after the last event.
+    ///
+    /// Both are read in one snapshot: the bulk write's events were committed with it, and every
+    /// event before it earlier (ids ascend in commit order), so the events read are all there
+    /// are up to it. A caller that is past the start of a run (it read some of its events one
+    /// by one) is told the rest of it, counted.
+    pub async fn changes_since(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<AuditEvent>, Option<BulkWrite>), StoreError> {
+        let mut db = self.pool.begin_read().await?;
+        let bulk = Sql::new(
+            "SELECT last_id, first_id, at, actor, via, claims FROM bulk_writes
+             WHERE last_id > $1 ORDER BY last_id LIMIT 1",
+        )
+        .arg(after_id);
+        let bulk = match db.fetch_optional(bulk).await? {
+            Some(r) => Some(BulkWrite {
+                first_id: r.int("first_id")?,
+                last_id: r.int("last_id")?,
+                at: r.time("at")?,
+                actor: r.text("actor")?,
+                via: r.opt_text("via")?,
+                claims: u64::try_from(r.int("claims")?).unwrap_or(0),
+            }),
+            None => None,
+        };
+        let mut sql = Sql::new(format!("SELECT {EVENT_COLUMNS} FROM events WHERE id > "));
+        sql.bind(after_id);
+        if let Some(b) = &bulk {
+            sql.push(" AND id < ").bind(b.first_id);
+        }
+        sql.push(" ORDER BY id LIMIT ").bind(i64::from(limit));
+        let events = db
+            .fetch_all(sql)
+            .await?
+            .iter()
+            .map(event_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let bulk = match bulk {
+            // More events may come before the bulk write: it is told on a later call.
+            Some(_) if events.len() == limit as usize => None,
+            bulk => bulk,
+        };
+        let Some(mut bulk) = bulk else {
+            db.commit().await?;
+            return Ok((events, None));
+        };
+        if bulk.first_id <= after_id {
+            // Part of the run was already reported event by event: count the rest.
+            let rest = Sql::new(
+                "SELECT COUNT(*), COALESCE(MIN(id), $2) FROM events WHERE id > $1 AND id <= $2",
+            )
+            .arg(after_id)
+            .arg(bulk.last_id);
+            let row = db.fetch_one(rest).await?;
+            bulk.claims = u64::try_from(row.int(0)?).unwrap_or(0);
+            bulk.first_id = row.int(1)?;
+        }
+        db.commit().await?;
+        Ok((events, Some(bulk)))
     }
 
     /// The newest audit event's id (0 for none).

@@ -84,6 +84,8 @@ pub(crate) struct FactsIndex {
     pub subscription_owner: HashMap<Uuid, Uuid>,
     /// Approved claims on each subscription the claims name.
     pub approved_on: HashMap<Uuid, Vec<String>>,
+    /// Each claim's waits on the partner and latest dispute (its clocks).
+    pub clocks: HashMap<String, ClockMarks>,
 }
 
 impl FactsIndex {
@@ -206,6 +208,11 @@ impl ClaimRow {
             unknown_checks: u32::try_from(assessment.unknown.len()).unwrap_or(u32::MAX),
             assigned_to: self.assigned_to.clone(),
             held_until: self.held_until,
+            clock: facts
+                .clocks
+                .get(&self.claim_id)
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }
@@ -291,6 +298,12 @@ impl ViewParts {
                     decision: decisions.remove(&row.claim_id),
                     assigned_to: row.assigned_to.clone(),
                     held_until: row.held_until,
+                    clock: self
+                        .facts
+                        .clocks
+                        .get(&row.claim_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     claim,
                 })
             })
@@ -298,11 +311,12 @@ impl ViewParts {
     }
 }
 
-/// The queue tab a status falls in: `review`, `info` or `closed`.
+/// The queue tab a status falls in: `review`, `info`, `disputed` or `closed`.
 pub(crate) fn queue_state(status: Status) -> &'static str {
     match status {
         Status::Submitted | Status::UnderReview => "review",
         Status::InfoRequested => "info",
+        Status::Disputed => "disputed",
         Status::Approved | Status::Rejected | Status::Withdrawn => "closed",
     }
 }

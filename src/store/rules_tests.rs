@@ -4,6 +4,7 @@ use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 
 use super::*;
+use crate::domain::PoeItem;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
@@ -27,6 +28,8 @@ fn claim(id: &str, status: Status, version: i64) -> Current {
         mpn_id: format!("MPN-{id}"),
         product: "Dynamics 365 Sales".into(),
         last_change: Some(("carol".into(), now(), "commented".into())),
+        waiting_since: None,
+        dispute: None,
     }
 }
 
@@ -474,6 +477,23 @@ fn an_integration_login_imports_and_decides_nothing() {
 }
 
 #[test]
+fn a_large_import_is_told_as_one_bulk_write_of_its_claims_events() {
+    let ids: Vec<i64> = (11..=11 + 3 + 150 - 1).collect();
+    // Three reference-data events first, then one per claim.
+    assert_eq!(bulk_run(&ids, 150, false), Some((14, 163)));
+    let exact: Vec<i64> = (1..=BULK_FEED_CLAIMS as i64).collect();
+    assert_eq!(
+        bulk_run(&exact, BULK_FEED_CLAIMS, false),
+        Some((1, BULK_FEED_CLAIMS as i64))
+    );
+    // Small imports stay event by event; a generated batch is already one event.
+    assert_eq!(bulk_run(&exact[1..], BULK_FEED_CLAIMS - 1, false), None);
+    assert_eq!(bulk_run(&ids, 150, true), None);
+    // More claims than events appended cannot happen; never a run then.
+    assert_eq!(bulk_run(&ids[..10], 150, false), None);
+}
+
+#[test]
 fn an_approval_makes_the_association_ending_the_one_before() {
     let bob = actor("bob", Role::Reviewer);
     let cur = claim("C-1", Status::UnderReview, 1);
@@ -650,4 +670,438 @@ fn a_lead_assigns_a_contest_to_an_active_reviewer() {
     assigned.assigned_to = Some("carol".into());
     let plan = plan_assign(&lee, &[assigned], Some(&carol), "carol", now()).unwrap();
     assert!(plan.events.is_empty() && plan.writes.is_empty());
+}
+
+fn feed_claim(id: &str, status: Status, decision: Option<Decision>) -> FeedClaim {
+    FeedClaim {
+        current: claim(id, status, 1),
+        mpn_id: "1234567".into(),
+        decision,
+        poe: 2,
+    }
+}
+
+fn decided(outcome: DecisionOutcome, by: &str, at: DateTime<Utc>) -> Decision {
+    Decision {
+        outcome,
+        by: by.into(),
+        at,
+        reason: "PoE checked".into(),
+    }
+}
+
+fn reply(id: &str, reply_id: &str, body: &str) -> FeedLine {
+    FeedLine::Reply {
+        claim_id: id.into(),
+        reply_id: reply_id.into(),
+        at: now(),
+        body: body.into(),
+        poe: vec![PoeItem {
+            kind: "signed SOW".into(),
+            date: now().date_naive(),
+            summary: "countersigned".into(),
+            by: "Fabrikam".into(),
+            attachment: "sow.pdf".into(),
+        }],
+    }
+}
+
+fn dispute(id: &str, dispute_id: &str, at: DateTime<Utc>) -> FeedLine {
+    FeedLine::Dispute {
+        claim_id: id.into(),
+        dispute_id: dispute_id.into(),
+        at,
+        body: "we did the work".into(),
+    }
+}
+
+fn refused_lines(err: StoreError) -> Vec<(usize, String, String)> {
+    match err {
+        StoreError::FeedRefused(problems) => problems,
+        other => panic!("expected a feed refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_reply_brings_a_waiting_claim_back_as_the_partner_via_the_importer() {
+    let feed = actor("feed", Role::Integration);
+    let mut waiting = feed_claim("C-1", Status::InfoRequested, None);
+    waiting.current.waiting_since = Some(now() - TimeDelta::days(2));
+    let lines = vec![(3, reply("C-1", "R-1", "signed PoE attached"))];
+    let out = plan_feed(
+        &feed,
+        &lines,
+        &[waiting],
+        &HashMap::new(),
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!((out.applied, out.replayed), (1, 0));
+    let plan = out.plan;
+    assert!(plan.writes.contains(&Write::Status {
+        claim_id: "C-1".into(),
+        status: Status::UnderReview
+    }));
+    assert!(plan.writes.contains(&Write::PauseEnd {
+        claim_id: "C-1".into(),
+        at: now()
+    }));
+    // Its PoE is numbered after the claim's own two items.
+    assert!(plan
+        .writes
+        .iter()
+        .any(|w| matches!(w, Write::Poe { seq: 2, .. })));
+    assert!(plan.writes.iter().any(|w| matches!(w,
+        Write::Comment { comment, .. } if comment.author == "partner:1234567"
+            && comment.visibility == Visibility::Partner)));
+    let event = &plan.events[0];
+    assert_eq!(event.actor, "partner:1234567");
+    assert_eq!(event.via.as_deref(), Some("feed"));
+    assert!(matches!(
+        &event.kind,
+        EventKind::Replied {
+            from: Status::InfoRequested,
+            to: Status::UnderReview,
+            poe: 1,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_replayed_line_changes_nothing_and_the_same_id_with_other_content_is_refused() {
+    let feed = actor("feed", Role::Integration);
+    let line = reply("C-1", "R-1", "signed PoE attached");
+    let mut applied = HashMap::new();
+    applied.insert(("reply".to_string(), "R-1".to_string()), line.content());
+    let claims = [feed_claim("C-1", Status::UnderReview, None)];
+    let out = plan_feed(
+        &feed,
+        &[(1, line)],
+        &claims,
+        &applied,
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!((out.applied, out.replayed), (0, 1));
+    assert!(out.plan.writes.is_empty() && out.plan.events.is_empty());
+
+    let other = reply("C-1", "R-1", "a different answer");
+    let err = plan_feed(
+        &feed,
+        &[(4, other)],
+        &claims,
+        &applied,
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap_err();
+    let problems = refused_lines(err);
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0].0, problems[0].1.as_str()), (4, "reply_id"));
+    assert!(problems[0].2.contains("other content"), "{problems:?}");
+}
+
+#[test]
+fn a_withdrawal_is_refused_once_decided_and_every_bad_line_is_reported() {
+    let feed = actor("feed", Role::Integration);
+    let claims = [
+        feed_claim(
+            "C-1",
+            Status::Approved,
+            Some(decided(DecisionOutcome::Approved, "bob", now())),
+        ),
+        feed_claim("C-2", Status::UnderReview, None),
+    ];
+    let withdraw = |id: &str| FeedLine::Withdrawal {
+        claim_id: id.into(),
+        at: now(),
+        reason: None,
+    };
+    let lines = vec![
+        (1, withdraw("C-1")),
+        (2, withdraw("C-2")),
+        (3, withdraw("C-9")),
+    ];
+    let problems = refused_lines(
+        plan_feed(
+            &feed,
+            &lines,
+            &claims,
+            &HashMap::new(),
+            FeedPolicy::default(),
+            now(),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0].0, 1);
+    assert!(problems[0].2.contains("is approved"), "{problems:?}");
+    assert_eq!((problems[1].0, problems[1].2.as_str()), (3, "no claim C-9"));
+    // The undecided claim alone is withdrawn, as the partner.
+    let out = plan_feed(
+        &feed,
+        &lines[1..2],
+        &claims,
+        &HashMap::new(),
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap();
+    assert!(matches!(
+        &out.plan.events[0].kind,
+        EventKind::Withdrawn {
+            from: Status::UnderReview,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_dispute_outside_the_window_says_when_it_closed() {
+    let feed = actor("feed", Role::Integration);
+    let decided_at = now() - TimeDelta::days(40);
+    let claims = [feed_claim(
+        "C-1",
+        Status::Rejected,
+        Some(decided(DecisionOutcome::Rejected, "bob", decided_at)),
+    )];
+    let late = [(7, dispute("C-1", "D-1", now()))];
+    let problems = refused_lines(
+        plan_feed(
+            &feed,
+            &late,
+            &claims,
+            &HashMap::new(),
+            FeedPolicy::default(),
+            now(),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!((problems[0].0, problems[0].1.as_str()), (7, "at"));
+    assert!(
+        problems[0]
+            .2
+            .contains("the dispute window closed at 2026-11-20T10:00:00Z"),
+        "{problems:?}"
+    );
+    // A longer window takes it.
+    let out = plan_feed(
+        &feed,
+        &late,
+        &claims,
+        &HashMap::new(),
+        FeedPolicy {
+            dispute_window_days: 45,
+        },
+        now(),
+    )
+    .unwrap();
+    assert!(out.plan.writes.contains(&Write::Status {
+        claim_id: "C-1".into(),
+        status: Status::Disputed
+    }));
+    // An undecided claim has nothing to dispute.
+    let open = [feed_claim("C-2", Status::UnderReview, None)];
+    let problems = refused_lines(
+        plan_feed(
+            &feed,
+            &[(1, dispute("C-2", "D-2", now()))],
+            &open,
+            &HashMap::new(),
+            FeedPolicy::default(),
+            now(),
+        )
+        .unwrap_err(),
+    );
+    assert!(problems[0].2.contains("only a decision"), "{problems:?}");
+}
+
+fn disputed_claim(by: &str) -> Current {
+    let mut c = claim("C-1", Status::Disputed, 4);
+    c.dispute = Some(OpenDispute {
+        dispute_id: "D-1".into(),
+        outcome: DecisionOutcome::Rejected,
+        decided_by: by.into(),
+    });
+    c
+}
+
+#[test]
+fn a_dispute_is_decided_again_only_by_another_reviewer_and_says_how_it_ended() {
+    let c = disputed_claim("bob");
+    for who in [actor("bob", Role::Reviewer), actor("bob", Role::Lead)] {
+        let err = plan_decide(
+            &who,
+            std::slice::from_ref(&c),
+            &[],
+            &[decide("C-1", 4, DecisionOutcome::Approved)],
+            now(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("bob made the disputed decision, so another reviewer"),
+            "{err}"
+        );
+    }
+    let carol = actor("carol", Role::Reviewer);
+    let ended = |outcome| {
+        let plan = plan_decide(
+            &carol,
+            std::slice::from_ref(&c),
+            &[],
+            &[decide("C-1", 4, outcome)],
+            now(),
+        )
+        .unwrap();
+        assert!(matches!(
+            plan.events[0].kind,
+            EventKind::Decided {
+                from: Status::Disputed,
+                ..
+            }
+        ));
+        match &plan.events[1].kind {
+            EventKind::DisputeResolved { outcome, .. } => *outcome,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(ended(DecisionOutcome::Rejected), DisputeOutcome::Upheld);
+    assert_eq!(ended(DecisionOutcome::Approved), DisputeOutcome::Overturned);
+    // Withdrawal is no way to end a dispute.
+    assert!(plan_decide(
+        &carol,
+        std::slice::from_ref(&c),
+        &[],
+        &[decide("C-1", 4, DecisionOutcome::Withdrawn)],
+        now(),
+    )
+    .is_err());
+}
+
+#[test]
+fn an_information_request_pauses_the_clock_and_a_decision_ends_the_pause() {
+    let bob = actor("bob", Role::Reviewer);
+    let plan = plan_request_info(
+        &bob,
+        &[claim("C-1", Status::UnderReview, 1)],
+        &[InfoRequest {
+            seen: seen("C-1", 1),
+            body: "PoE?".into(),
+        }],
+        now(),
+    )
+    .unwrap();
+    assert!(plan.writes.contains(&Write::PauseStart {
+        claim_id: "C-1".into(),
+        at: now()
+    }));
+    let mut waiting = claim("C-1", Status::InfoRequested, 2);
+    waiting.waiting_since = Some(now() - TimeDelta::hours(3));
+    let plan = plan_decide(
+        &bob,
+        &[waiting],
+        &[],
+        &[decide("C-1", 2, DecisionOutcome::Rejected)],
+        now(),
+    )
+    .unwrap();
+    assert!(plan.writes.contains(&Write::PauseEnd {
+        claim_id: "C-1".into(),
+        at: now()
+    }));
+}
+
+fn ssh_key(login: &str, fingerprint: &str) -> SshKey {
+    SshKey {
+        fingerprint: fingerprint.into(),
+        login: login.into(),
+        public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample".into(),
+        comment: "alice@laptop".into(),
+        added_at: now(),
+    }
+}
+
+fn reviewer(login: &str, active: bool) -> Reviewer {
+    Reviewer {
+        login: login.into(),
+        display_name: login.into(),
+        role: Role::Reviewer,
+        active,
+    }
+}
+
+#[test]
+fn a_lead_registers_a_key_to_one_active_reviewer_audited_with_its_fingerprint() {
+    let lead = actor("lena", Role::Lead);
+    let key = ssh_key("alice", "SHA256:aaa");
+    let alice = reviewer("alice", true);
+    let plan = plan_add_key(&lead, Some(&alice), None, &key).unwrap();
+    assert_eq!(plan.writes, vec![Write::Key(key.clone())]);
+    assert_eq!(plan.events.len(), 1);
+    assert_eq!(plan.events[0].actor, "lena");
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::KeyAdded {
+            login: "alice".into(),
+            fingerprint: "SHA256:aaa".into(),
+            key: key.public_key.clone(),
+        }
+    );
+    // Not a lead: refused, whoever the key is for (their own included).
+    let err = plan_add_key(&actor("alice", Role::Reviewer), Some(&alice), None, &key).unwrap_err();
+    assert!(matches!(err, StoreError::NotAllowed(_)), "{err}");
+    // Nobody, or a deactivated reviewer, to sign in as.
+    let err = plan_add_key(&lead, None, None, &key).unwrap_err();
+    assert!(
+        err.to_string().contains("claimdesk reviewer add alice"),
+        "{err}"
+    );
+    assert!(plan_add_key(&lead, Some(&reviewer("alice", false)), None, &key).is_err());
+    // A key signs in one reviewer: already bob's, it is not also alice's.
+    let err = plan_add_key(
+        &lead,
+        Some(&alice),
+        Some(&ssh_key("bob", "SHA256:aaa")),
+        &key,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("already registered to bob"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_lead_removes_a_registered_key_audited_with_whose_it_was() {
+    let lead = actor("lena", Role::Lead);
+    let key = ssh_key("alice", "SHA256:aaa");
+    let plan = plan_remove_key(&lead, Some(&key), "SHA256:aaa", now()).unwrap();
+    assert_eq!(
+        plan.writes,
+        vec![Write::RemoveKey {
+            fingerprint: "SHA256:aaa".into()
+        }]
+    );
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::KeyRemoved {
+            login: "alice".into(),
+            fingerprint: "SHA256:aaa".into(),
+        }
+    );
+    let err = plan_remove_key(&lead, None, "SHA256:zzz", now()).unwrap_err();
+    assert!(err.to_string().contains("reviewer key list"), "{err}");
+    assert!(matches!(
+        plan_remove_key(
+            &actor("bob", Role::Integration),
+            Some(&key),
+            "SHA256:aaa",
+            now()
+        ),
+        Err(StoreError::NotAllowed(_))
+    ));
 }

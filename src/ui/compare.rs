@@ -188,7 +188,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
         Field {
             label: "SLA".into(),
             cells: per(
-                &|v| sla_cell(state, theme, v.claim.submitted_at, v.claim.status),
+                &|v| sla_cell(state, theme, v.claim.submitted_at, v.claim.status, &v.clock),
                 dash(),
             ),
             compare: true,

@@ -7,6 +7,7 @@ mod common;
 mod assoc;
 mod identity;
 mod import_refusals;
+mod life;
 mod round_trip;
 mod safe_output;
 mod secrets;

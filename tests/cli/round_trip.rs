@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::{claimdesk, urls, FIXTURE};
 use claimdesk::domain::FindingCode;
 
-const COMPUTED: [&str; 7] = [
+const COMPUTED: [&str; 8] = [
     "sla_due_at",
+    "reply_due_at",
     "contested",
     "competing_claim_ids",
     "incumbent_mpn_id",
