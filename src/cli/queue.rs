@@ -5,7 +5,7 @@
 //! script can grep: `contested:N`, `incumbent:MPN`, `findings:CODE,..`, `unknown:N`, `status:S`,
 //! `assigned:NAME`. Rows are read a window at a time, like the workbench.
 
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use clap::{Args, ValueEnum};
 use ratatui::text::Span;
 
@@ -36,6 +36,7 @@ enum TabArg {
     UnderReview,
     Contested,
     InfoRequested,
+    Disputed,
     Mine,
     All,
 }
@@ -84,6 +85,7 @@ pub async fn text(
         TabArg::UnderReview => QueueTab::UnderReview,
         TabArg::Contested => QueueTab::Contested,
         TabArg::InfoRequested => QueueTab::InfoRequested,
+        TabArg::Disputed => QueueTab::Disputed,
         TabArg::Mine => QueueTab::Mine,
         TabArg::All => QueueTab::All,
     };
@@ -117,14 +119,21 @@ pub async fn text(
 /// One row's cells, in column order, with control characters escaped (stored text never
 /// reaches the terminal raw).
 fn cells(row: &QueueRow, config: &Config, now: chrono::DateTime<Utc>) -> [String; 6] {
-    let sla = if row.status.is_open() {
-        let due = config
-            .sla
-            .due_at(&config.calendar, row.submitted_at, TimeDelta::zero());
-        let countdown = config.sla.countdown(&config.calendar, due, now);
-        format!("{}{}", countdown.symbol(), countdown.label())
-    } else {
-        " closed".to_string()
+    let clocks = config.sla.clocks(
+        &config.calendar,
+        row.submitted_at,
+        row.status,
+        &row.clock,
+        now,
+    );
+    let sla = match (clocks.reply, clocks.dispute) {
+        (Some(reply), _) if clocks.no_reply() => format!("{}no-reply", reply.symbol()),
+        (Some(reply), _) => format!("{}reply:{}", reply.symbol(), reply.label()),
+        (_, Some(dispute)) => format!("{}dispute:{}", dispute.symbol(), dispute.label()),
+        _ if row.status.is_open() => {
+            format!("{}{}", clocks.review.symbol(), clocks.review.label())
+        }
+        _ => " closed".to_string(),
     };
     [
         sla,

@@ -167,7 +167,8 @@ async fn end_removed_access(store: Store, feed: Arc<SharedFeed>, control: Contro
                     }
                 }
             }
-            Ok(Change::Offline(_)) => {}
+            // A bulk import writes claims, never keys or reviewers.
+            Ok(Change::Offline(_)) | Ok(Change::Bulk(_)) => {}
             Err(RecvError::Closed) => return,
         }
     }

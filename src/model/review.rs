@@ -20,6 +20,16 @@ pub struct DecisionRequest {
     pub reason: String,
 }
 
+/// Whether a lead approves over error findings (the approval guard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Guard {
+    /// A claim with an error finding is not approved.
+    #[default]
+    Enforce,
+    /// A lead approves over them, recorded as an override with the decision's reason.
+    LeadOverride,
+}
+
 /// A request for more information on one claim: a partner-visible comment, and the claim waits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InfoRequest {

@@ -27,6 +27,7 @@ mod engine;
 mod error;
 mod identity;
 mod import;
+mod outbox;
 mod keys;
 mod plan;
 mod postgres;
