@@ -258,7 +258,9 @@ async fn dispatch(cli: Cli) -> Outcome {
             }
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
-        Some(Command::Outbox(args)) => outbox::print(&store, &config, &reviewer, &args).await?,
+        Some(Command::Outbox(args)) => {
+            outbox::print(&store, &config, &reviewer, &args, &mut std::io::stdout()).await?
+        }
         Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
         Some(Command::Audit(args)) if args.verify => {
             if let Err(team::Broken(line)) =

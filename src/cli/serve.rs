@@ -26,6 +26,7 @@ use claimdesk::serve::{
 use claimdesk::store::{Store, StoreError};
 use claimdesk::tui::{self, NoHost, SharedFeed, Sink};
 
+use super::outbox::{self, OutboxArgs};
 use super::queue::{self, QueueArgs};
 use super::team::{self, AuditArgs};
 
@@ -289,6 +290,8 @@ enum ExecCommand {
     Queue(QueueArgs),
     /// Print the audit log (or check it with --verify).
     Audit(AuditArgs),
+    /// Print the partner-facing messages as JSON Lines (an integration login's or a lead's).
+    Outbox(OutboxArgs),
 }
 
 /// Runs one read-only command as `login`; returns its exit status (the CLI's: 0 done, 1
@@ -301,13 +304,6 @@ async fn exec(
     out: &mut (dyn Write + Send),
     err: &mut (dyn Write + Send),
 ) -> u32 {
-    if argv.first().is_some_and(|w| w == "outbox") {
-        let _ = writeln!(
-            err,
-            "claimdesk: outbox is not part of this build of claimdesk"
-        );
-        return 2;
-    }
     let line = match ExecLine::try_parse_from(&argv) {
         Ok(line) => line,
         Err(e) => {
@@ -338,6 +334,7 @@ async fn exec(
             Err(e) => Err(e),
         },
         ExecCommand::Audit(args) => team::audit(store, config, &args, out, err).await,
+        ExecCommand::Outbox(args) => outbox::print(store, config, login, &args, out).await,
     };
     match done {
         Ok(()) => 0,

@@ -318,6 +318,13 @@ async fn exec_runs_queue_and_audit_as_the_key_and_refuses_writes() {
         let (code, out, _) = ssh(s.port, &s.alice, &["-T"], &["audit", "--verify"]).await;
         assert_eq!(code, 0);
         assert!(out.contains("audit log intact"), "{out}");
+        // The outbox: a lead's (or an integration login's) read, not a reviewer's.
+        let (code, out, err) = ssh(s.port, &s.lena, &["-T"], &["outbox", "--limit", "5"]).await;
+        assert_eq!(code, 0, "{err}");
+        assert!(out.lines().all(|l| l.starts_with("{\"seq\":")), "{out}");
+        let (code, _, err) = ssh(s.port, &s.alice, &["-T"], &["outbox"]).await;
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("only an integration login or a lead"), "{err}");
         let before = s.store.last_event_id().await.unwrap();
         for write in [
             vec!["reviewer", "deactivate", "lena"],
