@@ -259,13 +259,13 @@ fn check_root_cert(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Opens the SQLite pool and brings its schema up to date; with the newest migration the store
-/// had before (`None` for a new store).
+/// Opens the SQLite pool and brings its schema up to date; with the migrations the store had
+/// before (`None` for a new store).
 pub(super) async fn sqlite_pool(
     options: SqliteConnectOptions,
     shown: &str,
     max_connections: u32,
-) -> Result<(SqlitePool, Option<i64>), StoreError> {
+) -> Result<(SqlitePool, Option<Vec<i64>>), StoreError> {
     let pool = SqlitePoolOptions::new()
         .max_connections(max_connections.max(1))
         .connect_with(options)
@@ -274,22 +274,27 @@ pub(super) async fn sqlite_pool(
             url: shown.to_string(),
             reason: e.to_string(),
         })?;
-    let newest = newest_migration(
+    let applied = applied_migrations(
         &pool,
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = '_sqlx_migrations')",
     )
     .await?;
-    upgrade(&sqlx::migrate!("./migrations/sqlite"), newest, &pool).await?;
-    Ok((pool, newest))
+    upgrade(
+        &sqlx::migrate!("./migrations/sqlite"),
+        newest(&applied),
+        &pool,
+    )
+    .await?;
+    Ok((pool, applied))
 }
 
 /// Connects to PostgreSQL (saying why when it cannot) and brings its schema up to date; with the
-/// newest migration the store had before, when this open migrated it.
+/// migrations the store had before, when this open migrated it.
 pub(super) async fn postgres_pool(
     location: &Location,
     options: PgConnectOptions,
     max_connections: u32,
-) -> Result<(PgPool, Option<i64>), StoreError> {
+) -> Result<(PgPool, Option<Vec<i64>>), StoreError> {
     let unreachable = |reason: String| StoreError::Unreachable {
         url: location.shown.clone(),
         reason: explain_tls(&location.hide(&reason)),
@@ -318,21 +323,21 @@ pub(super) async fn postgres_pool(
     let migrator = sqlx::migrate!("./migrations/postgres");
     let mut before = None;
     if !super::postgres::migrated(&pool, &migrator).await? {
-        let newest =
-            newest_migration(&pool, "SELECT to_regclass('_sqlx_migrations') IS NOT NULL").await?;
-        upgrade(&migrator, newest, &pool).await?;
-        before = newest;
+        let applied =
+            applied_migrations(&pool, "SELECT to_regclass('_sqlx_migrations') IS NOT NULL").await?;
+        upgrade(&migrator, newest(&applied), &pool).await?;
+        before = applied;
     }
     Ok((pool, before))
 }
 
-/// The newest migration applied to the store, if it has ever been migrated (`exists_sql` says
+/// The migrations applied to the store, if it has ever been migrated (`exists_sql` says
 /// whether sqlx's table is there; a second statement reads it, as a query on a missing table
 /// fails even in a branch that is not taken).
-async fn newest_migration<DB>(
+async fn applied_migrations<DB>(
     pool: &sqlx::Pool<DB>,
     exists_sql: &'static str,
-) -> Result<Option<i64>, StoreError>
+) -> Result<Option<Vec<i64>>, StoreError>
 where
     DB: sqlx::Database,
     bool: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
@@ -345,11 +350,16 @@ where
     if !exists {
         return Ok(None);
     }
-    Ok(
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-            .fetch_one(pool)
+    Ok(Some(
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+            .fetch_all(pool)
             .await?,
-    )
+    ))
+}
+
+/// The newest of the applied migrations.
+fn newest(applied: &Option<Vec<i64>>) -> Option<i64> {
+    applied.as_ref().and_then(|v| v.iter().max().copied())
 }
 
 /// Applies the migrations, unless the store's newest applied one (`newest`) is past this

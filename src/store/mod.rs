@@ -102,7 +102,9 @@ impl Store {
                 (Pool::Sqlite(pool), before)
             }
         };
-        if before.is_some_and(|n| n < search::FOLDED_SINCE) {
+        // A store migrated before, without the migration that folds the search text (whatever
+        // number its newest is: migrations may land out of order).
+        if before.is_some_and(|v| !v.is_empty() && !v.contains(&search::FOLDED_SINCE)) {
             search::refold(&pool).await?;
         }
         bulk_indexes::ensure(&pool).await?;

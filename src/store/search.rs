@@ -8,7 +8,8 @@ use super::db::{Exec, Pool, Sql};
 use super::StoreError;
 use crate::domain::confidentiality::fold;
 
-/// The migration whose application calls for the refold.
+/// The migration whose application calls for the refold (the store refolds when it applies it,
+/// whichever migrations it had).
 pub(super) const FOLDED_SINCE: i64 = 12;
 
 /// Claims rewritten per transaction.
