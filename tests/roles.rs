@@ -261,13 +261,19 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         "{sql:?}"
     );
 
-    // Deactivating rev takes the database's privileges away too.
+    // Deactivating rev takes the database's privileges away too. The table is named with its
+    // schema: once rev loses the schema, a search path PostgreSQL recomputes (any other schema
+    // created meanwhile makes it) would skip it and say "no such table" instead of "denied".
+    let schema: String = sqlx::query_scalar("SELECT current_schema()")
+        .fetch_one(&mut raw)
+        .await
+        .unwrap();
     a.deactivate_reviewer(rev, lead).await.unwrap();
     let LoginGrant::Done(done) = a.grant_login(rev).await.unwrap() else {
         panic!("the administrator manages logins");
     };
     assert!(done[0].starts_with("REVOKE"), "{done:?}");
-    let read = sqlx::raw_sql("SELECT COUNT(*) FROM claims")
+    let read = sqlx::raw_sql(&format!("SELECT COUNT(*) FROM \"{schema}\".claims"))
         .execute(&mut raw)
         .await;
     assert_eq!(code(read), "42501");
