@@ -176,18 +176,18 @@ impl Store {
         let feed = apply_feed(&mut tx, batch, &actor, now).await?;
         groups.extend(
             associations
-            .iter()
-            .map(|a| (a.tenant_id, product_key(&a.product)))
-            .chain(
-                claims
-                    .iter()
-                    .map(|c| (c.customer.tenant_id, product_key(&c.product))),
-            )
-            .map(|(tenant_id, product_key)| GroupKey {
-                tenant_id,
-                product_key,
-            })
-            .chain(feed.plan.groups.iter().cloned()),
+                .iter()
+                .map(|a| (a.tenant_id, product_key(&a.product)))
+                .chain(
+                    claims
+                        .iter()
+                        .map(|c| (c.customer.tenant_id, product_key(&c.product))),
+                )
+                .map(|(tenant_id, product_key)| GroupKey {
+                    tenant_id,
+                    product_key,
+                })
+                .chain(feed.plan.groups.iter().cloned()),
         );
         refresh_contests(&mut tx, groups, true).await?;
         let reference_keys = if generated {
