@@ -19,7 +19,9 @@ fn claim(id: &str, partner: &str, tenant: u128, product: &str, day: u32) -> Clai
             tenant_id: Uuid::from_u128(tenant),
             domain: "t.onmicrosoft.com".into(),
         },
-        solution_area: SolutionArea::BusinessApplications,
+        // Microsoft 365: no subscription asked, so no error finding stands in a decision's way
+        // (the approval guard is tests/associations.rs's).
+        solution_area: SolutionArea::Microsoft365,
         activity: Activity::Usage,
         product: product.into(),
         subscription_id: None,
@@ -320,7 +322,8 @@ async fn approving_one_party_rejects_the_others_atomically() {
             .into_iter()
             .map(|e| e.kind.code().to_string())
             .collect();
-        assert_eq!(kinds, vec!["imported", "decided"]);
+        // The approval made G-2's MPN the association (issue 11).
+        assert_eq!(kinds, vec!["imported", "decided", "association_changed"]);
     }
 }
 
@@ -516,7 +519,8 @@ async fn holds_roles_and_overrides_are_enforced_by_the_store() {
                 "reassigned",
                 "decided",
                 "released",
-                "overridden"
+                "overridden",
+                "association_changed",
             ],
             "{}",
             t.backend

@@ -110,6 +110,18 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         reason: "Insufficient PoE".into(),
     };
     mine.decide(&[decision], rev).await.unwrap();
+    // An approval by the reviewer's own login makes the association (migration 0010's grant).
+    let approve = DecisionRequest {
+        seen: Seen {
+            claim_id: "C-2".into(),
+            version: mine.claim("C-2").await.unwrap().unwrap().version,
+        },
+        outcome: DecisionOutcome::Approved,
+        reason: "Signed PoE".into(),
+    };
+    mine.decide(&[approve], rev).await.unwrap();
+    let made = mine.claim("C-2").await.unwrap().unwrap().association;
+    assert_eq!(made.map(|(a, _)| a.claim_id), Some(Some("C-2".to_string())));
     // ... and cannot act as anyone else, through claimdesk or around it.
     let err = mine.release(&["C-1".to_string()], lead).await.unwrap_err();
     assert!(err.to_string().contains("cannot write as"), "{err}");
@@ -160,9 +172,23 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
     .unwrap();
     assert_eq!(owned, 0, "a reviewer's login owns nothing");
 
-    // The integration login imports, and decides nothing.
+    // The integration login imports, the partner feed included, and decides nothing.
     let feeds = Store::open(&as_login(&admin.url, feed)).await.unwrap();
-    feeds.import(&batch(&["C-3"]), &by(feed)).await.unwrap();
+    feeds
+        .import(&batch(&["C-3", "C-4"]), &by(feed))
+        .await
+        .unwrap();
+    let withdrawal = claimdesk::interchange::parse_str(concat!(
+        r#"{"type":"withdrawal","claim_id":"C-4","at":"2026-11-30T10:00:00Z"}"#,
+        "\n",
+        r#"{"type":"reply","claim_id":"C-3","reply_id":"R-1","at":"2026-11-30T10:00:00Z","#,
+        r#""body":"PoE attached","poe":[{"kind":"SOW","date":"2026-11-29","summary":"signed","#,
+        r#""by":"Fabrikam","attachment":"sow.pdf"}]}"#,
+    ))
+    .unwrap();
+    feeds.import(&withdrawal, &by(feed)).await.unwrap();
+    let withdrawn = feeds.claim("C-4").await.unwrap().unwrap();
+    assert_eq!(withdrawn.claim.status, claimdesk::domain::Status::Withdrawn);
     let mut raw_feed = sqlx::PgConnection::connect(&as_login(&admin.url, feed))
         .await
         .unwrap();

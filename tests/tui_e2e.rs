@@ -639,7 +639,7 @@ async fn ctrl_e_edits_the_text_in_editor() {
 }
 
 /// A three-party contest: Müller IT (MULLER-1), Société Générale Conseil (SG-2), 株式会社フジ
-/// (FUJI-3), all for one customer and product.
+/// (FUJI-3), all for one customer and product that Wingtip Toys (7000009) already holds.
 async fn contest_store(path: &std::path::Path) -> String {
     let url = format!("sqlite:{}", path.display());
     let mut batch = claims(3);
@@ -660,6 +660,20 @@ async fn contest_store(path: &std::path::Path) -> String {
         claim.poe[0].attachment = format!("{id}-sow.pdf");
         claim.status = Status::UnderReview;
     }
+    // Wingtip Toys (7000009) already holds the association: the incumbent.
+    batch.mpns.push(claimdesk::domain::Mpn {
+        mpn_id: "7000009".into(),
+        partner: "Wingtip Toys".into(),
+        enrolled: true,
+        partner_type: None,
+        partner_id: None,
+    });
+    batch.associations.push(claimdesk::domain::Association {
+        tenant_id: batch_customer().tenant_id,
+        product: "Dynamics 365 Sales".into(),
+        mpn_id: "7000009".into(),
+        claim_id: None,
+    });
     let store = Store::open(&url).await.unwrap();
     let audit = Audit {
         actor: "test".into(),
@@ -677,7 +691,8 @@ fn batch_customer() -> Customer {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_and_attachments() {
+async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_attachments_and_the_incumbent(
+) {
     let dir = tempfile::tempdir().unwrap();
     let url = contest_store(&dir.path().join("claims.db")).await;
     let mut s = Session::launch(&url, dir.path(), "xterm-256color");
@@ -692,6 +707,10 @@ async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_and_atta
         ("株式会社フジの提案書と比べてください。", "株式会社フジ"),
         ("See what sg-2 sent.", "claim id: SG-2"),
         ("Like SG-2-sow.pdf, please.", "attachment of Société"),
+        (
+            "Wingtip toys did this already.",
+            "names another party: Wingtip Toys",
+        ),
     ];
     // MULLER-1 is asked; the others must not be given away (naming itself is fine).
     for (text, warned) in cases {
@@ -745,6 +764,130 @@ async fn text_typed_just_before_sighup_is_kept_as_the_draft() {
     s.send("\rm");
     s.screen.wait_for("the draft back", |t| {
         t.contains("Draft restored") && t.contains("Typed a moment before the line dropped")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_filter_finds_names_typed_plainly_and_japanese_names_inside_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = contest_store(&dir.path().join("claims.db")).await;
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the queue", |t| {
+        t.contains("┌ MULLER-1") && t.contains("FUJI-3")
+    });
+    s.send("/mul");
+    s.screen.wait_for("Müller found by \"mul\"", |t| {
+        t.contains("Filter: /mul")
+            && t.contains("1 match")
+            && t.contains("MULLER-1")
+            && !t.contains("SG-2")
+            && !t.contains("FUJI-3")
+    });
+    // Ctrl-U clears the filter text; "societe" finds Société Générale.
+    s.send("\x15societe");
+    s.screen.wait_for("Société found by \"societe\"", |t| {
+        t.contains("Filter: /societe") && t.contains("SG-2") && !t.contains("MULLER-1")
+    });
+    s.send("\x15フジ");
+    s.screen.wait_for("株式会社フジ found by フジ", |t| {
+        t.contains("FUJI-3") && !t.contains("MULLER-1") && !t.contains("SG-2")
+    });
+    s.send("\x1b");
+    s.screen.wait_for("the filter cleared", |t| {
+        t.contains("MULLER-1") && t.contains("SG-2")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sort_and_tab_are_remembered_for_the_next_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 10).await;
+    let mut s = Session::started(&url, dir.path());
+    s.send("sS5");
+    s.screen.wait_for("Mine, newest first reversed", |t| {
+        t.contains("Sort: newest first (reversed)") && t.contains("No claims in Mine.")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the same tab and sort", |t| {
+        t.contains("Sort: newest first (reversed)") && t.contains("No claims in Mine.")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_reply_imported_by_another_process_brings_the_claim_back_under_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::started(&url, dir.path());
+    // bob asks the partner of CPOR-00001 for more: it leaves Under review.
+    let other = Store::open(&url).await.unwrap();
+    let version = other.claim("CPOR-00001").await.unwrap().unwrap().version;
+    other
+        .request_info(
+            &[claimdesk::store::InfoRequest {
+                seen: claimdesk::store::Seen {
+                    claim_id: "CPOR-00001".into(),
+                    version,
+                },
+                body: "Please send the signed SOW".into(),
+            }],
+            "bob",
+        )
+        .await
+        .unwrap();
+    // A queue row (not the status bar's news) of CPOR-00001.
+    let row = |l: &str| l.contains(" CPOR-00001 ") && (l.starts_with("  ") || l.starts_with('▶'));
+    s.screen.wait_for("the claim gone from Under review", |t| {
+        t.contains("bob asked the partner for information on CPOR-00001") && !t.lines().any(row)
+    });
+    // The partner's reply comes in through `claimdesk import` run by another process.
+    let feed = dir.path().join("feed.jsonl");
+    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    std::fs::write(
+        &feed,
+        format!(
+            r#"{{"type":"reply","claim_id":"CPOR-00001","reply_id":"R-1","at":"{at}","body":"Signed SOW attached"}}"#
+        ),
+    )
+    .unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_claimdesk"))
+        .args(["--db", &url, "import"])
+        .arg(&feed)
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env_remove("CLAIMDESK_CONFIG")
+        .env_remove("CLAIMDESK_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    s.screen.wait_for("the news and the counts", |t| {
+        t.contains("partner:1000001 replied on CPOR-00001") && t.contains("Review 27 │")
+    });
+    // Back at the top of Under review (the cursor stayed on its own claim meanwhile), and its
+    // thread shows the reply as the partner's.
+    s.send("g");
+    s.screen.wait_for("CPOR-00001 back in the list", |t| {
+        t.lines().any(row) && t.contains("┌ CPOR-00001")
+    });
+    s.send("\r");
+    s.screen.wait_for("the detail", |t| {
+        t.contains("Claim CPOR-00001") && t.contains("Findings (")
+    });
+    s.send(&"j".repeat(40));
+    s.screen.wait_for("the partner's reply", |t| {
+        t.contains("[FROM PARTNER]") && t.contains("Signed SOW attached")
     });
     s.send("\x03");
     assert!(s.wait_exit());

@@ -18,8 +18,8 @@ use claimdesk::domain::{
 };
 use claimdesk::store::{Anchor, ClaimView, QueueRow, TabCounts};
 use claimdesk::tui::scroll::Scroller;
+use claimdesk::tui::Sink;
 use claimdesk::ui::{self, Theme};
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use uuid::Uuid;
@@ -83,6 +83,7 @@ pub fn row(n: u64) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: None,
         held_until: None,
+        clock: Default::default(),
     }
 }
 
@@ -136,10 +137,12 @@ pub fn contest(n: u64) -> Vec<ClaimView> {
                 version: 1,
                 competing_claim_ids: ids.iter().filter(|i| **i != r.claim_id).cloned().collect(),
                 incumbent_mpn_id: None,
+                association: None,
                 facts: ClaimFacts::default(),
                 decision: None,
                 assigned_to: None,
                 held_until: None,
+                clock: Default::default(),
             }
         })
         .collect()
@@ -199,7 +202,7 @@ pub struct Screen {
     pub state: State,
     /// Every byte written so far.
     pub written: Counter,
-    pub terminal: Terminal<CrosstermBackend<Counter>>,
+    pub terminal: Terminal<Sink<Counter>>,
     theme: Theme,
     scroller: Scroller,
 }
@@ -231,7 +234,7 @@ impl Screen {
             now(),
         );
         let terminal = Terminal::with_options(
-            CrosstermBackend::new(written.clone()),
+            Sink::new(written.clone(), width, height),
             TerminalOptions {
                 viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
             },
@@ -270,6 +273,7 @@ impl Screen {
                             under_review: QUEUE_LEN,
                             contested: QUEUE_LEN / 6,
                             info_requested: QUEUE_LEN / 10,
+                            disputed: 0,
                             mine: 0,
                             all: QUEUE_LEN,
                         }),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 
 use crate::domain::Visibility;
-use crate::model::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey};
+use crate::model::{DecisionRequest, Guard, InfoRequest, Preferences, QueueQuery, Seen, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +78,24 @@ pub enum Effect {
         req_id: u64,
         login: String,
         decisions: Vec<DecisionRequest>,
+        /// `LeadOverride`: a lead approves over error findings (confirmed on screen).
+        guard: Guard,
+    },
+    /// Read the registered reviewers (the `A` picker); answered by `Msg::ReviewersLoaded`.
+    LoadReviewers { req_id: u64 },
+    /// Assign a claim and its contest to reviewer `to`, as `login` (a lead); answered by
+    /// `Msg::Assigned`.
+    Assign {
+        req_id: u64,
+        login: String,
+        claim_id: String,
+        to: String,
+    },
+    /// Remember the reviewer's theme, sort and tab (at the session's end); answered by
+    /// `Msg::PreferencesSaved`.
+    SavePreferences {
+        login: String,
+        preferences: Preferences,
     },
     /// Something only the terminal can do; run by the session at once, never against the store.
     Terminal(TerminalAct),

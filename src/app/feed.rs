@@ -269,11 +269,18 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
             DecisionOutcome::Rejected => ("rejected", String::new()),
             DecisionOutcome::Withdrawn => ("withdrew", String::new()),
         },
+        EventKind::Overridden { findings, .. } if !findings.is_empty() => {
+            ("approved over its error findings", String::new())
+        }
         EventKind::Overridden { .. } => ("overrode the decision on", String::new()),
+        EventKind::Assigned { to, .. } if to == me => ("assigned", "to you".to_string()),
+        EventKind::Assigned { to, .. } => ("assigned", format!("to {to}")),
         EventKind::Imported { .. } => return ("imported", String::new(), true),
         EventKind::Generated { .. } => return ("generated", String::new(), true),
         EventKind::ReviewerAdded { after, .. } => ("added reviewer", after.login.clone()),
         EventKind::ReviewerDeactivated { login } => ("deactivated reviewer", login.clone()),
+        EventKind::KeyAdded { login, .. } => ("registered an SSH key of", login.clone()),
+        EventKind::KeyRemoved { login, .. } => ("removed an SSH key of", login.clone()),
         EventKind::TenantChanged { after, .. } => (
             "changed reference data of tenant",
             after.tenant_id.to_string(),
@@ -281,10 +288,29 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
         EventKind::MpnChanged { after, .. } => {
             ("changed reference data of MPN", after.mpn_id.clone())
         }
-        EventKind::AssociationChanged { after, .. } => (
-            "changed the association of",
-            format!("{} on tenant {}", after.product, after.tenant_id),
-        ),
+        EventKind::AssociationChanged { before, after } => match after.as_ref().or(before.as_ref())
+        {
+            Some(a) => (
+                if after.is_some() {
+                    "changed the association of"
+                } else {
+                    "ended the association of"
+                },
+                format!("{} on tenant {}", a.product, a.tenant_id),
+            ),
+            None => ("changed an association", String::new()),
+        },
+        EventKind::Replied { .. } => ("replied on", String::new()),
+        EventKind::Withdrawn { .. } => ("withdrew", String::new()),
+        EventKind::Disputed { .. } => ("disputed the decision on", String::new()),
+        EventKind::DisputeResolved { outcome, .. } => match outcome {
+            crate::model::DisputeOutcome::Upheld => {
+                ("upheld the disputed decision on", String::new())
+            }
+            crate::model::DisputeOutcome::Overturned => {
+                ("overturned the disputed decision on", String::new())
+            }
+        },
     };
     (verb, tail, false)
 }

@@ -199,13 +199,15 @@ commands! {
     Tab1 => "tab_under_review",
     Tab2 => "tab_contested",
     Tab3 => "tab_info_requested",
-    Tab4 => "tab_mine",
-    Tab5 => "tab_all",
+    Tab4 => "tab_disputed",
+    Tab5 => "tab_mine",
+    Tab6 => "tab_all",
     Filter => "filter",
     KeepFilter => "keep_filter",
     ClearFilter => "clear_filter",
     ClearLine => "clear_line",
     Sort => "sort",
+    ReverseSort => "reverse_sort",
     Open => "open",
     Take => "take",
     TakeNext => "take_next",
@@ -229,6 +231,7 @@ commands! {
     Approve => "approve",
     Reject => "reject",
     Withdraw => "withdraw",
+    Assign => "assign",
     Send => "send",
     ToggleVisibility => "toggle_visibility",
     Template => "template",
@@ -272,11 +275,13 @@ pub enum Context {
     /// A yes/no question.
     Confirm,
     Help,
+    /// `A`: picking the reviewer to assign a claim to.
+    Assign,
 }
 
 impl Context {
     /// Every context, in the order help lists them after the current one.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Queue,
         Context::Filter,
         Context::Detail,
@@ -287,6 +292,7 @@ impl Context {
         Context::Picker,
         Context::Confirm,
         Context::Help,
+        Context::Assign,
     ];
 
     /// The name used in the keymap file and in `[keys.NAME]`.
@@ -302,6 +308,7 @@ impl Context {
             Context::Picker => "picker",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Assign => "assign",
         }
     }
 
@@ -318,6 +325,7 @@ impl Context {
             Context::Picker => "Templates",
             Context::Confirm => "Confirmation",
             Context::Help => "Help",
+            Context::Assign => "Assign to a reviewer",
         }
     }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::keymap::Key;
 use super::view::Viewport;
 use crate::model::ClaimDetail;
-use crate::model::{AuditEvent, BulkWrite, ClaimView, Draft, QueueRow, TabCounts};
+use crate::model::{AuditEvent, BulkWrite, ClaimView, Draft, QueueRow, Reviewer, TabCounts};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,8 @@ pub enum Msg {
     Key(Key),
     /// `$EDITOR` finished: the text it left, or why there is none.
     EditedExternally(Result<String, String>),
+    /// The reviewer's preferences were stored (or why not).
+    PreferencesSaved(Result<(), String>),
     /// The mouse (when on): a click on a row or a tab, the wheel.
     Mouse(super::view::MouseAct),
     /// Text pasted (bracketed paste): for the text field that has focus, if any.
@@ -82,6 +84,16 @@ pub enum Msg {
     Bulk(BulkWrite),
     /// A hold write finished.
     Hold(HoldMsg),
+    /// The reviewers for the `A` picker arrived for request `req_id`.
+    ReviewersLoaded {
+        req_id: u64,
+        result: Result<Vec<Reviewer>, String>,
+    },
+    /// An assignment (request `req_id`) was written (the claims assigned now) or refused.
+    Assigned {
+        req_id: u64,
+        result: Result<Vec<String>, String>,
+    },
 }
 
 /// Why a write did not happen, sorted by what the reviewer should do next.

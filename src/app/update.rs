@@ -4,6 +4,7 @@
 //! on the `Next` a sub-module hands back (re-read what shows, open a claim, open the editor,
 //! start a decision...). No sub-module calls back up into it.
 
+use super::assign;
 use super::compare;
 use super::decision;
 use super::editor;
@@ -38,6 +39,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn closing(state: &mut State) -> Vec<Effect> {
     let mut effects = editor::save_unsaved(state);
     effects.extend(holds::release_all(state));
+    let preferences = state.preferences();
+    if preferences != state.remembered {
+        effects.push(Effect::SavePreferences {
+            login: state.reviewer.clone(),
+            preferences,
+        });
+    }
     effects
 }
 
@@ -187,7 +195,18 @@ fn apply(state: &mut State, msg: Msg) -> Step {
             Step::default()
         }
         Msg::Written { req_id, result } => editor::written(state, req_id, result),
+        Msg::ReviewersLoaded { req_id, result } => {
+            assign::loaded(state, req_id, result);
+            Step::default()
+        }
+        Msg::Assigned { req_id, result } => assign::assigned(state, req_id, result),
         Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
+        Msg::PreferencesSaved(result) => {
+            if let Err(e) = result {
+                state.notice = Some(format!("Could not remember the theme, sort and tab: {e}"));
+            }
+            Step::default()
+        }
     }
 }
 
@@ -415,6 +434,7 @@ fn on_key(state: &mut State, key: Key) -> Step {
             help_command(state, command);
             Step::default()
         }
+        Context::Assign => assign::command(state, command),
         Context::InfoScope => match command {
             Command::InfoFocused | Command::InfoAll => compare::info_scope(state, command),
             _ => {
@@ -423,6 +443,9 @@ fn on_key(state: &mut State, key: Key) -> Step {
             }
         },
         _ => {
+            if command == Command::Assign {
+                return assign::open(state);
+            }
             if let Some(effects) = holds::command(state, command) {
                 return effects.into();
             }
@@ -475,6 +498,7 @@ fn mouse(state: &mut State, act: MouseAct) -> Step {
                     Command::Tab3,
                     Command::Tab4,
                     Command::Tab5,
+                    Command::Tab6,
                 ];
                 return match tab {
                     Some(i) => queue::command(state, commands[i]),

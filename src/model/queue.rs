@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::{Activity, FindingCode, SolutionArea, Status};
+use crate::domain::{Activity, ClockMarks, FindingCode, SolutionArea, Status};
 
 /// The queue's tabs; each is a stored predicate with an index behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -14,6 +14,8 @@ pub enum QueueTab {
     Contested,
     /// Claims waiting on the partner.
     InfoRequested,
+    /// Decisions the partner disputed, to be decided again by another reviewer.
+    Disputed,
     /// Open claims assigned to the reviewer.
     Mine,
     /// Every claim, decided or not.
@@ -21,11 +23,12 @@ pub enum QueueTab {
 }
 
 impl QueueTab {
-    /// Tabs in the order the screen shows them (keys `1`-`5`).
-    pub const ALL: [QueueTab; 5] = [
+    /// Tabs in the order the screen shows them (keys `1`-`6`).
+    pub const ALL: [QueueTab; 6] = [
         QueueTab::UnderReview,
         QueueTab::Contested,
         QueueTab::InfoRequested,
+        QueueTab::Disputed,
         QueueTab::Mine,
         QueueTab::All,
     ];
@@ -36,6 +39,7 @@ impl QueueTab {
             QueueTab::UnderReview => "Under review",
             QueueTab::Contested => "Contested",
             QueueTab::InfoRequested => "Info requested",
+            QueueTab::Disputed => "Disputed",
             QueueTab::Mine => "Mine",
             QueueTab::All => "All",
         }
@@ -109,6 +113,8 @@ pub enum Anchor {
 pub struct QueueQuery {
     pub tab: QueueTab,
     pub sort: QueueSort,
+    /// The sort's order turned around (oldest last, Z to A, ...).
+    pub reverse: bool,
     /// Case-insensitive substring on claim id, MPN, partner, customer domain and product; empty
     /// for none.
     pub filter: String,
@@ -140,6 +146,8 @@ pub struct QueueRow {
     pub assigned_to: Option<String>,
     /// When the assignee's hold ends; past it, the claim is free to take.
     pub held_until: Option<DateTime<Utc>>,
+    /// Its waits on the partner and its dispute: what its clocks are computed from.
+    pub clock: ClockMarks,
 }
 
 /// Who holds a claim at `now`: the assignee while the lease runs, else nobody.
@@ -186,6 +194,7 @@ pub struct TabCounts {
     pub under_review: u64,
     pub contested: u64,
     pub info_requested: u64,
+    pub disputed: u64,
     pub mine: u64,
     pub all: u64,
 }
@@ -197,8 +206,51 @@ impl TabCounts {
             QueueTab::UnderReview => self.under_review,
             QueueTab::Contested => self.contested,
             QueueTab::InfoRequested => self.info_requested,
+            QueueTab::Disputed => self.disputed,
             QueueTab::Mine => self.mine,
             QueueTab::All => self.all,
         }
+    }
+}
+
+/// What a reviewer's workbench remembers between sessions (stored per reviewer, on both
+/// backends): the theme, the sort and its direction, and the tab.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preferences {
+    pub theme: Option<String>,
+    pub sort: Option<QueueSort>,
+    pub reverse: bool,
+    pub tab: Option<QueueTab>,
+}
+
+impl Preferences {
+    /// `(name, value)` pairs as stored.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![("reverse", self.reverse.to_string())];
+        if let Some(theme) = &self.theme {
+            out.push(("theme", theme.clone()));
+        }
+        if let Some(sort) = self.sort {
+            out.push(("sort", sort.label().to_string()));
+        }
+        if let Some(tab) = self.tab {
+            out.push(("tab", tab.title().to_string()));
+        }
+        out
+    }
+
+    /// Read back from stored pairs; names and values this build does not know are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Preferences {
+        let mut out = Preferences::default();
+        for (name, value) in pairs {
+            match name {
+                "theme" => out.theme = Some(value.to_string()),
+                "sort" => out.sort = QueueSort::ALL.into_iter().find(|s| s.label() == value),
+                "reverse" => out.reverse = value == "true",
+                "tab" => out.tab = QueueTab::ALL.into_iter().find(|t| t.title() == value),
+                _ => {}
+            }
+        }
+        out
     }
 }

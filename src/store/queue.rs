@@ -9,6 +9,7 @@ use super::rows::{like_pattern, sort_column};
 use super::{
     Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortValue, Store, StoreError, TabCounts,
 };
+use crate::domain::confidentiality::fold;
 
 /// Rows of the tab a filtered SQLite window reads in queue order before it turns to the trigram
 /// index: a filter that matches often fills the window from those.
@@ -22,6 +23,9 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
         }
         QueueTab::InfoRequested => {
             sql.push(" AND queue_state = 'info'");
+        }
+        QueueTab::Disputed => {
+            sql.push(" AND queue_state = 'disputed'");
         }
         // Each spelling matches its partial indexes' own predicate exactly.
         QueueTab::Contested => {
@@ -43,7 +47,7 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
 /// cannot take an ESCAPE clause). Shorter filters match so much that walking the sort order until
 /// the window is full is quicker.
 fn uses_trigrams(filter: &str) -> bool {
-    let filter = filter.trim();
+    let filter = fold(filter.trim());
     !filter.contains(['%', '_', '\\']) && filter.chars().count() >= 3
 }
 
@@ -56,7 +60,7 @@ fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &str) {
     match dialect {
         Dialect::Sqlite if uses_trigrams(filter) => {
             sql.push(" AND rowid IN (SELECT rowid FROM claims_fts WHERE search LIKE ")
-                .bind(format!("%{}%", filter.to_lowercase()))
+                .bind(format!("%{}%", fold(filter)))
                 .push(")");
         }
         Dialect::Sqlite => {
@@ -84,7 +88,7 @@ fn queue_sql(
 ) -> (Sql, bool) {
     let (column, natural_desc) = sort_column(query.sort);
     let backward = matches!(query.anchor, Anchor::Last | Anchor::Before(_));
-    let desc = natural_desc != backward;
+    let desc = (natural_desc != query.reverse) != backward;
     let mut sql = Sql::new(match probe {
         Some(_) => format!(
             "{select}SELECT {CLAIM_COLUMNS} FROM (SELECT {CLAIM_COLUMNS}, search, party_key, product_key FROM claims WHERE TRUE"
@@ -188,6 +192,7 @@ impl Store {
                 "SELECT COUNT(*) FILTER (WHERE queue_state = 'review'),
                         COUNT(*) FILTER (WHERE open_contested),
                         COUNT(*) FILTER (WHERE queue_state = 'info'),
+                        COUNT(*) FILTER (WHERE queue_state = 'disputed'),
                         COUNT(*) FILTER (WHERE assigned_to = ",
             );
             sql.bind(reviewer)
@@ -198,18 +203,20 @@ impl Store {
                 under_review: n(row.int(0)?),
                 contested: n(row.int(1)?),
                 info_requested: n(row.int(2)?),
-                mine: n(row.int(3)?),
-                all: n(row.int(4)?),
+                disputed: n(row.int(3)?),
+                mine: n(row.int(4)?),
+                all: n(row.int(5)?),
             });
         }
         let mut counts = TabCounts::default();
-        // One pass over the state index gives three tabs (All is their sum).
+        // One pass over the state index gives four tabs (All is their sum).
         let states = Sql::new("SELECT queue_state, COUNT(*) FROM claims GROUP BY queue_state");
         for r in db.fetch_all(states).await? {
             let count = n(r.int(1)?);
             match r.text(0)?.as_str() {
                 "review" => counts.under_review = count,
                 "info" => counts.info_requested = count,
+                "disputed" => counts.disputed = count,
                 _ => {}
             }
             counts.all += count;
@@ -219,6 +226,7 @@ impl Store {
             let query = QueueQuery {
                 tab,
                 sort: QueueSort::Urgency,
+                reverse: false,
                 filter: String::new(),
                 reviewer: reviewer.to_string(),
                 anchor: Anchor::First,

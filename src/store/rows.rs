@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{ClaimView, QueueRow, StoreError};
+use crate::domain::confidentiality::fold;
 use crate::domain::findings::parse_subscription_id;
 use crate::domain::*;
 
@@ -84,6 +85,8 @@ pub(crate) struct FactsIndex {
     pub subscription_owner: HashMap<Uuid, Uuid>,
     /// Approved claims on each subscription the claims name.
     pub approved_on: HashMap<Uuid, Vec<String>>,
+    /// Each claim's waits on the partner and latest dispute (its clocks).
+    pub clocks: HashMap<String, ClockMarks>,
 }
 
 impl FactsIndex {
@@ -206,6 +209,11 @@ impl ClaimRow {
             unknown_checks: u32::try_from(assessment.unknown.len()).unwrap_or(u32::MAX),
             assigned_to: self.assigned_to.clone(),
             held_until: self.held_until,
+            clock: facts
+                .clocks
+                .get(&self.claim_id)
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }
@@ -217,6 +225,8 @@ pub(crate) struct ViewParts {
     pub decisions: Vec<DecisionRow>,
     /// (claim, competing claim) pairs, competing ids in id order.
     pub competing: Vec<(String, String)>,
+    /// The associations of the claims' customers and products, by (tenant, product key).
+    pub associations: HashMap<(Uuid, String), Association>,
     pub facts: FactsIndex,
 }
 
@@ -279,9 +289,22 @@ impl ViewParts {
                     version: row.version,
                     competing_claim_ids: competing.remove(&row.claim_id).unwrap_or_default(),
                     incumbent_mpn_id: row.incumbent_mpn_id.clone(),
+                    association: self
+                        .associations
+                        .get(&(row.tenant_id, crate::domain::product_key(&row.product)))
+                        .map(|a| {
+                            let partner = self.facts.mpns.get(&a.mpn_id).map(|m| m.partner.clone());
+                            (a.clone(), partner)
+                        }),
                     decision: decisions.remove(&row.claim_id),
                     assigned_to: row.assigned_to.clone(),
                     held_until: row.held_until,
+                    clock: self
+                        .facts
+                        .clocks
+                        .get(&row.claim_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     claim,
                 })
             })
@@ -289,32 +312,33 @@ impl ViewParts {
     }
 }
 
-/// The queue tab a status falls in: `review`, `info` or `closed`.
+/// The queue tab a status falls in: `review`, `info`, `disputed` or `closed`.
 pub(crate) fn queue_state(status: Status) -> &'static str {
     match status {
         Status::Submitted | Status::UnderReview => "review",
         Status::InfoRequested => "info",
+        Status::Disputed => "disputed",
         Status::Approved | Status::Rejected | Status::Withdrawn => "closed",
     }
 }
 
-/// What the queue filter searches: lowercased id, MPN, partner, domain and product.
+/// What the queue filter searches: id, MPN, partner, domain and product, folded as people type
+/// (case, diacritics and compatibility forms: "mul" finds Müller, "celik" Çelik).
 pub(crate) fn search_text(claim: &Claim) -> String {
-    format!(
+    fold(&format!(
         "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
         claim.claim_id,
         claim.partner.mpn_id,
         claim.partner.name,
         claim.customer.domain,
         claim.product
-    )
-    .to_lowercase()
+    ))
 }
 
 /// A LIKE pattern matching `filter` anywhere, with LIKE's wildcards escaped by `\`.
 pub(crate) fn like_pattern(filter: &str) -> String {
     let mut out = String::from("%");
-    for ch in filter.trim().to_lowercase().chars() {
+    for ch in fold(filter.trim()).chars() {
         if matches!(ch, '%' | '_' | '\\') {
             out.push('\\');
         }
