@@ -288,10 +288,18 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
         EventKind::MpnChanged { after, .. } => {
             ("changed reference data of MPN", after.mpn_id.clone())
         }
-        EventKind::AssociationChanged { after, .. } => (
-            "changed the association of",
-            format!("{} on tenant {}", after.product, after.tenant_id),
-        ),
+        EventKind::AssociationChanged { before, after } => match after.as_ref().or(before.as_ref())
+        {
+            Some(a) => (
+                if after.is_some() {
+                    "changed the association of"
+                } else {
+                    "ended the association of"
+                },
+                format!("{} on tenant {}", a.product, a.tenant_id),
+            ),
+            None => ("changed an association", String::new()),
+        },
         EventKind::Replied { .. } => ("replied on", String::new()),
         EventKind::Withdrawn { .. } => ("withdrew", String::new()),
         EventKind::Disputed { .. } => ("disputed the decision on", String::new()),

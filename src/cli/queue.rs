@@ -97,6 +97,7 @@ pub async fn text(
             .queue_page(&QueueQuery {
                 tab,
                 sort,
+                reverse: false,
                 filter: args.filter.clone(),
                 reviewer: reviewer.to_string(),
                 anchor,

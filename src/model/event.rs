@@ -98,11 +98,12 @@ pub enum EventKind {
     },
     /// An import added or changed an MPN (its partner, enrollment, partner type).
     MpnChanged { before: Option<Mpn>, after: Mpn },
-    /// An import set or changed the partner associated with a customer's product (the
-    /// incumbent every later claim there competes with).
+    /// An import or an approval set or changed the partner associated with a customer's
+    /// product (the incumbent every later claim there competes with); `after` is `None` when
+    /// the association ended (the approval that made it was overturned).
     AssociationChanged {
         before: Option<Association>,
-        after: Association,
+        after: Option<Association>,
     },
     /// The partner answered through the feed (`reply` line): a partner-visible comment and
     /// `poe` more PoE items; a claim waiting on the partner goes back under review (`to`).
@@ -280,7 +281,7 @@ impl EventKind {
                 (before.as_ref().map(to_json), Some(to_json(after)))
             }
             EventKind::AssociationChanged { before, after } => {
-                (before.as_ref().map(to_json), Some(to_json(after)))
+                (before.as_ref().map(to_json), after.as_ref().map(to_json))
             }
             EventKind::Replied {
                 reply_id,
@@ -432,7 +433,7 @@ impl EventKind {
             },
             "association_changed" => EventKind::AssociationChanged {
                 before: before.optional()?,
-                after: after.typed()?,
+                after: after.optional()?,
             },
             "replied" => EventKind::Replied {
                 reply_id: after.text("reply_id")?,
@@ -761,7 +762,11 @@ mod tests {
             },
             EventKind::AssociationChanged {
                 before: None,
-                after: association,
+                after: Some(association.clone()),
+            },
+            EventKind::AssociationChanged {
+                before: Some(association),
+                after: None,
             },
             EventKind::Replied {
                 reply_id: "R-1".into(),

@@ -80,6 +80,11 @@ pub(crate) fn statement(write: &Write) -> Sql {
         .arg(&a.product)
         .arg(&a.mpn_id)
         .arg(a.claim_id.clone()),
+        Write::Dissociate { group } => {
+            Sql::new("DELETE FROM associations WHERE tenant_id = $1 AND product_key = $2")
+                .arg(group.tenant_id)
+                .arg(&group.product_key)
+        }
         Write::Deactivate { login } => {
             Sql::new("UPDATE reviewers SET active = FALSE WHERE login = $1").arg(login)
         }

@@ -123,7 +123,8 @@ async fn read_contest(tx: &mut Tx, claim_id: &str) -> Result<Vec<Current>, Store
     Ok(contest)
 }
 
-/// The claims already approved in these contests.
+/// The claims whose standing decision in these contests is an approval: approved, or disputed
+/// over an approval (see [`rules::Contests::approved`]).
 async fn approved_in(
     tx: &mut Tx,
     groups: &[GroupKey],
@@ -132,7 +133,10 @@ async fn approved_in(
     for g in groups {
         let sql = Sql::new(
             "SELECT claim_id FROM claims /*+INDEXED claims_group*/
-             WHERE tenant_id = $1 AND product_key = $2 AND status = 'approved' ORDER BY claim_id",
+             WHERE tenant_id = $1 AND product_key = $2 AND (status = 'approved'
+               OR status = 'disputed' AND EXISTS (SELECT 1 FROM decisions d
+                  WHERE d.claim_id = claims.claim_id AND d.outcome = 'approved'))
+             ORDER BY claim_id",
         )
         .arg(g.tenant_id)
         .arg(&g.product_key);

@@ -40,6 +40,9 @@ pub(crate) enum Write {
         product_key: String,
         association: Association,
     },
+    /// The association of a customer and product ends (the approval that made it no longer
+    /// stands).
+    Dissociate { group: GroupKey },
     /// A reviewer is registered or changed.
     Reviewer(Reviewer),
     /// A reviewer may no longer act.

@@ -136,7 +136,10 @@ pub(crate) fn changes(before: &Snapshot, after: &Snapshot) -> Vec<EventKind> {
         &before.associations,
         &after.associations,
         &mut events,
-        |before, after| EventKind::AssociationChanged { before, after },
+        |before, after| EventKind::AssociationChanged {
+            before,
+            after: Some(after),
+        },
     );
     events
 }
@@ -203,7 +206,7 @@ mod tests {
                 },
                 EventKind::AssociationChanged {
                     before: None,
-                    after: association,
+                    after: Some(association),
                 },
             ]
         );

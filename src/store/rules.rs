@@ -383,7 +383,9 @@ pub(crate) fn plan_start_review(
 /// What a decision needs to know about the contests it decides in, read with the claims.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Contests {
-    /// The claims already approved in the decided claims' contests.
+    /// The claims whose standing decision in the decided claims' contests is an approval:
+    /// approved, or disputed over an approval (it stands, and its association holds, until the
+    /// dispute is decided).
     pub approved: Vec<(GroupKey, String)>,
     /// The association each of these contests has now.
     pub associations: Vec<(GroupKey, Association)>,
@@ -433,6 +435,9 @@ pub(crate) fn plan_decide(
     }
     let deciding: Vec<&str> = decisions.iter().map(|d| d.seen.claim_id.as_str()).collect();
     let mut plan = WritePlan::default();
+    // The association of each contest as this plan leaves it so far.
+    let mut associations: HashMap<GroupKey, Association> =
+        contests.associations.iter().cloned().collect();
     for d in decisions {
         let cur = find(current, &d.seen.claim_id)?;
         cur.check_seen(&d.seen)?;
@@ -507,7 +512,9 @@ pub(crate) fn plan_decide(
             );
         }
         if d.outcome == DecisionOutcome::Approved {
-            associate(&mut plan, actor, cur, contests, now);
+            associate(&mut plan, actor, cur, &mut associations, now);
+        } else {
+            dissociate(&mut plan, actor, cur, &mut associations, now);
         }
         plan.groups.push(cur.group.clone());
     }
@@ -520,20 +527,16 @@ fn associate(
     plan: &mut WritePlan,
     actor: &Actor,
     cur: &Current,
-    contests: &Contests,
+    associations: &mut HashMap<GroupKey, Association>,
     now: DateTime<Utc>,
 ) {
-    let before = contests
-        .associations
-        .iter()
-        .find(|(group, _)| *group == cur.group)
-        .map(|(_, a)| a.clone());
     let after = Association {
         tenant_id: cur.group.tenant_id,
         product: cur.product.clone(),
         mpn_id: cur.mpn_id.clone(),
         claim_id: Some(cur.claim_id.clone()),
     };
+    let before = associations.insert(cur.group.clone(), after.clone());
     plan.writes.push(Write::Associate {
         product_key: cur.group.product_key.clone(),
         association: after.clone(),
@@ -542,7 +545,42 @@ fn associate(
         now,
         actor,
         Some(&cur.claim_id),
-        EventKind::AssociationChanged { before, after },
+        EventKind::AssociationChanged {
+            before,
+            after: Some(after),
+        },
+    );
+}
+
+/// A decision that is no longer an approval (a disputed approval overturned, or a lead's
+/// override) ends the association that claim's approval made, if it still holds: the customer
+/// and product have no associated partner until another approval (or the reference data) makes
+/// one. The association the approval had replaced is not brought back: it ended then, audited.
+fn dissociate(
+    plan: &mut WritePlan,
+    actor: &Actor,
+    cur: &Current,
+    associations: &mut HashMap<GroupKey, Association>,
+    now: DateTime<Utc>,
+) {
+    let made_by_this = associations
+        .get(&cur.group)
+        .is_some_and(|a| a.claim_id.as_deref() == Some(cur.claim_id.as_str()));
+    if !made_by_this {
+        return;
+    }
+    let before = associations.remove(&cur.group);
+    plan.writes.push(Write::Dissociate {
+        group: cur.group.clone(),
+    });
+    plan.event(
+        now,
+        actor,
+        Some(&cur.claim_id),
+        EventKind::AssociationChanged {
+            before,
+            after: None,
+        },
     );
 }
 

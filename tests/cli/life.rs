@@ -1,10 +1,12 @@
 //! A claim's whole life from the command line, on every backend: `import` → a request (a
 //! reviewer's act, through the library as the workbench makes it) → `outbox` shows it once →
 //! the partner's reply `import`ed → back under review with the paused time in `export`'s
-//! `sla_due_at` → approved → `outbox` shows the decision → a dispute inside the window →
+//! `sla_due_at` → approved → `outbox` shows the decision → another partner's later claim is
+//! contested with that incumbent (in `export` from both claims) → a dispute inside the window →
 //! `queue --tab disputed` → decided again by another reviewer (the same one refused) → `outbox`
-//! and `audit` say overturned. Replaying the feed file changes nothing; the same id with other
-//! content is refused; `audit --verify` stays clean; `outbox` is refused to a plain reviewer.
+//! and `audit` say overturned, and the association ends. Replaying the feed file changes
+//! nothing; the same id with other content is refused; `audit --verify` stays clean; `outbox` is
+//! refused to a plain reviewer.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
@@ -145,6 +147,41 @@ async fn request_reply_approve_dispute_and_decide_again_from_the_command_line() 
         );
         let seq = out[0]["seq"].as_i64().unwrap().to_string();
 
+        // Another partner's later claim on that tenant + product: contested with the incumbent
+        // the approval made, the same parties from either claim.
+        let rival = claim
+            .replace(r#""claim_id":"C-1""#, r#""claim_id":"C-2""#)
+            .replace(
+                r#"{"name":"Fabrikam","mpn_id":"100"}"#,
+                r#"{"name":"Northwind","mpn_id":"200"}"#,
+            )
+            .replace(&rfc(submitted), &rfc(Utc::now()));
+        import(&rival).expect_code(0);
+        let export = lines(&run(&["export"]).expect_code(0).stdout);
+        let contest = |e: &Value| {
+            (
+                e["contested"].clone(),
+                e["competing_claim_ids"].clone(),
+                e["incumbent_mpn_id"].clone(),
+            )
+        };
+        assert_eq!(
+            contest(&export[1]),
+            (
+                Value::from(true),
+                serde_json::json!(["C-1"]),
+                Value::from("100")
+            ),
+            "{backend}"
+        );
+        assert_eq!(
+            contest(&export[0]),
+            (Value::from(true), serde_json::json!(["C-2"]), Value::Null),
+            "{backend}: the incumbent's claim sees the same contest"
+        );
+        let contested = run(&["queue", "--tab", "contested"]).expect_code(0).stdout;
+        assert!(contested.contains("C-2"), "{backend}: {contested}");
+
         // A dispute inside the window: the claim is in the Disputed tab.
         let dispute = format!(
             r#"{{"type":"dispute","claim_id":"C-1","dispute_id":"D-1","at":"{}","body":"We never agreed"}}"#,
@@ -202,6 +239,14 @@ async fn request_reply_approve_dispute_and_decide_again_from_the_command_line() 
             "{backend}: {audit}"
         );
         assert!(audit.contains("partner:100"), "{backend}: {audit}");
+        // The overturned approval's association ended: the rival competes with nobody now.
+        assert!(audit.contains("association_changed"), "{backend}: {audit}");
+        let export = lines(&run(&["export"]).expect_code(0).stdout);
+        assert_eq!(
+            contest(&export[1]),
+            (Value::from(false), serde_json::json!([]), Value::Null),
+            "{backend}"
+        );
 
         // The whole feed again changes nothing; the same id with other content is refused.
         let before = run(&["export"]).expect_code(0).stdout;

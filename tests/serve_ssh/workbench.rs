@@ -123,6 +123,7 @@ impl Served {
             .queue_page(&QueueQuery {
                 tab: QueueTab::UnderReview,
                 sort: QueueSort::Urgency,
+                reverse: false,
                 filter: String::new(),
                 reviewer: "alice".into(),
                 anchor: Anchor::First,
