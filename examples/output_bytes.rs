@@ -20,16 +20,22 @@ fn main() {
     println!("{width}x{height}, {rows} list rows; first frame: {first} bytes");
 
     // A cursor move inside the screen (no scrolling): the median of the moves to the last row.
-    // `DUMP=1`: print the escape sequences of one cursor move instead (where the bytes go).
-    if std::env::var("DUMP").is_ok() {
-        screen.key(Key::ch('j'));
+    // `DUMP=1`: print the escape sequences of one cursor move instead (where the bytes go);
+    // `DUMP=PgDn`: of one page down.
+    if let Ok(what) = std::env::var("DUMP") {
+        let key = if what == "PgDn" {
+            Key::plain(KeyCode::PageDown)
+        } else {
+            Key::ch('j')
+        };
+        screen.key(key);
         let before = screen
             .written
             .kept
             .as_ref()
             .map(|k| k.borrow().len())
             .unwrap_or(0);
-        screen.key(Key::ch('j'));
+        screen.key(key);
         let kept = screen.written.kept.clone().unwrap_or_default();
         let bytes = kept.borrow()[before..].to_vec();
         println!("{}", String::from_utf8_lossy(&bytes).replace('\x1b', "\\e"));

@@ -15,6 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let query = |filter: &str| QueueQuery {
         tab: QueueTab::UnderReview,
         sort: QueueSort::Urgency,
+        reverse: false,
         filter: filter.to_string(),
         reviewer: "alice".into(),
         anchor: Anchor::First,

@@ -7,6 +7,7 @@
 mod outbox;
 mod queue;
 mod review;
+mod serve;
 mod team;
 
 use std::io::{BufReader, IsTerminal, Write};
@@ -117,6 +118,9 @@ enum Command {
     /// Approve or reject a claim. An approval makes its MPN the association of its customer and
     /// product; a claim with error findings is approved only by a lead, with --over-findings.
     Decide(review::DecideArgs),
+    /// Serve the workbench over SSH: reviewers sign in with their registered keys
+    /// (`reviewer key add`) and work as themselves; run by the store's administrator.
+    Serve(serve::ServeArgs),
 }
 
 /// `export --format`.
@@ -193,9 +197,12 @@ async fn dispatch(cli: Cli) -> Outcome {
     // A workbench holds at most two connections (work and the change feed): twenty reviewers
     // must not fill a default PostgreSQL server.
     let tui = matches!(cli.command, None | Some(Command::Demo { no_tui: false }));
-    let options = store::OpenOptions {
-        max_connections: tui.then_some(claimdesk::tui::CONNECTIONS),
+    // `serve` shares one pool among every session.
+    let max_connections = match &cli.command {
+        Some(Command::Serve(args)) => Some(args.pool),
+        _ => tui.then_some(claimdesk::tui::CONNECTIONS),
     };
+    let options = store::OpenOptions { max_connections };
     let store = Store::open_with(&url, &options).await.map_err(|e| {
         let msg = e.to_string();
         // The store hides passwords already; make sure the raw URL never slips through.
@@ -251,18 +258,28 @@ async fn dispatch(cli: Cli) -> Outcome {
             }
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
-        Some(Command::Outbox(args)) => outbox::print(&store, &config, &reviewer, &args).await?,
+        Some(Command::Outbox(args)) => {
+            outbox::print(&store, &config, &reviewer, &args, &mut std::io::stdout()).await?
+        }
         Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
         Some(Command::Audit(args)) if args.verify => {
-            if let Err(team::Broken(line)) = team::verify(&store, &args).await? {
+            if let Err(team::Broken(line)) =
+                team::verify(&store, &args, &mut std::io::stdout()).await?
+            {
                 return Err(Failure::Refused(line));
             }
         }
-        Some(Command::Audit(args)) => team::audit(&store, &config, &args).await?,
+        Some(Command::Audit(args)) => {
+            let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+            team::audit(&store, &config, &args, &mut out, &mut err).await?
+        }
         Some(Command::Assign { claim, login }) => {
             review::assign(&store, &reviewer, &claim, &login).await?
         }
         Some(Command::Decide(args)) => review::decide(&store, &reviewer, &args).await?,
+        Some(Command::Serve(args)) => serve::run(store, config, args)
+            .await
+            .map_err(|serve::ServeFailure::Setup(line)| Failure::Setup(line))?,
     }
     Ok(())
 }

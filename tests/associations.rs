@@ -166,6 +166,7 @@ async fn contest_from(store: &Store, id: &str) -> (Vec<String>, Vec<u32>) {
             .queue_page(&QueueQuery {
                 tab: QueueTab::All,
                 sort: QueueSort::ClaimId,
+                reverse: false,
                 filter: v.claim.claim_id.to_lowercase(),
                 reviewer: "lee".into(),
                 anchor: Anchor::First,
@@ -309,6 +310,7 @@ async fn an_approval_makes_the_incumbent_every_later_claim_competes_with() {
             .queue_page(&QueueQuery {
                 tab: QueueTab::Contested,
                 sort: QueueSort::ClaimId,
+                reverse: false,
                 filter: String::new(),
                 reviewer: "lee".into(),
                 anchor: Anchor::First,
@@ -483,6 +485,7 @@ async fn a_lead_assigns_a_contest_to_a_reviewer_and_it_shows_in_their_mine() {
             .queue_page(&QueueQuery {
                 tab: QueueTab::Mine,
                 sort: QueueSort::ClaimId,
+                reverse: false,
                 filter: String::new(),
                 reviewer: "carol".into(),
                 anchor: Anchor::First,

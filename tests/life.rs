@@ -54,6 +54,7 @@ async fn queue(store: &Store, tab: QueueTab, filter: &str) -> Vec<QueueRow> {
         .queue_page(&QueueQuery {
             tab,
             sort: QueueSort::ClaimId,
+            reverse: false,
             filter: filter.into(),
             reviewer: "lee".into(),
             anchor: Anchor::First,

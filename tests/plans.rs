@@ -30,6 +30,7 @@ async fn every_queue_window_reads_an_index_range_without_sorting() {
                 let query = QueueQuery {
                     tab,
                     sort,
+                    reverse: false,
                     filter: String::new(),
                     reviewer: "alice".into(),
                     anchor: anchor.clone(),
@@ -68,6 +69,7 @@ async fn a_filter_of_three_or_more_characters_uses_the_trigram_index() {
         let query = QueueQuery {
             tab,
             sort: QueueSort::Urgency,
+            reverse: false,
             filter: "Contoso".into(),
             reviewer: "alice".into(),
             anchor: Anchor::First,
@@ -114,6 +116,7 @@ async fn every_queue_window_has_an_index_in_its_order_on_postgres() {
                 let query = QueueQuery {
                     tab,
                     sort,
+                    reverse: false,
                     filter: String::new(),
                     reviewer: "alice".into(),
                     anchor: anchor.clone(),
@@ -148,6 +151,7 @@ async fn a_filter_can_use_the_trigram_index_on_postgres() {
     let query = QueueQuery {
         tab: QueueTab::All,
         sort: QueueSort::Urgency,
+        reverse: false,
         filter: "Contoso".into(),
         reviewer: "alice".into(),
         anchor: Anchor::First,

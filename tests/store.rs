@@ -428,6 +428,7 @@ async fn page(
     s.queue_page(&QueueQuery {
         tab,
         sort,
+        reverse: false,
         filter: filter.into(),
         reviewer: "alice".into(),
         anchor,
@@ -678,4 +679,178 @@ async fn bad_urls_and_unreachable_servers_are_one_clear_error() {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Unreachable { .. }), "{err}");
+}
+
+/// Runs one raw statement on the test store's own database (to stage an older store's rows).
+async fn raw(t: &common::TestStore, statement: &str) {
+    if t.backend == "sqlite" {
+        let mut c = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
+        sqlx::query(statement).execute(&mut c).await.unwrap();
+    } else {
+        let mut c = sqlx::PgConnection::connect(&t.url).await.unwrap();
+        sqlx::query(statement).execute(&mut c).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_filter_folds_case_and_diacritics_and_finds_names_inside_text() {
+    for t in common::stores().await {
+        let s = &t.store;
+        let names = [
+            "Müller IT",
+            "Çelik Danışmanlık",
+            "Société Générale Conseil",
+            "株式会社フジ",
+            "Plain Partner",
+        ];
+        let mut batch = common::plain_batch(&["F-1", "F-2", "F-3", "F-4", "F-5"]);
+        for ((_, claim), name) in batch.claims.iter_mut().zip(names) {
+            claim.partner.name = name.into();
+        }
+        s.import(&batch, &common::by("test")).await.unwrap();
+        let found = |filter: &'static str| async move {
+            ids(&page(
+                s,
+                QueueTab::All,
+                QueueSort::ClaimId,
+                filter,
+                Anchor::First,
+                9,
+            )
+            .await)
+        };
+        for (filter, want) in [
+            ("mul", "F-1"),
+            ("MULLER it", "F-1"),
+            ("celik", "F-2"),
+            ("danismanlik", "F-2"),
+            ("societe generale", "F-3"),
+            ("フジ", "F-4"),
+            ("会社ﾌｼﾞ", "F-4"),
+        ] {
+            assert_eq!(found(filter).await, vec![want], "{} {filter}", t.backend);
+            assert_eq!(
+                s.tab_counts("alice", filter).await.unwrap().all,
+                1,
+                "{} {filter}",
+                t.backend
+            );
+        }
+
+        // A store written before the search text was folded is brought up to date on upgrade.
+        raw(
+            &t,
+            "UPDATE claims SET search = 'f-1 müller it' WHERE claim_id = 'F-1'",
+        )
+        .await;
+        raw(&t, "DROP TABLE preferences").await;
+        raw(&t, "DELETE FROM _sqlx_migrations WHERE version = 12").await;
+        assert!(found("muller").await.is_empty(), "{} staged", t.backend);
+        let reopened = Store::open(&t.url).await.unwrap();
+        let rows = reopened
+            .queue_page(&QueueQuery {
+                tab: QueueTab::All,
+                sort: QueueSort::ClaimId,
+                reverse: false,
+                filter: "muller".into(),
+                reviewer: "alice".into(),
+                anchor: Anchor::First,
+                limit: 9,
+            })
+            .await
+            .unwrap();
+        assert_eq!(ids(&rows), vec!["F-1"], "{} refolded", t.backend);
+    }
+}
+
+#[tokio::test]
+async fn each_reviewer_s_theme_sort_and_tab_are_remembered() {
+    for t in common::stores().await {
+        let s = &t.store;
+        assert_eq!(
+            s.preferences("alice").await.unwrap(),
+            Preferences::default()
+        );
+        let alice = Preferences {
+            theme: Some("light".into()),
+            sort: Some(QueueSort::Partner),
+            reverse: true,
+            tab: Some(QueueTab::Contested),
+        };
+        s.save_preferences("alice", &alice).await.unwrap();
+        let bob = Preferences {
+            sort: Some(QueueSort::Newest),
+            ..Preferences::default()
+        };
+        s.save_preferences("bob", &bob).await.unwrap();
+        // Another connection (the next session) reads them back; each reviewer their own.
+        let next = Store::open(&t.url).await.unwrap();
+        assert_eq!(
+            next.preferences("alice").await.unwrap(),
+            alice,
+            "{}",
+            t.backend
+        );
+        assert_eq!(next.preferences("bob").await.unwrap(), bob, "{}", t.backend);
+        // Changed again: the newest wins.
+        let changed = Preferences {
+            reverse: false,
+            tab: Some(QueueTab::All),
+            ..alice.clone()
+        };
+        next.save_preferences("alice", &changed).await.unwrap();
+        assert_eq!(
+            s.preferences("alice").await.unwrap(),
+            changed,
+            "{}",
+            t.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_draft_changed_in_another_session_is_never_overwritten_silently() {
+    for t in common::stores().await {
+        let (a, b) = (&t.store, Store::open(&t.url).await.unwrap());
+        let save = |s: &Store, body: &'static str, known: Option<&'static str>| {
+            let s = s.clone();
+            async move {
+                s.save_draft_unless_changed(
+                    "alice",
+                    "comment:C-1",
+                    Visibility::Internal,
+                    body,
+                    known,
+                )
+                .await
+                .unwrap()
+            }
+        };
+        assert_eq!(save(a, "one", None).await, None, "{}", t.backend);
+        // The second session never read it: its text does not replace the first's.
+        assert_eq!(
+            save(&b, "two", None).await,
+            Some("one".into()),
+            "{}",
+            t.backend
+        );
+        assert_eq!(
+            a.draft("alice", "comment:C-1").await.unwrap().unwrap().body,
+            "one"
+        );
+        // The first goes on from what it saved.
+        assert_eq!(save(a, "one more", Some("one")).await, None);
+        // The second, now knowing "one", is still behind.
+        assert_eq!(save(&b, "two", Some("one")).await, Some("one more".into()));
+        // Having chosen (it read "one more"), it may write.
+        assert_eq!(save(&b, "two", Some("one more")).await, None);
+        assert_eq!(
+            a.draft("alice", "comment:C-1").await.unwrap().unwrap().body,
+            "two",
+            "{}",
+            t.backend
+        );
+        // Saving the text that is already there is no conflict.
+        assert_eq!(save(a, "two", Some("one more")).await, None);
+    }
 }

@@ -639,7 +639,7 @@ async fn ctrl_e_edits_the_text_in_editor() {
 }
 
 /// A three-party contest: Müller IT (MULLER-1), Société Générale Conseil (SG-2), 株式会社フジ
-/// (FUJI-3), all for one customer and product.
+/// (FUJI-3), all for one customer and product that Wingtip Toys (7000009) already holds.
 async fn contest_store(path: &std::path::Path) -> String {
     let url = format!("sqlite:{}", path.display());
     let mut batch = claims(3);
@@ -660,6 +660,20 @@ async fn contest_store(path: &std::path::Path) -> String {
         claim.poe[0].attachment = format!("{id}-sow.pdf");
         claim.status = Status::UnderReview;
     }
+    // Wingtip Toys (7000009) already holds the association: the incumbent.
+    batch.mpns.push(claimdesk::domain::Mpn {
+        mpn_id: "7000009".into(),
+        partner: "Wingtip Toys".into(),
+        enrolled: true,
+        partner_type: None,
+        partner_id: None,
+    });
+    batch.associations.push(claimdesk::domain::Association {
+        tenant_id: batch_customer().tenant_id,
+        product: "Dynamics 365 Sales".into(),
+        mpn_id: "7000009".into(),
+        claim_id: None,
+    });
     let store = Store::open(&url).await.unwrap();
     let audit = Audit {
         actor: "test".into(),
@@ -677,7 +691,8 @@ fn batch_customer() -> Customer {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_and_attachments() {
+async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_attachments_and_the_incumbent(
+) {
     let dir = tempfile::tempdir().unwrap();
     let url = contest_store(&dir.path().join("claims.db")).await;
     let mut s = Session::launch(&url, dir.path(), "xterm-256color");
@@ -692,6 +707,10 @@ async fn the_guard_catches_names_typed_plainly_japanese_names_claim_ids_and_atta
         ("株式会社フジの提案書と比べてください。", "株式会社フジ"),
         ("See what sg-2 sent.", "claim id: SG-2"),
         ("Like SG-2-sow.pdf, please.", "attachment of Société"),
+        (
+            "Wingtip toys did this already.",
+            "names another party: Wingtip Toys",
+        ),
     ];
     // MULLER-1 is asked; the others must not be given away (naming itself is fine).
     for (text, warned) in cases {
@@ -747,6 +766,59 @@ async fn text_typed_just_before_sighup_is_kept_as_the_draft() {
         t.contains("Draft restored") && t.contains("Typed a moment before the line dropped")
     });
     s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_filter_finds_names_typed_plainly_and_japanese_names_inside_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = contest_store(&dir.path().join("claims.db")).await;
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the queue", |t| {
+        t.contains("┌ MULLER-1") && t.contains("FUJI-3")
+    });
+    s.send("/mul");
+    s.screen.wait_for("Müller found by \"mul\"", |t| {
+        t.contains("Filter: /mul")
+            && t.contains("1 match")
+            && t.contains("MULLER-1")
+            && !t.contains("SG-2")
+            && !t.contains("FUJI-3")
+    });
+    // Ctrl-U clears the filter text; "societe" finds Société Générale.
+    s.send("\x15societe");
+    s.screen.wait_for("Société found by \"societe\"", |t| {
+        t.contains("Filter: /societe") && t.contains("SG-2") && !t.contains("MULLER-1")
+    });
+    s.send("\x15フジ");
+    s.screen.wait_for("株式会社フジ found by フジ", |t| {
+        t.contains("FUJI-3") && !t.contains("MULLER-1") && !t.contains("SG-2")
+    });
+    s.send("\x1b");
+    s.screen.wait_for("the filter cleared", |t| {
+        t.contains("MULLER-1") && t.contains("SG-2")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sort_and_tab_are_remembered_for_the_next_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 10).await;
+    let mut s = Session::started(&url, dir.path());
+    s.send("sS5");
+    s.screen.wait_for("Mine, newest first reversed", |t| {
+        t.contains("Sort: newest first (reversed)") && t.contains("No claims in Mine.")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the same tab and sort", |t| {
+        t.contains("Sort: newest first (reversed)") && t.contains("No claims in Mine.")
+    });
+    s.send("q");
     assert!(s.wait_exit());
 }
 

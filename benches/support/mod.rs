@@ -18,8 +18,8 @@ use claimdesk::domain::{
 };
 use claimdesk::store::{Anchor, ClaimView, QueueRow, TabCounts};
 use claimdesk::tui::scroll::Scroller;
+use claimdesk::tui::Sink;
 use claimdesk::ui::{self, Theme};
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use uuid::Uuid;
@@ -202,7 +202,7 @@ pub struct Screen {
     pub state: State,
     /// Every byte written so far.
     pub written: Counter,
-    pub terminal: Terminal<CrosstermBackend<Counter>>,
+    pub terminal: Terminal<Sink<Counter>>,
     theme: Theme,
     scroller: Scroller,
 }
@@ -234,7 +234,7 @@ impl Screen {
             now(),
         );
         let terminal = Terminal::with_options(
-            CrosstermBackend::new(written.clone()),
+            Sink::new(written.clone(), width, height),
             TerminalOptions {
                 viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
             },

@@ -252,6 +252,10 @@ pub fn confirm_key(state: &mut State, key: Key) -> Step {
             }
             Step::default()
         }
+        Some(Command::Help) => {
+            state.toggle_help();
+            Step::default()
+        }
         Some(Command::ForceQuit) => {
             state.take_confirm();
             state.quit = true;

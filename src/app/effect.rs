@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 
 use crate::domain::Visibility;
-use crate::model::{DecisionRequest, Guard, InfoRequest, QueueQuery, Seen, SortKey};
+use crate::model::{DecisionRequest, Guard, InfoRequest, Preferences, QueueQuery, Seen, SortKey};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +90,12 @@ pub enum Effect {
         login: String,
         claim_id: String,
         to: String,
+    },
+    /// Remember the reviewer's theme, sort and tab (at the session's end); answered by
+    /// `Msg::PreferencesSaved`.
+    SavePreferences {
+        login: String,
+        preferences: Preferences,
     },
     /// Something only the terminal can do; run by the session at once, never against the store.
     Terminal(TerminalAct),

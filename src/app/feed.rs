@@ -279,6 +279,8 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
         EventKind::Generated { .. } => return ("generated", String::new(), true),
         EventKind::ReviewerAdded { after, .. } => ("added reviewer", after.login.clone()),
         EventKind::ReviewerDeactivated { login } => ("deactivated reviewer", login.clone()),
+        EventKind::KeyAdded { login, .. } => ("registered an SSH key of", login.clone()),
+        EventKind::KeyRemoved { login, .. } => ("removed an SSH key of", login.clone()),
         EventKind::TenantChanged { after, .. } => (
             "changed reference data of tenant",
             after.tenant_id.to_string(),

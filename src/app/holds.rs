@@ -18,7 +18,7 @@ use super::keymap::Command;
 use super::msg::HoldMsg;
 use super::next::{Next, Step};
 use super::state::{Screen, State};
-use super::view::{Confirm, ConfirmAction};
+use super::view::{Confirm, ConfirmAction, DraftState};
 use crate::model::{Role, DEFAULT_LEASE};
 
 /// How often the leases of a working reviewer are renewed (well inside the 30-minute lease).
@@ -270,8 +270,23 @@ pub fn refuse_writes_offline(state: &mut State, effects: Vec<Effect>) -> Vec<Eff
     let Some(reason) = state.offline.clone() else {
         return effects;
     };
-    let before = effects.len();
-    let reads: Vec<Effect> = effects.into_iter().filter(reads_only).collect();
+    // A draft saved as the reviewer types is kept for when the store is back (`save_unsaved`),
+    // without a word: the text stays on screen and nothing was asked of them.
+    let drafts = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::SaveDraft { .. }))
+        .count();
+    if drafts > 0 {
+        if let Some(editor) = state.editor_mut() {
+            editor.draft = DraftState::Unsaved(format!("offline ({reason})"));
+        }
+    }
+    let before = effects.len() - drafts;
+    let reads: Vec<Effect> = effects
+        .into_iter()
+        .filter(|e| !matches!(e, Effect::SaveDraft { .. }))
+        .filter(reads_only)
+        .collect();
     if reads.len() < before {
         // The editor keeps its text and may send again once the store is back.
         if let Some(editor) = state.editor_mut() {

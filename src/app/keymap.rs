@@ -207,6 +207,7 @@ commands! {
     ClearFilter => "clear_filter",
     ClearLine => "clear_line",
     Sort => "sort",
+    ReverseSort => "reverse_sort",
     Open => "open",
     Take => "take",
     TakeNext => "take_next",

@@ -16,6 +16,8 @@ pub enum Msg {
     Key(Key),
     /// `$EDITOR` finished: the text it left, or why there is none.
     EditedExternally(Result<String, String>),
+    /// The reviewer's preferences were stored (or why not).
+    PreferencesSaved(Result<(), String>),
     /// The mouse (when on): a click on a row or a tab, the wheel.
     Mouse(super::view::MouseAct),
     /// Text pasted (bracketed paste): for the text field that has focus, if any.

@@ -25,6 +25,7 @@ pub fn reload(state: &mut State, from: ReloadFrom, keep_rows: bool) -> Vec<Effec
         ReloadFrom::Last => (Anchor::Last, LoadKind::Last),
     };
     let q = &mut state.queue;
+    q.displaced = None;
     q.pending = Some(PendingLoad { req_id, kind });
     // Any fresh read takes the filter as typed; a debounce still waiting has nothing left to do.
     q.filter_applied = q.filter.clone();
@@ -150,6 +151,7 @@ fn query(state: &State, anchor: Anchor) -> QueueQuery {
     QueueQuery {
         tab: state.queue.tab,
         sort: state.queue.sort,
+        reverse: state.queue.reverse,
         filter: state.queue.filter_applied.clone(),
         reviewer: state.reviewer.clone(),
         anchor,
@@ -235,6 +237,7 @@ pub fn loaded(
             // The claim under the cursor left the tab: say so, so Enter is not pressed on its
             // neighbour by mistake.
             if let (Some(id), None) = (selected, found) {
+                q.displaced = Some(id.clone());
                 let left = format!("{id} left {}", q.tab.title());
                 state.notice = Some(match state.notice.take() {
                     Some(news) => format!("{news}; {left}"),
@@ -248,8 +251,10 @@ pub fn loaded(
                 .around
                 .take()
                 .and_then(|id| rows.iter().position(|r| r.claim_id == id));
-            // The claim first: nothing was before it, this is the queue's start.
-            let at_start = at == Some(0) || rows.is_empty();
+            // The window starts at the claim: whatever sorts before it is read next (a prepend
+            // that finds nothing marks the queue's start), so `k` reaches it and the position
+            // shown is never a guess.
+            let at_start = rows.is_empty();
             *w = QueueWindow {
                 rows,
                 at_start,
@@ -335,6 +340,7 @@ pub fn prefetch(state: &mut State) -> Vec<Effect> {
 /// Moves the cursor; a move past the loaded rows is finished when the next page arrives.
 fn move_cursor(state: &mut State, delta: isize) -> Vec<Effect> {
     let q = &mut state.queue;
+    q.displaced = None;
     let last = q.window.rows.len().saturating_sub(1);
     let target = (q.cursor as isize)
         .saturating_add(q.carry)
@@ -349,6 +355,15 @@ fn move_cursor(state: &mut State, delta: isize) -> Vec<Effect> {
     q.cursor = target.clamp(0, last as isize) as usize;
     keep_cursor_visible(state);
     prefetch(state)
+}
+
+/// The sort changed: read the window around the claim under the cursor, which stays on it.
+fn resort(state: &mut State) -> Vec<Effect> {
+    state.notice = Some(format!("Sorted by {}", state.queue.sort_label()));
+    match state.queue.selected().cloned() {
+        Some(row) => reload_around(state, &row),
+        None => reload(state, ReloadFrom::First, false),
+    }
 }
 
 fn switch_tab(state: &mut State, tab: QueueTab) -> Vec<Effect> {
@@ -369,6 +384,17 @@ fn cycle_tab(state: &mut State, step: isize) -> Vec<Effect> {
 /// A queue command (help closed, filter not being typed or the key is not text).
 pub fn command(state: &mut State, command: Command) -> Step {
     if command == Command::Open {
+        if let Some(gone) = state.queue.displaced.take() {
+            // The claim the reviewer chose is gone: Enter must not open its neighbour.
+            if let Some(row) = state.queue.selected() {
+                state.notice = Some(format!(
+                    "{gone} left {}; the cursor is on {} now (Enter again opens it)",
+                    state.queue.tab.title(),
+                    row.claim_id
+                ));
+                return Step::default();
+            }
+        }
         return match state.queue.selected() {
             Some(row) => Step::then(Next::Open(row.claim_id.clone())),
             None => Step::default(),
@@ -403,11 +429,11 @@ fn act(state: &mut State, command: Command) -> Vec<Effect> {
                 .position(|s| *s == state.queue.sort)
                 .unwrap_or(0);
             state.queue.sort = sorts[(at + 1) % sorts.len()];
-            state.notice = Some(format!("Sorted by {}", state.queue.sort.label()));
-            match state.queue.selected().cloned() {
-                Some(row) => reload_around(state, &row),
-                None => reload(state, ReloadFrom::First, false),
-            }
+            resort(state)
+        }
+        Command::ReverseSort => {
+            state.queue.reverse = !state.queue.reverse;
+            resort(state)
         }
         Command::Filter => {
             state.queue.filter_editing = true;

@@ -14,7 +14,7 @@ use crate::domain::reasons::Template;
 use crate::domain::{BusinessCalendar, SlaPolicy};
 use crate::domain::{ClockMarks, Clocks, Status};
 pub use crate::model::ClaimDetail;
-use crate::model::{QueueSort, QueueTab};
+use crate::model::{Preferences, QueueSort, QueueTab};
 
 /// The smallest terminal the screens are laid out for; below it a message says so and only
 /// quit and resize act (a key must never act on a screen the reviewer cannot see).
@@ -71,6 +71,11 @@ pub struct State {
     pub news: News,
     /// Claims this session wrote lately: their echo on the change feed is not re-read.
     pub echoes: Echoes,
+    /// The preferences stored for the reviewer when the session began (saved again at its end
+    /// if the theme, sort or tab changed).
+    pub remembered: Preferences,
+    /// `--theme` or `NO_COLOR` chose the theme: this session's theme is not remembered.
+    pub theme_fixed: bool,
     next_req: u64,
 }
 
@@ -84,7 +89,7 @@ impl State {
         theme: usize,
         now: DateTime<Utc>,
     ) -> State {
-        State {
+        let mut state = State {
             now,
             calendar: config.calendar.clone(),
             sla: config.sla,
@@ -94,6 +99,8 @@ impl State {
             queue: QueueView {
                 tab: QueueTab::UnderReview,
                 sort: QueueSort::Urgency,
+                reverse: false,
+                displaced: None,
                 filter: String::new(),
                 filter_applied: String::new(),
                 filter_due: None,
@@ -133,8 +140,12 @@ impl State {
             holds: Holds::default(),
             news: News::default(),
             echoes: Echoes::default(),
+            remembered: Preferences::default(),
+            theme_fixed: false,
             next_req: 0,
-        }
+        };
+        state.remembered = state.preferences();
+        state
     }
 
     /// Where keys are read now: the modal on top, else the screen.
@@ -163,6 +174,18 @@ impl State {
 
     /// What help describes first: where it was opened (the editor, or the screen).
     pub fn help_context(&self) -> Context {
+        match &self.modal {
+            Modal::Editor(_, Over::Help { under: Some(_), .. }) => return Context::Confirm,
+            Modal::Help {
+                under: Some(question),
+                ..
+            } => match question.as_ref() {
+                Modal::Confirm(_) => return Context::Confirm,
+                Modal::InfoScope => return Context::InfoScope,
+                _ => {}
+            },
+            _ => {}
+        }
         if self.editor().is_some() {
             Context::Editor
         } else {
@@ -220,7 +243,15 @@ impl State {
     /// The open question, over the screen or over the editor.
     pub fn confirm(&self) -> Option<&Confirm> {
         match &self.modal {
-            Modal::Confirm(c) | Modal::Editor(_, Over::Confirm(c)) => Some(c),
+            Modal::Confirm(c)
+            | Modal::Editor(_, Over::Confirm(c) | Over::Help { under: Some(c), .. }) => Some(c),
+            Modal::Help {
+                under: Some(question),
+                ..
+            } => match question.as_ref() {
+                Modal::Confirm(c) => Some(c),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -235,6 +266,10 @@ impl State {
 
     /// Closes the open question and hands it back.
     pub fn take_confirm(&mut self) -> Option<Confirm> {
+        // Help open over the question: both close.
+        if self.help().is_some() && self.confirm().is_some() {
+            self.toggle_help();
+        }
         match &mut self.modal {
             Modal::Editor(_, over @ Over::Confirm(_)) => match std::mem::take(over) {
                 Over::Confirm(c) => Some(c),
@@ -251,7 +286,9 @@ impl State {
     /// How far the help overlay is scrolled, while it shows (over the screen or the editor).
     pub fn help(&self) -> Option<usize> {
         match &self.modal {
-            Modal::Help { scroll } | Modal::Editor(_, Over::Help { scroll }) => Some(*scroll),
+            Modal::Help { scroll, .. } | Modal::Editor(_, Over::Help { scroll, .. }) => {
+                Some(*scroll)
+            }
             _ => None,
         }
     }
@@ -259,19 +296,44 @@ impl State {
     /// The help overlay's scroll, to change.
     pub fn help_mut(&mut self) -> Option<&mut usize> {
         match &mut self.modal {
-            Modal::Help { scroll } | Modal::Editor(_, Over::Help { scroll }) => Some(scroll),
+            Modal::Help { scroll, .. } | Modal::Editor(_, Over::Help { scroll, .. }) => {
+                Some(scroll)
+            }
             _ => None,
         }
     }
 
-    /// Opens or closes the help overlay.
+    /// Opens or closes the help overlay; a question under it (a confirmation, the information
+    /// request's scope) is kept and shows again when help closes.
     pub fn toggle_help(&mut self) {
-        match &mut self.modal {
-            Modal::Editor(_, over @ Over::Help { .. }) => *over = Over::Nothing,
-            Modal::Editor(_, over) => *over = Over::Help { scroll: 0 },
-            Modal::Help { .. } => self.modal = Modal::None,
-            modal => *modal = Modal::Help { scroll: 0 },
-        }
+        self.modal = match std::mem::take(&mut self.modal) {
+            Modal::Editor(e, Over::Help { under, .. }) => {
+                Modal::Editor(e, under.map_or(Over::Nothing, Over::Confirm))
+            }
+            Modal::Editor(e, Over::Confirm(c)) => Modal::Editor(
+                e,
+                Over::Help {
+                    scroll: 0,
+                    under: Some(c),
+                },
+            ),
+            Modal::Editor(e, _) => Modal::Editor(
+                e,
+                Over::Help {
+                    scroll: 0,
+                    under: None,
+                },
+            ),
+            Modal::Help { under, .. } => under.map_or(Modal::None, |m| *m),
+            Modal::None => Modal::Help {
+                scroll: 0,
+                under: None,
+            },
+            question => Modal::Help {
+                scroll: 0,
+                under: Some(Box::new(question)),
+            },
+        };
     }
 
     /// The information request's scope prompt shows.
@@ -297,6 +359,48 @@ impl State {
     pub fn too_small(&self) -> bool {
         self.size
             .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
+    }
+
+    /// The preferences as they are now: the theme (unless `--theme` or `NO_COLOR` chose it), the
+    /// sort and the tab.
+    pub fn preferences(&self) -> Preferences {
+        Preferences {
+            theme: if self.themes.len() > 1 && !self.theme_fixed {
+                Some(self.theme_name().to_string())
+            } else {
+                self.remembered.theme.clone()
+            },
+            sort: Some(self.queue.sort),
+            reverse: self.queue.reverse,
+            tab: Some(self.queue.tab),
+        }
+    }
+
+    /// Starts from the reviewer's remembered preferences (the theme unless `theme_fixed`: a
+    /// `--theme` flag or `NO_COLOR` decided it).
+    pub fn remember(&mut self, preferences: Preferences, theme_fixed: bool) {
+        if let Some(i) = preferences
+            .theme
+            .as_ref()
+            .filter(|_| !theme_fixed)
+            .and_then(|t| self.themes.iter().position(|n| n == t))
+        {
+            self.theme = i;
+        }
+        if let Some(sort) = preferences.sort {
+            self.queue.sort = sort;
+        }
+        self.queue.reverse = preferences.reverse;
+        if let Some(tab) = preferences.tab {
+            self.queue.tab = tab;
+        }
+        // Saved again at the end only if something changed from here (a theme the session did
+        // not choose, under `--theme` or `NO_COLOR`, stays as stored).
+        self.theme_fixed = theme_fixed;
+        self.remembered = Preferences {
+            theme: preferences.theme,
+            ..self.preferences()
+        };
     }
 
     /// The theme in use.

@@ -39,6 +39,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn closing(state: &mut State) -> Vec<Effect> {
     let mut effects = editor::save_unsaved(state);
     effects.extend(holds::release_all(state));
+    let preferences = state.preferences();
+    if preferences != state.remembered {
+        effects.push(Effect::SavePreferences {
+            login: state.reviewer.clone(),
+            preferences,
+        });
+    }
     effects
 }
 
@@ -194,6 +201,12 @@ fn apply(state: &mut State, msg: Msg) -> Step {
         }
         Msg::Assigned { req_id, result } => assign::assigned(state, req_id, result),
         Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
+        Msg::PreferencesSaved(result) => {
+            if let Err(e) = result {
+                state.notice = Some(format!("Could not remember the theme, sort and tab: {e}"));
+            }
+            Step::default()
+        }
     }
 }
 

@@ -26,15 +26,17 @@ pub struct OutboxArgs {
     limit: u32,
 }
 
-/// Prints the messages; a reader that goes away (`| head`) is no failure.
+/// Prints the messages on `out` (stdout, or an SSH channel through `serve`); a reader that goes
+/// away (`| head`) is no failure.
 pub async fn print(
     store: &Store,
     config: &Config,
     login: &str,
     args: &OutboxArgs,
+    out: &mut (dyn Write + Send),
 ) -> Result<(), StoreError> {
     let messages = store.outbox(login, args.after, args.limit).await?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(out);
     for mut m in messages {
         if m.kind == OutboxKind::InfoRequest {
             m.reply_due_at = Some(config.sla.reply_due_at(&config.calendar, m.at));

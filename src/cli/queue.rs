@@ -62,6 +62,18 @@ pub async fn print(
     reviewer: &str,
     args: &QueueArgs,
 ) -> Result<(), StoreError> {
+    print!("{}", text(store, config, reviewer, args).await?);
+    Ok(())
+}
+
+/// Up to `args.limit` rows of the queue as aligned text (what `print` prints; `serve` sends it
+/// over an SSH channel).
+pub async fn text(
+    store: &Store,
+    config: &Config,
+    reviewer: &str,
+    args: &QueueArgs,
+) -> Result<String, StoreError> {
     let sort = match args.sort {
         SortArg::Urgency => QueueSort::Urgency,
         SortArg::Newest => QueueSort::Newest,
@@ -85,6 +97,7 @@ pub async fn print(
             .queue_page(&QueueQuery {
                 tab,
                 sort,
+                reverse: false,
                 filter: args.filter.clone(),
                 reviewer: reviewer.to_string(),
                 anchor,
@@ -101,8 +114,7 @@ pub async fn print(
     }
     let now = Utc::now();
     let cells: Vec<[String; 6]> = rows.iter().map(|r| cells(r, config, now)).collect();
-    print!("{}", render(&cells));
-    Ok(())
+    Ok(render(&cells))
 }
 
 /// One row's cells, in column order, with control characters escaped (stored text never

@@ -80,6 +80,15 @@ pub enum EventKind {
     },
     /// A reviewer was deactivated.
     ReviewerDeactivated { login: String },
+    /// An SSH key was registered to a reviewer (`claimdesk reviewer key add`).
+    KeyAdded {
+        login: String,
+        fingerprint: String,
+        /// `ALGORITHM BASE64`.
+        key: String,
+    },
+    /// A reviewer's SSH key was removed: it signs nobody in any more.
+    KeyRemoved { login: String, fingerprint: String },
     /// An import added or changed a customer tenant: its domains and subscriptions
     /// (`before`: what was stored, if anything). A subscription that moved away from a tenant
     /// changes that tenant too.
@@ -172,6 +181,8 @@ impl EventKind {
             EventKind::Assigned { .. } => "assigned",
             EventKind::ReviewerAdded { .. } => "reviewer_added",
             EventKind::ReviewerDeactivated { .. } => "reviewer_deactivated",
+            EventKind::KeyAdded { .. } => "key_added",
+            EventKind::KeyRemoved { .. } => "key_removed",
             EventKind::TenantChanged { .. } => "tenant_changed",
             EventKind::MpnChanged { .. } => "mpn_changed",
             EventKind::AssociationChanged { .. } => "association_changed",
@@ -250,6 +261,18 @@ impl EventKind {
             EventKind::ReviewerDeactivated { login } => (
                 Some(json!({ "login": login, "active": true })),
                 Some(json!({ "login": login, "active": false })),
+            ),
+            EventKind::KeyAdded {
+                login,
+                fingerprint,
+                key,
+            } => (
+                None,
+                Some(json!({ "login": login, "fingerprint": fingerprint, "key": key })),
+            ),
+            EventKind::KeyRemoved { login, fingerprint } => (
+                Some(json!({ "login": login, "fingerprint": fingerprint })),
+                None,
             ),
             EventKind::TenantChanged { before, after } => {
                 (before.as_ref().map(to_json), Some(to_json(after)))
@@ -390,6 +413,15 @@ impl EventKind {
             },
             "reviewer_deactivated" => EventKind::ReviewerDeactivated {
                 login: after.text("login")?,
+            },
+            "key_added" => EventKind::KeyAdded {
+                login: after.text("login")?,
+                fingerprint: after.text("fingerprint")?,
+                key: after.text("key")?,
+            },
+            "key_removed" => EventKind::KeyRemoved {
+                login: before.text("login")?,
+                fingerprint: before.text("fingerprint")?,
             },
             "tenant_changed" => EventKind::TenantChanged {
                 before: before.optional()?,
@@ -700,6 +732,15 @@ mod tests {
             },
             EventKind::ReviewerDeactivated {
                 login: "bob".into(),
+            },
+            EventKind::KeyAdded {
+                login: "bob".into(),
+                fingerprint: "SHA256:abc".into(),
+                key: "ssh-ed25519 AAAA".into(),
+            },
+            EventKind::KeyRemoved {
+                login: "bob".into(),
+                fingerprint: "SHA256:abc".into(),
             },
             EventKind::TenantChanged {
                 before: None,

@@ -18,10 +18,11 @@ pub use identity::{Identity, Proof};
 pub use import::{Audit, AuditMode, Backend, FeedLine, FeedPolicy, ImportBatch, ImportSummary};
 pub use outbox::{OutboxKind, OutboxMessage};
 pub use queue::{
-    holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,
+    holder, Anchor, Preferences, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue,
+    TabCounts,
 };
 pub use review::{
-    Actor, DecisionRequest, Draft, Guard, InfoRequest, LoginGrant, Reviewer, Role, Seen,
+    Actor, DecisionRequest, Draft, Guard, InfoRequest, LoginGrant, Reviewer, Role, Seen, SshKey,
     DEFAULT_LEASE,
 };
 

@@ -113,6 +113,8 @@ pub enum Anchor {
 pub struct QueueQuery {
     pub tab: QueueTab,
     pub sort: QueueSort,
+    /// The sort's order turned around (oldest last, Z to A, ...).
+    pub reverse: bool,
     /// Case-insensitive substring on claim id, MPN, partner, customer domain and product; empty
     /// for none.
     pub filter: String,
@@ -208,5 +210,47 @@ impl TabCounts {
             QueueTab::Mine => self.mine,
             QueueTab::All => self.all,
         }
+    }
+}
+
+/// What a reviewer's workbench remembers between sessions (stored per reviewer, on both
+/// backends): the theme, the sort and its direction, and the tab.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preferences {
+    pub theme: Option<String>,
+    pub sort: Option<QueueSort>,
+    pub reverse: bool,
+    pub tab: Option<QueueTab>,
+}
+
+impl Preferences {
+    /// `(name, value)` pairs as stored.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![("reverse", self.reverse.to_string())];
+        if let Some(theme) = &self.theme {
+            out.push(("theme", theme.clone()));
+        }
+        if let Some(sort) = self.sort {
+            out.push(("sort", sort.label().to_string()));
+        }
+        if let Some(tab) = self.tab {
+            out.push(("tab", tab.title().to_string()));
+        }
+        out
+    }
+
+    /// Read back from stored pairs; names and values this build does not know are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Preferences {
+        let mut out = Preferences::default();
+        for (name, value) in pairs {
+            match name {
+                "theme" => out.theme = Some(value.to_string()),
+                "sort" => out.sort = QueueSort::ALL.into_iter().find(|s| s.label() == value),
+                "reverse" => out.reverse = value == "true",
+                "tab" => out.tab = QueueTab::ALL.into_iter().find(|t| t.title() == value),
+                _ => {}
+            }
+        }
+        out
     }
 }

@@ -78,6 +78,21 @@ pub struct Reviewer {
     pub active: bool,
 }
 
+/// An SSH public key registered to a reviewer: `claimdesk serve` signs a session in as its
+/// reviewer once the key's signature is verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SshKey {
+    /// `SHA256:...`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    /// The reviewer it signs in as.
+    pub login: String,
+    /// `ALGORITHM BASE64`, as in a `.pub` file without its comment.
+    pub public_key: String,
+    /// The `.pub` file's comment (`alice@laptop`), to tell a reviewer's keys apart.
+    pub comment: String,
+    pub added_at: DateTime<Utc>,
+}
+
 /// The person behind a write, as the store resolved them inside the transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

@@ -145,6 +145,18 @@ pub(crate) fn statement(write: &Write) -> Sql {
         .arg(claim_id)
         .arg(*at)
         .arg(content),
+        Write::Key(k) => Sql::new(
+            "INSERT INTO reviewer_keys (fingerprint, login, public_key, comment, added_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .arg(&k.fingerprint)
+        .arg(&k.login)
+        .arg(&k.public_key)
+        .arg(&k.comment)
+        .arg(k.added_at),
+        Write::RemoveKey { fingerprint } => {
+            Sql::new("DELETE FROM reviewer_keys WHERE fingerprint = $1").arg(fingerprint)
+        }
     }
 }
 

@@ -259,12 +259,13 @@ fn check_root_cert(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Opens the SQLite pool and brings its schema up to date.
+/// Opens the SQLite pool and brings its schema up to date; with the newest migration the store
+/// had before (`None` for a new store).
 pub(super) async fn sqlite_pool(
     options: SqliteConnectOptions,
     shown: &str,
     max_connections: u32,
-) -> Result<SqlitePool, StoreError> {
+) -> Result<(SqlitePool, Option<i64>), StoreError> {
     let pool = SqlitePoolOptions::new()
         .max_connections(max_connections.max(1))
         .connect_with(options)
@@ -279,15 +280,16 @@ pub(super) async fn sqlite_pool(
     )
     .await?;
     upgrade(&sqlx::migrate!("./migrations/sqlite"), newest, &pool).await?;
-    Ok(pool)
+    Ok((pool, newest))
 }
 
-/// Connects to PostgreSQL (saying why when it cannot) and brings its schema up to date.
+/// Connects to PostgreSQL (saying why when it cannot) and brings its schema up to date; with the
+/// newest migration the store had before, when this open migrated it.
 pub(super) async fn postgres_pool(
     location: &Location,
     options: PgConnectOptions,
     max_connections: u32,
-) -> Result<PgPool, StoreError> {
+) -> Result<(PgPool, Option<i64>), StoreError> {
     let unreachable = |reason: String| StoreError::Unreachable {
         url: location.shown.clone(),
         reason: explain_tls(&location.hide(&reason)),
@@ -314,12 +316,14 @@ pub(super) async fn postgres_pool(
         .await
         .map_err(|e| unreachable(e.to_string()))?;
     let migrator = sqlx::migrate!("./migrations/postgres");
+    let mut before = None;
     if !super::postgres::migrated(&pool, &migrator).await? {
         let newest =
             newest_migration(&pool, "SELECT to_regclass('_sqlx_migrations') IS NOT NULL").await?;
         upgrade(&migrator, newest, &pool).await?;
+        before = newest;
     }
-    Ok(pool)
+    Ok((pool, before))
 }
 
 /// The newest migration applied to the store, if it has ever been migrated (`exists_sql` says

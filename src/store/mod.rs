@@ -27,14 +27,17 @@ mod engine;
 mod error;
 mod identity;
 mod import;
+mod keys;
 mod outbox;
 mod plan;
 mod postgres;
+mod preferences;
 mod queue;
 mod reads;
 mod reference;
 mod rows;
 mod rules;
+mod search;
 mod sqlite;
 mod watch;
 
@@ -82,15 +85,26 @@ impl Store {
     /// `serve` shares one pool among every session).
     pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Store, StoreError> {
         let location = connect::parse(url)?;
-        let pool = match location.target.clone() {
-            connect::Target::Postgres(pg) => Pool::Postgres(
-                connect::postgres_pool(&location, pg, options.max_connections.unwrap_or(5)).await?,
-            ),
-            connect::Target::Sqlite(file) => Pool::Sqlite(
-                connect::sqlite_pool(file, &location.shown, options.max_connections.unwrap_or(4))
-                    .await?,
-            ),
+        let (pool, before) = match location.target.clone() {
+            connect::Target::Postgres(pg) => {
+                let (pool, before) =
+                    connect::postgres_pool(&location, pg, options.max_connections.unwrap_or(5))
+                        .await?;
+                (Pool::Postgres(pool), before)
+            }
+            connect::Target::Sqlite(file) => {
+                let (pool, before) = connect::sqlite_pool(
+                    file,
+                    &location.shown,
+                    options.max_connections.unwrap_or(4),
+                )
+                .await?;
+                (Pool::Sqlite(pool), before)
+            }
         };
+        if before.is_some_and(|n| n < search::FOLDED_SINCE) {
+            search::refold(&pool).await?;
+        }
         bulk_indexes::ensure(&pool).await?;
         chain::guard(&pool).await?;
         Ok(Store {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::{Association, Comment, Decision, PoeItem, Status};
-use crate::model::{Actor, EventKind, Reviewer};
+use crate::model::{Actor, EventKind, Reviewer, SshKey};
 
 /// A customer tenant and product: the claims that compete with each other.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,6 +73,10 @@ pub(crate) enum Write {
         at: DateTime<Utc>,
         content: String,
     },
+    /// An SSH key now signs its reviewer in.
+    Key(SshKey),
+    /// An SSH key signs nobody in any more.
+    RemoveKey { fingerprint: String },
 }
 
 /// An audit event to append.

@@ -9,6 +9,7 @@ use super::rows::{like_pattern, sort_column};
 use super::{
     Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortValue, Store, StoreError, TabCounts,
 };
+use crate::domain::confidentiality::fold;
 
 /// Rows of the tab a filtered SQLite window reads in queue order before it turns to the trigram
 /// index: a filter that matches often fills the window from those.
@@ -46,7 +47,7 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
 /// cannot take an ESCAPE clause). Shorter filters match so much that walking the sort order until
 /// the window is full is quicker.
 fn uses_trigrams(filter: &str) -> bool {
-    let filter = filter.trim();
+    let filter = fold(filter.trim());
     !filter.contains(['%', '_', '\\']) && filter.chars().count() >= 3
 }
 
@@ -59,7 +60,7 @@ fn push_filter(sql: &mut Sql, dialect: Dialect, filter: &str) {
     match dialect {
         Dialect::Sqlite if uses_trigrams(filter) => {
             sql.push(" AND rowid IN (SELECT rowid FROM claims_fts WHERE search LIKE ")
-                .bind(format!("%{}%", filter.to_lowercase()))
+                .bind(format!("%{}%", fold(filter)))
                 .push(")");
         }
         Dialect::Sqlite => {
@@ -87,7 +88,7 @@ fn queue_sql(
 ) -> (Sql, bool) {
     let (column, natural_desc) = sort_column(query.sort);
     let backward = matches!(query.anchor, Anchor::Last | Anchor::Before(_));
-    let desc = natural_desc != backward;
+    let desc = (natural_desc != query.reverse) != backward;
     let mut sql = Sql::new(match probe {
         Some(_) => format!(
             "{select}SELECT {CLAIM_COLUMNS} FROM (SELECT {CLAIM_COLUMNS}, search, party_key, product_key FROM claims WHERE TRUE"
@@ -225,6 +226,7 @@ impl Store {
             let query = QueueQuery {
                 tab,
                 sort: QueueSort::Urgency,
+                reverse: false,
                 filter: String::new(),
                 reviewer: reviewer.to_string(),
                 anchor: Anchor::First,

@@ -658,19 +658,44 @@ impl Store {
         body: &str,
     ) -> Result<(), StoreError> {
         super::rules::within("the draft", crate::domain::text::TextKind::Long, body)?;
-        let sql = Sql::new(
-            "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
-             body = excluded.body, saved_at = excluded.saved_at",
-        )
-        .arg(login)
-        .arg(key)
-        .arg(visibility.code())
-        .arg(body)
-        .arg(super::engine::now());
-        self.db().execute(sql).await?;
+        self.db()
+            .execute(draft_upsert(login, key, visibility, body))
+            .await?;
         Ok(())
+    }
+
+    /// Saves the draft as `save_draft` does, unless another session of the same reviewer changed
+    /// it since this one last read or saved it (`known`: that text; `None`: there was none).
+    /// Then nothing is written and the stored text is returned, for the reviewer to choose.
+    /// The check and the write are one transaction, so two sessions cannot both win.
+    pub async fn save_draft_unless_changed(
+        &self,
+        login: &str,
+        key: &str,
+        visibility: crate::domain::Visibility,
+        body: &str,
+        known: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        super::rules::within("the draft", crate::domain::text::TextKind::Long, body)?;
+        let mut tx = self.pool.begin_write().await?;
+        let stored = tx
+            .fetch_optional(
+                Sql::new(
+                    "SELECT body FROM drafts WHERE reviewer = $1 AND draft_key = $2 /*+FOR_UPDATE*/",
+                )
+                .arg(login)
+                .arg(key),
+            )
+            .await?
+            .map(|r| r.text(0))
+            .transpose()?;
+        if let Some(theirs) = stored.filter(|s| known != Some(s.as_str()) && s != body) {
+            return Ok(Some(theirs));
+        }
+        tx.execute(draft_upsert(login, key, visibility, body))
+            .await?;
+        tx.commit().await?;
+        Ok(None)
     }
 
     /// The saved draft for `key`, if any.
@@ -701,6 +726,21 @@ impl Store {
         self.db().execute(sql).await?;
         Ok(())
     }
+}
+
+/// Writes draft `key` of `login`, replacing the one stored.
+fn draft_upsert(login: &str, key: &str, visibility: crate::domain::Visibility, body: &str) -> Sql {
+    Sql::new(
+        "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
+         body = excluded.body, saved_at = excluded.saved_at",
+    )
+    .arg(login)
+    .arg(key)
+    .arg(visibility.code())
+    .arg(body)
+    .arg(super::engine::now())
 }
 
 /// The error findings of each of these claims that has any (what the approval guard weighs),

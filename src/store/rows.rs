@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{ClaimView, QueueRow, StoreError};
+use crate::domain::confidentiality::fold;
 use crate::domain::findings::parse_subscription_id;
 use crate::domain::*;
 
@@ -321,23 +322,23 @@ pub(crate) fn queue_state(status: Status) -> &'static str {
     }
 }
 
-/// What the queue filter searches: lowercased id, MPN, partner, domain and product.
+/// What the queue filter searches: id, MPN, partner, domain and product, folded as people type
+/// (case, diacritics and compatibility forms: "mul" finds Müller, "celik" Çelik).
 pub(crate) fn search_text(claim: &Claim) -> String {
-    format!(
+    fold(&format!(
         "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
         claim.claim_id,
         claim.partner.mpn_id,
         claim.partner.name,
         claim.customer.domain,
         claim.product
-    )
-    .to_lowercase()
+    ))
 }
 
 /// A LIKE pattern matching `filter` anywhere, with LIKE's wildcards escaped by `\`.
 pub(crate) fn like_pattern(filter: &str) -> String {
     let mut out = String::from("%");
-    for ch in filter.trim().to_lowercase().chars() {
+    for ch in fold(filter.trim()).chars() {
         if matches!(ch, '%' | '_' | '\\') {
             out.push('\\');
         }

@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::model::{
     Actor, DecisionRequest, DisputeOutcome, EventKind, FeedLine, FeedPolicy, Guard, Identity,
-    InfoRequest, Reviewer, ReviewerRecord, Role, Seen,
+    InfoRequest, Reviewer, ReviewerRecord, Role, Seen, SshKey,
 };
 
 /// A claim's state as read (and locked) inside a write transaction.
@@ -1136,6 +1136,81 @@ pub(crate) fn dispute_window_closes(
     policy: FeedPolicy,
 ) -> DateTime<Utc> {
     decided_at + TimeDelta::days(i64::from(policy.dispute_window_days))
+}
+
+/// Registers an SSH key to a reviewer (a lead's job): `owner` is the reviewer's row, `taken`
+/// the key already stored under this fingerprint, if any. A key signs in one reviewer only.
+pub(crate) fn plan_add_key(
+    actor: &Actor,
+    owner: Option<&Reviewer>,
+    taken: Option<&SshKey>,
+    key: &SshKey,
+) -> Result<WritePlan, StoreError> {
+    require_lead(actor, "register SSH keys")?;
+    within("the login", TextKind::Id, &key.login)?;
+    within("the key's comment", TextKind::Short, &key.comment)?;
+    within("the key", TextKind::Long, &key.public_key)?;
+    if !owner.is_some_and(|r| r.active) {
+        return Err(StoreError::Invalid(format!(
+            "no active reviewer {}; add them first with `claimdesk reviewer add {}`",
+            key.login, key.login
+        )));
+    }
+    if let Some(taken) = taken {
+        return Err(StoreError::Invalid(format!(
+            "key {} is already registered to {}{}",
+            key.fingerprint,
+            taken.login,
+            if taken.login == key.login {
+                ""
+            } else {
+                "; a key signs in one reviewer only (remove it there first)"
+            }
+        )));
+    }
+    let mut plan = WritePlan::default();
+    plan.writes.push(Write::Key(key.clone()));
+    plan.event(
+        key.added_at,
+        actor,
+        None,
+        EventKind::KeyAdded {
+            login: key.login.clone(),
+            fingerprint: key.fingerprint.clone(),
+            key: key.public_key.clone(),
+        },
+    );
+    Ok(plan)
+}
+
+/// Removes a registered SSH key (a lead's job); `current` is the key stored under
+/// `fingerprint`, if any.
+pub(crate) fn plan_remove_key(
+    actor: &Actor,
+    current: Option<&SshKey>,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    require_lead(actor, "remove SSH keys")?;
+    let Some(key) = current else {
+        return Err(StoreError::Invalid(format!(
+            "no key {fingerprint} is registered (`claimdesk reviewer key list` shows them)"
+        )));
+    };
+    let mut plan = WritePlan::default();
+    plan.writes.push(Write::RemoveKey {
+        fingerprint: key.fingerprint.clone(),
+    });
+    plan.event(
+        now,
+        actor,
+        None,
+        EventKind::KeyRemoved {
+            login: key.login.clone(),
+            fingerprint: key.fingerprint.clone(),
+        },
+    );
+    Ok(plan)
 }
 
 #[cfg(test)]

@@ -1015,6 +1015,97 @@ fn an_information_request_pauses_the_clock_and_a_decision_ends_the_pause() {
     }));
 }
 
+fn ssh_key(login: &str, fingerprint: &str) -> SshKey {
+    SshKey {
+        fingerprint: fingerprint.into(),
+        login: login.into(),
+        public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample".into(),
+        comment: "alice@laptop".into(),
+        added_at: now(),
+    }
+}
+
+fn reviewer(login: &str, active: bool) -> Reviewer {
+    Reviewer {
+        login: login.into(),
+        display_name: login.into(),
+        role: Role::Reviewer,
+        active,
+    }
+}
+
+#[test]
+fn a_lead_registers_a_key_to_one_active_reviewer_audited_with_its_fingerprint() {
+    let lead = actor("lena", Role::Lead);
+    let key = ssh_key("alice", "SHA256:aaa");
+    let alice = reviewer("alice", true);
+    let plan = plan_add_key(&lead, Some(&alice), None, &key).unwrap();
+    assert_eq!(plan.writes, vec![Write::Key(key.clone())]);
+    assert_eq!(plan.events.len(), 1);
+    assert_eq!(plan.events[0].actor, "lena");
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::KeyAdded {
+            login: "alice".into(),
+            fingerprint: "SHA256:aaa".into(),
+            key: key.public_key.clone(),
+        }
+    );
+    // Not a lead: refused, whoever the key is for (their own included).
+    let err = plan_add_key(&actor("alice", Role::Reviewer), Some(&alice), None, &key).unwrap_err();
+    assert!(matches!(err, StoreError::NotAllowed(_)), "{err}");
+    // Nobody, or a deactivated reviewer, to sign in as.
+    let err = plan_add_key(&lead, None, None, &key).unwrap_err();
+    assert!(
+        err.to_string().contains("claimdesk reviewer add alice"),
+        "{err}"
+    );
+    assert!(plan_add_key(&lead, Some(&reviewer("alice", false)), None, &key).is_err());
+    // A key signs in one reviewer: already bob's, it is not also alice's.
+    let err = plan_add_key(
+        &lead,
+        Some(&alice),
+        Some(&ssh_key("bob", "SHA256:aaa")),
+        &key,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("already registered to bob"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_lead_removes_a_registered_key_audited_with_whose_it_was() {
+    let lead = actor("lena", Role::Lead);
+    let key = ssh_key("alice", "SHA256:aaa");
+    let plan = plan_remove_key(&lead, Some(&key), "SHA256:aaa", now()).unwrap();
+    assert_eq!(
+        plan.writes,
+        vec![Write::RemoveKey {
+            fingerprint: "SHA256:aaa".into()
+        }]
+    );
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::KeyRemoved {
+            login: "alice".into(),
+            fingerprint: "SHA256:aaa".into(),
+        }
+    );
+    let err = plan_remove_key(&lead, None, "SHA256:zzz", now()).unwrap_err();
+    assert!(err.to_string().contains("reviewer key list"), "{err}");
+    assert!(matches!(
+        plan_remove_key(
+            &actor("bob", Role::Integration),
+            Some(&key),
+            "SHA256:aaa",
+            now()
+        ),
+        Err(StoreError::NotAllowed(_))
+    ));
+}
+
 fn association_of(claim_id: &str) -> Association {
     Association {
         tenant_id: group(1).tenant_id,

@@ -95,6 +95,10 @@ pub async fn workbench(
     })?;
     let mut state = State::new(config, keymap, reviewer, names, index, Utc::now());
     state.holds.actor = Some(actor);
+    // The theme, sort and tab this reviewer left off with (a store that cannot say starts from
+    // the defaults).
+    let remembered = store.preferences(reviewer).await.unwrap_or_default();
+    state.remember(remembered, theme.is_some() || no_color);
     Ok(Workbench { state, themes })
 }
 

@@ -140,23 +140,29 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
         } => {
             // Another session of the same reviewer may have changed the draft since this one
             // read or saved it: never overwrite it silently.
-            if let Ok(Some(stored)) = store.draft(&login, &key).await {
-                if known.as_deref() != Some(stored.body.as_str()) && stored.body != body {
-                    return Msg::DraftConflict {
-                        key,
-                        theirs: stored.body,
-                    };
-                }
-            }
-            Msg::DraftStored {
-                result: store
-                    .save_draft(&login, &key, visibility, &body)
-                    .await
-                    .map_err(text),
-                key,
-                body,
+            let saved = store
+                .save_draft_unless_changed(&login, &key, visibility, &body, known.as_deref())
+                .await;
+            match saved {
+                Ok(Some(theirs)) => Msg::DraftConflict { key, theirs },
+                Ok(None) => Msg::DraftStored {
+                    result: Ok(()),
+                    key,
+                    body,
+                },
+                Err(e) => Msg::DraftStored {
+                    result: Err(text(e)),
+                    key,
+                    body,
+                },
             }
         }
+        Effect::SavePreferences { login, preferences } => Msg::PreferencesSaved(
+            store
+                .save_preferences(&login, &preferences)
+                .await
+                .map_err(text),
+        ),
         Effect::DiscardDraft { login, key } => Msg::DraftStored {
             result: store.discard_draft(&login, &key).await.map_err(text),
             key,

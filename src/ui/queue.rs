@@ -148,9 +148,13 @@ fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Them
             theme.muted,
         ));
     }
-    let mut right = format!("Sort: {}", q.sort.label());
+    let mut right = format!("Sort: {}", q.sort_label());
     let any = !q.window.rows.is_empty();
-    if let (Some(pos), Some(counts), true) = (q.position(), q.counts, any) {
+    // Never "1/0": rows still on screen from before a filter that matches nothing.
+    let counted = q
+        .counts
+        .filter(|c| q.position().is_some_and(|p| p <= c.get(q.tab)));
+    if let (Some(pos), Some(counts), true) = (q.position(), counted, any) {
         right.push_str(&format!(
             "  {}/{}",
             thousands(pos),

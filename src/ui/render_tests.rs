@@ -216,6 +216,29 @@ fn help_by_context() {
             key(&mut s, f1);
             s
         }),
+        ("poe", {
+            let mut s = compare_state(2);
+            key(&mut s, Key::plain(KeyCode::Enter));
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("info_scope", {
+            let mut s = compare_state(2);
+            key(&mut s, Key::ch('r'));
+            assert!(s.info_scope());
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("confirm", {
+            // Esc on typed text asks whether to discard it.
+            let mut s = compare_state(2);
+            key(&mut s, Key::ch('m'));
+            key(&mut s, Key::ch('x'));
+            key(&mut s, Key::plain(KeyCode::Esc));
+            assert!(s.confirm().is_some(), "asked to discard");
+            key(&mut s, f1);
+            s
+        }),
     ];
     for (name, mut s) in cases {
         assert!(s.help().is_some(), "{name}: help opened");

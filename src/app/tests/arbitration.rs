@@ -317,6 +317,28 @@ fn drafts_are_saved_once_typing_pauses() {
     let _ = second;
 }
 
+#[test]
+fn text_typed_while_the_store_is_offline_is_saved_once_it_is_back() {
+    let mut s = comparing(2);
+    ch(&mut s, 'm');
+    no_draft(&mut s);
+    update(&mut s, Msg::StoreOffline(Some("connection refused".into())));
+    let token = match ch(&mut s, 'x').as_slice() {
+        [Effect::DraftTimer { token, .. }] => *token,
+        other => panic!("expected a debounce timer, got {other:?}"),
+    };
+    // The save is held back (nothing to write to), quietly; the text is marked unsaved.
+    let effects = update(&mut s, Msg::DraftDue { token });
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(s.editor().unwrap().draft.unsaved());
+    assert!(s.notice.is_none(), "{:?}", s.notice);
+    // Back: saved at once.
+    let effects = update(&mut s, Msg::StoreOffline(None));
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::SaveDraft { body, .. } if body == "x")));
+}
+
 fn draft(body: &str, visibility: Visibility) -> Draft {
     Draft {
         key: "comment:CPOR-00002".into(),
@@ -649,4 +671,34 @@ fn a_confirmation_closes_with_what_changed_when_someone_else_decides_meanwhile()
     );
     let error = s.editor().unwrap().error.clone().unwrap();
     assert!(error.contains("CPOR-00002 is now approved"), "{error}");
+}
+
+#[test]
+fn help_over_a_question_keeps_the_question_for_when_it_closes() {
+    let mut s = comparing(2);
+    ch(&mut s, 'm');
+    no_draft(&mut s);
+    ch(&mut s, 'x');
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.confirm().is_some(), "asked to discard");
+    key(&mut s, Key::plain(KeyCode::F(1)));
+    assert!(s.help().is_some());
+    assert_eq!(s.help_context(), crate::app::Context::Confirm);
+    // `y` in help is not a yes: nothing is discarded.
+    ch(&mut s, 'y');
+    assert!(s.editor().is_some());
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.help().is_none());
+    assert!(s.confirm().is_some(), "the question is back");
+    ch(&mut s, 'y');
+    assert!(s.editor().is_none(), "discarded once answered");
+
+    // The scope question of an information request, likewise.
+    let mut s = comparing(2);
+    ch(&mut s, 'r');
+    assert!(s.info_scope());
+    ch(&mut s, '?');
+    assert_eq!(s.help_context(), crate::app::Context::InfoScope);
+    ch(&mut s, 'q');
+    assert!(s.info_scope(), "back to the question");
 }

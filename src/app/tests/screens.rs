@@ -138,6 +138,124 @@ fn sort_cycles_through_every_order_and_the_cursor_stays_on_its_claim() {
 }
 
 #[test]
+fn after_a_sort_the_claims_before_the_cursor_are_read_and_reachable() {
+    let mut s = started(10, 10);
+    for _ in 0..4 {
+        ch(&mut s, 'j');
+    }
+    let effects = ch(&mut s, 's');
+    let Some(Effect::ReloadQueueFrom { req_id, .. }) = effects.first().cloned() else {
+        panic!("a read around the claim: {effects:?}");
+    };
+    // The store answers from the claim on (how the runtime reads "from" a key).
+    let effects = update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(4, 10)),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
+    assert_eq!(s.queue.position(), None, "not claimed to be the first");
+    // What sorts before it is read at once.
+    let (req_id, query) = queue_load(&effects);
+    assert!(
+        matches!(&query.anchor, crate::model::Anchor::Before(k) if k.claim_id == "CPOR-00005"),
+        "{query:?}"
+    );
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(rows(0, 4)),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00005");
+    assert_eq!(s.queue.position(), Some(5));
+    ch(&mut s, 'k');
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00004");
+}
+
+#[test]
+fn s_reverses_the_sort_and_the_cursor_stays_on_its_claim() {
+    let mut s = started(10, 10);
+    ch(&mut s, 'j');
+    ch(&mut s, 'j');
+    let effects = ch(&mut s, 'S');
+    let Some(Effect::ReloadQueueFrom {
+        req_id,
+        query,
+        from,
+    }) = effects.first().cloned()
+    else {
+        panic!("the window around the selected claim: {effects:?}");
+    };
+    assert!(query.reverse && query.sort == QueueSort::Urgency);
+    assert_eq!(from.claim_id, "CPOR-00003");
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("Sorted by SLA urgency (reversed)")
+    );
+    let mut reversed = rows(0, 10);
+    reversed.reverse();
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(reversed),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00003");
+    // Every later read keeps the order turned around, until `S` again.
+    let (_, q) = queue_load(&ch(&mut s, '3'));
+    assert!(q.reverse);
+    let effects = ch(&mut s, 'S');
+    let (_, q) = queue_load(&effects);
+    assert!(!q.reverse);
+}
+
+#[test]
+fn enter_after_a_live_update_removed_the_claim_under_the_cursor_opens_nothing() {
+    let mut s = started(10, 10);
+    ch(&mut s, 'j');
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00002");
+    // Someone decided CPOR-00002: the re-read window no longer has it.
+    let effects = update(&mut s, Msg::StoreChanged);
+    let req_id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadQueue { req_id, .. } | Effect::ReloadQueueFrom { req_id, .. } => {
+                Some(*req_id)
+            }
+            _ => None,
+        })
+        .expect("the window re-read");
+    let mut without: Vec<_> = rows(0, 10);
+    without.remove(1);
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id,
+            result: Ok(without),
+        },
+    );
+    assert_eq!(s.queue.selected().unwrap().claim_id, "CPOR-00003");
+    let effects = key(&mut s, Key::plain(KeyCode::Enter));
+    assert!(effects.is_empty(), "nothing opened: {effects:?}");
+    assert_eq!(s.screen, Screen::Queue);
+    assert!(s
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("CPOR-00002 left") && n.contains("CPOR-00003")));
+    // Enter again opens the claim now under the cursor, chosen knowingly.
+    let effects = key(&mut s, Key::plain(KeyCode::Enter));
+    assert!(matches!(
+        effects.first(),
+        Some(Effect::LoadClaim { claim_id, .. }) if claim_id == "CPOR-00003"
+    ));
+}
+
+#[test]
 fn enter_opens_the_claim_and_q_goes_back_then_quits() {
     let mut s = started(10, 10);
     ch(&mut s, 'j');
@@ -245,4 +363,55 @@ fn the_mouse_selects_a_row_switches_a_tab_and_the_wheel_moves() {
         Msg::Mouse(MouseAct::Click { column: 15, row: 0 }),
     ));
     assert_eq!(q.tab, QueueTab::Contested);
+}
+
+#[test]
+fn the_theme_sort_and_tab_are_remembered_at_the_end_and_restored_at_the_start() {
+    use crate::app::closing;
+    let saved = |effects: Vec<Effect>| {
+        effects.into_iter().find_map(|e| match e {
+            Effect::SavePreferences { login, preferences } => Some((login, preferences)),
+            _ => None,
+        })
+    };
+    let mut s = started(10, 10);
+    assert_eq!(
+        saved(closing(&mut s)),
+        None,
+        "nothing changed, nothing written"
+    );
+    ch(&mut s, 's');
+    ch(&mut s, 'S');
+    ch(&mut s, '2');
+    ch(&mut s, 'T');
+    let (login, preferences) = saved(closing(&mut s)).expect("saved at the end");
+    assert_eq!(login, "alice");
+    assert_eq!(preferences.sort, Some(QueueSort::Newest));
+    assert!(preferences.reverse);
+    assert_eq!(preferences.tab, Some(QueueTab::Contested));
+    let theme = preferences.theme.clone().expect("the theme");
+    assert_eq!(theme, s.theme_name());
+
+    // The next session starts where this one left off; a `--theme` flag still wins.
+    let mut next = super::state();
+    next.remember(preferences.clone(), false);
+    assert_eq!(
+        (next.queue.sort, next.queue.reverse, next.queue.tab),
+        (QueueSort::Newest, true, QueueTab::Contested)
+    );
+    assert_eq!(next.theme_name(), theme);
+    let (_, q) = queue_load(&update(&mut next, Msg::Start));
+    assert_eq!(
+        (q.sort, q.reverse, q.tab),
+        (QueueSort::Newest, true, QueueTab::Contested)
+    );
+    let mut flagged = super::state();
+    let first = flagged.theme_name().to_string();
+    flagged.remember(preferences, true);
+    assert_eq!(flagged.theme_name(), first);
+    assert_eq!(
+        saved(closing(&mut flagged)).map(|(_, p)| p.theme),
+        None,
+        "nothing changed"
+    );
 }

@@ -27,8 +27,12 @@ pub enum Modal {
     /// Nothing: keys go to the screen.
     #[default]
     None,
-    /// The help overlay, scrolled this far.
-    Help { scroll: usize },
+    /// The help overlay, scrolled this far, over the question it was opened from (a
+    /// confirmation or the information request's scope), which it gives back when closed.
+    Help {
+        scroll: usize,
+        under: Option<Box<Modal>>,
+    },
     /// After `r` in compare: the request goes to the focused party, or to all.
     InfoScope,
     /// A yes/no question over the screen (a lead taking over someone's hold).
@@ -62,8 +66,11 @@ pub enum Over {
     Picker(usize),
     /// A yes/no question about the text (discard it, send it anyway, record the decision).
     Confirm(Confirm),
-    /// The help overlay (F1), scrolled this far.
-    Help { scroll: usize },
+    /// The help overlay (F1), scrolled this far, over the question it was opened from.
+    Help {
+        scroll: usize,
+        under: Option<Confirm>,
+    },
 }
 
 /// One input waiting for its screen (see `typeahead`).

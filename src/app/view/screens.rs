@@ -111,6 +111,8 @@ pub struct QueueWindow {
 pub struct QueueView {
     pub tab: QueueTab,
     pub sort: QueueSort,
+    /// The sort's order turned around (`S`).
+    pub reverse: bool,
     /// The filter as typed (what the filter line shows).
     pub filter: String,
     /// The filter the window and counts were read with; it follows `filter` once typing pauses.
@@ -128,6 +130,9 @@ pub struct QueueView {
     pub carry: isize,
     /// The queue read in flight, if any; only its answer is taken.
     pub pending: Option<PendingLoad>,
+    /// The claim that was under the cursor until a live update removed it: the cursor now rests
+    /// on a neighbour the reviewer has not chosen, so the next Enter only says so.
+    pub displaced: Option<String>,
     /// The claim an `Around` read keeps the cursor on.
     pub around: Option<String>,
     /// At least one answer for the current tab, sort and filter has arrived.
@@ -151,6 +156,15 @@ impl QueueView {
     /// The row under the cursor.
     pub fn selected(&self) -> Option<&QueueRow> {
         self.window.rows.get(self.cursor)
+    }
+
+    /// The sort as the status line and notices name it.
+    pub fn sort_label(&self) -> String {
+        if self.reverse {
+            format!("{} (reversed)", self.sort.label())
+        } else {
+            self.sort.label().to_string()
+        }
     }
 
     /// The cursor's position in the whole queue (1-based), when known.
