@@ -232,6 +232,32 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         "append-only for its writer too"
     );
 
+    // C-2's partner disputes the reviewer's approval through the feed; the lead, logged in as
+    // themselves, overturns it, and its association ends (migration 0015's grant).
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let dispute = claimdesk::interchange::parse_str(&format!(
+        r#"{{"type":"dispute","claim_id":"C-2","dispute_id":"D-1","at":"{at}","body":"No"}}"#
+    ))
+    .unwrap();
+    feeds.import(&dispute, &by(feed)).await.unwrap();
+    let overturning = Store::open(&as_login(&admin.url, lead)).await.unwrap();
+    let me = overturning.prove_identity().await.unwrap();
+    let overturning = overturning.acting_as(me);
+    let reject = DecisionRequest {
+        seen: Seen {
+            claim_id: "C-2".into(),
+            version: overturning.claim("C-2").await.unwrap().unwrap().version,
+        },
+        outcome: DecisionOutcome::Rejected,
+        reason: "The PoE is not countersigned".into(),
+    };
+    overturning.decide(&[reject], lead).await.unwrap();
+    let ended = overturning.claim("C-2").await.unwrap().unwrap();
+    assert_eq!(
+        (ended.claim.status, ended.association),
+        (Status::Rejected, None)
+    );
+
     // A lead who is not the administrator registers carol, and gets the SQL to hand over.
     let leads = Store::open(&as_login(&admin.url, lead)).await.unwrap();
     assert!(!leads.prove_identity().await.unwrap().administrator);
