@@ -5,6 +5,7 @@
 //! not be opened, or the reviewer may not do this (unknown, deactivated, not a lead). Every failure is one line on stderr; a database password never appears.
 
 mod queue;
+mod report;
 mod team;
 
 use std::io::{BufReader, IsTerminal, Write};
@@ -101,6 +102,9 @@ enum Command {
     Reviewer(team::ReviewerCommand),
     /// Print the audit log (who did what, when, before → after), oldest first.
     Audit(team::AuditArgs),
+    /// Print the lead's figures (the dashboard's): SLA now, aging, 12 weeks of throughput,
+    /// reviewers' pace, outcomes.
+    Report(report::ReportArgs),
 }
 
 /// `export --format`.
@@ -235,6 +239,7 @@ async fn dispatch(cli: Cli) -> Outcome {
             }
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
+        Some(Command::Report(args)) => report::print(&store, &config, &args).await?,
         Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
         Some(Command::Audit(args)) if args.verify => {
             if let Err(team::Broken(line)) = team::verify(&store, &args).await? {

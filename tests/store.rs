@@ -425,6 +425,7 @@ async fn page(
         reviewer: "alice".into(),
         anchor,
         limit,
+        submitted: None,
     })
     .await
     .unwrap()

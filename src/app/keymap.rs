@@ -220,6 +220,7 @@ commands! {
     Suspend => "suspend",
     CopyId => "copy_id",
     Compare => "compare",
+    Dashboard => "dashboard",
     FocusLeft => "focus_left",
     FocusRight => "focus_right",
     Comment => "comment",
@@ -272,11 +273,13 @@ pub enum Context {
     /// A yes/no question.
     Confirm,
     Help,
+    /// The lead's figures.
+    Dashboard,
 }
 
 impl Context {
     /// Every context, in the order help lists them after the current one.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Queue,
         Context::Filter,
         Context::Detail,
@@ -287,6 +290,7 @@ impl Context {
         Context::Picker,
         Context::Confirm,
         Context::Help,
+        Context::Dashboard,
     ];
 
     /// The name used in the keymap file and in `[keys.NAME]`.
@@ -302,6 +306,7 @@ impl Context {
             Context::Picker => "picker",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Dashboard => "dashboard",
         }
     }
 
@@ -318,6 +323,7 @@ impl Context {
             Context::Picker => "Templates",
             Context::Confirm => "Confirmation",
             Context::Help => "Help",
+            Context::Dashboard => "Dashboard",
         }
     }
 

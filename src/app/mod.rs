@@ -6,6 +6,7 @@
 //! what should happen next (`next::Next`); only `update` dispatches.
 
 pub mod compare;
+mod dashboard;
 pub mod decision;
 pub mod editor;
 pub mod effect;

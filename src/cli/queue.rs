@@ -87,6 +87,7 @@ pub async fn print(
                 reviewer: reviewer.to_string(),
                 anchor,
                 limit: want,
+                submitted: None,
             })
             .await?;
         let Some(last) = page.last() else { break };

@@ -3,6 +3,7 @@
 //! `ui` never import the module that owns the database.
 
 mod claim;
+mod dashboard;
 mod event;
 mod identity;
 mod import;
@@ -10,6 +11,10 @@ mod queue;
 mod review;
 
 pub use claim::{ClaimDetail, ClaimView};
+pub use dashboard::{
+    AgingBucket, Dashboard, DashboardPeriod, OutcomeFigures, ReasonCount, ReviewerFigures,
+    ReviewerPace, SlaFigures, SlaTab, SubmittedRange, WeekFigures, AGING_DAYS,
+};
 pub use event::{AuditEvent, ChainCheck, Change, EventKind, ReviewerRecord};
 pub use identity::{Identity, Proof};
 pub use import::{Audit, AuditMode, Backend, ImportBatch, ImportSummary};
