@@ -775,11 +775,16 @@ async fn d_opens_the_dashboard_and_enter_lists_the_claims_behind_a_bar() {
     assert!(!n.is_empty() && n != "0", "a breached count:\n{text}");
     s.send("\r");
     s.screen.wait_for("the bar's claims in the queue", |t| {
-        t.contains("Dashboard: breached (Esc: all)") && t.contains(&format!("1/{n}"))
+        t.contains("Dashboard: breached (Esc: all)")
+            && t.contains(&format!("1/{n}"))
+            && t.contains("┌ CPOR-")
     });
-    // Every claim listed is overdue; Esc shows the whole tab again.
+    // Every claim listed is overdue (no claim on time or in warning); Esc shows the whole tab.
     let text = s.screen.text();
-    assert!(text.contains("✗ -"), "{text}");
+    assert!(
+        text.contains("✗ -") && !text.contains("✓ ") && !text.contains("! "),
+        "{text}"
+    );
     s.send("\x1b");
     s.screen.wait_for("the whole tab", |t| {
         !t.contains("Dashboard:") && t.contains("Under review")
