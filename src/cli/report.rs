@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
 
@@ -52,7 +52,8 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 /// Reads the figures and prints them on stdout.
 pub async fn print(store: &Store, config: &Config, args: &ReportArgs) -> Result<(), StoreError> {
     let cal = &config.calendar;
-    let now = Utc::now();
+    // Whole seconds: the report says when it was taken, not to the nanosecond.
+    let now = Utc::now().trunc_subsecs(0);
     let until = args
         .until
         .and_then(|d| d.succ_opt())
@@ -102,14 +103,14 @@ pub fn text(f: &Dashboard, config: &Config) -> String {
     );
     let _ = writeln!(
         s,
-        "  {:<16}{:>9}{:>9}{:>10}{:>22}",
+        "  {:<16}{:>9}{:>9}{:>10}{:>24}",
         "tab", "on time", "warning", "breached", "due next business day"
     );
     for t in &f.sla {
         let x = &t.figures;
         let _ = writeln!(
             s,
-            "  {:<16}{:>9}{:>9}{:>10}{:>22}",
+            "  {:<16}{:>9}{:>9}{:>10}{:>24}",
             t.tab.title(),
             x.on_time,
             x.warning,
@@ -188,20 +189,23 @@ pub fn text(f: &Dashboard, config: &Config) -> String {
         day(o.from),
         day(o.before)
     );
-    let _ = writeln!(s, "  approvals            {:>7}", o.approvals);
-    let _ = writeln!(s, "  rejections           {:>7}", o.rejected());
+    let mut row = |indent: usize, what: &str, n: u64| {
+        let _ = writeln!(s, "{:indent$}{:<w$}{n:>7}", "", what, w = 34 - indent);
+    };
+    row(2, "approvals", o.approvals);
+    row(2, "rejections", o.rejected());
     for r in &o.rejections {
-        let _ = writeln!(s, "    {:<30}{:>7}", escape(&r.reason), r.count);
+        row(4, &escape(&r.reason), r.count);
     }
-    let _ = writeln!(s, "  withdrawals          {:>7}", o.withdrawals);
-    let _ = writeln!(s, "  information requests {:>7}", o.info_requests);
-    let _ = writeln!(s, "    replied in time    {:>7}", o.replied_in_time);
-    let _ = writeln!(s, "    replied late       {:>7}", o.replied_late);
-    let _ = writeln!(
-        s,
-        "    no reply yet       {:>7}",
+    row(2, "withdrawals", o.withdrawals);
+    row(2, "information requests", o.info_requests);
+    row(4, "replied in time", o.replied_in_time);
+    row(4, "replied late", o.replied_late);
+    row(
+        4,
+        "no reply yet",
         o.info_requests
-            .saturating_sub(o.replied_in_time + o.replied_late)
+            .saturating_sub(o.replied_in_time + o.replied_late),
     );
     s
 }
