@@ -108,8 +108,10 @@ fn render_tabs(frame: &mut Frame, area: Rect, view: &DashboardView, state: &Stat
     frame.render_widget(Paragraph::new(line), area);
     let stamp = format!(
         "as of {}{}",
-        state
-            .now
+        // When the figures were taken, not the clock: a refresh moves it.
+        view.figures
+            .loaded()
+            .map_or(state.now, |f| f.until)
             .with_timezone(&state.calendar.timezone())
             .format("%a %H:%M"),
         if view.pending.is_some() { " …" } else { "" }

@@ -6,6 +6,7 @@ mod common;
 
 mod identity;
 mod import_refusals;
+mod report;
 mod round_trip;
 mod safe_output;
 mod secrets;
