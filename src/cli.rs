@@ -4,8 +4,11 @@
 //! (bad import input, a claim id already stored, a write error), 2 the store or the config could
 //! not be opened, or the reviewer may not do this (unknown, deactivated, not a lead). Every failure is one line on stderr; a database password never appears.
 
+mod outbox;
 mod queue;
 mod report;
+mod review;
+mod serve;
 mod team;
 
 use std::io::{BufReader, IsTerminal, Write};
@@ -97,6 +100,9 @@ enum Command {
     },
     /// Print the queue as aligned text columns, for scripts.
     Queue(queue::QueueArgs),
+    /// Print every partner-facing message once, as JSON Lines in commit order (`--after SEQ`
+    /// for those after the last one sent). For the integration login and leads.
+    Outbox(outbox::OutboxArgs),
     /// Manage the reviewers who work this store (acting as --reviewer).
     #[command(subcommand)]
     Reviewer(team::ReviewerCommand),
@@ -105,6 +111,20 @@ enum Command {
     /// Print the lead's figures (the dashboard's): SLA now, aging, 12 weeks of throughput,
     /// reviewers' pace, outcomes.
     Report(report::ReportArgs),
+    /// Assign a claim and the open claims of its contest to a reviewer (a lead's job): they show
+    /// in that reviewer's Mine tab.
+    Assign {
+        /// The claim.
+        claim: String,
+        /// The reviewer's login.
+        login: String,
+    },
+    /// Approve or reject a claim. An approval makes its MPN the association of its customer and
+    /// product; a claim with error findings is approved only by a lead, with --over-findings.
+    Decide(review::DecideArgs),
+    /// Serve the workbench over SSH: reviewers sign in with their registered keys
+    /// (`reviewer key add`) and work as themselves; run by the store's administrator.
+    Serve(serve::ServeArgs),
 }
 
 /// `export --format`.
@@ -181,9 +201,12 @@ async fn dispatch(cli: Cli) -> Outcome {
     // A workbench holds at most two connections (work and the change feed): twenty reviewers
     // must not fill a default PostgreSQL server.
     let tui = matches!(cli.command, None | Some(Command::Demo { no_tui: false }));
-    let options = store::OpenOptions {
-        max_connections: tui.then_some(claimdesk::tui::CONNECTIONS),
+    // `serve` shares one pool among every session.
+    let max_connections = match &cli.command {
+        Some(Command::Serve(args)) => Some(args.pool),
+        _ => tui.then_some(claimdesk::tui::CONNECTIONS),
     };
+    let options = store::OpenOptions { max_connections };
     let store = Store::open_with(&url, &options).await.map_err(|e| {
         let msg = e.to_string();
         // The store hides passwords already; make sure the raw URL never slips through.
@@ -202,7 +225,7 @@ async fn dispatch(cli: Cli) -> Outcome {
             let claims = store.claim_count().await?;
             println!("claims store {shown_url} is migrated and ready ({claims} claims)");
         }
-        Some(Command::Import { file }) => import(&store, &file, &reviewer).await?,
+        Some(Command::Import { file }) => import(&store, &config, &file, &reviewer).await?,
         Some(Command::Export { format, output }) => {
             let format = match format {
                 FormatArg::Jsonl => ExportFormat::Jsonl,
@@ -240,13 +263,26 @@ async fn dispatch(cli: Cli) -> Outcome {
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
         Some(Command::Report(args)) => report::print(&store, &config, &args).await?,
+        Some(Command::Outbox(args)) => outbox::print(&store, &config, &reviewer, &args).await?,
         Some(Command::Reviewer(command)) => team::reviewer(&store, &reviewer, command).await?,
         Some(Command::Audit(args)) if args.verify => {
-            if let Err(team::Broken(line)) = team::verify(&store, &args).await? {
+            if let Err(team::Broken(line)) =
+                team::verify(&store, &args, &mut std::io::stdout()).await?
+            {
                 return Err(Failure::Refused(line));
             }
         }
-        Some(Command::Audit(args)) => team::audit(&store, &config, &args).await?,
+        Some(Command::Audit(args)) => {
+            let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+            team::audit(&store, &config, &args, &mut out, &mut err).await?
+        }
+        Some(Command::Assign { claim, login }) => {
+            review::assign(&store, &reviewer, &claim, &login).await?
+        }
+        Some(Command::Decide(args)) => review::decide(&store, &reviewer, &args).await?,
+        Some(Command::Serve(args)) => serve::run(store, config, args)
+            .await
+            .map_err(|serve::ServeFailure::Setup(line)| Failure::Setup(line))?,
     }
     Ok(())
 }
@@ -308,7 +344,7 @@ fn database_url(given: Option<&str>, demo: bool) -> Result<String, Failure> {
     Ok(format!("sqlite:{}", path.display()))
 }
 
-async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
+async fn import(store: &Store, config: &Config, file: &Path, reviewer: &str) -> Outcome {
     let spinner = progress_bar(None, "{spinner} {msg} {elapsed}");
     spinner.set_message(format!("reading {}", escape(&file.display().to_string())));
     let parsed = if file == Path::new("-") {
@@ -320,10 +356,11 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
     }
     .with_context(|| format!("cannot read {}", file.display()));
     spinner.finish_and_clear();
-    let batch = match parsed? {
+    let mut batch = match parsed? {
         Ok(batch) => batch,
         Err(problems) => return Err(refuse(&problems)),
     };
+    batch.policy = config.feed_policy();
     let audit = Audit {
         actor: reviewer.to_string(),
         mode: AuditMode::PerClaim,
@@ -338,7 +375,20 @@ async fn import(store: &Store, file: &Path, reviewer: &str) -> Outcome {
                 "imported {} claims, {} tenants, {} MPNs, {} associations",
                 s.claims, s.tenants, s.mpns, s.associations
             );
+            if s.feed + s.replayed > 0 {
+                println!(
+                    "applied {} partner feed line(s); {} already applied (unchanged)",
+                    s.feed, s.replayed
+                );
+            }
             Ok(())
+        }
+        Err(StoreError::FeedRefused(refused)) => {
+            let problems: Vec<Problem> = refused
+                .into_iter()
+                .map(|(line, field, message)| Problem::new(line, field, message))
+                .collect();
+            Err(refuse(&problems))
         }
         Err(StoreError::ClaimsExist(existing)) => {
             let problems: Vec<Problem> = existing

@@ -38,6 +38,8 @@ pub enum ConfigError {
 pub struct ConfigFile {
     pub calendar: CalendarSection,
     pub sla: SlaSection,
+    /// `[disputes]`: how long a partner may dispute a decision.
+    pub disputes: DisputesSection,
     /// A theme name from `themes/` (`dark`, `light`, `high-contrast`, `mono`).
     pub theme: Option<String>,
     /// Key rebinding: action name → one key or a list of keys (e.g. `down = ["j", "Down"]`) in
@@ -103,6 +105,8 @@ pub struct SlaSection {
     pub business_days: u32,
     pub warn_below_business_days: u32,
     pub pause_while_info_requested: bool,
+    /// Business days a partner has to answer an information request (`reply_due_at`).
+    pub partner_reply_business_days: u32,
 }
 
 impl Default for SlaSection {
@@ -112,6 +116,22 @@ impl Default for SlaSection {
             business_days: p.business_days,
             warn_below_business_days: p.warn_below_business_days,
             pause_while_info_requested: p.pause_while_info_requested,
+            partner_reply_business_days: p.partner_reply_business_days,
+        }
+    }
+}
+
+/// `[disputes]`: a decision may be disputed for `window_days` calendar days after it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DisputesSection {
+    pub window_days: u32,
+}
+
+impl Default for DisputesSection {
+    fn default() -> Self {
+        DisputesSection {
+            window_days: crate::model::FeedPolicy::default().dispute_window_days,
         }
     }
 }
@@ -127,6 +147,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// What the partner feed is held to (`[disputes]`).
+    pub fn feed_policy(&self) -> crate::model::FeedPolicy {
+        crate::model::FeedPolicy {
+            dispute_window_days: self.file.disputes.window_days,
+        }
+    }
+
     /// Loads the config: an explicit path (flag or environment) must exist; the default path
     /// may be absent.
     pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
@@ -172,6 +199,7 @@ impl Config {
             business_days: file.sla.business_days,
             warn_below_business_days: file.sla.warn_below_business_days,
             pause_while_info_requested: file.sla.pause_while_info_requested,
+            partner_reply_business_days: file.sla.partner_reply_business_days,
         };
         Ok(Config {
             calendar,
@@ -199,6 +227,18 @@ fn check_ranges(file: &ConfigFile) -> Result<(), String> {
         return Err(format!(
             "[sla] warn_below_business_days must be at most business_days ({}), not {}",
             sla.business_days, sla.warn_below_business_days
+        ));
+    }
+    if !(1..=MAX_BUSINESS_DAYS).contains(&sla.partner_reply_business_days) {
+        return Err(format!(
+            "[sla] partner_reply_business_days must be at least 1 and at most {MAX_BUSINESS_DAYS} (it is {})",
+            sla.partner_reply_business_days
+        ));
+    }
+    if !(1..=3660).contains(&file.disputes.window_days) {
+        return Err(format!(
+            "[disputes] window_days must be at least 1 and at most 3660 (it is {})",
+            file.disputes.window_days
         ));
     }
     for holiday in &file.calendar.holidays {

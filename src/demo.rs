@@ -1,8 +1,9 @@
 //! `claimdesk demo`: a small hand-made data set that shows a new reviewer everything at once:
-//! a three-party and a two-party contest, an incumbent association, every finding code, checks
+//! a three-party and a two-party contest, an incumbent association imported and one made by an
+//! approval, a partner with two MPNs (one `partner_id`), every finding code, checks
 //! left unknown (a tenant and an MPN missing from the reference data), non-ASCII partner names,
 //! every status, SLA clocks that are fine, nearly due and overdue, and partner-visible and
-//! internal comments.
+//! internal comments; then the partner feed: a replied claim, an overdue reply and a dispute.
 //!
 //! Times are set relative to `now` through the configured calendar, so the clocks look right on
 //! any day. The set is written as interchange JSON Lines and read back through the importer, so
@@ -72,7 +73,47 @@ pub async fn load_if_empty(
         };
         store.decide(&[request], DEMO_LEAD).await?;
     }
+    partner_feed(store, config, now).await?;
     Ok(Some(loaded))
+}
+
+/// The claim's life after filing: DEMO-0002 was asked for more and its partner has replied
+/// (back under review, the reply marked as the partner's), and the partner of DEMO-0022
+/// disputes its rejection (in the Disputed tab, for a reviewer other than the demo lead).
+/// DEMO-0003 waits on a reply that is overdue (filed that way).
+async fn partner_feed(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<(), DemoError> {
+    if let Some(view) = store.claim("DEMO-0002").await? {
+        let request = crate::store::InfoRequest {
+            seen: Seen {
+                claim_id: "DEMO-0002".into(),
+                version: view.version,
+            },
+            body: "Please send the deployment report signed by the customer.".into(),
+        };
+        store.request_info(&[request], DEMO_LEAD).await?;
+    }
+    // After the decisions just made (a dispute cannot come before the decision it disputes).
+    let at = crate::interchange::export::rfc3339(now.max(Utc::now()));
+    let lines = [
+        json!({"type": "reply", "claim_id": "DEMO-0002", "reply_id": "DEMO-R-1", "at": at,
+               "body": "Attached: the deployment report, countersigned by the customer's CIO.",
+               "poe": [{"kind": "Deployment report (signed)", "date": now.date_naive().to_string(),
+                        "summary": "Production deployment report, countersigned",
+                        "by": "Müller IT GmbH", "attachment": "poe/DEMO-0002-R1.pdf"}]}),
+        json!({"type": "dispute", "claim_id": "DEMO-0022", "dispute_id": "DEMO-D-1", "at": at,
+               "body": "Our PoE names every product: see page 2 of the signed SOW."}),
+    ];
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    let mut batch = interchange::parse_str(&text.join("\n")).map_err(|problems| {
+        DemoError::Invalid(problems.first().map(Problem::to_string).unwrap_or_default())
+    })?;
+    batch.policy = config.feed_policy();
+    let audit = Audit {
+        actor: DEMO_LEAD.to_string(),
+        mode: AuditMode::PerClaim,
+    };
+    store.import(&batch, &audit).await?;
+    Ok(())
 }
 
 /// Who loads the demo and records its decisions.
@@ -104,8 +145,12 @@ pub fn jsonl(config: &Config, now: DateTime<Utc>) -> String {
     let mut lines: Vec<Value> = Vec::new();
     lines.extend(tenants(&ids));
     lines.extend(MPNS.iter().map(|(mpn, partner, enrolled, kind)| {
-        json!({"type": "mpn", "mpn_id": mpn, "partner": partner, "enrolled": enrolled,
-               "partner_type": kind})
+        let mut line = json!({"type": "mpn", "mpn_id": mpn, "partner": partner,
+                              "enrolled": enrolled, "partner_type": kind});
+        if TWO_MPNS.0.contains(mpn) {
+            line["partner_id"] = json!(TWO_MPNS.1);
+        }
+        line
     }));
     lines.push(json!({"type": "association", "tenant_id": ids.tenant[2],
                       "product": "Dynamics 365 Finance", "mpn_id": "5100010"}));
@@ -299,6 +344,9 @@ const MPNS: [(&str, &str, bool, Option<&str>); 24] = [
     ("5100023", "Margie's Digital", true, None),
     ("5100024", "VanArsdel Solutions", true, None),
 ];
+
+/// Müller's two MPNs, one partner: its claims under either never compete with each other.
+const TWO_MPNS: ([&str; 2], &str) = (["5100002", "5100012"], "P-MULLER-IT");
 
 /// What the partner typed as the subscription.
 enum Sub {

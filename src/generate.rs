@@ -242,6 +242,7 @@ fn partner_pool() -> Vec<PartnerProfile> {
                             rng.chance(500)
                         },
                         partner_type: rng.chance(120).then(|| rng.pick(PARTNER_TYPES).to_string()),
+                        partner_id: None,
                     }
                 })
                 .collect();
@@ -338,6 +339,7 @@ impl Generator {
                 tenant_id: tenant.tenant_id,
                 product: product.to_string(),
                 mpn_id: incumbent.mpns[0].mpn_id.clone(),
+                claim_id: None,
             });
         }
         let mut approved = false;

@@ -70,7 +70,8 @@ async fn seen(store: &Store, id: &str) -> Seen {
 /// customer); a contest C3 / C6 (two partners, one customer); waiting on partners I1 and I8;
 /// Q1 asked for information now; X2, X10 and X3 decided now (ann approves X2 and rejects X10
 /// for insufficient PoE, bob rejects X3 in his own words); a rejected claim D9 imported as
-/// decided; ann holds R4.
+/// decided; ann holds R4. Then, through the partner feed, Q1's partner replies (Q1 is back under
+/// review) and X10's disputes; bob approves X10 again: the dispute is overturned.
 async fn seed(store: &Store, today: DateTime<Utc>) {
     use Status::*;
     let claims = vec![
@@ -130,6 +131,35 @@ async fn seed(store: &Store, today: DateTime<Utc>) {
         .take(&["R4".to_string()], "ann", DEFAULT_LEASE)
         .await
         .unwrap();
+    // Through the partner feed: Q1's partner replies (in time: it is back under review), X10's
+    // disputes ann's rejection; bob approves X10 on the dispute, overturning it.
+    let feed = ImportBatch {
+        feed: vec![
+            (
+                1,
+                FeedLine::Reply {
+                    claim_id: "Q1".into(),
+                    reply_id: "REPLY-1".into(),
+                    at: Utc::now(),
+                    body: "The signed PoE is attached.".into(),
+                    poe: vec![],
+                },
+            ),
+            (
+                2,
+                FeedLine::Dispute {
+                    claim_id: "X10".into(),
+                    dispute_id: "DISPUTE-1".into(),
+                    at: Utc::now(),
+                    body: "The PoE was sufficient.".into(),
+                },
+            ),
+        ],
+        ..ImportBatch::default()
+    };
+    store.import(&feed, &common::by("loader")).await.unwrap();
+    let overturn = decide("X10", DecisionOutcome::Approved, "PoE verified").await;
+    store.decide(&[overturn], "bob").await.unwrap();
 }
 
 fn near(actual: Option<TimeDelta>, expected: TimeDelta) -> bool {
@@ -158,15 +188,11 @@ async fn every_figure_matches_the_hand_made_data_set() {
         };
         assert_eq!(
             sla(QueueTab::UnderReview),
-            (4, 1, 3, 2),
-            "{b}: R0 R2 R4 C3 | R5 | R7 R12 C6 | R4 R5"
+            (5, 1, 3, 2),
+            "{b}: R0 Q1 R2 R4 C3 | R5 | R7 R12 C6 | R4 R5"
         );
         assert_eq!(sla(QueueTab::Contested), (1, 0, 1, 0), "{b}: C3 | | C6");
-        assert_eq!(
-            sla(QueueTab::InfoRequested),
-            (2, 0, 1, 0),
-            "{b}: I1 Q1 | | I8"
-        );
+        assert_eq!(sla(QueueTab::InfoRequested), (1, 0, 1, 0), "{b}: I1 | | I8");
 
         // Aging: open claims by whole business days since submission.
         let aging: Vec<(String, u64, u64, u64)> = figures
@@ -179,7 +205,7 @@ async fn every_figure_matches_the_hand_made_data_set() {
             aging,
             vec![
                 expect("0d", 1, 0, 0),    // R0
-                expect("1d", 0, 2, 0),    // I1 Q1
+                expect("1d", 1, 1, 0),    // Q1 | I1
                 expect("2d", 1, 0, 0),    // R2
                 expect("3d", 1, 0, 1),    // C3
                 expect("4d", 1, 0, 0),    // R4
@@ -190,13 +216,22 @@ async fn every_figure_matches_the_hand_made_data_set() {
             "{b}"
         );
 
-        // Twelve weeks; every claim arrived in them, and the three decisions are this week's,
-        // X10's after its deadline.
+        // Twelve weeks; every claim arrived in them, and the four decisions are this week's,
+        // both of X10's after its deadline; one dispute, overturned.
         assert_eq!(figures.weeks.len(), 12, "{b}");
         let received: u64 = figures.weeks.iter().map(|w| w.received).sum();
         assert_eq!(received, 15, "{b}");
         let last = figures.weeks.last().unwrap();
-        assert_eq!((last.decided, last.breached_at_decision), (3, 1), "{b}");
+        assert_eq!(
+            (
+                last.decided,
+                last.breached_at_decision,
+                last.disputes,
+                last.overturned
+            ),
+            (4, 2, 1, 1),
+            "{b}"
+        );
         assert!(figures.weeks[..11].iter().all(|w| w.decided == 0), "{b}");
         let submitted_this_week = [0, 2, 4, 5, 7, 12, 3, 6, 1, 8, 1, 2, 10, 3, 9]
             .iter()
@@ -205,7 +240,7 @@ async fn every_figure_matches_the_hand_made_data_set() {
         assert_eq!(last.received, submitted_this_week, "{b}");
 
         // Reviewers: ann decided X2 (2 days + the time of day) and X10 (10 days + it): median
-        // 6 days + it; bob X3 (3 days + it); ann holds R4.
+        // 6 days + it; bob X3 (3 days + it) and X10 again (10 days + it): 6.5 days + it; ann holds R4.
         let ann = figures.reviewers.iter().find(|r| r.login == "ann").unwrap();
         let bob = figures.reviewers.iter().find(|r| r.login == "bob").unwrap();
         assert_eq!(
@@ -223,16 +258,16 @@ async fn every_figure_matches_the_hand_made_data_set() {
         assert!(
             near(
                 bob.last_30_days.median_to_decision,
-                TimeDelta::days(3) + time_of_day
+                TimeDelta::hours(156) + time_of_day
             ),
             "{b}: {bob:?}"
         );
         assert_eq!((ann.open_holds, bob.open_holds), (1, 0), "{b}");
         assert_eq!(figures.reviewers.len(), 2, "{b}");
 
-        // Outcomes: one approval, rejections by reason, one information request (no reply yet).
+        // Outcomes: two approvals (X2, X10 on the dispute), rejections by reason, one request, replied in time.
         let o = &figures.outcomes;
-        assert_eq!((o.approvals, o.withdrawals, o.rejected()), (1, 0, 2), "{b}");
+        assert_eq!((o.approvals, o.withdrawals, o.rejected()), (2, 0, 2), "{b}");
         let reasons: Vec<(&str, u64)> = o
             .rejections
             .iter()
@@ -241,7 +276,7 @@ async fn every_figure_matches_the_hand_made_data_set() {
         assert_eq!(reasons, vec![("Insufficient PoE", 1), ("Other", 1)], "{b}");
         assert_eq!(
             (o.info_requests, o.replied_in_time, o.replied_late),
-            (1, 0, 0),
+            (1, 1, 0),
             "{b}"
         );
 

@@ -19,7 +19,9 @@ fn claim(id: &str, partner: &str, tenant: u128, product: &str, day: u32) -> Clai
             tenant_id: Uuid::from_u128(tenant),
             domain: "t.onmicrosoft.com".into(),
         },
-        solution_area: SolutionArea::BusinessApplications,
+        // Microsoft 365: no subscription asked, so no error finding stands in a decision's way
+        // (the approval guard is tests/associations.rs's).
+        solution_area: SolutionArea::Microsoft365,
         activity: Activity::Usage,
         product: product.into(),
         subscription_id: None,
@@ -320,7 +322,8 @@ async fn approving_one_party_rejects_the_others_atomically() {
             .into_iter()
             .map(|e| e.kind.code().to_string())
             .collect();
-        assert_eq!(kinds, vec!["imported", "decided"]);
+        // The approval made G-2's MPN the association (issue 11).
+        assert_eq!(kinds, vec!["imported", "decided", "association_changed"]);
     }
 }
 
@@ -516,7 +519,8 @@ async fn holds_roles_and_overrides_are_enforced_by_the_store() {
                 "reassigned",
                 "decided",
                 "released",
-                "overridden"
+                "overridden",
+                "association_changed",
             ],
             "{}",
             t.backend
@@ -659,6 +663,174 @@ async fn a_watcher_hears_another_sessions_change_within_a_second() {
             (heard[0].claim_id.as_deref(), heard[0].actor.as_str()),
             (Some("L-2"), "bob")
         );
+    }
+}
+
+/// What a watcher reported, one line per report item: an event as "actor kind claim", a bulk
+/// write as "actor bulk N"; collected until `done` holds (or fails after 5 s).
+async fn heard_until(
+    feed: &mut tokio::sync::mpsc::Receiver<Change>,
+    done: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
+    let mut heard = Vec::new();
+    let collect = async {
+        while !done(&heard) {
+            match feed.recv().await {
+                Some(Change::Events(events)) => heard.extend(events.iter().map(|e| {
+                    let claim = e.claim_id.as_deref().unwrap_or("-");
+                    format!("{} {} {claim}", e.actor, e.kind.code())
+                })),
+                Some(Change::Bulk(b)) => heard.push(format!("{} bulk {}", b.actor, b.claims)),
+                Some(_) => {}
+                None => panic!("the feed closed"),
+            }
+        }
+    };
+    if tokio::time::timeout(std::time::Duration::from_secs(5), collect)
+        .await
+        .is_err()
+    {
+        panic!("not all heard within 5 s: {heard:?}");
+    }
+    heard
+}
+
+fn ids(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}-{i:04}")).collect()
+}
+
+fn plain(ids: &[String]) -> ImportBatch {
+    common::plain_batch(&ids.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[tokio::test]
+async fn a_bulk_import_reaches_a_watcher_as_one_report_and_other_events_one_by_one() {
+    for t in common::stores().await {
+        let s = &t.store;
+        seed(s).await;
+        let mut feed = s.watch(s.last_event_id().await.unwrap());
+        let there = Store::open(&t.url).await.unwrap();
+        there
+            .comment(&seen(&there, "L-1").await, "bob", Visibility::Internal, "a")
+            .await
+            .unwrap();
+        there
+            .import(&plain(&ids("BIG", 250)), &common::by("carol"))
+            .await
+            .unwrap();
+        there
+            .import(&plain(&ids("SMALL", 2)), &common::by("dave"))
+            .await
+            .unwrap();
+        there
+            .comment(&seen(&there, "L-2").await, "bob", Visibility::Internal, "b")
+            .await
+            .unwrap();
+        let heard = heard_until(&mut feed, |h| h.len() >= 5).await;
+        assert_eq!(
+            heard,
+            [
+                "bob commented L-1",
+                "carol bulk 250",
+                "dave imported SMALL-0000",
+                "dave imported SMALL-0001",
+                "bob commented L-2",
+            ],
+            "{}",
+            t.backend
+        );
+        // The audit log still holds every event, chained as ever.
+        let all = s.audit(None, None, 10_000).await.unwrap();
+        let imported = all.iter().filter(|e| e.kind.code() == "imported").count();
+        assert_eq!(imported, 5 + 250 + 2, "{}", t.backend);
+        let check = s.verify_audit(None).await.unwrap();
+        assert_eq!(check.broken, None, "{}", t.backend);
+        assert_eq!(check.events, all.len() as u64, "{}", t.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_watcher_started_during_imports_misses_nothing() {
+    for t in common::stores().await {
+        let s = &t.store;
+        seed(s).await;
+        let start = s.last_event_id().await.unwrap();
+        // Three imports in a row on another connection, a watcher started while they run, and
+        // one started before them.
+        let there = Store::open(&t.url).await.unwrap();
+        let imports = tokio::spawn(async move {
+            for (i, prefix) in ["A", "B", "C"].into_iter().enumerate() {
+                there
+                    .import(&plain(&ids(prefix, 150 + i)), &common::by("carol"))
+                    .await
+                    .unwrap();
+            }
+        });
+        while s.claim_count().await.unwrap() == 5 {
+            tokio::task::yield_now().await;
+        }
+        let mid = s.last_event_id().await.unwrap();
+        let mut late = s.watch(mid);
+        let mut early = s.watch(start);
+        imports.await.unwrap();
+        let total = |h: &[String]| -> usize {
+            h.iter()
+                .map(|l| l.rsplit(' ').next().unwrap().parse::<usize>().unwrap_or(1))
+                .sum()
+        };
+        let all = heard_until(&mut early, |h| total(h) >= 150 + 151 + 152).await;
+        assert_eq!(
+            all,
+            ["carol bulk 150", "carol bulk 151", "carol bulk 152"],
+            "{}",
+            t.backend
+        );
+        // The late watcher began after at least the first import committed: it is told
+        // exactly the imports after its start, as many claims as the store holds beyond it.
+        let held = s.claim_count().await.unwrap() as usize;
+        let already = s
+            .events_since(start, 10_000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.id <= mid)
+            .count();
+        let rest = heard_until(&mut late, |h| total(h) + already >= held - 5).await;
+        assert_eq!(total(&rest) + already, held - 5, "{}: {rest:?}", t.backend);
+        assert!(
+            rest.iter().all(|l| l.starts_with("carol bulk ")),
+            "{rest:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_watcher_inside_a_bulk_write_is_told_the_rest_of_it_counted() {
+    for t in common::stores().await {
+        let s = &t.store;
+        seed(s).await;
+        let mark = s.last_event_id().await.unwrap();
+        s.import(&plain(&ids("BIG", 120)), &common::by("carol"))
+            .await
+            .unwrap();
+        // As when the import committed between a watcher's two reads: it read the run's first
+        // 20 events one by one.
+        let (events, bulk) = s.changes_since(mark + 20, 500).await.unwrap();
+        assert!(events.is_empty(), "{}", t.backend);
+        let bulk = bulk.expect("the rest of the run");
+        assert_eq!(
+            (bulk.claims, bulk.first_id, bulk.actor.as_str()),
+            (100, mark + 21, "carol"),
+            "{}",
+            t.backend
+        );
+        // Events before a run come first, up to the limit; the run follows them.
+        let (events, bulk) = s.changes_since(0, 3).await.unwrap();
+        assert_eq!((events.len(), bulk), (3, None), "{}", t.backend);
+        let (events, bulk) = s.changes_since(3, 500).await.unwrap();
+        assert_eq!(events.len() as i64, mark - 3, "{}", t.backend);
+        assert_eq!(bulk.map(|b| b.claims), Some(120), "{}", t.backend);
+        assert!(s.changes_since(mark + 120, 500).await.unwrap().0.is_empty());
     }
 }
 

@@ -110,6 +110,18 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         reason: "Insufficient PoE".into(),
     };
     mine.decide(&[decision], rev).await.unwrap();
+    // An approval by the reviewer's own login makes the association (migration 0010's grant).
+    let approve = DecisionRequest {
+        seen: Seen {
+            claim_id: "C-2".into(),
+            version: mine.claim("C-2").await.unwrap().unwrap().version,
+        },
+        outcome: DecisionOutcome::Approved,
+        reason: "Signed PoE".into(),
+    };
+    mine.decide(&[approve], rev).await.unwrap();
+    let made = mine.claim("C-2").await.unwrap().unwrap().association;
+    assert_eq!(made.map(|(a, _)| a.claim_id), Some(Some("C-2".to_string())));
     // ... and cannot act as anyone else, through claimdesk or around it.
     let err = mine.release(&["C-1".to_string()], lead).await.unwrap_err();
     assert!(err.to_string().contains("cannot write as"), "{err}");
@@ -139,6 +151,11 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         ("UPDATE reviewers SET role = 'lead'", "42501"),
         // Importing is not a reviewer's job either.
         ("DELETE FROM subscriptions", "42501"),
+        (
+            "INSERT INTO bulk_writes (last_id, first_id, at, actor, claims) VALUES (9, 1, now(), 'x', 9)",
+            "42501",
+        ),
+        ("DELETE FROM bulk_writes", "42501"),
         (forged.as_str(), "P0001"),
     ] {
         let got = code(sqlx::raw_sql(sql).execute(&mut raw).await);
@@ -155,9 +172,23 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
     .unwrap();
     assert_eq!(owned, 0, "a reviewer's login owns nothing");
 
-    // The integration login imports, and decides nothing.
+    // The integration login imports, the partner feed included, and decides nothing.
     let feeds = Store::open(&as_login(&admin.url, feed)).await.unwrap();
-    feeds.import(&batch(&["C-3"]), &by(feed)).await.unwrap();
+    feeds
+        .import(&batch(&["C-3", "C-4"]), &by(feed))
+        .await
+        .unwrap();
+    let withdrawal = claimdesk::interchange::parse_str(concat!(
+        r#"{"type":"withdrawal","claim_id":"C-4","at":"2026-11-30T10:00:00Z"}"#,
+        "\n",
+        r#"{"type":"reply","claim_id":"C-3","reply_id":"R-1","at":"2026-11-30T10:00:00Z","#,
+        r#""body":"PoE attached","poe":[{"kind":"SOW","date":"2026-11-29","summary":"signed","#,
+        r#""by":"Fabrikam","attachment":"sow.pdf"}]}"#,
+    ))
+    .unwrap();
+    feeds.import(&withdrawal, &by(feed)).await.unwrap();
+    let withdrawn = feeds.claim("C-4").await.unwrap().unwrap();
+    assert_eq!(withdrawn.claim.status, claimdesk::domain::Status::Withdrawn);
     let mut raw_feed = sqlx::PgConnection::connect(&as_login(&admin.url, feed))
         .await
         .unwrap();
@@ -173,6 +204,33 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
             "{sql}"
         );
     }
+    // A large import is recorded as one bulk write for the change feed, under its own name
+    // only: it cannot pass a bulk write off as someone else's, nor remove one.
+    let many: Vec<String> = (0..120).map(|i| format!("F-{i:03}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    feeds.import(&batch(&many), &by(feed)).await.unwrap();
+    let (who, claims): (String, i64) = sqlx::query_as("SELECT actor, claims FROM bulk_writes")
+        .fetch_one(&mut raw_feed)
+        .await
+        .unwrap();
+    assert_eq!((who.as_str(), claims), (feed, 120));
+    let forged_bulk = format!(
+        "INSERT INTO bulk_writes (last_id, first_id, at, actor, claims) \
+         VALUES (999999, 999990, now(), '{lead}', 10)"
+    );
+    assert_eq!(
+        code(sqlx::raw_sql(&forged_bulk).execute(&mut raw_feed).await),
+        "P0001"
+    );
+    assert_eq!(
+        code(
+            sqlx::raw_sql("DELETE FROM bulk_writes")
+                .execute(&mut raw_feed)
+                .await
+        ),
+        "42501",
+        "append-only for its writer too"
+    );
 
     // A lead who is not the administrator registers carol, and gets the SQL to hand over.
     let leads = Store::open(&as_login(&admin.url, lead)).await.unwrap();

@@ -153,19 +153,23 @@ fn contest_batch() -> ImportBatch {
                 partner: "Contoso Consulting".into(),
                 enrolled: true,
                 partner_type: Some("FRP FastTrack".into()),
+                partner_id: None,
             },
             Mpn {
                 mpn_id: "2000002".into(),
                 partner: "Fabrikam Partners".into(),
                 enrolled: false,
                 partner_type: None,
+                partner_id: None,
             },
         ],
         associations: vec![Association {
             tenant_id: tenant_id(3),
             product: sales.into(),
             mpn_id: "8888888".into(),
+            claim_id: None,
         }],
+        ..Default::default()
     }
 }
 
@@ -202,7 +206,8 @@ async fn imported_claims_read_back_as_filed_with_an_audit_event_each() {
                 claims: 8,
                 tenants: 3,
                 mpns: 2,
-                associations: 1
+                associations: 1,
+                ..ImportSummary::default()
             }
         );
         for (_, c) in &batch.claims {
@@ -300,6 +305,7 @@ async fn an_import_naming_a_stored_claim_writes_nothing() {
                 partner: "Contoso Consulting".into(),
                 enrolled: false,
                 partner_type: None,
+                partner_id: None,
             }],
             ..ImportBatch::default()
         };
@@ -351,6 +357,7 @@ async fn reference_data_drives_findings_and_is_refreshed_on_reimport() {
                 tenant_id: tenant_id(3),
                 product: "dynamics 365 SALES".into(),
                 mpn_id: "7000007".into(),
+                claim_id: None,
             }],
             ..ImportBatch::default()
         };

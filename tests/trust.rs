@@ -31,6 +31,7 @@ fn mpn(id: &str, enrolled: bool) -> Mpn {
         partner: "Fabrikam".into(),
         enrolled,
         partner_type: None,
+        partner_id: None,
     }
 }
 
@@ -56,6 +57,7 @@ async fn reference_data_changes_are_audited_with_before_and_after() {
                 tenant_id: Uuid::from_u128(1),
                 product: "Dynamics 365 Sales".into(),
                 mpn_id: "100".into(),
+                claim_id: None,
             }],
             ..ImportBatch::default()
         };
@@ -88,6 +90,7 @@ async fn reference_data_changes_are_audited_with_before_and_after() {
                 tenant_id: Uuid::from_u128(1),
                 product: "dynamics 365 SALES".into(),
                 mpn_id: "200".into(),
+                claim_id: None,
             }],
             ..ImportBatch::default()
         };

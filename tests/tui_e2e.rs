@@ -792,3 +792,74 @@ async fn d_opens_the_dashboard_and_enter_lists_the_claims_behind_a_bar() {
     s.send("\x03");
     assert!(s.wait_exit());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_reply_imported_by_another_process_brings_the_claim_back_under_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 30).await;
+    let mut s = Session::started(&url, dir.path());
+    // bob asks the partner of CPOR-00001 for more: it leaves Under review.
+    let other = Store::open(&url).await.unwrap();
+    let version = other.claim("CPOR-00001").await.unwrap().unwrap().version;
+    other
+        .request_info(
+            &[claimdesk::store::InfoRequest {
+                seen: claimdesk::store::Seen {
+                    claim_id: "CPOR-00001".into(),
+                    version,
+                },
+                body: "Please send the signed SOW".into(),
+            }],
+            "bob",
+        )
+        .await
+        .unwrap();
+    // A queue row (not the status bar's news) of CPOR-00001.
+    let row = |l: &str| l.contains(" CPOR-00001 ") && (l.starts_with("  ") || l.starts_with('▶'));
+    s.screen.wait_for("the claim gone from Under review", |t| {
+        t.contains("bob asked the partner for information on CPOR-00001") && !t.lines().any(row)
+    });
+    // The partner's reply comes in through `claimdesk import` run by another process.
+    let feed = dir.path().join("feed.jsonl");
+    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    std::fs::write(
+        &feed,
+        format!(
+            r#"{{"type":"reply","claim_id":"CPOR-00001","reply_id":"R-1","at":"{at}","body":"Signed SOW attached"}}"#
+        ),
+    )
+    .unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_claimdesk"))
+        .args(["--db", &url, "import"])
+        .arg(&feed)
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env_remove("CLAIMDESK_CONFIG")
+        .env_remove("CLAIMDESK_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    s.screen.wait_for("the news and the counts", |t| {
+        t.contains("partner:1000001 replied on CPOR-00001") && t.contains("Review 27 │")
+    });
+    // Back at the top of Under review (the cursor stayed on its own claim meanwhile), and its
+    // thread shows the reply as the partner's.
+    s.send("g");
+    s.screen.wait_for("CPOR-00001 back in the list", |t| {
+        t.lines().any(row) && t.contains("┌ CPOR-00001")
+    });
+    s.send("\r");
+    s.screen.wait_for("the detail", |t| {
+        t.contains("Claim CPOR-00001") && t.contains("Findings (")
+    });
+    s.send(&"j".repeat(40));
+    s.screen.wait_for("the partner's reply", |t| {
+        t.contains("[FROM PARTNER]") && t.contains("Signed SOW attached")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit());
+}

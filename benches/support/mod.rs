@@ -83,6 +83,7 @@ pub fn row(n: u64) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: None,
         held_until: None,
+        clock: Default::default(),
     }
 }
 
@@ -136,10 +137,12 @@ pub fn contest(n: u64) -> Vec<ClaimView> {
                 version: 1,
                 competing_claim_ids: ids.iter().filter(|i| **i != r.claim_id).cloned().collect(),
                 incumbent_mpn_id: None,
+                association: None,
                 facts: ClaimFacts::default(),
                 decision: None,
                 assigned_to: None,
                 held_until: None,
+                clock: Default::default(),
             }
         })
         .collect()
@@ -270,6 +273,7 @@ impl Screen {
                             under_review: QUEUE_LEN,
                             contested: QUEUE_LEN / 6,
                             info_requested: QUEUE_LEN / 10,
+                            disputed: 0,
                             mine: 0,
                             all: QUEUE_LEN,
                         }),

@@ -12,8 +12,8 @@ use super::state::State;
 use super::view::{contest_parties, recipient, Confirm, ConfirmAction, ContestParty};
 use super::view::{DecisionPlan, Planned, Purpose};
 use crate::domain::reasons::{LOST_IN_ARBITRATION, WITHDRAWN_ON_REQUEST};
-use crate::domain::{party_key, DecisionOutcome, Status, Visibility};
-use crate::model::ClaimView;
+use crate::domain::{DecisionOutcome, FindingCode, Severity, Status, Visibility};
+use crate::model::{ClaimView, Role};
 
 /// The outcome a command asks for.
 fn outcome_of(command: Command) -> Option<DecisionOutcome> {
@@ -66,14 +66,32 @@ pub fn start(
         },
         findings: findings(view),
     };
+    let mut over_findings = Vec::new();
+    if outcome == DecisionOutcome::Approved {
+        let errors = error_findings(view);
+        if !errors.is_empty() {
+            let codes: Vec<&str> = errors.iter().map(|f| f.code()).collect();
+            if !is_lead(state) {
+                state.notice = Some(format!(
+                    "Cannot approve {}: it has error findings: {}; only a lead may approve over them",
+                    view.claim.claim_id,
+                    codes.join(", ")
+                ));
+                return Step::default();
+            }
+            over_findings = errors;
+        }
+    }
     let mut items = vec![first];
     if outcome == DecisionOutcome::Approved {
-        let me = party_key(&view.claim.partner.name);
+        // The other partners' open claims of the contest (a partner's own MPNs are one party).
         items.extend(
             contest
                 .iter()
                 .filter(|v| v.claim.claim_id != view.claim.claim_id)
-                .filter(|v| v.claim.status.is_open() && party_key(&v.claim.partner.name) != me)
+                .filter(|v| {
+                    v.claim.status.is_open() && view.competing_claim_ids.contains(&v.claim.claim_id)
+                })
                 .map(|v| Planned {
                     recipient: recipient(v),
                     from: v.claim.status,
@@ -85,10 +103,34 @@ pub fn start(
     }
     let parties = parties.or_else(|| (contest.len() > 1).then(|| contest_parties(contest)));
     Step::then(Next::Editor {
-        purpose: Purpose::Decision(DecisionPlan { items, step: 0 }),
+        purpose: Purpose::Decision(DecisionPlan {
+            items,
+            step: 0,
+            over_findings,
+        }),
         visibility: Visibility::Partner,
         parties,
     })
+}
+
+/// The claim's error findings: what the approval guard weighs.
+fn error_findings(view: &ClaimView) -> Vec<FindingCode> {
+    view.assessment()
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.code)
+        .collect()
+}
+
+/// Whether this session's reviewer may approve over error findings (a lead, or anyone in
+/// single-reviewer mode; the store checks again).
+fn is_lead(state: &State) -> bool {
+    state
+        .holds
+        .actor
+        .as_ref()
+        .is_none_or(|a| a.open_mode || a.role == Role::Lead)
 }
 
 /// A claim's findings as the editor shows them while its reason is written.
@@ -230,10 +272,12 @@ pub fn record(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let decisions = plan.requests();
+    let guard = plan.guard();
     editor.sending = Some(req_id);
     vec![Effect::Decide {
         req_id,
         login,
         decisions,
+        guard,
     }]
 }

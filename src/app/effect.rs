@@ -7,7 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::{BusinessCalendar, SlaPolicy, Visibility};
-use crate::model::{DecisionRequest, InfoRequest, QueueQuery, Seen, SortKey, SubmittedRange};
+use crate::model::{
+    DecisionRequest, Guard, InfoRequest, QueueQuery, Seen, SortKey, SubmittedRange,
+};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +90,18 @@ pub enum Effect {
         req_id: u64,
         login: String,
         decisions: Vec<DecisionRequest>,
+        /// `LeadOverride`: a lead approves over error findings (confirmed on screen).
+        guard: Guard,
+    },
+    /// Read the registered reviewers (the `A` picker); answered by `Msg::ReviewersLoaded`.
+    LoadReviewers { req_id: u64 },
+    /// Assign a claim and its contest to reviewer `to`, as `login` (a lead); answered by
+    /// `Msg::Assigned`.
+    Assign {
+        req_id: u64,
+        login: String,
+        claim_id: String,
+        to: String,
     },
     /// Something only the terminal can do; run by the session at once, never against the store.
     Terminal(TerminalAct),

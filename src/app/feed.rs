@@ -3,10 +3,11 @@
 //! events are not told: they saw their own act.
 //!
 //! The news is kept as phrases that grow as events arrive, so a batch costs in proportion to its
-//! own events however much news came before (a bulk import delivers 100,000 events in batches of
-//! 500). Which claims the events touched is worked out here too, so `update` re-reads what shows
-//! once per batch; the echo of this session's own write (already re-read when the write
-//! answered) is recognised and not read again.
+//! own events however much news came before. A bulk import arrives as one report with its count
+//! (`Msg::Bulk`: the store tells it without its 100,000 events), counted into the same phrase as
+//! that person's imports told event by event. Which claims the events touched is worked out here
+//! too, so `update` re-reads what shows once per batch; the echo of this session's own write
+//! (already re-read when the write answered) is recognised and not read again.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +15,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::msg::Msg;
 use crate::domain::DecisionOutcome;
-use crate::model::{AuditEvent, Change, EventKind};
+use crate::model::{AuditEvent, BulkWrite, Change, EventKind};
 
 /// How long the news stays in the status bar (a key press clears it sooner).
 pub const NEWS_FOR: TimeDelta = TimeDelta::seconds(8);
@@ -32,6 +33,7 @@ pub fn msgs(change: Change) -> Vec<Msg> {
         Change::Online => vec![Msg::StoreOffline(None)],
         Change::Offline(reason) => vec![Msg::StoreOffline(Some(reason))],
         Change::Events(events) => vec![Msg::Changes(events)],
+        Change::Bulk(bulk) => vec![Msg::Bulk(bulk)],
     }
 }
 
@@ -171,24 +173,7 @@ impl News {
         for e in events.iter().filter(|e| e.actor != me) {
             added = true;
             let (verb, tail, counted) = words(e, me);
-            let key = (e.actor.clone(), verb, tail);
-            let at = match self.index.get(&key) {
-                Some(at) => *at,
-                None => {
-                    self.phrases.push(Phrase {
-                        actor: key.0.clone(),
-                        verb,
-                        tail: key.2.clone(),
-                        named: Vec::new(),
-                        seen: HashSet::new(),
-                        count: 0,
-                        counted,
-                    });
-                    self.index.insert(key, self.phrases.len() - 1);
-                    self.phrases.len() - 1
-                }
-            };
-            let p = &mut self.phrases[at];
+            let p = self.phrase(&e.actor, verb, tail, counted);
             match (&e.kind, &e.claim_id) {
                 (EventKind::Generated { claims, .. }, _) => p.count += claims,
                 (_, _) if p.counted => p.count += 1,
@@ -204,6 +189,45 @@ impl News {
             }
         }
         added.then(|| self.text())
+    }
+
+    /// Adds another's bulk write (`me`'s is skipped): counted with the imports of the same person
+    /// told event by event; returns the new line if it was added.
+    pub fn add_bulk(&mut self, bulk: &BulkWrite, me: &str) -> Option<String> {
+        if bulk.actor == me {
+            return None;
+        }
+        self.phrase(&bulk.actor, "imported", String::new(), true)
+            .count += bulk.claims;
+        Some(self.text())
+    }
+
+    /// The phrase for an actor's acts of one kind, begun if new.
+    fn phrase(
+        &mut self,
+        actor: &str,
+        verb: &'static str,
+        tail: String,
+        counted: bool,
+    ) -> &mut Phrase {
+        let key = (actor.to_string(), verb, tail);
+        let at = match self.index.get(&key) {
+            Some(at) => *at,
+            None => {
+                self.phrases.push(Phrase {
+                    actor: key.0.clone(),
+                    verb,
+                    tail: key.2.clone(),
+                    named: Vec::new(),
+                    seen: HashSet::new(),
+                    count: 0,
+                    counted,
+                });
+                self.index.insert(key, self.phrases.len() - 1);
+                self.phrases.len() - 1
+            }
+        };
+        &mut self.phrases[at]
     }
 
     /// The whole line: phrases in first-seen order.
@@ -245,11 +269,18 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
             DecisionOutcome::Rejected => ("rejected", String::new()),
             DecisionOutcome::Withdrawn => ("withdrew", String::new()),
         },
+        EventKind::Overridden { findings, .. } if !findings.is_empty() => {
+            ("approved over its error findings", String::new())
+        }
         EventKind::Overridden { .. } => ("overrode the decision on", String::new()),
+        EventKind::Assigned { to, .. } if to == me => ("assigned", "to you".to_string()),
+        EventKind::Assigned { to, .. } => ("assigned", format!("to {to}")),
         EventKind::Imported { .. } => return ("imported", String::new(), true),
         EventKind::Generated { .. } => return ("generated", String::new(), true),
         EventKind::ReviewerAdded { after, .. } => ("added reviewer", after.login.clone()),
         EventKind::ReviewerDeactivated { login } => ("deactivated reviewer", login.clone()),
+        EventKind::KeyAdded { login, .. } => ("registered an SSH key of", login.clone()),
+        EventKind::KeyRemoved { login, .. } => ("removed an SSH key of", login.clone()),
         EventKind::TenantChanged { after, .. } => (
             "changed reference data of tenant",
             after.tenant_id.to_string(),
@@ -261,6 +292,17 @@ fn words(e: &AuditEvent, me: &str) -> (&'static str, String, bool) {
             "changed the association of",
             format!("{} on tenant {}", after.product, after.tenant_id),
         ),
+        EventKind::Replied { .. } => ("replied on", String::new()),
+        EventKind::Withdrawn { .. } => ("withdrew", String::new()),
+        EventKind::Disputed { .. } => ("disputed the decision on", String::new()),
+        EventKind::DisputeResolved { outcome, .. } => match outcome {
+            crate::model::DisputeOutcome::Upheld => {
+                ("upheld the disputed decision on", String::new())
+            }
+            crate::model::DisputeOutcome::Overturned => {
+                ("overturned the disputed decision on", String::new())
+            }
+        },
     };
     (verb, tail, false)
 }

@@ -65,6 +65,7 @@ pub fn row(n: usize) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: n.is_multiple_of(6).then(|| "alice".to_string()),
         held_until: None,
+        clock: Default::default(),
     }
 }
 
@@ -91,6 +92,7 @@ pub fn counts() -> TabCounts {
         under_review: 1234,
         contested: 56,
         info_requested: 7,
+        disputed: 2,
         mine: 12,
         all: 4321,
     }
@@ -145,18 +147,21 @@ pub fn claim_detail() -> ClaimDetail {
             version: 3,
             competing_claim_ids: vec!["CPOR-00006".into(), "CPOR-00010".into()],
             incumbent_mpn_id: None,
+            association: None,
             facts: ClaimFacts {
                 mpn: Some(Mpn {
                     mpn_id: r.mpn_id.clone(),
                     partner: r.partner_name.clone(),
                     enrolled: false,
                     partner_type: None,
+                    partner_id: None,
                 }),
                 ..ClaimFacts::default()
             },
             decision: None,
             assigned_to: Some("alice".into()),
             held_until: None,
+            clock: Default::default(),
         },
         events: vec![AuditEvent {
             id: 1,
@@ -228,6 +233,7 @@ pub fn contest(n: usize) -> Vec<ClaimView> {
                 partner: name.into(),
                 enrolled: i != 1,
                 partner_type: (i == 2).then(|| "FRP FastTrack".to_string()),
+                partner_id: None,
             });
             d
         })

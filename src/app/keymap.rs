@@ -199,8 +199,9 @@ commands! {
     Tab1 => "tab_under_review",
     Tab2 => "tab_contested",
     Tab3 => "tab_info_requested",
-    Tab4 => "tab_mine",
-    Tab5 => "tab_all",
+    Tab4 => "tab_disputed",
+    Tab5 => "tab_mine",
+    Tab6 => "tab_all",
     Filter => "filter",
     KeepFilter => "keep_filter",
     ClearFilter => "clear_filter",
@@ -230,6 +231,7 @@ commands! {
     Approve => "approve",
     Reject => "reject",
     Withdraw => "withdraw",
+    Assign => "assign",
     Send => "send",
     ToggleVisibility => "toggle_visibility",
     Template => "template",
@@ -275,11 +277,13 @@ pub enum Context {
     Help,
     /// The lead's figures.
     Dashboard,
+    /// `A`: picking the reviewer to assign a claim to.
+    Assign,
 }
 
 impl Context {
     /// Every context, in the order help lists them after the current one.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Queue,
         Context::Filter,
         Context::Detail,
@@ -291,6 +295,7 @@ impl Context {
         Context::Confirm,
         Context::Help,
         Context::Dashboard,
+        Context::Assign,
     ];
 
     /// The name used in the keymap file and in `[keys.NAME]`.
@@ -307,6 +312,7 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Help => "help",
             Context::Dashboard => "dashboard",
+            Context::Assign => "assign",
         }
     }
 
@@ -324,6 +330,7 @@ impl Context {
             Context::Confirm => "Confirmation",
             Context::Help => "Help",
             Context::Dashboard => "Dashboard",
+            Context::Assign => "Assign to a reviewer",
         }
     }
 

@@ -5,6 +5,7 @@
 //! `decision`, `holds`, `feed` and `typeahead` change their part of the state and hand back
 //! what should happen next (`next::Next`); only `update` dispatches.
 
+pub mod assign;
 pub mod compare;
 mod dashboard;
 pub mod decision;

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use super::keymap::Key;
 use super::view::Viewport;
 use crate::model::ClaimDetail;
-use crate::model::{AuditEvent, ClaimView, Dashboard, Draft, QueueRow, TabCounts};
+use crate::model::{
+    AuditEvent, BulkWrite, ClaimView, Dashboard, Draft, QueueRow, Reviewer, TabCounts,
+};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,8 +84,21 @@ pub enum Msg {
     /// batch (not for the echo of this session's own write), and others' acts are told in the
     /// status bar.
     Changes(Vec<AuditEvent>),
+    /// Someone wrote claims in bulk (an import told as one report, its events not read):
+    /// anything may have changed, re-read once, and told in the status bar with its count.
+    Bulk(BulkWrite),
     /// A hold write finished.
     Hold(HoldMsg),
+    /// The reviewers for the `A` picker arrived for request `req_id`.
+    ReviewersLoaded {
+        req_id: u64,
+        result: Result<Vec<Reviewer>, String>,
+    },
+    /// An assignment (request `req_id`) was written (the claims assigned now) or refused.
+    Assigned {
+        req_id: u64,
+        result: Result<Vec<String>, String>,
+    },
 }
 
 /// Why a write did not happen, sorted by what the reviewer should do next.

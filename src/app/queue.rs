@@ -397,6 +397,7 @@ fn act(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Tab3 => switch_tab(state, QueueTab::ALL[2]),
         Command::Tab4 => switch_tab(state, QueueTab::ALL[3]),
         Command::Tab5 => switch_tab(state, QueueTab::ALL[4]),
+        Command::Tab6 => switch_tab(state, QueueTab::ALL[5]),
         Command::Sort => {
             let sorts = QueueSort::ALL;
             let at = sorts

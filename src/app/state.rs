@@ -3,7 +3,7 @@
 //! The queue holds only a window of rows around the viewport (keyset pagination): a million claims
 //! cost the same as a hundred. `now` is injected by tick messages, so SLA rendering is testable.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use super::feed::{Echoes, News};
 use super::keymap::{Context, Keymap};
@@ -11,8 +11,8 @@ pub use super::view::screens::*;
 use super::view::{CompareView, Confirm, DashboardView, Editor, Holds, Modal, Over, Waiting};
 use crate::config::Config;
 use crate::domain::reasons::Template;
-use crate::domain::sla::Countdown;
 use crate::domain::{BusinessCalendar, SlaPolicy};
+use crate::domain::{ClockMarks, Clocks, Status};
 pub use crate::model::ClaimDetail;
 use crate::model::{QueueSort, QueueTab};
 
@@ -149,6 +149,7 @@ impl State {
             Modal::Help { .. } | Modal::Editor(_, Over::Help { .. }) => Context::Help,
             Modal::Editor(_, Over::Nothing) => Context::Editor,
             Modal::InfoScope => Context::InfoScope,
+            Modal::Assign(_) => Context::Assign,
             Modal::None => self.screen_context(),
         }
     }
@@ -308,11 +309,14 @@ impl State {
         self.themes.get(self.theme).map_or("dark", String::as_str)
     }
 
-    /// The SLA clock of a claim submitted at `submitted_at`, seen at `now`.
-    pub fn countdown(&self, submitted_at: DateTime<Utc>) -> Countdown {
-        let due = self
-            .sla
-            .due_at(&self.calendar, submitted_at, TimeDelta::zero());
-        self.sla.countdown(&self.calendar, due, self.now)
+    /// A claim's clocks (review, the partner's reply, its dispute), seen at `now`.
+    pub fn clocks(
+        &self,
+        submitted_at: DateTime<Utc>,
+        status: Status,
+        marks: &ClockMarks,
+    ) -> Clocks {
+        self.sla
+            .clocks(&self.calendar, submitted_at, status, marks, self.now)
     }
 }

@@ -4,6 +4,7 @@
 //! on the `Next` a sub-module hands back (re-read what shows, open a claim, open the editor,
 //! start a decision...). No sub-module calls back up into it.
 
+use super::assign;
 use super::compare;
 use super::dashboard;
 use super::decision;
@@ -19,7 +20,7 @@ use super::state::{DetailView, Loadable, Screen, State};
 use super::typeahead::{self, Typed};
 use super::view::{recipient, Modal, MouseAct, Purpose};
 use crate::domain::{Status, Visibility};
-use crate::model::AuditEvent;
+use crate::model::{AuditEvent, BulkWrite};
 
 /// Applies one message and returns the store work it calls for. While the change feed is
 /// offline, writes are refused here (with a message), never queued.
@@ -145,6 +146,7 @@ fn apply(state: &mut State, msg: Msg) -> Step {
         Msg::CountsLoaded { req_id, result } => queue::counts_loaded(state, req_id, result).into(),
         Msg::StoreChanged => store_changed(state, &Touched::everything()).into(),
         Msg::Changes(events) => changes(state, &events).into(),
+        Msg::Bulk(bulk) => bulk_written(state, &bulk).into(),
         Msg::StoreOffline(reason) => {
             let back = state.offline.is_some() && reason.is_none();
             state.offline = reason;
@@ -188,6 +190,11 @@ fn apply(state: &mut State, msg: Msg) -> Step {
             Step::default()
         }
         Msg::Written { req_id, result } => editor::written(state, req_id, result),
+        Msg::ReviewersLoaded { req_id, result } => {
+            assign::loaded(state, req_id, result);
+            Step::default()
+        }
+        Msg::Assigned { req_id, result } => assign::assigned(state, req_id, result),
         Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
     }
 }
@@ -274,19 +281,39 @@ fn changes(state: &mut State, events: &[AuditEvent]) -> Vec<Effect> {
             state.holds.held.remove(id);
         }
     }
-    // News still on screen grows rather than being replaced (`n` on a contest is two events).
-    let showing = matches!((&state.news.shown, &state.notice), (Some((news, _)), Some(shown)) if news == shown);
-    if !showing {
-        state.news.clear();
-    }
-    if let Some(text) = state.news.add(events, &state.reviewer) {
-        state.notice = Some(text.clone());
-        state.news.shown = Some((text, state.now + feed::NEWS_FOR));
-    }
+    keep_news_on_screen(state);
+    let told = state.news.add(events, &state.reviewer);
+    tell_news(state, told);
     if touched.is_empty() {
         return Vec::new();
     }
     store_changed(state, &touched)
+}
+
+/// Someone wrote claims in bulk: told with its count, and what shows is re-read once (a bulk
+/// write moves no holds, and is never the echo of this session's own write).
+fn bulk_written(state: &mut State, bulk: &BulkWrite) -> Vec<Effect> {
+    keep_news_on_screen(state);
+    let told = state.news.add_bulk(bulk, &state.reviewer);
+    tell_news(state, told);
+    store_changed(state, &Touched::everything())
+}
+
+/// News still on screen grows rather than being replaced (`n` on a contest is two events);
+/// news gone from the screen starts over.
+fn keep_news_on_screen(state: &mut State) {
+    let showing = matches!((&state.news.shown, &state.notice), (Some((news, _)), Some(shown)) if news == shown);
+    if !showing {
+        state.news.clear();
+    }
+}
+
+/// Shows the news line `told`, if anything was added.
+fn tell_news(state: &mut State, told: Option<String>) {
+    if let Some(text) = told {
+        state.notice = Some(text.clone());
+        state.news.shown = Some((text, state.now + feed::NEWS_FOR));
+    }
 }
 
 /// Clears the news once its time is up (unless something else has replaced it).
@@ -398,6 +425,7 @@ fn on_key(state: &mut State, key: Key) -> Step {
             help_command(state, command);
             Step::default()
         }
+        Context::Assign => assign::command(state, command),
         Context::InfoScope => match command {
             Command::InfoFocused | Command::InfoAll => compare::info_scope(state, command),
             _ => {
@@ -406,6 +434,9 @@ fn on_key(state: &mut State, key: Key) -> Step {
             }
         },
         _ => {
+            if command == Command::Assign {
+                return assign::open(state);
+            }
             if let Some(effects) = holds::command(state, command) {
                 return effects.into();
             }
@@ -460,6 +491,7 @@ fn mouse(state: &mut State, act: MouseAct) -> Step {
                     Command::Tab3,
                     Command::Tab4,
                     Command::Tab5,
+                    Command::Tab6,
                 ];
                 return match tab {
                     Some(i) => queue::command(state, commands[i]),

@@ -5,7 +5,7 @@
 //! script can grep: `contested:N`, `incumbent:MPN`, `findings:CODE,..`, `unknown:N`, `status:S`,
 //! `assigned:NAME`. Rows are read a window at a time, like the workbench.
 
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use clap::{Args, ValueEnum};
 use ratatui::text::Span;
 
@@ -36,6 +36,7 @@ enum TabArg {
     UnderReview,
     Contested,
     InfoRequested,
+    Disputed,
     Mine,
     All,
 }
@@ -61,6 +62,18 @@ pub async fn print(
     reviewer: &str,
     args: &QueueArgs,
 ) -> Result<(), StoreError> {
+    print!("{}", text(store, config, reviewer, args).await?);
+    Ok(())
+}
+
+/// Up to `args.limit` rows of the queue as aligned text (what `print` prints; `serve` sends it
+/// over an SSH channel).
+pub async fn text(
+    store: &Store,
+    config: &Config,
+    reviewer: &str,
+    args: &QueueArgs,
+) -> Result<String, StoreError> {
     let sort = match args.sort {
         SortArg::Urgency => QueueSort::Urgency,
         SortArg::Newest => QueueSort::Newest,
@@ -72,6 +85,7 @@ pub async fn print(
         TabArg::UnderReview => QueueTab::UnderReview,
         TabArg::Contested => QueueTab::Contested,
         TabArg::InfoRequested => QueueTab::InfoRequested,
+        TabArg::Disputed => QueueTab::Disputed,
         TabArg::Mine => QueueTab::Mine,
         TabArg::All => QueueTab::All,
     };
@@ -100,21 +114,27 @@ pub async fn print(
     }
     let now = Utc::now();
     let cells: Vec<[String; 6]> = rows.iter().map(|r| cells(r, config, now)).collect();
-    print!("{}", render(&cells));
-    Ok(())
+    Ok(render(&cells))
 }
 
 /// One row's cells, in column order, with control characters escaped (stored text never
 /// reaches the terminal raw).
 fn cells(row: &QueueRow, config: &Config, now: chrono::DateTime<Utc>) -> [String; 6] {
-    let sla = if row.status.is_open() {
-        let due = config
-            .sla
-            .due_at(&config.calendar, row.submitted_at, TimeDelta::zero());
-        let countdown = config.sla.countdown(&config.calendar, due, now);
-        format!("{}{}", countdown.symbol(), countdown.label())
-    } else {
-        " closed".to_string()
+    let clocks = config.sla.clocks(
+        &config.calendar,
+        row.submitted_at,
+        row.status,
+        &row.clock,
+        now,
+    );
+    let sla = match (clocks.reply, clocks.dispute) {
+        (Some(reply), _) if clocks.no_reply() => format!("{}no-reply", reply.symbol()),
+        (Some(reply), _) => format!("{}reply:{}", reply.symbol(), reply.label()),
+        (_, Some(dispute)) => format!("{}dispute:{}", dispute.symbol(), dispute.label()),
+        _ if row.status.is_open() => {
+            format!("{}{}", clocks.review.symbol(), clocks.review.label())
+        }
+        _ => " closed".to_string(),
     };
     [
         sla,

@@ -8,8 +8,12 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use unicode_width::UnicodeWidthStr;
 
+use std::io::Write;
+use std::path::PathBuf;
+
 use claimdesk::config::Config;
 use claimdesk::domain::text::escape;
+use claimdesk::serve::KeyId;
 use claimdesk::store::{AuditEvent, LoginGrant, Reviewer, Role, Store, StoreError};
 
 /// `claimdesk reviewer ...`.
@@ -31,8 +35,49 @@ pub enum ReviewerCommand {
     },
     /// Print the registered reviewers.
     List,
-    /// Stop a reviewer from working the queue (a lead's job); their holds lapse with the lease.
+    /// Stop a reviewer from working the queue (a lead's job); their holds lapse with the lease,
+    /// and their sessions through `claimdesk serve` end.
     Deactivate { login: String },
+    /// The SSH keys reviewers sign in with through `claimdesk serve`.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+/// `claimdesk reviewer key ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Register an SSH public key to a reviewer (a lead's job): through `claimdesk serve` it
+    /// signs them in.
+    Add {
+        /// The reviewer the key signs in as.
+        login: String,
+        /// The public key: `ssh-ed25519 AAAA... comment` (quoted), as in their .pub file.
+        #[arg(
+            value_name = "KEY",
+            required_unless_present = "file",
+            conflicts_with = "file"
+        )]
+        key: Option<String>,
+        /// Read the public key from this file (their `id_ed25519.pub`; `-` for stdin).
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
+    /// Print the registered keys: reviewer, fingerprint, type, comment, when added.
+    List,
+    /// Remove a registered key (a lead's job): it signs nobody in any more, and sessions it
+    /// opened end.
+    Remove {
+        /// The key's fingerprint (`SHA256:...`, as `key list` prints it) or the public key.
+        #[arg(
+            value_name = "FINGERPRINT|KEY",
+            required_unless_present = "file",
+            conflicts_with = "file"
+        )]
+        key: Option<String>,
+        /// Read the public key from this file.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
 }
 
 /// `--role`.
@@ -71,8 +116,12 @@ pub struct AuditArgs {
 #[derive(Debug)]
 pub struct Broken(pub String);
 
-/// `claimdesk audit --verify`: prints the head hash, or returns the first broken link.
-pub async fn verify(store: &Store, args: &AuditArgs) -> Result<Result<(), Broken>, StoreError> {
+/// `claimdesk audit --verify`: prints the head hash on `out`, or returns the first broken link.
+pub async fn verify(
+    store: &Store,
+    args: &AuditArgs,
+    out: &mut (dyn Write + Send),
+) -> Result<Result<(), Broken>, StoreError> {
     let known = args.known_head.as_deref().map(str::trim);
     let check = store.verify_audit(known).await?;
     if let Some((id, why)) = check.broken {
@@ -90,15 +139,18 @@ pub async fn verify(store: &Store, args: &AuditArgs) -> Result<Result<(), Broken
     }
     match check.head {
         Some((id, hash)) => {
-            println!(
+            let _ = writeln!(
+                out,
                 "audit log intact: {} events; head (event {id}): {hash}",
                 check.events
             );
             if known.is_some() {
-                println!("the head you kept is still in the chain");
+                let _ = writeln!(out, "the head you kept is still in the chain");
             }
         }
-        None => println!("audit log empty: nothing to verify"),
+        None => {
+            let _ = writeln!(out, "audit log empty: nothing to verify");
+        }
     }
     Ok(Ok(()))
 }
@@ -186,8 +238,98 @@ pub async fn reviewer(store: &Store, by: &str, command: ReviewerCommand) -> Resu
             println!("{} is deactivated", escape(&login));
             report_login(&login, store.grant_login(&login).await?);
         }
+        ReviewerCommand::Key(command) => key(store, by, command).await?,
     }
     Ok(())
+}
+
+/// Runs a `reviewer key` subcommand acting as `by`.
+async fn key(store: &Store, by: &str, command: KeyCommand) -> Result<(), StoreError> {
+    match command {
+        KeyCommand::Add { login, key, file } => {
+            let (id, comment) =
+                KeyId::parse(&key_text(key, file.as_deref())?).map_err(StoreError::Invalid)?;
+            store
+                .add_key(&login, &id.fingerprint, &id.openssh, &comment, by)
+                .await?;
+            println!(
+                "key {} ({}) now signs in {} through claimdesk serve",
+                id.fingerprint,
+                escape(key_type(&id.openssh)),
+                escape(&login)
+            );
+        }
+        KeyCommand::List => {
+            let keys = store.keys().await?;
+            if keys.is_empty() {
+                println!(
+                    "no SSH keys registered; a lead adds one with \
+                     `claimdesk reviewer key add LOGIN --file KEY.pub`"
+                );
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = keys
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.login.clone(),
+                        k.fingerprint.clone(),
+                        key_type(&k.public_key).to_string(),
+                        k.added_at
+                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        k.comment.clone(),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                align(&["LOGIN", "FINGERPRINT", "TYPE", "ADDED", "COMMENT"], &rows)
+            );
+        }
+        KeyCommand::Remove { key, file } => {
+            let text = key_text(key, file.as_deref())?;
+            let fingerprint = if text.trim().starts_with("SHA256:") {
+                text.trim().to_string()
+            } else {
+                KeyId::parse(&text)
+                    .map_err(StoreError::Invalid)?
+                    .0
+                    .fingerprint
+            };
+            let removed = store.remove_key(&fingerprint, by).await?;
+            println!(
+                "key {} of {} removed: it signs nobody in any more",
+                removed.fingerprint,
+                escape(&removed.login)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The key as given on the command line, or read from `--file` (`-`: stdin).
+fn key_text(given: Option<String>, file: Option<&std::path::Path>) -> Result<String, StoreError> {
+    match (given, file) {
+        (Some(text), _) => Ok(text),
+        (None, Some(path)) if path == std::path::Path::new("-") => {
+            std::io::read_to_string(std::io::stdin())
+                .map_err(|e| StoreError::Invalid(format!("cannot read the key from stdin: {e}")))
+        }
+        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
+            StoreError::Invalid(format!(
+                "cannot read the key file {}: {e}",
+                escape(&path.display().to_string())
+            ))
+        }),
+        (None, None) => Err(StoreError::Invalid(
+            "give the public key, or --file PATH".into(),
+        )),
+    }
+}
+
+/// `ssh-ed25519 AAAA...` → `ssh-ed25519`.
+fn key_type(openssh: &str) -> &str {
+    openssh.split_whitespace().next().unwrap_or("")
 }
 
 /// Says what became of the reviewer's database login (PostgreSQL).
@@ -216,8 +358,14 @@ fn report_login(login: &str, grant: LoginGrant) {
     }
 }
 
-/// Prints the audit log, oldest first; says so on stderr when `--limit` cut it short.
-pub async fn audit(store: &Store, config: &Config, args: &AuditArgs) -> Result<(), StoreError> {
+/// Prints the audit log on `out`, oldest first; says so on `err` when `--limit` cut it short.
+pub async fn audit(
+    store: &Store,
+    config: &Config,
+    args: &AuditArgs,
+    out: &mut (dyn Write + Send),
+    err: &mut (dyn Write + Send),
+) -> Result<(), StoreError> {
     let since = args.since.map(|s| match s {
         Since::At(at) => at,
         Since::Day(day) => {
@@ -234,16 +382,19 @@ pub async fn audit(store: &Store, config: &Config, args: &AuditArgs) -> Result<(
     let more = events.len() > args.limit as usize;
     events.truncate(args.limit as usize);
     let rows: Vec<Vec<String>> = events.iter().map(row).collect();
+    // A reader that went away (`| head`) is not a failure.
     if rows.is_empty() {
-        eprintln!("no audit events match");
+        let _ = writeln!(err, "no audit events match");
         return Ok(());
     }
-    print!(
+    let _ = write!(
+        out,
         "{}",
         align(&["TIME", "ACTOR", "CLAIM", "KIND", "BEFORE → AFTER"], &rows)
     );
     if more {
-        eprintln!(
+        let _ = writeln!(
+            err,
             "first {} events shown; use --since or a larger --limit for more",
             args.limit
         );

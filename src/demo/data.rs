@@ -40,7 +40,7 @@ const fn spec(partner: &'static str, mpn: &'static str, tenant: usize) -> Spec {
     }
 }
 
-/// The 25 demo claims, numbered DEMO-0001.. in this order.
+/// The 26 demo claims, numbered DEMO-0001.. in this order.
 pub(super) fn claims() -> Vec<Spec> {
     vec![
         // 1-3: a three-party contest for Contoso Pharma's Dynamics 365 Sales.
@@ -73,7 +73,8 @@ pub(super) fn claims() -> Vec<Spec> {
             // Braces and capitals: forgiven, it is still the right subscription.
             sub: Sub::Braced(0),
             status: "info_requested",
-            sla: (Fine, 30),
+            // Asked ten days ago and never answered: "no reply" in the Info requested tab.
+            sla: (Breached, 24 * 10),
             poe: &[WORKSHOP, EMAIL, DEPLOYMENT],
             comments: &[(
                 "partner",
@@ -132,7 +133,8 @@ pub(super) fn claims() -> Vec<Spec> {
             sla: (Fine, 10),
             ..spec("Wingtip Advisory", "5100009", 1)
         },
-        // 10: subscription_not_dynamics (the Exchange subscription typed for a BA claim).
+        // 10: subscription_not_dynamics and subscription_product_mismatch (the tenant's
+        // Exchange subscription typed for a Business Central claim).
         Spec {
             product: "Dynamics 365 Business Central",
             sub: Sub::Known(8),
@@ -163,7 +165,8 @@ pub(super) fn claims() -> Vec<Spec> {
             sla: (Fine, 8),
             ..spec("Łódź Cloud Sp. z o.o.", "5100015", 4)
         },
-        // 14-15: subscription_already_claimed: 14 was approved on the same subscription.
+        // 14-15: subscription_already_claimed: 14 was approved on the same subscription, which
+        // made Fourth Coffee the incumbent 15 competes with.
         Spec {
             sub: Sub::Known(13),
             status: "approved",
@@ -265,6 +268,14 @@ pub(super) fn claims() -> Vec<Spec> {
             sla: (Fine, 22),
             poe: &[WORKSHOP],
             ..spec("Adatum Partners", "5100010", 0)
+        },
+        // 26: Müller under its second MPN and a subsidiary's name (one partner_id): one party
+        // with its claim 2 in the contest for Contoso Pharma's Sales, not a fourth.
+        Spec {
+            sub: Sub::Known(0),
+            sla: (Fine, 3),
+            poe: &[WORKSHOP],
+            ..spec("Müller IT Services GmbH", "5100012", 0)
         },
     ]
 }

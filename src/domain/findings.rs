@@ -15,6 +15,7 @@ word_enum! {
         DomainTenantMismatch => "domain_tenant_mismatch", "Domain does not belong to the tenant";
         ProductNotOnTenant => "product_not_on_tenant", "Product not on the customer's tenant";
         SubscriptionNotOnTenant => "subscription_not_on_tenant", "Subscription belongs to another tenant";
+        SubscriptionProductMismatch => "subscription_product_mismatch", "Subscription is for another product";
         SubscriptionNotDynamics => "subscription_not_dynamics", "Subscription is not for Dynamics";
         SubscriptionIsCsp => "subscription_is_csp", "Subscription is a CSP subscription";
         SubscriptionNotProvisioned => "subscription_not_provisioned", "Subscription not yet provisioned";
@@ -68,6 +69,7 @@ impl FindingCode {
             FindingCode::DomainTenantMismatch => "The customer domain given is not one of the claimed tenant's domains.",
             FindingCode::ProductNotOnTenant => "None of the customer's subscriptions on this tenant is for the claimed product.",
             FindingCode::SubscriptionNotOnTenant => "The subscription exists, but on another customer tenant than the one claimed.",
+            FindingCode::SubscriptionProductMismatch => "The subscription is on the claimed tenant, but for another product than the one claimed (e.g. the tenant's Sales subscription given for a Customer Service claim).",
             FindingCode::SubscriptionNotDynamics => "The subscription is not a Dynamics 365 subscription, so it cannot back a Business Applications claim.",
             FindingCode::SubscriptionIsCsp => "The subscription was bought through CSP; Business Applications claims need Volume Licensing or Web Direct.",
             FindingCode::SubscriptionNotProvisioned => "The customer has not yet activated or provisioned the products of this subscription.",
@@ -215,7 +217,13 @@ fn check_subscription(claim: &Claim, facts: &ClaimFacts, out: &mut Assessment) {
         .iter()
         .find(|s| s.subscription_id == id)
     {
-        Some(sub) => subscription_state_findings(sub, out),
+        Some(sub) => {
+            if product_key(&sub.product) != wanted {
+                out.findings
+                    .push(FindingCode::SubscriptionProductMismatch.into());
+            }
+            subscription_state_findings(sub, out)
+        }
         None if facts
             .subscription_owner
             .is_some_and(|owner| owner != tenant.tenant_id) =>
@@ -297,6 +305,7 @@ mod tests {
                 partner: "Contoso".into(),
                 enrolled: true,
                 partner_type: None,
+                partner_id: None,
             }),
             ..ClaimFacts::default()
         }
@@ -371,6 +380,25 @@ mod tests {
             assess(&claim(), &facts).codes(),
             vec![FindingCode::SubscriptionAlreadyClaimed]
         );
+    }
+
+    #[test]
+    fn a_subscription_for_another_product_on_the_tenant_is_a_mismatch() {
+        let mut c = claim();
+        c.product = "Dynamics 365 Customer Service".into();
+        let mut service = sub(SubscriptionState::Active);
+        service.subscription_id = Uuid::from_u128(99);
+        service.product = "Dynamics 365 Customer Service".into();
+        // The tenant has the claimed product, but the subscription given is its Sales one.
+        let a = assess(&c, &known(vec![sub(SubscriptionState::Active), service]));
+        assert_eq!(a.codes(), vec![FindingCode::SubscriptionProductMismatch]);
+        assert_eq!(a.findings[0].severity, Severity::Error);
+        // The product compared as a key: spacing and case are no mismatch.
+        c.product = "  dynamics 365 SALES ".into();
+        c.subscription_id = Some(format!("{{{}}}", SUB.to_uppercase()));
+        assert!(assess(&c, &known(vec![sub(SubscriptionState::Active)]))
+            .findings
+            .is_empty());
     }
 
     #[test]

@@ -18,6 +18,6 @@ pub use claim::{
     PoeItem, PurchaseChannel, SolutionArea, Visibility,
 };
 pub use findings::{assess, Assessment, Check, ClaimFacts, Finding, FindingCode, Severity};
-pub use reference::{Association, Mpn, Subscription, SubscriptionState, Tenant};
-pub use sla::{SlaPolicy, SlaState};
+pub use reference::{partner_key, Association, Mpn, Subscription, SubscriptionState, Tenant};
+pub use sla::{ClockMarks, Clocks, DisputeNote, SlaPolicy, SlaState};
 pub use status::Status;

@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::BusinessCalendar;
+use super::Status;
 
 /// How long reviewers have, and when to warn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +16,14 @@ pub struct SlaPolicy {
     pub warn_below_business_days: u32,
     /// Stop the clock while the claim waits on the partner (`info_requested`).
     pub pause_while_info_requested: bool,
+    /// Business days a partner has to answer an information request (`reply_due_at`), and a
+    /// disputed decision to be decided again.
+    #[serde(default = "default_reply_days")]
+    pub partner_reply_business_days: u32,
+}
+
+fn default_reply_days() -> u32 {
+    5
 }
 
 impl Default for SlaPolicy {
@@ -23,6 +32,7 @@ impl Default for SlaPolicy {
             business_days: 5,
             warn_below_business_days: 1,
             pause_while_info_requested: false,
+            partner_reply_business_days: default_reply_days(),
         }
     }
 }
@@ -67,6 +77,55 @@ impl Countdown {
     }
 }
 
+/// What a claim's clocks are computed from besides its submission: its waits on the partner
+/// and its dispute, as the store keeps them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClockMarks {
+    /// Each wait on the partner (`info_requested`), oldest first: when it began and, once the
+    /// partner answered or the claim moved on, when it ended.
+    pub waits: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+    /// The partner's latest dispute of a decision.
+    pub dispute: Option<DisputeNote>,
+}
+
+/// A partner's dispute as screens show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisputeNote {
+    pub dispute_id: String,
+    pub at: DateTime<Utc>,
+    pub body: String,
+}
+
+impl ClockMarks {
+    /// Since when the claim has been waiting on its partner, if it is.
+    pub fn waiting_since(&self) -> Option<DateTime<Utc>> {
+        self.waits
+            .iter()
+            .rev()
+            .find(|(_, end)| end.is_none())
+            .map(|(start, _)| *start)
+    }
+}
+
+/// A claim's clocks at one instant: the one rule every screen, `queue` and `export` use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clocks {
+    /// The review deadline (`sla_due_at`) and its countdown; stopped while the claim waits on
+    /// the partner when the policy pauses.
+    pub review: Countdown,
+    /// While the claim waits on the partner: the partner's answer deadline (`reply_due_at`).
+    pub reply: Option<Countdown>,
+    /// While the claim is disputed: the dispute's own deadline.
+    pub dispute: Option<Countdown>,
+}
+
+impl Clocks {
+    /// The partner's answer is overdue ("no reply"): the claim may be rejected for it.
+    pub fn no_reply(&self) -> bool {
+        self.reply.is_some_and(|c| c.state == SlaState::Breached)
+    }
+}
+
 /// A compact duration: `3d 4h`, `5h 12m`, `45m`.
 pub fn short_duration(d: TimeDelta) -> String {
     let minutes = d.num_minutes().max(0);
@@ -94,6 +153,93 @@ impl SlaPolicy {
             extend_by_business_time(calendar, due, paused)
         } else {
             due
+        }
+    }
+
+    /// When the partner must answer an information request made at `requested_at`: the end of
+    /// the `partner_reply_business_days`th business day after it.
+    pub fn reply_due_at(
+        &self,
+        calendar: &BusinessCalendar,
+        requested_at: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        calendar.end_of_nth_business_day_after(requested_at, self.partner_reply_business_days)
+    }
+
+    /// A dispute's own clock: the same business days, from the dispute.
+    pub fn dispute_due_at(
+        &self,
+        calendar: &BusinessCalendar,
+        disputed_at: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        calendar.end_of_nth_business_day_after(disputed_at, self.partner_reply_business_days)
+    }
+
+    /// The business time the claim's finished waits on the partner took (the current wait is
+    /// counted once it ends, so `sla_due_at` is the same whenever it is read).
+    pub fn paused(&self, calendar: &BusinessCalendar, marks: &ClockMarks) -> TimeDelta {
+        marks
+            .waits
+            .iter()
+            .filter_map(|(start, end)| end.map(|end| (*start, end)))
+            .filter(|(start, end)| end > start)
+            .map(|(start, end)| calendar.business_time_between(start, end))
+            .fold(TimeDelta::zero(), |a, b| a + b)
+    }
+
+    /// `sla_due_at`: the review deadline, later by the finished waits when the policy pauses.
+    pub fn sla_due_at(
+        &self,
+        calendar: &BusinessCalendar,
+        submitted_at: DateTime<Utc>,
+        marks: &ClockMarks,
+    ) -> DateTime<Utc> {
+        self.due_at(calendar, submitted_at, self.paused(calendar, marks))
+    }
+
+    /// `reply_due_at`: while the claim waits on the partner, when the answer is due.
+    pub fn reply_due(
+        &self,
+        calendar: &BusinessCalendar,
+        status: Status,
+        marks: &ClockMarks,
+    ) -> Option<DateTime<Utc>> {
+        if status != Status::InfoRequested {
+            return None;
+        }
+        marks
+            .waiting_since()
+            .map(|since| self.reply_due_at(calendar, since))
+    }
+
+    /// Every clock of a claim at `now`. While it waits on the partner under the pausing
+    /// policy, the review countdown stands where it was when the wait began.
+    pub fn clocks(
+        &self,
+        calendar: &BusinessCalendar,
+        submitted_at: DateTime<Utc>,
+        status: Status,
+        marks: &ClockMarks,
+        now: DateTime<Utc>,
+    ) -> Clocks {
+        let due = self.sla_due_at(calendar, submitted_at, marks);
+        let waiting = marks
+            .waiting_since()
+            .filter(|_| status == Status::InfoRequested);
+        let seen_at = match waiting {
+            Some(since) if self.pause_while_info_requested => since.min(now),
+            _ => now,
+        };
+        Clocks {
+            review: self.countdown(calendar, due, seen_at),
+            reply: self
+                .reply_due(calendar, status, marks)
+                .map(|due| self.countdown(calendar, due, now)),
+            dispute: marks
+                .dispute
+                .as_ref()
+                .filter(|_| status == Status::Disputed)
+                .map(|d| self.countdown(calendar, self.dispute_due_at(calendar, d.at), now)),
         }
     }
 
@@ -334,5 +480,100 @@ mod tests {
         // Due Fri 00:00 + 36h skips the weekend: Fri 24h + Mon 12h.
         let due = policy.due_at(&cal, utc("2026-10-29T10:00:00Z"), TimeDelta::hours(36));
         assert_eq!(due, utc("2026-11-09T12:00:00Z"));
+    }
+
+    #[test]
+    fn a_wait_on_the_partner_moves_the_deadline_by_its_business_time_once_it_ends() {
+        let cal = BusinessCalendar::default();
+        let policy = SlaPolicy {
+            pause_while_info_requested: true,
+            ..SlaPolicy::default()
+        };
+        let submitted = utc("2026-11-02T09:00:00Z");
+        // Asked Wed 12:00, answered Mon 12:00: Wed 12h + Thu + Fri + Mon 12h = 3 business days.
+        let mut marks = ClockMarks {
+            waits: vec![(utc("2026-11-04T12:00:00Z"), None)],
+            dispute: None,
+        };
+        let waiting = policy.clocks(
+            &cal,
+            submitted,
+            Status::InfoRequested,
+            &marks,
+            utc("2026-11-09T12:00:00Z"),
+        );
+        // While waiting: the deadline is the plain one, its countdown stands at Wed 12:00.
+        assert_eq!(waiting.review.due_at, utc("2026-11-10T00:00:00Z"));
+        assert_eq!(waiting.review.label(), "3d 12h");
+        // The partner has until the end of the 5th business day after the request.
+        let reply = waiting.reply.unwrap();
+        assert_eq!(reply.due_at, utc("2026-11-12T00:00:00Z"));
+        assert!(!waiting.no_reply());
+        let late = policy.clocks(
+            &cal,
+            submitted,
+            Status::InfoRequested,
+            &marks,
+            utc("2026-11-12T01:00:00Z"),
+        );
+        assert!(late.no_reply());
+
+        marks.waits[0].1 = Some(utc("2026-11-09T12:00:00Z"));
+        assert_eq!(policy.paused(&cal, &marks), TimeDelta::days(3));
+        assert_eq!(
+            policy.sla_due_at(&cal, submitted, &marks),
+            utc("2026-11-13T00:00:00Z")
+        );
+        let back = policy.clocks(
+            &cal,
+            submitted,
+            Status::UnderReview,
+            &marks,
+            utc("2026-11-09T12:00:00Z"),
+        );
+        assert_eq!(
+            (back.review.label(), back.reply),
+            ("3d 12h".to_string(), None)
+        );
+        // Without the pausing policy the wait counts like any other time.
+        let plain = SlaPolicy::default();
+        assert_eq!(
+            plain.sla_due_at(&cal, submitted, &marks),
+            utc("2026-11-10T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_dispute_has_its_own_clock_from_the_dispute() {
+        let cal = BusinessCalendar::default();
+        let policy = SlaPolicy::default();
+        let marks = ClockMarks {
+            waits: Vec::new(),
+            dispute: Some(DisputeNote {
+                dispute_id: "D-1".into(),
+                at: utc("2026-11-20T15:00:00Z"),
+                body: "we did the work".into(),
+            }),
+        };
+        let at = utc("2026-11-23T00:00:00Z");
+        let disputed = policy.clocks(
+            &cal,
+            utc("2026-11-02T09:00:00Z"),
+            Status::Disputed,
+            &marks,
+            at,
+        );
+        assert_eq!(
+            disputed.dispute.unwrap().due_at,
+            utc("2026-11-28T00:00:00Z")
+        );
+        let decided = policy.clocks(
+            &cal,
+            utc("2026-11-02T09:00:00Z"),
+            Status::Approved,
+            &marks,
+            at,
+        );
+        assert_eq!(decided.dispute, None);
     }
 }

@@ -1,6 +1,7 @@
 //! The claim lifecycle: `submitted` → `under_review` → (`info_requested` ⇄ `under_review`) →
-//! `approved` | `rejected`, and `withdrawn` at any point before a decision. Only these moves are
-//! allowed; the store refuses any other so no screen can invent a shortcut.
+//! `approved` | `rejected`, and `withdrawn` at any point before a decision; a decision may be
+//! `disputed` by the partner and is then decided again (`disputed` → `approved` | `rejected`).
+//! Only these moves are allowed; the store refuses any other so no screen can invent a shortcut.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,9 @@ word_enum! {
         Rejected => "rejected", "Rejected";
         /// Withdrawn by the partner before a decision.
         Withdrawn => "withdrawn", "Withdrawn";
+        /// The partner disputed the decision within the window; a reviewer other than the one
+        /// who made it decides again.
+        Disputed => "disputed", "Disputed";
     }
 }
 
@@ -33,6 +37,11 @@ impl Status {
     /// True until the claim is approved, rejected or withdrawn.
     pub fn is_open(self) -> bool {
         Status::OPEN.contains(&self)
+    }
+
+    /// Approved or rejected: a decision stands (and may be disputed).
+    pub fn is_decided(self) -> bool {
+        matches!(self, Status::Approved | Status::Rejected)
     }
 
     /// The status a decision leaves a claim in.
@@ -56,6 +65,8 @@ impl Status {
                     Submitted | UnderReview | InfoRequested,
                     Approved | Rejected | Withdrawn
                 )
+                | (Approved | Rejected, Disputed)
+                | (Disputed, Approved | Rejected)
         ) || (self == Submitted && to == InfoRequested)
     }
 }
@@ -73,9 +84,19 @@ mod tests {
         }
         for closed in [Approved, Rejected, Withdrawn] {
             for to in super::Status::ALL {
-                assert!(!closed.can_become(*to), "{closed} -> {to}");
+                let disputing = closed != Withdrawn && *to == Disputed;
+                assert_eq!(closed.can_become(*to), disputing, "{closed} -> {to}");
             }
         }
+    }
+
+    #[test]
+    fn a_dispute_reopens_only_a_decision_and_ends_in_one() {
+        assert!(Approved.can_become(Disputed));
+        assert!(Rejected.can_become(Disputed));
+        assert!(!UnderReview.can_become(Disputed));
+        assert!(Disputed.can_become(Approved) && Disputed.can_become(Rejected));
+        assert!(!Disputed.can_become(Withdrawn) && !Disputed.can_become(UnderReview));
     }
 
     #[test]

@@ -140,6 +140,25 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A line of JSON with every unsafe character inside its strings written as a JSON `\uXXXX`
+/// escape: still the same JSON to a parser, never raw to a terminal. serde_json escapes the C0
+/// controls already; this adds DEL, the C1 controls, bidi marks and the line separators.
+pub fn escape_json(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if is_unsafe(c) {
+            // Every unsafe character is in the Basic Multilingual Plane: one \u escape each.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether an instant falls in the range claimdesk accepts (`EARLIEST_DAY` to before `END_DAY`,
 /// UTC): outside it a typo (year 9999) would poison every export and SLA computation.
 pub fn in_range(at: DateTime<Utc>) -> bool {
@@ -209,6 +228,15 @@ mod tests {
         assert_eq!(escape("evil\u{202e}fdp.exe"), "evil\\u{202e}fdp.exe");
         assert_eq!(escape("C-1\nforged"), "C-1\\u{a}forged");
         assert_eq!(escape("x\u{2066}y\u{2028}"), "x\\u{2066}y\\u{2028}");
+    }
+
+    #[test]
+    fn escape_json_keeps_the_json_and_hides_what_a_terminal_would_act_on() {
+        let line = serde_json::json!({ "body": "a\u{9b}2J\u{202e}b\u{1b}" }).to_string();
+        let escaped = escape_json(&line);
+        assert_eq!(escaped, r#"{"body":"a\u009b2J\u202eb\u001b"}"#);
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back["body"], "a\u{9b}2J\u{202e}b\u{1b}");
     }
 
     #[test]

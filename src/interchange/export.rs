@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -29,11 +29,19 @@ pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-/// The claim's SLA deadline as exported: the configured policy with no paused time.
-pub fn sla_due_at(config: &Config, submitted_at: DateTime<Utc>) -> DateTime<Utc> {
+/// The claim's SLA deadline as exported: the configured policy, later by the finished waits on
+/// the partner when it pauses (domain::sla, the rule the screens use).
+pub fn sla_due_at(config: &Config, view: &ClaimView) -> DateTime<Utc> {
     config
         .sla
-        .due_at(&config.calendar, submitted_at, TimeDelta::zero())
+        .sla_due_at(&config.calendar, view.claim.submitted_at, &view.clock)
+}
+
+/// While the claim waits on the partner, when the answer is due.
+pub fn reply_due_at(config: &Config, view: &ClaimView) -> Option<DateTime<Utc>> {
+    config
+        .sla
+        .reply_due(&config.calendar, view.claim.status, &view.clock)
 }
 
 /// Writes claims one page at a time, so an export never holds the whole store.
@@ -137,6 +145,7 @@ struct ExportedClaim<'a> {
     poe: &'a [PoeItem],
     comments: Vec<ExportedComment<'a>>,
     sla_due_at: String,
+    reply_due_at: Option<String>,
     contested: bool,
     competing_claim_ids: &'a [String],
     incumbent_mpn_id: Option<&'a str>,
@@ -187,7 +196,8 @@ impl<'a> ExportedClaim<'a> {
                     at: rfc3339(m.at),
                 })
                 .collect(),
-            sla_due_at: rfc3339(sla_due_at(config, c.submitted_at)),
+            sla_due_at: rfc3339(sla_due_at(config, view)),
+            reply_due_at: reply_due_at(config, view).map(rfc3339),
             contested: view.contested(),
             competing_claim_ids: &view.competing_claim_ids,
             incumbent_mpn_id: view.incumbent_mpn_id.as_deref(),
@@ -204,7 +214,7 @@ impl<'a> ExportedClaim<'a> {
 }
 
 /// The CSV columns, in the order of `CsvRow`'s fields (a test keeps them in step).
-pub const CSV_HEADER: [&str; 24] = [
+pub const CSV_HEADER: [&str; 25] = [
     "claim_id",
     "partner_name",
     "mpn_id",
@@ -220,6 +230,7 @@ pub const CSV_HEADER: [&str; 24] = [
     "poe_count",
     "comment_count",
     "sla_due_at",
+    "reply_due_at",
     "contested",
     "competing_claim_ids",
     "incumbent_mpn_id",
@@ -249,6 +260,7 @@ struct CsvRow<'a> {
     poe_count: usize,
     comment_count: usize,
     sla_due_at: String,
+    reply_due_at: String,
     contested: bool,
     competing_claim_ids: Cow<'a, str>,
     incumbent_mpn_id: Cow<'a, str>,
@@ -280,7 +292,8 @@ impl<'a> CsvRow<'a> {
             status: c.status.code(),
             poe_count: c.poe.len(),
             comment_count: c.comments.len(),
-            sla_due_at: rfc3339(sla_due_at(config, c.submitted_at)),
+            sla_due_at: rfc3339(sla_due_at(config, view)),
+            reply_due_at: reply_due_at(config, view).map(rfc3339).unwrap_or_default(),
             contested: view.contested(),
             competing_claim_ids: Cow::Owned(cell(&view.competing_claim_ids.join(";")).into_owned()),
             incumbent_mpn_id: cell(view.incumbent_mpn_id.as_deref().unwrap_or("")),

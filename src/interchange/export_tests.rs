@@ -13,12 +13,14 @@ fn view() -> ClaimView {
         version: 3,
         competing_claim_ids: vec!["C-2".into(), "C-3".into()],
         incumbent_mpn_id: Some("2000002".into()),
+        association: None,
         facts: ClaimFacts {
             mpn: Some(Mpn {
                 mpn_id: "1000001".into(),
                 partner: "Müller IT GmbH".into(),
                 enrolled: false,
                 partner_type: None,
+                partner_id: None,
             }),
             ..ClaimFacts::default()
         },
@@ -30,6 +32,7 @@ fn view() -> ClaimView {
         }),
         assigned_to: None,
         held_until: None,
+        clock: Default::default(),
     }
 }
 
@@ -54,7 +57,7 @@ fn jsonl_has_stored_then_computed_fields_in_a_fixed_order() {
             r#""status":"approved","poe":[{"kind":"deployment","date":"2026-10-20","#,
             r#""summary":"Mailbox migration, \"wave 1\"","by":"K. Müller","attachment":"poe/1.pdf"}],"#,
             r#""comments":[{"author":"rev1","visibility":"partner","body":"Thanks","at":"2026-11-03T07:00:00Z"}],"#,
-            r#""sla_due_at":"2026-11-10T00:00:00Z","contested":true,"competing_claim_ids":["C-2","C-3"],"#,
+            r#""sla_due_at":"2026-11-10T00:00:00Z","reply_due_at":null,"contested":true,"competing_claim_ids":["C-2","C-3"],"#,
             r#""incumbent_mpn_id":"2000002","findings":["mpn_not_enrolled"],"unknown_checks":["domain_tenant"],"#,
             r#""decision":{"outcome":"approved","by":"rev1","at":"2026-11-04T12:00:00Z","reason":"best PoE"}}"#,
             "\n"
@@ -95,7 +98,7 @@ fn csv_is_one_flat_row_per_claim() {
         lines[1],
         "C-1,Müller IT GmbH,1000001,6f1c2a4e-8b3d-4c5e-9f7a-1b2c3d4e5f60,fabrikam.onmicrosoft.com,\
          microsoft_365,usage,Exchange Online,,csp,2026-11-02T09:00:00.500Z,approved,1,1,\
-         2026-11-10T00:00:00Z,true,C-2;C-3,2000002,mpn_not_enrolled,domain_tenant,approved,rev1,\
+         2026-11-10T00:00:00Z,,true,C-2;C-3,2000002,mpn_not_enrolled,domain_tenant,approved,rev1,\
          2026-11-04T12:00:00Z,best PoE"
     );
 }

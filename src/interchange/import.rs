@@ -1,4 +1,5 @@
-//! Reading an import file: JSON Lines, one `claim`, `tenant`, `mpn` or `association` per line.
+//! Reading an import file: JSON Lines, one `claim`, `tenant`, `mpn` or `association` per line,
+//! or one of the partner feed's `reply`, `withdrawal` and `dispute` lines.
 //!
 //! Every line is checked completely and every problem is kept, several per line if need be, so a
 //! person fixes a file in one pass instead of one error per run. Nothing is half-accepted: the
@@ -17,10 +18,11 @@ use crate::domain::{
     Activity, Association, Claim, Comment, Customer, Mpn, Partner, PoeItem, PurchaseChannel,
     SolutionArea, Status, Subscription, SubscriptionState, Tenant, Visibility,
 };
+use crate::model::FeedLine;
 use crate::store::ImportBatch;
 
 /// The line types the contract knows, for the `type` error message.
-const TYPES: &str = "claim, tenant, mpn, association";
+const TYPES: &str = "claim, tenant, mpn, association, reply, withdrawal, dispute";
 
 /// Parses a whole import file held in memory.
 pub fn parse_str(text: &str) -> Result<ImportBatch, Vec<Problem>> {
@@ -64,6 +66,8 @@ struct Parser {
     problems: Vec<Problem>,
     /// Where each claim id was first seen, to refuse repeats.
     claim_lines: HashMap<String, usize>,
+    /// Where each feed line's id was first seen (by type), to refuse one id with two contents.
+    feed_lines: HashMap<(&'static str, String), (usize, String)>,
 }
 
 impl Parser {
@@ -139,6 +143,28 @@ impl Parser {
             "association" => {
                 if let Some(a) = association(&mut cx, fields) {
                     self.batch.associations.push(a);
+                }
+            }
+            "reply" | "withdrawal" | "dispute" => {
+                if let Some(line) = feed_line(&mut cx, kind_name, fields) {
+                    let key = (line.kind(), line.line_id().to_string());
+                    let content = line.content();
+                    match self.feed_lines.get(&key) {
+                        // The same line twice in one file: applied once, like a replay.
+                        Some((_, first)) if *first == content => {}
+                        Some((first, _)) => cx.report(
+                            line.id_field(),
+                            format!(
+                                "{} {} repeated with other content (first on line {first})",
+                                line.kind(),
+                                quote(line.line_id())
+                            ),
+                        ),
+                        None => {
+                            self.feed_lines.insert(key, (number, content));
+                            self.batch.feed.push((number, line));
+                        }
+                    }
                 }
             }
             other => cx.report(
@@ -507,7 +533,17 @@ fn claim(cx: &mut Cx, mut f: Fields) -> Option<Claim> {
     );
     let submitted_at = f.timestamp(cx, "submitted_at");
     let status = if f.map.contains_key("status") {
-        f.word(cx, "status", Status::from_code, Status::codes)
+        match f.word(cx, "status", Status::from_code, Status::codes) {
+            Some(Status::Disputed) => {
+                cx.report(
+                    "status",
+                    "a claim is not filed disputed: its partner disputes a decision with a \
+                     \"dispute\" line",
+                );
+                None
+            }
+            other => other,
+        }
     } else {
         f.known.push("status");
         Some(Status::UnderReview)
@@ -633,13 +669,71 @@ fn mpn(cx: &mut Cx, mut f: Fields) -> Option<Mpn> {
     let partner = f.text(cx, "partner", TextKind::Short);
     let enrolled = f.boolean(cx, "enrolled");
     let partner_type = f.nullable_text(cx, "partner_type", TextKind::Short);
+    // Optional: MPNs with the same partner_id are one partner.
+    let partner_id = if f.map.contains_key("partner_id") {
+        f.nullable_text(cx, "partner_id", TextKind::Id)
+    } else {
+        Some(None)
+    };
     f.finish(cx);
     Some(Mpn {
         mpn_id: mpn_id?,
         partner: partner?,
         enrolled: enrolled?,
         partner_type: partner_type?,
+        partner_id: partner_id?,
     })
+}
+
+/// A `reply`, `withdrawal` or `dispute` line (design.md, "What comes back from partners").
+fn feed_line(cx: &mut Cx, kind: &str, mut f: Fields) -> Option<FeedLine> {
+    let claim_id = f.text(cx, "claim_id", TextKind::Id);
+    let line = match kind {
+        "reply" => {
+            let reply_id = f.required_text(cx, "reply_id", TextKind::Id);
+            let at = f.timestamp(cx, "at");
+            let body = f.required_text(cx, "body", TextKind::Long);
+            let poe = f
+                .array(cx, "poe", false)
+                .and_then(|items| all(items.into_iter().map(|(path, v)| poe_item(cx, &path, v))));
+            f.finish(cx);
+            FeedLine::Reply {
+                claim_id: claim_id?,
+                reply_id: reply_id?,
+                at: at?,
+                body: body?,
+                poe: poe?,
+            }
+        }
+        "withdrawal" => {
+            let at = f.timestamp(cx, "at");
+            let reason = if f.map.contains_key("reason") {
+                f.nullable_text(cx, "reason", TextKind::Long)
+            } else {
+                f.known.push("reason");
+                Some(None)
+            };
+            f.finish(cx);
+            FeedLine::Withdrawal {
+                claim_id: claim_id?,
+                at: at?,
+                reason: reason?,
+            }
+        }
+        _ => {
+            let dispute_id = f.required_text(cx, "dispute_id", TextKind::Id);
+            let at = f.timestamp(cx, "at");
+            let body = f.required_text(cx, "body", TextKind::Long);
+            f.finish(cx);
+            FeedLine::Dispute {
+                claim_id: claim_id?,
+                dispute_id: dispute_id?,
+                at: at?,
+                body: body?,
+            }
+        }
+    };
+    Some(line)
 }
 
 fn association(cx: &mut Cx, mut f: Fields) -> Option<Association> {
@@ -651,6 +745,7 @@ fn association(cx: &mut Cx, mut f: Fields) -> Option<Association> {
         tenant_id: tenant_id?,
         product: product?,
         mpn_id: mpn_id?,
+        claim_id: None,
     })
 }
 

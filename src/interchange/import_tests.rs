@@ -128,11 +128,11 @@ fn bad_json_and_non_objects() {
 fn missing_and_unknown_types() {
     assert_eq!(
         one(with(claim_line(), "/type", None)),
-        ["1:type: missing field (expected one of claim, tenant, mpn, association)"]
+        ["1:type: missing field (expected one of claim, tenant, mpn, association, reply, withdrawal, dispute)"]
     );
     assert_eq!(
         one(with(claim_line(), "/type", Some(json!("claims")))),
-        ["1:type: unknown type \"claims\" (expected one of claim, tenant, mpn, association)"]
+        ["1:type: unknown type \"claims\" (expected one of claim, tenant, mpn, association, reply, withdrawal, dispute)"]
     );
     assert_eq!(
         one(with(claim_line(), "/type", Some(json!(1)))),
@@ -236,7 +236,7 @@ fn bad_enums_list_the_accepted_codes() {
     );
     assert_eq!(
         one(with(claim_line(), "/status", Some(json!("open")))),
-        ["1:status: unknown value \"open\" (expected one of submitted, under_review, info_requested, approved, rejected, withdrawn)"]
+        ["1:status: unknown value \"open\" (expected one of submitted, under_review, info_requested, approved, rejected, withdrawn, disputed)"]
     );
     assert_eq!(
         one(with(claim_line(), "/comments/0/visibility", Some(json!("public")))),
@@ -391,5 +391,80 @@ fn leap_seconds_and_far_dates_are_refused_by_field() {
     assert_eq!(
         found,
         ["1:comments[0].at: \"1970-01-01T00:00:00Z\" is outside 2000-01-01 .. 2100-01-01 (exclusive)"]
+    );
+}
+
+#[test]
+fn feed_lines_parse_and_one_id_with_two_contents_is_refused() {
+    let reply = json!({"type": "reply", "claim_id": "C-1", "reply_id": "R-1",
+        "at": "2026-11-20T10:00:00Z", "body": "SOW attached",
+        "poe": [{"kind": "SOW", "date": "2026-11-19", "summary": "signed", "by": "Fabrikam",
+                 "attachment": "sow.pdf"}]});
+    let withdrawal = json!({"type": "withdrawal", "claim_id": "C-2", "at": "2026-11-20T11:00:00Z"});
+    let dispute = json!({"type": "dispute", "claim_id": "C-3", "dispute_id": "D-1",
+        "at": "2026-11-21T09:00:00Z", "body": "We did the work"});
+    let text = [&reply, &withdrawal, &dispute, &reply]
+        .map(|v| v.to_string())
+        .join("\n");
+    let batch = parse_str(&text).unwrap();
+    // The same line twice is one line.
+    assert_eq!(batch.feed.len(), 3);
+    assert_eq!(
+        batch
+            .feed
+            .iter()
+            .map(|(n, l)| (*n, l.kind()))
+            .collect::<Vec<_>>(),
+        [(1, "reply"), (2, "withdrawal"), (3, "dispute")]
+    );
+    let mut other = reply.clone();
+    other["body"] = json!("another answer");
+    assert_eq!(
+        problems(&[reply.to_string(), other.to_string()]),
+        ["2:reply_id: reply \"R-1\" repeated with other content (first on line 1)"]
+    );
+    assert_eq!(
+        one(json!({"type": "dispute", "claim_id": "C-3", "at": "yesterday", "body": ""})),
+        [
+            "1:dispute_id: missing field",
+            "1:at: not an RFC 3339 timestamp: \"yesterday\" (e.g. 2026-11-02T09:30:00Z)",
+            "1:body: must not be empty",
+        ]
+    );
+    assert_eq!(
+        one(with(claim_line(), "/status", Some(json!("disputed")))),
+        ["1:status: a claim is not filed disputed: its partner disputes a decision with a \"dispute\" line"]
+    );
+}
+
+#[test]
+fn a_tenant_guid_in_braces_and_capitals_is_the_same_tenant() {
+    let braced = with(
+        claim_line(),
+        "/customer/tenant_id",
+        Some(json!(format!("{{{}}}", TENANT.to_uppercase()))),
+    );
+    let batch = parse_str(&braced.to_string()).unwrap();
+    assert_eq!(
+        batch.claims[0].1.customer.tenant_id,
+        Uuid::parse_str(TENANT).unwrap()
+    );
+}
+
+#[test]
+fn an_mpn_line_may_name_its_partner_id() {
+    let line = json!({"type": "mpn", "mpn_id": "1", "partner": "Müller IT GmbH",
+                      "enrolled": true, "partner_type": null, "partner_id": "P-MULLER"});
+    let batch = parse_str(&line.to_string()).unwrap();
+    assert_eq!(batch.mpns[0].partner_id.as_deref(), Some("P-MULLER"));
+    let without = with(line.clone(), "/partner_id", None);
+    assert_eq!(
+        parse_str(&without.to_string()).unwrap().mpns[0].partner_id,
+        None
+    );
+    let bad = with(line, "/partner_id", Some(json!(7)));
+    assert_eq!(
+        one(bad),
+        vec!["1:partner_id: expected a string or null, found a number"]
     );
 }

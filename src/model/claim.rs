@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Assessment, Claim, ClaimFacts, Decision};
+use crate::domain::{Assessment, Association, Claim, ClaimFacts, ClockMarks, Decision};
 
 /// One claim with what the store computes around it.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,10 +10,14 @@ pub struct ClaimView {
     pub claim: Claim,
     /// Bumped by every change; a write on an older version is refused as stale.
     pub version: i64,
-    /// Other open claims for the same tenant and product by a different partner, in id order.
+    /// The other partners' claims still in this claim's contest (open, or the incumbent's
+    /// approved claim), in id order; empty when this claim is out of it (decided, withdrawn).
     pub competing_claim_ids: Vec<String>,
-    /// The MPN of an existing association of this tenant and product with another MPN.
+    /// The MPN of another partner's association of this tenant and product, on an open claim.
     pub incumbent_mpn_id: Option<String>,
+    /// The association this tenant and product have now (whoever holds it), with the partner
+    /// name its MPN is known by.
+    pub association: Option<(Association, Option<String>)>,
     /// Reference data for the findings.
     pub facts: ClaimFacts,
     pub decision: Option<Decision>,
@@ -21,6 +25,8 @@ pub struct ClaimView {
     pub assigned_to: Option<String>,
     /// When the assignee's hold ends; past it, the claim is free to take.
     pub held_until: Option<DateTime<Utc>>,
+    /// Its waits on the partner and its dispute: what its clocks are computed from.
+    pub clock: ClockMarks,
 }
 
 impl ClaimView {
@@ -32,6 +38,16 @@ impl ClaimView {
     /// Contested: another partner competes for the same customer and product, or an incumbent holds it.
     pub fn contested(&self) -> bool {
         !self.competing_claim_ids.is_empty() || self.incumbent_mpn_id.is_some()
+    }
+
+    /// This claim is the incumbent's in its contest: the approved claim that made the
+    /// association, or an open claim of the partner that holds it.
+    pub fn is_incumbent(&self) -> bool {
+        match &self.association {
+            Some((a, _)) if a.claim_id.as_deref() == Some(self.claim.claim_id.as_str()) => true,
+            Some(_) => self.claim.status.is_open() && self.incumbent_mpn_id.is_none(),
+            None => false,
+        }
     }
 
     /// Who holds the claim at `now` (an expired lease holds nothing).

@@ -149,6 +149,7 @@ pub struct OutcomeFigures {
     pub approvals: u64,
     /// Rejections by reason, most frequent first (then by name).
     pub rejections: Vec<ReasonCount>,
+    /// Withdrawals: decided as withdrawn by a reviewer, or by the partner through the feed.
     pub withdrawals: u64,
     /// Information requests sent in the period.
     pub info_requests: u64,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::review::Role;
-use crate::domain::{Association, DecisionOutcome, Mpn, Status, Tenant, Visibility};
+use crate::domain::{Association, DecisionOutcome, FindingCode, Mpn, Status, Tenant, Visibility};
 
 /// One entry of the append-only audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,11 +57,13 @@ pub enum EventKind {
         outcome: DecisionOutcome,
         reason: String,
     },
-    /// A lead changed an earlier decision.
+    /// A lead changed an earlier decision, or approved a claim over its error findings
+    /// (`findings`: the error findings approved over; empty for a changed decision).
     Overridden {
         from: Status,
         outcome: DecisionOutcome,
         reason: String,
+        findings: Vec<FindingCode>,
     },
     /// A reviewer took a free claim (`next`: with `n`).
     Taken { holder: String, next: bool },
@@ -69,6 +71,8 @@ pub enum EventKind {
     Reassigned { from: String, to: String },
     /// A hold was let go.
     Released { holder: Option<String> },
+    /// A lead assigned the claim to a named reviewer (`from`: who it was assigned to before).
+    Assigned { from: Option<String>, to: String },
     /// A reviewer was registered or changed (`before`: what was stored, if anything).
     ReviewerAdded {
         before: Option<ReviewerRecord>,
@@ -76,6 +80,15 @@ pub enum EventKind {
     },
     /// A reviewer was deactivated.
     ReviewerDeactivated { login: String },
+    /// An SSH key was registered to a reviewer (`claimdesk reviewer key add`).
+    KeyAdded {
+        login: String,
+        fingerprint: String,
+        /// `ALGORITHM BASE64`.
+        key: String,
+    },
+    /// A reviewer's SSH key was removed: it signs nobody in any more.
+    KeyRemoved { login: String, fingerprint: String },
     /// An import added or changed a customer tenant: its domains and subscriptions
     /// (`before`: what was stored, if anything). A subscription that moved away from a tenant
     /// changes that tenant too.
@@ -91,6 +104,63 @@ pub enum EventKind {
         before: Option<Association>,
         after: Association,
     },
+    /// The partner answered through the feed (`reply` line): a partner-visible comment and
+    /// `poe` more PoE items; a claim waiting on the partner goes back under review (`to`).
+    Replied {
+        reply_id: String,
+        from: Status,
+        to: Status,
+        body: String,
+        poe: u64,
+    },
+    /// The partner withdrew the claim through the feed (`withdrawal` line).
+    Withdrawn {
+        from: Status,
+        reason: Option<String>,
+    },
+    /// The partner disputed the decision through the feed (`dispute` line).
+    Disputed {
+        dispute_id: String,
+        from: Status,
+        body: String,
+    },
+    /// A disputed claim was decided again (alongside its `decided` event): `upheld` when the
+    /// new decision is the disputed one, `overturned` otherwise.
+    DisputeResolved {
+        dispute_id: String,
+        outcome: DisputeOutcome,
+        decision: DecisionOutcome,
+        reason: String,
+    },
+}
+
+/// How a dispute ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeOutcome {
+    /// Decided again the way it was.
+    Upheld,
+    /// Decided again the other way.
+    Overturned,
+}
+
+impl DisputeOutcome {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DisputeOutcome::Upheld => "upheld",
+            DisputeOutcome::Overturned => "overturned",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "upheld" => Some(DisputeOutcome::Upheld),
+            "overturned" => Some(DisputeOutcome::Overturned),
+            _ => None,
+        }
+    }
 }
 
 impl EventKind {
@@ -107,11 +177,18 @@ impl EventKind {
             EventKind::Taken { .. } => "taken",
             EventKind::Reassigned { .. } => "reassigned",
             EventKind::Released { .. } => "released",
+            EventKind::Assigned { .. } => "assigned",
             EventKind::ReviewerAdded { .. } => "reviewer_added",
             EventKind::ReviewerDeactivated { .. } => "reviewer_deactivated",
+            EventKind::KeyAdded { .. } => "key_added",
+            EventKind::KeyRemoved { .. } => "key_removed",
             EventKind::TenantChanged { .. } => "tenant_changed",
             EventKind::MpnChanged { .. } => "mpn_changed",
             EventKind::AssociationChanged { .. } => "association_changed",
+            EventKind::Replied { .. } => "replied",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::Disputed { .. } => "disputed",
+            EventKind::DisputeResolved { .. } => "dispute_resolved",
         }
     }
 
@@ -146,18 +223,18 @@ impl EventKind {
                 from,
                 outcome,
                 reason,
-            }
-            | EventKind::Overridden {
+            } => (
+                Some(status(from)),
+                Some(decision_json(*outcome, reason, &[])),
+            ),
+            EventKind::Overridden {
                 from,
                 outcome,
                 reason,
+                findings,
             } => (
                 Some(status(from)),
-                Some(json!({
-                    "status": Status::decided(*outcome).code(),
-                    "outcome": outcome.code(),
-                    "reason": reason,
-                })),
+                Some(decision_json(*outcome, reason, findings)),
             ),
             EventKind::Taken { holder, next } => (
                 None,
@@ -172,6 +249,10 @@ impl EventKind {
                 Some(json!({ "holder": to })),
             ),
             EventKind::Released { holder } => (Some(json!({ "holder": holder })), None),
+            EventKind::Assigned { from, to } => (
+                Some(json!({ "assigned_to": from })),
+                Some(json!({ "assigned_to": to })),
+            ),
             EventKind::ReviewerAdded { before, after } => (
                 before.as_ref().map(reviewer_json),
                 Some(reviewer_json(after)),
@@ -179,6 +260,18 @@ impl EventKind {
             EventKind::ReviewerDeactivated { login } => (
                 Some(json!({ "login": login, "active": true })),
                 Some(json!({ "login": login, "active": false })),
+            ),
+            EventKind::KeyAdded {
+                login,
+                fingerprint,
+                key,
+            } => (
+                None,
+                Some(json!({ "login": login, "fingerprint": fingerprint, "key": key })),
+            ),
+            EventKind::KeyRemoved { login, fingerprint } => (
+                Some(json!({ "login": login, "fingerprint": fingerprint })),
+                None,
             ),
             EventKind::TenantChanged { before, after } => {
                 (before.as_ref().map(to_json), Some(to_json(after)))
@@ -189,6 +282,52 @@ impl EventKind {
             EventKind::AssociationChanged { before, after } => {
                 (before.as_ref().map(to_json), Some(to_json(after)))
             }
+            EventKind::Replied {
+                reply_id,
+                from,
+                to,
+                body,
+                poe,
+            } => (
+                Some(status(from)),
+                Some(json!({
+                    "status": to.code(),
+                    "reply_id": reply_id,
+                    "body": body,
+                    "poe": poe,
+                })),
+            ),
+            EventKind::Withdrawn { from, reason } => (
+                Some(status(from)),
+                Some(json!({ "status": Status::Withdrawn.code(), "reason": reason })),
+            ),
+            EventKind::Disputed {
+                dispute_id,
+                from,
+                body,
+            } => (
+                Some(status(from)),
+                Some(json!({
+                    "status": Status::Disputed.code(),
+                    "dispute_id": dispute_id,
+                    "body": body,
+                })),
+            ),
+            EventKind::DisputeResolved {
+                dispute_id,
+                outcome,
+                decision,
+                reason,
+            } => (
+                Some(status(&Status::Disputed)),
+                Some(json!({
+                    "status": Status::decided(*decision).code(),
+                    "dispute_id": dispute_id,
+                    "outcome": outcome.code(),
+                    "decision": decision.code(),
+                    "reason": reason,
+                })),
+            ),
         };
         (before.map(|v| v.to_string()), after.map(|v| v.to_string()))
     }
@@ -235,6 +374,7 @@ impl EventKind {
                         from,
                         outcome,
                         reason,
+                        findings: after.findings()?,
                     }
                 }
             }
@@ -255,6 +395,13 @@ impl EventKind {
                     .and_then(Value::as_str)
                     .map(str::to_string),
             },
+            "assigned" => EventKind::Assigned {
+                from: before
+                    .value("assigned_to")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                to: after.text("assigned_to")?,
+            },
             "reviewer_added" => EventKind::ReviewerAdded {
                 before: if before.0.is_some() {
                     Some(before.reviewer()?)
@@ -265,6 +412,15 @@ impl EventKind {
             },
             "reviewer_deactivated" => EventKind::ReviewerDeactivated {
                 login: after.text("login")?,
+            },
+            "key_added" => EventKind::KeyAdded {
+                login: after.text("login")?,
+                fingerprint: after.text("fingerprint")?,
+                key: after.text("key")?,
+            },
+            "key_removed" => EventKind::KeyRemoved {
+                login: before.text("login")?,
+                fingerprint: before.text("fingerprint")?,
             },
             "tenant_changed" => EventKind::TenantChanged {
                 before: before.optional()?,
@@ -278,6 +434,31 @@ impl EventKind {
                 before: before.optional()?,
                 after: after.typed()?,
             },
+            "replied" => EventKind::Replied {
+                reply_id: after.text("reply_id")?,
+                from: before.status("status")?,
+                to: after.status("status")?,
+                body: after.text("body")?,
+                poe: after.value("poe").and_then(Value::as_u64).unwrap_or(0),
+            },
+            "withdrawn" => EventKind::Withdrawn {
+                from: before.status("status")?,
+                reason: after
+                    .value("reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            },
+            "disputed" => EventKind::Disputed {
+                dispute_id: after.text("dispute_id")?,
+                from: before.status("status")?,
+                body: after.text("body")?,
+            },
+            "dispute_resolved" => EventKind::DisputeResolved {
+                dispute_id: after.text("dispute_id")?,
+                outcome: after.parsed("outcome", DisputeOutcome::from_code)?,
+                decision: after.parsed("decision", DecisionOutcome::from_code)?,
+                reason: after.text("reason")?,
+            },
             other => return Err(format!("unknown audit event kind {other:?}")),
         })
     }
@@ -286,6 +467,20 @@ impl EventKind {
 /// Reference data as its interchange shape (the same fields an import line gives).
 fn to_json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A decision's `after` column; `findings` (the error findings a lead approved over) only when
+/// there are any, so a plain decision keeps the shape every earlier version wrote.
+fn decision_json(outcome: DecisionOutcome, reason: &str, findings: &[FindingCode]) -> Value {
+    let mut after = json!({
+        "status": Status::decided(outcome).code(),
+        "outcome": outcome.code(),
+        "reason": reason,
+    });
+    if !findings.is_empty() {
+        after["findings"] = findings.iter().map(|f| f.code()).collect();
+    }
+    after
 }
 
 fn reviewer_json(r: &ReviewerRecord) -> Value {
@@ -352,6 +547,22 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| self.missing(name))
     }
 
+    /// The `findings` list of codes (absent: none).
+    fn findings(&self) -> Result<Vec<FindingCode>, String> {
+        let Some(list) = self.value("findings") else {
+            return Ok(Vec::new());
+        };
+        list.as_array()
+            .ok_or_else(|| self.missing("findings"))?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .and_then(FindingCode::from_code)
+                    .ok_or_else(|| self.missing("findings"))
+            })
+            .collect()
+    }
+
     fn status(&self, name: &str) -> Result<Status, String> {
         self.parsed(name, Status::from_code)
     }
@@ -392,6 +603,25 @@ pub enum Change {
     Offline(String),
     /// Changes made since the last report, oldest first.
     Events(Vec<AuditEvent>),
+    /// A bulk write, told as one report instead of one event per claim; what came before it
+    /// has been reported, what comes after follows.
+    Bulk(BulkWrite),
+}
+
+/// A run of audit events one transaction appended for a bulk write (an import of many claims,
+/// one `Imported` event each), as the change feed tells it: who, when and how many, without the
+/// events themselves. They are in the audit log like any others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkWrite {
+    /// The run's oldest and newest event ids (the oldest not yet reported, if a watcher was
+    /// already past the start of the run).
+    pub first_id: i64,
+    pub last_id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub via: Option<String>,
+    /// How many claims (events of the run from `first_id` on).
+    pub claims: u64,
 }
 
 #[cfg(test)]
@@ -422,11 +652,13 @@ mod tests {
             partner: "Fabrikam".into(),
             enrolled: true,
             partner_type: None,
+            partner_id: None,
         };
         let association = Association {
             tenant_id: tenant.tenant_id,
             product: "Dynamics 365 Sales".into(),
             mpn_id: "1234567".into(),
+            claim_id: None,
         };
         let r = ReviewerRecord {
             login: "bob".into(),
@@ -462,6 +694,21 @@ mod tests {
                 from: Status::Rejected,
                 outcome: DecisionOutcome::Approved,
                 reason: "new PoE".into(),
+                findings: Vec::new(),
+            },
+            EventKind::Overridden {
+                from: Status::UnderReview,
+                outcome: DecisionOutcome::Approved,
+                reason: "the customer confirmed the subscription by phone".into(),
+                findings: vec![FindingCode::SubscriptionProductMismatch],
+            },
+            EventKind::Assigned {
+                from: None,
+                to: "carol".into(),
+            },
+            EventKind::Assigned {
+                from: Some("carol".into()),
+                to: "dave".into(),
             },
             EventKind::Taken {
                 holder: "bob".into(),
@@ -485,6 +732,15 @@ mod tests {
             EventKind::ReviewerDeactivated {
                 login: "bob".into(),
             },
+            EventKind::KeyAdded {
+                login: "bob".into(),
+                fingerprint: "SHA256:abc".into(),
+                key: "ssh-ed25519 AAAA".into(),
+            },
+            EventKind::KeyRemoved {
+                login: "bob".into(),
+                fingerprint: "SHA256:abc".into(),
+            },
             EventKind::TenantChanged {
                 before: None,
                 after: tenant.clone(),
@@ -506,6 +762,32 @@ mod tests {
             EventKind::AssociationChanged {
                 before: None,
                 after: association,
+            },
+            EventKind::Replied {
+                reply_id: "R-1".into(),
+                from: Status::InfoRequested,
+                to: Status::UnderReview,
+                body: "signed PoE attached".into(),
+                poe: 1,
+            },
+            EventKind::Withdrawn {
+                from: Status::UnderReview,
+                reason: Some("filed twice".into()),
+            },
+            EventKind::Withdrawn {
+                from: Status::Submitted,
+                reason: None,
+            },
+            EventKind::Disputed {
+                dispute_id: "D-1".into(),
+                from: Status::Rejected,
+                body: "we did the work".into(),
+            },
+            EventKind::DisputeResolved {
+                dispute_id: "D-1".into(),
+                outcome: DisputeOutcome::Overturned,
+                decision: DecisionOutcome::Approved,
+                reason: "PoE verified".into(),
             },
         ] {
             round_trip(kind);

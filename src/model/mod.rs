@@ -7,6 +7,7 @@ mod dashboard;
 mod event;
 mod identity;
 mod import;
+mod outbox;
 mod queue;
 mod review;
 
@@ -15,14 +16,18 @@ pub use dashboard::{
     AgingBucket, Dashboard, DashboardPeriod, OutcomeFigures, ReasonCount, ReviewerFigures,
     ReviewerPace, SlaFigures, SlaTab, SubmittedRange, WeekFigures, AGING_DAYS,
 };
-pub use event::{AuditEvent, ChainCheck, Change, EventKind, ReviewerRecord};
+pub use event::{
+    AuditEvent, BulkWrite, ChainCheck, Change, DisputeOutcome, EventKind, ReviewerRecord,
+};
 pub use identity::{Identity, Proof};
-pub use import::{Audit, AuditMode, Backend, ImportBatch, ImportSummary};
+pub use import::{Audit, AuditMode, Backend, FeedLine, FeedPolicy, ImportBatch, ImportSummary};
+pub use outbox::{OutboxKind, OutboxMessage};
 pub use queue::{
     holder, Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortKey, SortValue, TabCounts,
 };
 pub use review::{
-    Actor, DecisionRequest, Draft, InfoRequest, LoginGrant, Reviewer, Role, Seen, DEFAULT_LEASE,
+    Actor, DecisionRequest, Draft, Guard, InfoRequest, LoginGrant, Reviewer, Role, Seen, SshKey,
+    DEFAULT_LEASE,
 };
 
 /// `1234567` as `1,234,567`: how counts read on screen and in the news.

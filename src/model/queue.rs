@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::{Activity, FindingCode, SolutionArea, Status};
+use crate::domain::{Activity, ClockMarks, FindingCode, SolutionArea, Status};
 
 /// The queue's tabs; each is a stored predicate with an index behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -14,6 +14,8 @@ pub enum QueueTab {
     Contested,
     /// Claims waiting on the partner.
     InfoRequested,
+    /// Decisions the partner disputed, to be decided again by another reviewer.
+    Disputed,
     /// Open claims assigned to the reviewer.
     Mine,
     /// Every claim, decided or not.
@@ -21,11 +23,12 @@ pub enum QueueTab {
 }
 
 impl QueueTab {
-    /// Tabs in the order the screen shows them (keys `1`-`5`).
-    pub const ALL: [QueueTab; 5] = [
+    /// Tabs in the order the screen shows them (keys `1`-`6`).
+    pub const ALL: [QueueTab; 6] = [
         QueueTab::UnderReview,
         QueueTab::Contested,
         QueueTab::InfoRequested,
+        QueueTab::Disputed,
         QueueTab::Mine,
         QueueTab::All,
     ];
@@ -36,6 +39,7 @@ impl QueueTab {
             QueueTab::UnderReview => "Under review",
             QueueTab::Contested => "Contested",
             QueueTab::InfoRequested => "Info requested",
+            QueueTab::Disputed => "Disputed",
             QueueTab::Mine => "Mine",
             QueueTab::All => "All",
         }
@@ -142,6 +146,8 @@ pub struct QueueRow {
     pub assigned_to: Option<String>,
     /// When the assignee's hold ends; past it, the claim is free to take.
     pub held_until: Option<DateTime<Utc>>,
+    /// Its waits on the partner and its dispute: what its clocks are computed from.
+    pub clock: ClockMarks,
 }
 
 /// Who holds a claim at `now`: the assignee while the lease runs, else nobody.
@@ -188,6 +194,7 @@ pub struct TabCounts {
     pub under_review: u64,
     pub contested: u64,
     pub info_requested: u64,
+    pub disputed: u64,
     pub mine: u64,
     pub all: u64,
 }
@@ -199,6 +206,7 @@ impl TabCounts {
             QueueTab::UnderReview => self.under_review,
             QueueTab::Contested => self.contested,
             QueueTab::InfoRequested => self.info_requested,
+            QueueTab::Disputed => self.disputed,
             QueueTab::Mine => self.mine,
             QueueTab::All => self.all,
         }

@@ -20,6 +20,16 @@ pub struct DecisionRequest {
     pub reason: String,
 }
 
+/// Whether a lead approves over error findings (the approval guard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Guard {
+    /// A claim with an error finding is not approved.
+    #[default]
+    Enforce,
+    /// A lead approves over them, recorded as an override with the decision's reason.
+    LeadOverride,
+}
+
 /// A request for more information on one claim: a partner-visible comment, and the claim waits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InfoRequest {
@@ -66,6 +76,21 @@ pub struct Reviewer {
     pub display_name: String,
     pub role: Role,
     pub active: bool,
+}
+
+/// An SSH public key registered to a reviewer: `claimdesk serve` signs a session in as its
+/// reviewer once the key's signature is verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SshKey {
+    /// `SHA256:...`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    /// The reviewer it signs in as.
+    pub login: String,
+    /// `ALGORITHM BASE64`, as in a `.pub` file without its comment.
+    pub public_key: String,
+    /// The `.pub` file's comment (`alice@laptop`), to tell a reviewer's keys apart.
+    pub comment: String,
+    pub added_at: DateTime<Utc>,
 }
 
 /// The person behind a write, as the store resolved them inside the transaction.

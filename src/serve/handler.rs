@@ -196,7 +196,7 @@ impl Connection {
             });
             return None;
         };
-        let (id, end) = session::register(&self.shared, &identity.login);
+        let (id, end) = session::register(&self.shared, &identity);
         state.end = Some(end.clone());
         let start = Start {
             shared: self.shared.clone(),

@@ -74,6 +74,39 @@ impl KeyId {
     }
 }
 
+impl KeyId {
+    /// A public key as a `.pub` file or `authorized_keys` line gives it (`ALGORITHM BASE64
+    /// [COMMENT]`; one key, blank and `#` lines ignored): the key and its comment. The error is
+    /// one line.
+    pub fn parse(text: &str) -> Result<(KeyId, String), String> {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        if lines.iter().any(|l| l.starts_with("-----BEGIN")) {
+            return Err("that is a private key: give the public one (the .pub file)".into());
+        }
+        let line = match lines.as_slice() {
+            [line] => *line,
+            [] => {
+                return Err("no public key given (expected `ssh-ed25519 AAAA... comment`)".into())
+            }
+            more => {
+                return Err(format!(
+                    "{} keys given; register one key at a time",
+                    more.len()
+                ))
+            }
+        };
+        let key = PublicKey::from_openssh(line).map_err(|e| {
+            format!("not an OpenSSH public key (expected `ssh-ed25519 AAAA... comment`): {e}")
+        })?;
+        let comment = key.comment().to_string();
+        Ok((KeyId::of(&key), comment))
+    }
+}
+
 /// Who a session acts as: a registered reviewer, proven by the key they signed in with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -172,7 +205,7 @@ pub enum ServeError {
 
 /// A session in progress, as shutdown and deactivation see it.
 struct Live {
-    login: String,
+    identity: Identity,
     end: Arc<session::SessionEnd>,
 }
 
@@ -208,10 +241,15 @@ impl Shared {
 
     /// Ends every session whose reviewer matches `login` (all with `None`); returns how many.
     fn end_sessions(&self, login: Option<&str>, reason: EndReason) -> usize {
+        self.end_where(|i| login.is_none_or(|l| l == i.login), reason)
+    }
+
+    /// Ends every session whose identity `which` picks; returns how many.
+    fn end_where(&self, which: impl Fn(&Identity) -> bool, reason: EndReason) -> usize {
         let sessions = self.sessions();
         let mut ended = 0;
         for live in sessions.values() {
-            if login.is_none_or(|l| l == live.login) {
+            if which(&live.identity) {
                 live.end.end(reason.clone());
                 ended += 1;
             }
@@ -230,12 +268,30 @@ impl Control {
         self.0.end_sessions(Some(login), EndReason::AccessRemoved)
     }
 
+    /// Ends every open session signed in with the key `fingerprint` (it was removed); returns
+    /// how many.
+    pub fn end_sessions_of_key(&self, fingerprint: &str) -> usize {
+        self.0.end_where(
+            |i| i.key.fingerprint == fingerprint,
+            EndReason::AccessRemoved,
+        )
+    }
+
     /// The logins of the sessions open now, one entry per session.
     pub fn open_sessions(&self) -> Vec<String> {
         self.0
             .sessions()
             .values()
-            .map(|l| l.login.clone())
+            .map(|l| l.identity.login.clone())
+            .collect()
+    }
+
+    /// Who each open session is (login and key), one entry per session.
+    pub fn open_identities(&self) -> Vec<Identity> {
+        self.0
+            .sessions()
+            .values()
+            .map(|l| l.identity.clone())
             .collect()
     }
 }

@@ -16,7 +16,7 @@ use russh::ChannelWriteHalf;
 use tokio::sync::{watch, OwnedSemaphorePermit};
 
 use super::output::{Channel, Stream};
-use super::{Live, Shared, GRACE};
+use super::{Identity, Live, Shared, GRACE};
 
 /// Why a session was ended from outside (a quit from the reviewer needs no reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,13 +150,13 @@ pub(super) struct Start {
 }
 
 /// Registers the session (so shutdown and deactivation can end it); `run` then supervises it.
-pub(super) fn register(shared: &Shared, login: &str) -> (u64, Arc<SessionEnd>) {
+pub(super) fn register(shared: &Shared, identity: &Identity) -> (u64, Arc<SessionEnd>) {
     let id = shared.id();
     let end = SessionEnd::new();
     shared.sessions().insert(
         id,
         Live {
-            login: login.to_string(),
+            identity: identity.clone(),
             end: end.clone(),
         },
     );

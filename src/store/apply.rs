@@ -16,7 +16,8 @@ pub(crate) async fn apply(tx: &mut Tx, plan: &WritePlan) -> Result<(), StoreErro
     refresh_contests(tx, plan.groups.clone(), false).await
 }
 
-fn statement(write: &Write) -> Sql {
+/// The statement that carries out one write.
+pub(crate) fn statement(write: &Write) -> Sql {
     match write {
         Write::Status { claim_id, status } => Sql::new(
             "UPDATE claims SET status = $1, queue_state = $2, version = version + 1
@@ -65,8 +66,91 @@ fn statement(write: &Write) -> Sql {
         .arg(&r.display_name)
         .arg(r.role.code())
         .arg(r.active),
+        Write::Associate {
+            product_key,
+            association: a,
+        } => Sql::new(
+            "INSERT INTO associations (tenant_id, product_key, product, mpn_id, claim_id)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
+             mpn_id = excluded.mpn_id, claim_id = excluded.claim_id",
+        )
+        .arg(a.tenant_id)
+        .arg(product_key)
+        .arg(&a.product)
+        .arg(&a.mpn_id)
+        .arg(a.claim_id.clone()),
         Write::Deactivate { login } => {
             Sql::new("UPDATE reviewers SET active = FALSE WHERE login = $1").arg(login)
+        }
+        Write::PauseStart { claim_id, at } => Sql::new(
+            "INSERT INTO pauses (claim_id, started_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .arg(claim_id)
+        .arg(*at),
+        Write::PauseEnd { claim_id, at } => Sql::new(
+            "UPDATE pauses SET ended_at = $1 WHERE claim_id = $2 AND ended_at IS NULL",
+        )
+        .arg(*at)
+        .arg(claim_id),
+        Write::Poe {
+            claim_id,
+            seq,
+            item,
+        } => Sql::new(
+            "INSERT INTO poe (claim_id, seq, kind, date, summary, by_whom, attachment)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .arg(claim_id)
+        .arg(*seq)
+        .arg(&item.kind)
+        .arg(item.date)
+        .arg(&item.summary)
+        .arg(&item.by)
+        .arg(&item.attachment),
+        Write::Dispute {
+            dispute_id,
+            claim_id,
+            at,
+            body,
+            decision,
+        } => Sql::new(
+            "INSERT INTO disputes (dispute_id, claim_id, at, body, outcome, decided_by, decided_at, reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .arg(dispute_id)
+        .arg(claim_id)
+        .arg(*at)
+        .arg(body)
+        .arg(decision.outcome.code())
+        .arg(&decision.by)
+        .arg(decision.at)
+        .arg(&decision.reason),
+        Write::FeedLine {
+            kind,
+            line_id,
+            claim_id,
+            at,
+            content,
+        } => Sql::new(
+            "INSERT INTO feed_lines (kind, line_id, claim_id, at, content) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .arg(*kind)
+        .arg(line_id)
+        .arg(claim_id)
+        .arg(*at)
+        .arg(content),
+        Write::Key(k) => Sql::new(
+            "INSERT INTO reviewer_keys (fingerprint, login, public_key, comment, added_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .arg(&k.fingerprint)
+        .arg(&k.login)
+        .arg(&k.public_key)
+        .arg(&k.comment)
+        .arg(k.added_at),
+        Write::RemoveKey { fingerprint } => {
+            Sql::new("DELETE FROM reviewer_keys WHERE fingerprint = $1").arg(fingerprint)
         }
     }
 }
@@ -78,10 +162,13 @@ fn statement(write: &Write) -> Sql {
 /// ids ascend in commit order: a reader that has seen every event up to id N never later finds
 /// a smaller id committed after it (the change feed, `claimdesk outbox --after`), and the hash
 /// chain has one end to append to. SQLite's `BEGIN IMMEDIATE` already admits one writer at a
-/// time; PostgreSQL takes a transaction-scoped advisory lock.
-pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
+/// time; PostgreSQL takes a transaction-scoped advisory lock. Returns the ids given, in order.
+pub(crate) async fn insert_events(
+    tx: &mut Tx,
+    events: &[NewEvent],
+) -> Result<Vec<i64>, StoreError> {
     if events.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     if let Tx::Postgres(tx) = tx {
         super::postgres::lock_event_log(tx).await?;
@@ -91,7 +178,7 @@ pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<()
     let per_statement = tx.dialect().max_params() / 9;
     let rows: Vec<Vec<Arg>> = events
         .iter()
-        .zip(ids)
+        .zip(ids.iter().copied())
         .map(|(e, id)| {
             let link = chain::Link::new(id, e);
             let hash = link.hash(&prev);
@@ -107,7 +194,7 @@ pub(crate) async fn insert_events(tx: &mut Tx, events: &[NewEvent]) -> Result<()
         sql.values(chunk.iter().cloned());
         tx.execute(sql).await?;
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Recomputes the stored contest columns (parties, incumbent, contested) of every claim in

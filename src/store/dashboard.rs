@@ -254,7 +254,7 @@ impl Store {
                 Sql::new(
                     "SELECT e.at, e.actor, e.kind, e.after, c.submitted_at
                      FROM events e LEFT JOIN claims c ON c.claim_id = e.claim_id
-                     WHERE e.kind IN ('decided', 'disputed', 'dispute_resolved')
+                     WHERE e.kind IN ('decided', 'withdrawn', 'disputed', 'dispute_resolved')
                        AND e.at >= $1 AND e.at < $2
                      ORDER BY e.id",
                 )
@@ -314,6 +314,12 @@ impl Store {
                         if e.at >= week_ago {
                             week_spans.push(span);
                         }
+                    }
+                }
+                // A partner's withdrawal through the feed is an outcome, not a decision.
+                "withdrawn" => {
+                    if e.at >= since {
+                        outcomes.withdrawals += 1;
                     }
                 }
                 "disputed" => {

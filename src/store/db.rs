@@ -432,7 +432,7 @@ pub(crate) enum Pool {
     Postgres(PgPool),
 }
 
-/// A write transaction (SQLite: `BEGIN IMMEDIATE`).
+/// A transaction: a write (SQLite: `BEGIN IMMEDIATE`) or a read of one snapshot.
 pub(crate) enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
@@ -445,6 +445,18 @@ impl Pool {
         Ok(match self {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Begins a read-only transaction whose statements all see one snapshot of the store (SQLite
+    /// in WAL mode: from the first read on; PostgreSQL: `REPEATABLE READ`).
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
         })
     }
 }

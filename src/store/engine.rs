@@ -11,7 +11,7 @@ use super::rules::{self, Current};
 use super::{Store, StoreError};
 use crate::domain::{Status, Visibility};
 use crate::model::{
-    Actor, DecisionRequest, Identity, InfoRequest, LoginGrant, Reviewer, Role, Seen,
+    Actor, DecisionRequest, Guard, Identity, InfoRequest, LoginGrant, Reviewer, Role, Seen,
 };
 
 /// The current instant in whole microseconds, as both databases store it.
@@ -44,13 +44,21 @@ pub(crate) async fn read_actor(
 }
 
 /// The columns of a claim's current state, with its last audit event.
-const CURRENT: &str = "SELECT c.claim_id, c.status, c.version, c.assigned_to, c.held_until,
-    c.tenant_id, c.product_key,
+pub(crate) const CURRENT: &str = "SELECT c.claim_id, c.status, c.version, c.assigned_to, c.held_until,
+    c.tenant_id, c.product_key, c.mpn_id, c.product,
     (SELECT e.actor FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_actor,
     (SELECT e.at FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_at,
-    (SELECT e.kind FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_kind";
+    (SELECT e.kind FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_kind,
+    (SELECT p.started_at FROM pauses p WHERE p.claim_id = c.claim_id AND p.ended_at IS NULL
+     ORDER BY p.started_at DESC LIMIT 1) AS waiting_since,
+    (SELECT d.dispute_id FROM disputes d WHERE d.claim_id = c.claim_id
+     ORDER BY d.at DESC, d.dispute_id DESC LIMIT 1) AS dispute_id,
+    (SELECT d.outcome FROM disputes d WHERE d.claim_id = c.claim_id
+     ORDER BY d.at DESC, d.dispute_id DESC LIMIT 1) AS disputed_outcome,
+    (SELECT d.decided_by FROM disputes d WHERE d.claim_id = c.claim_id
+     ORDER BY d.at DESC, d.dispute_id DESC LIMIT 1) AS disputed_by";
 
-fn current_row(r: &super::db::Row) -> Result<Current, StoreError> {
+pub(crate) fn current_row(r: &super::db::Row) -> Result<Current, StoreError> {
     let status = r.text("status")?;
     let last_change = match (r.opt_text("last_actor")?, r.opt_time("last_at")?) {
         (Some(by), Some(at)) => Some((by, at, r.opt_text("last_kind")?.unwrap_or_default())),
@@ -67,7 +75,24 @@ fn current_row(r: &super::db::Row) -> Result<Current, StoreError> {
             tenant_id: r.guid("tenant_id")?,
             product_key: r.text("product_key")?,
         },
+        mpn_id: r.text("mpn_id")?,
+        product: r.text("product")?,
         last_change,
+        waiting_since: r.opt_time("waiting_since")?,
+        dispute: match (
+            r.opt_text("dispute_id")?,
+            r.opt_text("disputed_outcome")?,
+            r.opt_text("disputed_by")?,
+        ) {
+            (Some(dispute_id), Some(outcome), Some(decided_by)) => Some(rules::OpenDispute {
+                dispute_id,
+                outcome: crate::domain::DecisionOutcome::from_code(&outcome).ok_or_else(|| {
+                    StoreError::Corrupt(format!("unknown decision outcome {outcome:?}"))
+                })?,
+                decided_by,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -88,8 +113,8 @@ async fn read_contest(tx: &mut Tx, claim_id: &str) -> Result<Vec<Current>, Store
     }
     let sql = Sql::new(format!(
         "{CURRENT} FROM claims a JOIN claims c /*+INDEXED claims_group*/ ON {competes}
-         WHERE a.claim_id = $1 ORDER BY c.claim_id /*+FOR_UPDATE*/",
-        competes = super::reads::COMPETES
+         WHERE a.claim_id = $1 AND c.queue_state <> 'closed' ORDER BY c.claim_id /*+FOR_UPDATE*/",
+        competes = super::reads::competes("a", "c")
     ))
     .arg(claim_id);
     for row in tx.fetch_all(sql).await? {
@@ -212,11 +237,24 @@ impl Store {
 
     /// Records decisions on one or more claims in one transaction (approve one party, reject the
     /// others). Refused whole if any claim is stale, held by someone else, already decided (unless
-    /// a lead overrides), or a second approval for the same customer and product.
+    /// a lead overrides), a second approval for the same customer and product, or an approval
+    /// of a claim with error findings (the guard: see [`Store::decide_guarded`]). An approval
+    /// makes the claim's MPN the association of its customer and product.
     pub async fn decide(
         &self,
         decisions: &[DecisionRequest],
         login: &str,
+    ) -> Result<(), StoreError> {
+        self.decide_guarded(decisions, login, Guard::Enforce).await
+    }
+
+    /// [`Store::decide`], where a lead may approve over error findings with
+    /// `Guard::LeadOverride`: recorded as an override naming them, with the decision's reason.
+    pub async fn decide_guarded(
+        &self,
+        decisions: &[DecisionRequest],
+        login: &str,
+        guard: Guard,
     ) -> Result<(), StoreError> {
         let ids = ids_of(decisions.iter().map(|d| &d.seen));
         let mut tx = self.begin().await?;
@@ -226,10 +264,37 @@ impl Store {
         let mut groups: Vec<GroupKey> = current.iter().map(|c| c.group.clone()).collect();
         groups.sort();
         groups.dedup();
-        let approved = approved_in(&mut tx, &groups).await?;
-        let plan = rules::plan_decide(&actor, &current, &approved, decisions, now())?;
+        let approving: Vec<String> = decisions
+            .iter()
+            .filter(|d| d.outcome == crate::domain::DecisionOutcome::Approved)
+            .map(|d| d.seen.claim_id.clone())
+            .collect();
+        let contests = rules::Contests {
+            approved: approved_in(&mut tx, &groups).await?,
+            associations: super::reads::associations_of(&mut tx, &groups).await?,
+            errors: super::reads::error_findings(&mut tx, &approving).await?,
+        };
+        let plan = rules::plan_decide(&actor, &current, &contests, decisions, guard, now())?;
         apply(&mut tx, &plan).await?;
         tx.commit().await
+    }
+
+    /// A lead assigns `claim_id` and the open claims competing with it to reviewer `to`: they
+    /// show in that reviewer's Mine. Returns the claims assigned now (none already were).
+    pub async fn assign(
+        &self,
+        claim_id: &str,
+        to: &str,
+        login: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.begin().await?;
+        let actor = read_actor(&mut tx, &self.identity_for(login)?).await?;
+        let reviewer = read_reviewer(&mut tx, to).await?;
+        let contest = read_contest(&mut tx, claim_id).await?;
+        let plan = rules::plan_assign(&actor, &contest, reviewer.as_ref(), to, now())?;
+        apply(&mut tx, &plan).await?;
+        tx.commit().await?;
+        Ok(plan.events.into_iter().filter_map(|e| e.claim_id).collect())
     }
 
     /// Holds exactly these claims for `login` for `lease`; taking a claim someone else holds is a

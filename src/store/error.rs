@@ -20,6 +20,10 @@ pub enum StoreError {
     /// An import named claims that are already stored; nothing was written.
     #[error("{} claim id(s) already stored: {}", .0.len(), some_ids(.0))]
     ClaimsExist(Vec<(usize, String)>),
+    /// Partner feed lines (`reply`, `withdrawal`, `dispute`) the store refused, each as its
+    /// line, field and message; nothing was written.
+    #[error("{} feed line(s) refused, first on line {}", .0.len(), .0.first().map_or(0, |p| p.0))]
+    FeedRefused(Vec<(usize, String, String)>),
     /// The claim does not exist.
     #[error("no claim {0}")]
     NotFound(String),
@@ -53,6 +57,16 @@ pub enum StoreError {
         "cannot approve {claim_id}: {other} is already approved for this customer and product"
     )]
     AlreadyApproved { claim_id: String, other: String },
+    /// The approval guard: the claim has error findings; only a lead approves over them, saying
+    /// so (`lead`: the actor is one, and may).
+    #[error("cannot approve {claim_id}: it has error findings: {}; {}", .findings.join(", "),
+        if *.lead { "approve over them as a lead, with a written reason (an override)" }
+        else { "only a lead may approve over them" })]
+    Guarded {
+        claim_id: String,
+        findings: Vec<String>,
+        lead: bool,
+    },
     /// The request itself is incomplete (an empty reason or comment).
     #[error("{0}")]
     Invalid(String),

@@ -4,14 +4,20 @@
 
 use chrono::Utc;
 
-use super::apply::{insert_events, refresh_contests};
+use std::collections::HashMap;
+
+use super::apply::{insert_events, refresh_contests, statement};
 use super::db::{Arg, Exec, Sql, Tx};
 use super::plan::{GroupKey, NewEvent};
 use super::reads::stored_ids;
 use super::reference;
 use super::rows::*;
 use super::{Audit, AuditMode, ImportBatch, ImportSummary, Store, StoreError};
-use crate::domain::{party_key, product_key, Claim, Comment, PoeItem, Subscription, Tenant};
+
+use crate::domain::{
+    partner_key, party_key, product_key, Claim, Comment, Decision, DecisionOutcome, PoeItem,
+    Status, Subscription, Tenant, Visibility,
+};
 use crate::model::{Actor, EventKind};
 
 impl Store {
@@ -34,7 +40,13 @@ impl Store {
         }
         let now = super::engine::now();
         let generated = matches!(audit.mode, AuditMode::Summary(_));
-        let reference_keys = reference::keys(&mut tx, batch).await?;
+        let implied = if generated {
+            Vec::new()
+        } else {
+            implied_associations(&mut tx, batch).await?
+        };
+        let mut reference_keys = reference::keys(&mut tx, batch).await?;
+        reference_keys.add_associations(&implied);
         let reference_before = reference::snapshot(&mut tx, &reference_keys).await?;
         let claims: Vec<&Claim> = batch.claims.iter().map(|(_, c)| c).collect();
         let watermark = match &mut tx {
@@ -45,9 +57,10 @@ impl Store {
         let mpns = dedup_by(&batch.mpns, |m| m.mpn_id.clone());
         bulk(
             &mut tx,
-            "INSERT INTO mpns (mpn_id, partner, enrolled, partner_type) ",
+            "INSERT INTO mpns (mpn_id, partner, enrolled, partner_type, partner_id, party_key) ",
             " ON CONFLICT (mpn_id) DO UPDATE SET partner = excluded.partner,
-             enrolled = excluded.enrolled, partner_type = excluded.partner_type",
+             enrolled = excluded.enrolled, partner_type = excluded.partner_type,
+             partner_id = excluded.partner_id, party_key = excluded.party_key",
             &mpns,
             |m| {
                 vec![
@@ -55,18 +68,22 @@ impl Store {
                     Arg::from(&m.partner),
                     Arg::from(m.enrolled),
                     Arg::from(m.partner_type.clone()),
+                    Arg::from(m.partner_id.clone()),
+                    Arg::from(party_key(&m.partner)),
                 ]
             },
         )
         .await?;
-        let associations = dedup_by(&batch.associations, |a| {
-            (a.tenant_id, product_key(&a.product))
-        });
+        let mut groups = move_partners(&mut tx, &reference_before, &mpns).await?;
+        let partners = partner_ids(&mut tx, &claims).await?;
+        let mut associations = batch.associations.clone();
+        associations.extend(implied);
+        let associations = dedup_by(&associations, |a| (a.tenant_id, product_key(&a.product)));
         bulk(
             &mut tx,
-            "INSERT INTO associations (tenant_id, product_key, product, mpn_id) ",
+            "INSERT INTO associations (tenant_id, product_key, product, mpn_id, claim_id) ",
             " ON CONFLICT (tenant_id, product_key) DO UPDATE SET product = excluded.product,
-             mpn_id = excluded.mpn_id",
+             mpn_id = excluded.mpn_id, claim_id = excluded.claim_id",
             &associations,
             |a| {
                 vec![
@@ -74,11 +91,15 @@ impl Store {
                     Arg::from(product_key(&a.product)),
                     Arg::from(&a.product),
                     Arg::from(&a.mpn_id),
+                    Arg::from(a.claim_id.clone()),
                 ]
             },
         )
         .await?;
-        bulk(&mut tx, CLAIMS_INSERT, "", &claims, |c| claim_args(c)).await?;
+        bulk(&mut tx, CLAIMS_INSERT, "", &claims, |c| {
+            claim_args(c, partners.get(&c.partner.mpn_id).map(String::as_str))
+        })
+        .await?;
         if let (Tx::Sqlite(tx), Some(watermark)) = (&mut tx, watermark) {
             super::sqlite::index_new_claims(tx, watermark).await?;
         }
@@ -129,19 +150,45 @@ impl Store {
             },
         )
         .await?;
-        let groups: Vec<GroupKey> = associations
+        // A claim filed already waiting on its partner has waited since the request (its latest
+        // partner-visible comment), or since it was filed.
+        let waits: Vec<(&str, chrono::DateTime<Utc>)> = claims
             .iter()
-            .map(|a| (a.tenant_id, product_key(&a.product)))
-            .chain(
-                claims
+            .filter(|c| c.status == Status::InfoRequested)
+            .map(|c| {
+                let asked = c
+                    .comments
                     .iter()
-                    .map(|c| (c.customer.tenant_id, product_key(&c.product))),
-            )
-            .map(|(tenant_id, product_key)| GroupKey {
-                tenant_id,
-                product_key,
+                    .filter(|m| m.visibility == Visibility::Partner)
+                    .map(|m| m.at)
+                    .max();
+                (c.claim_id.as_str(), asked.unwrap_or(c.submitted_at))
             })
             .collect();
+        bulk(
+            &mut tx,
+            "INSERT INTO pauses (claim_id, started_at) ",
+            "",
+            &waits,
+            |(id, at)| vec![Arg::from(*id), Arg::from(*at)],
+        )
+        .await?;
+        let feed = apply_feed(&mut tx, batch, &actor, now).await?;
+        groups.extend(
+            associations
+                .iter()
+                .map(|a| (a.tenant_id, product_key(&a.product)))
+                .chain(
+                    claims
+                        .iter()
+                        .map(|c| (c.customer.tenant_id, product_key(&c.product))),
+                )
+                .map(|(tenant_id, product_key)| GroupKey {
+                    tenant_id,
+                    product_key,
+                })
+                .chain(feed.plan.groups.iter().cloned()),
+        );
         refresh_contests(&mut tx, groups, true).await?;
         let reference_keys = if generated {
             reference_keys.stored_in(&reference_before)
@@ -160,15 +207,109 @@ impl Store {
             })
             .collect();
         events.extend(import_events(&claims, audit, &actor, now));
-        insert_events(&mut tx, &events).await?;
+        let feed_events = feed.plan.events.len();
+        events.extend(feed.plan.events);
+        let ids = insert_events(&mut tx, &events).await?;
+        // The feed's events come after the claims' own: a bulk run is only of the latter.
+        let ids = &ids[..ids.len() - feed_events];
+        if let Some((first_id, last_id)) = super::rules::bulk_run(ids, claims.len(), generated) {
+            let sql = Sql::new(
+                "INSERT INTO bulk_writes (last_id, first_id, at, actor, via, claims)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .arg(last_id)
+            .arg(first_id)
+            .arg(now)
+            .arg(&actor.login)
+            .arg(actor.via.clone())
+            .arg(i64::try_from(claims.len()).unwrap_or(i64::MAX));
+            tx.execute(sql).await?;
+        }
         tx.commit().await?;
         Ok(ImportSummary {
             claims: claims.len(),
             tenants: batch.tenants.len(),
             mpns: batch.mpns.len(),
             associations: batch.associations.len(),
+            feed: feed.applied,
+            replayed: feed.replayed,
         })
     }
+}
+
+/// Applies the partner feed's lines (after the import's own claims, which they may name):
+/// reads the claims they name and the lines already applied, lets `rules::plan_feed` decide,
+/// and carries out its writes. Its events and contests are left to the caller, which appends
+/// them after the import's own.
+async fn apply_feed(
+    tx: &mut Tx,
+    batch: &ImportBatch,
+    importer: &Actor,
+    now: chrono::DateTime<Utc>,
+) -> Result<super::rules::FeedPlan, StoreError> {
+    if batch.feed.is_empty() {
+        return Ok(super::rules::FeedPlan::default());
+    }
+    let mut ids: Vec<String> = batch
+        .feed
+        .iter()
+        .map(|(_, l)| l.claim_id().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let sql = Sql::new(format!(
+        "{current}, c.mpn_id,
+         (SELECT COALESCE(MAX(p.seq) + 1, 0) FROM poe p WHERE p.claim_id = c.claim_id) AS next_poe,
+         (SELECT d.outcome FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_outcome,
+         (SELECT d.decided_by FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_by,
+         (SELECT d.decided_at FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_at,
+         (SELECT d.reason FROM decisions d WHERE d.claim_id = c.claim_id) AS dec_reason
+         FROM claims c WHERE c.claim_id IN_LIST($1) ORDER BY c.claim_id /*+FOR_UPDATE*/",
+        current = super::engine::CURRENT
+    ))
+    .arg(ids.clone());
+    let mut claims = Vec::new();
+    for row in tx.fetch_all(sql).await? {
+        let decision = match (
+            row.opt_text("dec_outcome")?,
+            row.opt_text("dec_by")?,
+            row.opt_time("dec_at")?,
+            row.opt_text("dec_reason")?,
+        ) {
+            (Some(outcome), Some(by), Some(at), Some(reason)) => Some(Decision {
+                outcome: DecisionOutcome::from_code(&outcome).ok_or_else(|| {
+                    StoreError::Corrupt(format!("unknown decision outcome {outcome:?}"))
+                })?,
+                by,
+                at,
+                reason,
+            }),
+            _ => None,
+        };
+        claims.push(super::rules::FeedClaim {
+            current: super::engine::current_row(&row)?,
+            mpn_id: row.text("mpn_id")?,
+            decision,
+            poe: row.int("next_poe")?,
+        });
+    }
+    let line_ids: Vec<String> = batch
+        .feed
+        .iter()
+        .map(|(_, l)| l.line_id().to_string())
+        .collect();
+    let mut applied = HashMap::new();
+    let sql = Sql::new("SELECT kind, line_id, content FROM feed_lines WHERE line_id IN_LIST($1)")
+        .arg(line_ids);
+    for row in tx.fetch_all(sql).await? {
+        applied.insert((row.text(0)?, row.text(1)?), row.text(2)?);
+    }
+    let feed =
+        super::rules::plan_feed(importer, &batch.feed, &claims, &applied, batch.policy, now)?;
+    for write in &feed.plan.writes {
+        tx.execute(statement(write)).await?;
+    }
+    Ok(feed)
 }
 
 /// How an import is audited: one event per claim a person imported, one for a generated batch.
@@ -204,9 +345,11 @@ fn import_events(
 
 const CLAIMS_INSERT: &str = "INSERT INTO claims (claim_id, partner_name, party_key, mpn_id, \
     tenant_id, customer_domain, solution_area, activity, product, product_key, subscription_id, \
-    subscription_key, purchase_channel, submitted_at, status, queue_state, search, parties) ";
+    subscription_key, purchase_channel, submitted_at, status, queue_state, search, parties, \
+    partner_key) ";
 
-fn claim_args(c: &Claim) -> Vec<Arg> {
+/// A claim's row; `partner_id`: its MPN's, when the store knows one.
+fn claim_args(c: &Claim, partner_id: Option<&str>) -> Vec<Arg> {
     vec![
         Arg::from(&c.claim_id),
         Arg::from(&c.partner.name),
@@ -226,7 +369,115 @@ fn claim_args(c: &Claim) -> Vec<Arg> {
         Arg::from(queue_state(c.status)),
         Arg::from(search_text(c)),
         Arg::from(i64::from(c.status.is_open())),
+        Arg::from(partner_key(partner_id, &c.partner.name)),
     ]
+}
+
+/// The associations a person's import implies: a claim filed as `approved` makes its MPN the
+/// association of its customer and product, as an approval in claimdesk would, unless the
+/// import gives that association itself or the store already holds one (the last approved
+/// claim of a group in the file wins). `generate` writes none: its claims are synthetic.
+async fn implied_associations(
+    tx: &mut Tx,
+    batch: &ImportBatch,
+) -> Result<Vec<crate::domain::Association>, StoreError> {
+    let given: std::collections::HashSet<(uuid::Uuid, String)> = batch
+        .associations
+        .iter()
+        .map(|a| (a.tenant_id, product_key(&a.product)))
+        .collect();
+    let mut implied: Vec<crate::domain::Association> = batch
+        .claims
+        .iter()
+        .map(|(_, c)| c)
+        .filter(|c| c.status == crate::domain::Status::Approved)
+        .filter(|c| !given.contains(&(c.customer.tenant_id, product_key(&c.product))))
+        .map(|c| crate::domain::Association {
+            tenant_id: c.customer.tenant_id,
+            product: c.product.clone(),
+            mpn_id: c.partner.mpn_id.clone(),
+            claim_id: Some(c.claim_id.clone()),
+        })
+        .collect();
+    if implied.is_empty() {
+        return Ok(implied);
+    }
+    let tenants: Vec<uuid::Uuid> = implied.iter().map(|a| a.tenant_id).collect();
+    let stored: std::collections::HashSet<(uuid::Uuid, String)> = tx
+        .fetch_all(
+            Sql::new("SELECT tenant_id, product_key FROM associations WHERE tenant_id IN_LIST($1)")
+                .arg(tenants),
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.guid(0)?, r.text(1)?)))
+        .collect::<Result<_, StoreError>>()?;
+    implied.retain(|a| !stored.contains(&(a.tenant_id, product_key(&a.product))));
+    Ok(implied)
+}
+
+/// The partner ids the store knows for the MPNs of `claims` (this import's MPN lines included).
+async fn partner_ids(
+    tx: &mut Tx,
+    claims: &[&Claim],
+) -> Result<HashMap<String, String>, StoreError> {
+    let mut mpns: Vec<String> = claims.iter().map(|c| c.partner.mpn_id.clone()).collect();
+    mpns.sort();
+    mpns.dedup();
+    if mpns.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = Sql::new(
+        "SELECT mpn_id, partner_id FROM mpns WHERE mpn_id IN_LIST($1) AND partner_id IS NOT NULL",
+    )
+    .arg(mpns);
+    tx.fetch_all(sql)
+        .await?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .collect()
+}
+
+/// The `id:` partner key of the claim's MPN, when it has a partner id (as [`partner_key`]).
+const MPN_PARTNER: &str =
+    "SELECT 'id:' || NULLIF(m.partner_id, '') FROM mpns m WHERE m.mpn_id = claims.mpn_id";
+
+/// Moves the stored claims of every MPN whose `partner_id` this import changes to their new
+/// partner, and returns the contests that changes (theirs, and those the MPN holds).
+async fn move_partners(
+    tx: &mut Tx,
+    before: &reference::Snapshot,
+    mpns: &[crate::domain::Mpn],
+) -> Result<Vec<GroupKey>, StoreError> {
+    let moved: Vec<&crate::domain::Mpn> = mpns
+        .iter()
+        .filter(|m| before.partner_id(&m.mpn_id) != m.partner_id.as_deref())
+        .collect();
+    if moved.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = moved.iter().map(|m| m.mpn_id.clone()).collect();
+    let sql = Sql::new(format!(
+        "UPDATE claims SET partner_key = COALESCE(({MPN_PARTNER}), 'name:' || party_key)
+         WHERE mpn_id IN_LIST($1)",
+    ))
+    .arg(ids.clone());
+    tx.execute(sql).await?;
+    let sql = Sql::new(
+        "SELECT tenant_id, product_key FROM claims WHERE mpn_id IN_LIST($1)
+         UNION SELECT tenant_id, product_key FROM associations WHERE mpn_id IN_LIST($1)",
+    )
+    .arg(ids);
+    tx.fetch_all(sql)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(GroupKey {
+                tenant_id: r.guid(0)?,
+                product_key: r.text(1)?,
+            })
+        })
+        .collect()
 }
 
 async fn existing_claims(

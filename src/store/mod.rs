@@ -29,6 +29,8 @@ mod engine;
 mod error;
 mod identity;
 mod import;
+mod keys;
+mod outbox;
 mod plan;
 mod postgres;
 mod queue;

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::{Comment, Decision, Status};
-use crate::model::{Actor, EventKind, Reviewer};
+use crate::domain::{Association, Comment, Decision, PoeItem, Status};
+use crate::model::{Actor, EventKind, Reviewer, SshKey};
 
 /// A customer tenant and product: the claims that compete with each other.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,10 +34,46 @@ pub(crate) enum Write {
         holder: Option<String>,
         until: Option<DateTime<Utc>>,
     },
+    /// An approval's association of the customer and product with the claim's MPN (replacing
+    /// the one before).
+    Associate {
+        product_key: String,
+        association: Association,
+    },
     /// A reviewer is registered or changed.
     Reviewer(Reviewer),
     /// A reviewer may no longer act.
     Deactivate { login: String },
+    /// The claim starts waiting on its partner (entering `info_requested`): its clock pauses.
+    PauseStart { claim_id: String, at: DateTime<Utc> },
+    /// The claim stops waiting on its partner: its open pause ends at `at`.
+    PauseEnd { claim_id: String, at: DateTime<Utc> },
+    /// A PoE item joins the claim (a partner's reply), numbered `seq`.
+    Poe {
+        claim_id: String,
+        seq: i64,
+        item: PoeItem,
+    },
+    /// A partner's dispute of `decision`.
+    Dispute {
+        dispute_id: String,
+        claim_id: String,
+        at: DateTime<Utc>,
+        body: String,
+        decision: Decision,
+    },
+    /// A feed line was applied (so replaying it changes nothing).
+    FeedLine {
+        kind: &'static str,
+        line_id: String,
+        claim_id: String,
+        at: DateTime<Utc>,
+        content: String,
+    },
+    /// An SSH key now signs its reviewer in.
+    Key(SshKey),
+    /// An SSH key signs nobody in any more.
+    RemoveKey { fingerprint: String },
 }
 
 /// An audit event to append.

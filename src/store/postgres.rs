@@ -9,6 +9,7 @@ use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use super::plan::GroupKey;
+use super::reads::{live, INCUMBENT_KEY};
 use super::{LoginGrant, Role, StoreError};
 
 type Tx = Transaction<'static, Postgres>;
@@ -98,34 +99,40 @@ pub(super) async fn refresh_groups(
             return Ok(());
         }
     }
-    // One pass: per-group counts from the group index, then only rows whose contest columns
-    // actually change are rewritten.
-    sqlx::query(
+    // One pass: the contest's parties (the partners of the claims still in it, and the
+    // incumbent once), then only rows whose contest columns actually change are rewritten.
+    sqlx::query(&format!(
         "WITH g AS (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS g(t, p)),
+         members AS (
+             SELECT c.claim_id, c.tenant_id, c.product_key, c.mpn_id, c.partner_key,
+                    c.queue_state, {live_c} AS live
+             FROM g JOIN claims c ON c.tenant_id = g.t AND c.product_key = g.p),
+         inc AS (
+             SELECT a.tenant_id, a.product_key, a.mpn_id, {INCUMBENT_KEY} AS key
+             FROM g JOIN associations a ON a.tenant_id = g.t AND a.product_key = g.p),
+         keys AS (
+             SELECT tenant_id, product_key, partner_key AS key FROM members WHERE live
+             UNION SELECT tenant_id, product_key, key FROM inc),
          stats AS (
-             SELECT c.tenant_id, c.product_key,
-                    COUNT(DISTINCT c.party_key) FILTER (WHERE c.queue_state <> 'closed') AS open_parties
-             FROM g JOIN claims c ON c.tenant_id = g.t AND c.product_key = g.p
-             GROUP BY c.tenant_id, c.product_key),
+             SELECT tenant_id, product_key, COUNT(*)::int AS parties FROM keys
+             GROUP BY tenant_id, product_key),
          target AS (
-             SELECT c.claim_id,
-                    CASE WHEN a.mpn_id <> c.mpn_id THEN a.mpn_id END AS incumbent,
-                    s.open_parties, c.queue_state
-             FROM stats s
-             JOIN claims c ON c.tenant_id = s.tenant_id AND c.product_key = s.product_key
-             LEFT JOIN associations a ON a.tenant_id = s.tenant_id AND a.product_key = s.product_key)
-         UPDATE claims SET
-             incumbent_mpn_id = t.incumbent,
-             parties = t.open_parties + (t.incumbent IS NOT NULL)::int,
-             open_contested = t.queue_state <> 'closed'
-                 AND (t.incumbent IS NOT NULL OR t.open_parties >= 2)
+             SELECT m.claim_id,
+                    CASE WHEN m.queue_state <> 'closed' AND i.mpn_id <> m.mpn_id
+                              AND i.key <> m.partner_key THEN i.mpn_id END AS incumbent,
+                    CASE WHEN m.live THEN COALESCE(s.parties, 0) ELSE 0 END AS parties,
+                    m.queue_state <> 'closed' AND COALESCE(s.parties, 0) >= 2 AS contested
+             FROM members m
+             LEFT JOIN stats s ON s.tenant_id = m.tenant_id AND s.product_key = m.product_key
+             LEFT JOIN inc i ON i.tenant_id = m.tenant_id AND i.product_key = m.product_key)
+         UPDATE claims SET incumbent_mpn_id = t.incumbent, parties = t.parties,
+             open_contested = t.contested
          FROM target t
          WHERE claims.claim_id = t.claim_id
            AND (claims.incumbent_mpn_id, claims.parties, claims.open_contested)
-               IS DISTINCT FROM (t.incumbent, t.open_parties + (t.incumbent IS NOT NULL)::int,
-                                 t.queue_state <> 'closed'
-                                     AND (t.incumbent IS NOT NULL OR t.open_parties >= 2))",
-    )
+               IS DISTINCT FROM (t.incumbent, t.parties, t.contested)",
+        live_c = live("c"),
+    ))
     .bind(&tenants)
     .bind(&products)
     .execute(&mut **tx)

@@ -33,6 +33,9 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
         QueueTab::InfoRequested => {
             sql.push(" AND queue_state = 'info'");
         }
+        QueueTab::Disputed => {
+            sql.push(" AND queue_state = 'disputed'");
+        }
         QueueTab::Contested => {
             sql.push(" AND ").push(contested(dialect));
         }
@@ -223,6 +226,7 @@ impl Store {
                 "SELECT COUNT(*) FILTER (WHERE queue_state = 'review'),
                         COUNT(*) FILTER (WHERE open_contested),
                         COUNT(*) FILTER (WHERE queue_state = 'info'),
+                        COUNT(*) FILTER (WHERE queue_state = 'disputed'),
                         COUNT(*) FILTER (WHERE assigned_to = ",
             );
             sql.bind(reviewer)
@@ -236,18 +240,20 @@ impl Store {
                 under_review: n(row.int(0)?),
                 contested: n(row.int(1)?),
                 info_requested: n(row.int(2)?),
-                mine: n(row.int(3)?),
-                all: n(row.int(4)?),
+                disputed: n(row.int(3)?),
+                mine: n(row.int(4)?),
+                all: n(row.int(5)?),
             });
         }
         let mut counts = TabCounts::default();
-        // One pass over the state index gives three tabs (All is their sum).
+        // One pass over the state index gives four tabs (All is their sum).
         let states = Sql::new("SELECT queue_state, COUNT(*) FROM claims GROUP BY queue_state");
         for r in db.fetch_all(states).await? {
             let count = n(r.int(1)?);
             match r.text(0)?.as_str() {
                 "review" => counts.under_review = count,
                 "info" => counts.info_requested = count,
+                "disputed" => counts.disputed = count,
                 _ => {}
             }
             counts.all += count;

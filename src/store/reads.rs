@@ -7,20 +7,53 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::db::{Arg, Exec, Pool, Row, Sql};
+use super::plan::GroupKey;
 use super::rows::*;
 use super::{Store, StoreError};
-use crate::domain::{findings::parse_subscription_id, Mpn};
-use crate::model::{AuditEvent, ClaimDetail, ClaimView, Draft};
+use crate::domain::{
+    findings::parse_subscription_id, product_key, Association, DisputeNote, FindingCode, Mpn,
+    Severity,
+};
+use crate::model::{AuditEvent, BulkWrite, ClaimDetail, ClaimView, Draft};
 
 /// The `claims` columns every read needs.
 pub(crate) const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, \
     customer_domain, solution_area, activity, product, subscription_id, purchase_channel, \
     submitted_at, status, version, parties, incumbent_mpn_id, assigned_to, held_until";
 
-/// Claim `c` competes with claim `a`: another partner's open claim for the same customer tenant
-/// and product. (The stored contest columns follow the same rule.)
-pub(crate) const COMPETES: &str = "c.tenant_id = a.tenant_id AND c.product_key = a.product_key \
-    AND c.queue_state <> 'closed' AND c.party_key <> a.party_key";
+/// Claim `c` competes with claim `a`: another partner's claim for the same customer tenant and
+/// product, both still in the contest (see [`live`]). The relation is symmetric, so a contest
+/// is the same set of parties from whichever of its claims it is read.
+pub(crate) fn competes(a: &str, c: &str) -> String {
+    format!(
+        "{c}.tenant_id = {a}.tenant_id AND {c}.product_key = {a}.product_key \
+         AND {c}.partner_key <> {a}.partner_key AND {} AND {}",
+        live(c),
+        live(a)
+    )
+}
+
+/// Claim `alias` is still a party of its contest: open, or the approved claim that made the
+/// association its customer and product have now (the incumbent's claim, shown with its PoE).
+pub(crate) fn live(alias: &str) -> String {
+    format!(
+        "({alias}.queue_state <> 'closed' OR EXISTS (SELECT 1 FROM associations s \
+         WHERE s.tenant_id = {alias}.tenant_id AND s.product_key = {alias}.product_key \
+         AND s.claim_id = {alias}.claim_id))"
+    )
+}
+
+/// Who the association `a` (an `associations` row) belongs to, as a claim's `partner_key`: the
+/// approved claim's that made it; else a claim of the same MPN in the contest's; else its MPN's
+/// partner id or partner name; else the MPN itself. The incumbent is a party of the contest
+/// once, however it is also a claimant.
+pub(crate) const INCUMBENT_KEY: &str = "COALESCE(
+    (SELECT w.partner_key FROM claims w WHERE w.claim_id = a.claim_id),
+    (SELECT MIN(w.partner_key) FROM claims w WHERE w.tenant_id = a.tenant_id
+        AND w.product_key = a.product_key AND w.mpn_id = a.mpn_id),
+    (SELECT COALESCE('id:' || NULLIF(m.partner_id, ''), 'name:' || m.party_key)
+        FROM mpns m WHERE m.mpn_id = a.mpn_id),
+    'mpn:' || a.mpn_id)";
 
 /// A `claims` row as read with [`CLAIM_COLUMNS`].
 pub(crate) fn claim_row(r: &Row) -> Result<ClaimRow, StoreError> {
@@ -161,8 +194,9 @@ async fn views(db: &mut impl Exec, rows: Vec<ClaimRow>) -> Result<Vec<ClaimView>
         .fetch_all(
             Sql::new(format!(
                 "SELECT a.claim_id AS claim_id, c.claim_id AS other FROM claims a
-                 JOIN claims c /*+INDEXED claims_group*/ ON {COMPETES}
-                 WHERE a.claim_id IN_LIST($1) ORDER BY a.claim_id, c.claim_id"
+                 JOIN claims c /*+INDEXED claims_group*/ ON {competes}
+                 WHERE a.claim_id IN_LIST($1) ORDER BY a.claim_id, c.claim_id",
+                competes = competes("a", "c")
             ))
             .arg(ids),
         )
@@ -170,15 +204,56 @@ async fn views(db: &mut impl Exec, rows: Vec<ClaimRow>) -> Result<Vec<ClaimView>
         .iter()
         .map(|r| Ok((r.text("claim_id")?, r.text("other")?)))
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let facts = facts(db, &rows).await?;
+    let mut facts = facts(db, &rows).await?;
+    let associations = read_associations(db, &rows).await?;
+    let holders: Vec<String> = associations
+        .values()
+        .map(|a| a.mpn_id.clone())
+        .filter(|m| !facts.mpns.contains_key(m))
+        .collect();
+    read_mpns(db, holders, &mut facts).await?;
     ViewParts {
         poe,
         comments,
         decisions,
         competing,
+        associations,
         facts,
     }
     .assemble(rows)
+}
+
+/// The associations of the customers and products of `rows`.
+async fn read_associations(
+    db: &mut impl Exec,
+    rows: &[ClaimRow],
+) -> Result<HashMap<(Uuid, String), Association>, StoreError> {
+    let mut tenants: Vec<Uuid> = rows.iter().map(|r| r.tenant_id).collect();
+    tenants.sort();
+    tenants.dedup();
+    let wanted: std::collections::HashSet<(Uuid, String)> = rows
+        .iter()
+        .map(|r| (r.tenant_id, product_key(&r.product)))
+        .collect();
+    let sql = Sql::new(
+        "SELECT tenant_id, product_key, product, mpn_id, claim_id FROM associations
+         WHERE tenant_id IN_LIST($1)",
+    )
+    .arg(tenants);
+    let mut out = HashMap::new();
+    for r in db.fetch_all(sql).await? {
+        let key = (r.guid(0)?, r.text(1)?);
+        if wanted.contains(&key) {
+            let association = Association {
+                tenant_id: key.0,
+                product: r.text(2)?,
+                mpn_id: r.text(3)?,
+                claim_id: r.opt_text(4)?,
+            };
+            out.insert(key, association);
+        }
+    }
+    Ok(out)
 }
 
 /// The stored tenants among `ids`, with their domains and subscriptions (each in key order).
@@ -247,7 +322,8 @@ pub(crate) async fn read_mpns(
     let mpns = db
         .fetch_all(
             Sql::new(
-                "SELECT mpn_id, partner, enrolled, partner_type FROM mpns WHERE mpn_id IN_LIST($1)",
+                "SELECT mpn_id, partner, enrolled, partner_type, partner_id FROM mpns
+                 WHERE mpn_id IN_LIST($1)",
             )
             .arg(ids),
         )
@@ -258,8 +334,45 @@ pub(crate) async fn read_mpns(
             partner: r.text("partner")?,
             enrolled: r.bool("enrolled")?,
             partner_type: r.opt_text("partner_type")?,
+            partner_id: r.opt_text("partner_id")?,
         };
         index.mpns.insert(mpn.mpn_id.clone(), mpn);
+    }
+    Ok(())
+}
+
+/// The waits on the partner and the latest dispute of `rows` (what their clocks need).
+async fn read_clocks(
+    db: &mut impl Exec,
+    rows: &[ClaimRow],
+    index: &mut FactsIndex,
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.claim_id.clone()).collect();
+    let waits = Sql::new(
+        "SELECT claim_id, started_at, ended_at FROM pauses WHERE claim_id IN_LIST($1)
+         ORDER BY claim_id, started_at",
+    )
+    .arg(ids.clone());
+    for r in db.fetch_all(waits).await? {
+        index
+            .clocks
+            .entry(r.text(0)?)
+            .or_default()
+            .waits
+            .push((r.time(1)?, r.opt_time(2)?));
+    }
+    let disputes = Sql::new(
+        "SELECT claim_id, dispute_id, at, body FROM disputes WHERE claim_id IN_LIST($1)
+         ORDER BY claim_id, at, dispute_id",
+    )
+    .arg(ids);
+    for r in db.fetch_all(disputes).await? {
+        // The latest one stays (rows come oldest first).
+        index.clocks.entry(r.text(0)?).or_default().dispute = Some(DisputeNote {
+            dispute_id: r.text(1)?,
+            at: r.time(2)?,
+            body: r.text(3)?,
+        });
     }
     Ok(())
 }
@@ -274,6 +387,7 @@ pub(crate) async fn facts(db: &mut impl Exec, rows: &[ClaimRow]) -> Result<Facts
     read_tenants(db, tenant_ids, &mut index).await?;
     let mpn_ids: Vec<String> = rows.iter().map(|r| r.mpn_id.clone()).collect();
     read_mpns(db, mpn_ids, &mut index).await?;
+    read_clocks(db, rows, &mut index).await?;
 
     let subs: Vec<Uuid> = rows
         .iter()
@@ -333,9 +447,9 @@ impl Store {
         Ok(Some(ClaimDetail { view, events }))
     }
 
-    /// The contest of `claim_ids`: these claims and, for each that competes with anyone, every
-    /// open claim of its customer and product, in claim id order, read together (the compare
-    /// view's one call).
+    /// The contest of `claim_ids`: these claims and, for each in a contest of two parties or
+    /// more, every claim still in it (the open ones, and the incumbent's approved claim), in
+    /// claim id order, read together (the compare view's one call).
     pub async fn contest(&self, claim_ids: &[String]) -> Result<Vec<ClaimView>, StoreError> {
         let mut db = self.db();
         let columns = qualified(CLAIM_COLUMNS, "c");
@@ -343,12 +457,11 @@ impl Store {
             "SELECT {CLAIM_COLUMNS} FROM claims WHERE claim_id IN_LIST($1)
              UNION
              SELECT {columns} FROM claims a JOIN claims c /*+INDEXED claims_group*/
-               ON c.tenant_id = a.tenant_id AND c.product_key = a.product_key
-              AND c.queue_state <> 'closed'
-             WHERE a.claim_id IN_LIST($1) AND EXISTS (
-               SELECT 1 FROM claims b /*+INDEXED claims_group*/ WHERE {competes})
+               ON c.tenant_id = a.tenant_id AND c.product_key = a.product_key AND {live_c}
+             WHERE a.claim_id IN_LIST($1) AND a.parties >= 2 AND {live_a}
              ORDER BY claim_id LIMIT 64",
-            competes = COMPETES.replace("c.", "b.")
+            live_c = live("c"),
+            live_a = live("a"),
         ))
         .arg(claim_ids.to_vec());
         let rows = db
@@ -439,6 +552,73 @@ impl Store {
             .collect()
     }
 
+    /// What the change feed reports after event `after_id`: up to `limit` events one by one,
+    /// then, if they reach a bulk write (an import told as one, see `rules::bulk_run`), that bulk
+    /// write as one item instead of its events, which are not read. The caller goes on after the
+    /// bulk write's `last_id`, or else after the last event.
+    ///
+    /// Both are read in one snapshot: the bulk write's events were committed with it, and every
+    /// event before it earlier (ids ascend in commit order), so the events read are all there
+    /// are up to it. A caller that is past the start of a run (it read some of its events one
+    /// by one) is told the rest of it, counted.
+    pub async fn changes_since(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<(Vec<AuditEvent>, Option<BulkWrite>), StoreError> {
+        let mut db = self.pool.begin_read().await?;
+        let bulk = Sql::new(
+            "SELECT last_id, first_id, at, actor, via, claims FROM bulk_writes
+             WHERE last_id > $1 ORDER BY last_id LIMIT 1",
+        )
+        .arg(after_id);
+        let bulk = match db.fetch_optional(bulk).await? {
+            Some(r) => Some(BulkWrite {
+                first_id: r.int("first_id")?,
+                last_id: r.int("last_id")?,
+                at: r.time("at")?,
+                actor: r.text("actor")?,
+                via: r.opt_text("via")?,
+                claims: u64::try_from(r.int("claims")?).unwrap_or(0),
+            }),
+            None => None,
+        };
+        let mut sql = Sql::new(format!("SELECT {EVENT_COLUMNS} FROM events WHERE id > "));
+        sql.bind(after_id);
+        if let Some(b) = &bulk {
+            sql.push(" AND id < ").bind(b.first_id);
+        }
+        sql.push(" ORDER BY id LIMIT ").bind(i64::from(limit));
+        let events = db
+            .fetch_all(sql)
+            .await?
+            .iter()
+            .map(event_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let bulk = match bulk {
+            // More events may come before the bulk write: it is told on a later call.
+            Some(_) if events.len() == limit as usize => None,
+            bulk => bulk,
+        };
+        let Some(mut bulk) = bulk else {
+            db.commit().await?;
+            return Ok((events, None));
+        };
+        if bulk.first_id <= after_id {
+            // Part of the run was already reported event by event: count the rest.
+            let rest = Sql::new(
+                "SELECT COUNT(*), COALESCE(MIN(id), $2) FROM events WHERE id > $1 AND id <= $2",
+            )
+            .arg(after_id)
+            .arg(bulk.last_id);
+            let row = db.fetch_one(rest).await?;
+            bulk.claims = u64::try_from(row.int(0)?).unwrap_or(0);
+            bulk.first_id = row.int(1)?;
+        }
+        db.commit().await?;
+        Ok((events, Some(bulk)))
+    }
+
     /// The newest audit event's id (0 for none).
     pub async fn last_event_id(&self) -> Result<i64, StoreError> {
         self.db()
@@ -521,6 +701,68 @@ impl Store {
         self.db().execute(sql).await?;
         Ok(())
     }
+}
+
+/// The error findings of each of these claims that has any (what the approval guard weighs),
+/// with the reference data as it is now.
+pub(crate) async fn error_findings(
+    db: &mut impl Exec,
+    ids: &[String],
+) -> Result<Vec<(String, Vec<FindingCode>)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = Sql::new(format!(
+        "SELECT {CLAIM_COLUMNS} FROM claims WHERE claim_id IN_LIST($1) ORDER BY claim_id"
+    ))
+    .arg(ids.to_vec());
+    let rows = db
+        .fetch_all(sql)
+        .await?
+        .iter()
+        .map(claim_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let index = facts(db, &rows).await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let claim = row.to_claim(Vec::new(), Vec::new())?;
+        let errors: Vec<FindingCode> = crate::domain::assess(&claim, &index.facts(row))
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.code)
+            .collect();
+        if !errors.is_empty() {
+            out.push((row.claim_id.clone(), errors));
+        }
+    }
+    Ok(out)
+}
+
+/// The associations these contests have now.
+pub(crate) async fn associations_of(
+    db: &mut impl Exec,
+    groups: &[GroupKey],
+) -> Result<Vec<(GroupKey, Association)>, StoreError> {
+    let mut out = Vec::new();
+    for g in groups {
+        let sql = Sql::new(
+            "SELECT product, mpn_id, claim_id FROM associations
+             WHERE tenant_id = $1 AND product_key = $2",
+        )
+        .arg(g.tenant_id)
+        .arg(&g.product_key);
+        if let Some(r) = db.fetch_optional(sql).await? {
+            let association = Association {
+                tenant_id: g.tenant_id,
+                product: r.text(0)?,
+                mpn_id: r.text(1)?,
+                claim_id: r.opt_text(2)?,
+            };
+            out.push((g.clone(), association));
+        }
+    }
+    Ok(out)
 }
 
 /// Which of `ids` are stored.

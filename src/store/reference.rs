@@ -59,7 +59,23 @@ pub(crate) async fn keys(db: &mut impl Exec, batch: &ImportBatch) -> Result<Keys
     Ok(keys)
 }
 
+impl Snapshot {
+    /// The partner id stored for `mpn_id` (`None` too when the MPN is not stored).
+    pub fn partner_id(&self, mpn_id: &str) -> Option<&str> {
+        self.mpns.get(mpn_id).and_then(|m| m.partner_id.as_deref())
+    }
+}
+
 impl Keys {
+    /// Adds associations the import writes beyond its own lines (implied by approved claims).
+    pub fn add_associations(&mut self, associations: &[Association]) {
+        self.associations.extend(
+            associations
+                .iter()
+                .map(|a| (a.tenant_id, product_key(&a.product))),
+        );
+    }
+
     /// Only the rows `before` holds: a generated batch is audited by its summary event, except
     /// where it changed data that was already stored.
     pub fn stored_in(&self, before: &Snapshot) -> Keys {
@@ -84,7 +100,7 @@ pub(crate) async fn snapshot(db: &mut impl Exec, keys: &Keys) -> Result<Snapshot
     let tenants: BTreeSet<Uuid> = keys.associations.iter().map(|(t, _)| *t).collect();
     if !tenants.is_empty() {
         let sql = Sql::new(
-            "SELECT tenant_id, product_key, product, mpn_id FROM associations
+            "SELECT tenant_id, product_key, product, mpn_id, claim_id FROM associations
              WHERE tenant_id IN_LIST($1)",
         )
         .arg(tenants.into_iter().collect::<Vec<_>>());
@@ -95,6 +111,7 @@ pub(crate) async fn snapshot(db: &mut impl Exec, keys: &Keys) -> Result<Snapshot
                     tenant_id: key.0,
                     product: row.text(2)?,
                     mpn_id: row.text(3)?,
+                    claim_id: row.opt_text(4)?,
                 };
                 snapshot.associations.insert(key, association);
             }
@@ -155,6 +172,7 @@ mod tests {
             partner: "Fabrikam".into(),
             enrolled: true,
             partner_type: None,
+            partner_id: None,
         };
         let mut before = Snapshot::default();
         before.tenants.insert(tenant.tenant_id, tenant.clone());
@@ -170,6 +188,7 @@ mod tests {
             tenant_id: tenant.tenant_id,
             product: "Exchange Online".into(),
             mpn_id: "1".into(),
+            claim_id: None,
         };
         after.associations.insert(
             (tenant.tenant_id, "exchange online".into()),

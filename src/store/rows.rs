@@ -84,6 +84,8 @@ pub(crate) struct FactsIndex {
     pub subscription_owner: HashMap<Uuid, Uuid>,
     /// Approved claims on each subscription the claims name.
     pub approved_on: HashMap<Uuid, Vec<String>>,
+    /// Each claim's waits on the partner and latest dispute (its clocks).
+    pub clocks: HashMap<String, ClockMarks>,
 }
 
 impl FactsIndex {
@@ -206,6 +208,11 @@ impl ClaimRow {
             unknown_checks: u32::try_from(assessment.unknown.len()).unwrap_or(u32::MAX),
             assigned_to: self.assigned_to.clone(),
             held_until: self.held_until,
+            clock: facts
+                .clocks
+                .get(&self.claim_id)
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }
@@ -217,6 +224,8 @@ pub(crate) struct ViewParts {
     pub decisions: Vec<DecisionRow>,
     /// (claim, competing claim) pairs, competing ids in id order.
     pub competing: Vec<(String, String)>,
+    /// The associations of the claims' customers and products, by (tenant, product key).
+    pub associations: HashMap<(Uuid, String), Association>,
     pub facts: FactsIndex,
 }
 
@@ -279,9 +288,22 @@ impl ViewParts {
                     version: row.version,
                     competing_claim_ids: competing.remove(&row.claim_id).unwrap_or_default(),
                     incumbent_mpn_id: row.incumbent_mpn_id.clone(),
+                    association: self
+                        .associations
+                        .get(&(row.tenant_id, crate::domain::product_key(&row.product)))
+                        .map(|a| {
+                            let partner = self.facts.mpns.get(&a.mpn_id).map(|m| m.partner.clone());
+                            (a.clone(), partner)
+                        }),
                     decision: decisions.remove(&row.claim_id),
                     assigned_to: row.assigned_to.clone(),
                     held_until: row.held_until,
+                    clock: self
+                        .facts
+                        .clocks
+                        .get(&row.claim_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     claim,
                 })
             })
@@ -289,11 +311,12 @@ impl ViewParts {
     }
 }
 
-/// The queue tab a status falls in: `review`, `info` or `closed`.
+/// The queue tab a status falls in: `review`, `info`, `disputed` or `closed`.
 pub(crate) fn queue_state(status: Status) -> &'static str {
     match status {
         Status::Submitted | Status::UnderReview => "review",
         Status::InfoRequested => "info",
+        Status::Disputed => "disputed",
         Status::Approved | Status::Rejected | Status::Withdrawn => "closed",
     }
 }

@@ -4,6 +4,7 @@ use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 
 use super::*;
+use crate::domain::PoeItem;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
@@ -24,8 +25,28 @@ fn claim(id: &str, status: Status, version: i64) -> Current {
         assigned_to: None,
         held_until: None,
         group: group(1),
+        mpn_id: format!("MPN-{id}"),
+        product: "Dynamics 365 Sales".into(),
         last_change: Some(("carol".into(), now(), "commented".into())),
+        waiting_since: None,
+        dispute: None,
     }
+}
+
+/// `plan_decide` with only the approvals known and the guard enforced (the tests before the
+/// guard and associations).
+fn plan_decide(
+    actor: &Actor,
+    current: &[Current],
+    approved: &[(GroupKey, String)],
+    decisions: &[DecisionRequest],
+    now: DateTime<Utc>,
+) -> Result<WritePlan, StoreError> {
+    let contests = Contests {
+        approved: approved.to_vec(),
+        ..Contests::default()
+    };
+    super::plan_decide(actor, current, &contests, decisions, Guard::Enforce, now)
 }
 
 fn held_by(mut c: Current, who: &str) -> Current {
@@ -207,7 +228,8 @@ fn one_approval_per_customer_and_product() {
         decide("C-2", 1, DecisionOutcome::Rejected),
     ];
     let plan = plan_decide(&lead, &[a, c2], &approved, &swap, now()).unwrap();
-    assert_eq!(plan.events.len(), 2);
+    let kinds: Vec<&str> = plan.events.iter().map(|e| e.kind.code()).collect();
+    assert_eq!(kinds, ["decided", "association_changed", "overridden"]);
     assert_eq!(plan.groups, vec![group(1), group(1)]);
 }
 
@@ -452,4 +474,634 @@ fn an_integration_login_imports_and_decides_nothing() {
     );
     let err = require_lead(&feed, "add reviewers").unwrap_err();
     assert!(err.to_string().contains("an integration login"), "{err}");
+}
+
+#[test]
+fn a_large_import_is_told_as_one_bulk_write_of_its_claims_events() {
+    let ids: Vec<i64> = (11..=11 + 3 + 150 - 1).collect();
+    // Three reference-data events first, then one per claim.
+    assert_eq!(bulk_run(&ids, 150, false), Some((14, 163)));
+    let exact: Vec<i64> = (1..=BULK_FEED_CLAIMS as i64).collect();
+    assert_eq!(
+        bulk_run(&exact, BULK_FEED_CLAIMS, false),
+        Some((1, BULK_FEED_CLAIMS as i64))
+    );
+    // Small imports stay event by event; a generated batch is already one event.
+    assert_eq!(bulk_run(&exact[1..], BULK_FEED_CLAIMS - 1, false), None);
+    assert_eq!(bulk_run(&ids, 150, true), None);
+    // More claims than events appended cannot happen; never a run then.
+    assert_eq!(bulk_run(&ids[..10], 150, false), None);
+}
+
+#[test]
+fn an_approval_makes_the_association_ending_the_one_before() {
+    let bob = actor("bob", Role::Reviewer);
+    let cur = claim("C-1", Status::UnderReview, 1);
+    let earlier = Association {
+        tenant_id: group(1).tenant_id,
+        product: "Dynamics 365 Sales".into(),
+        mpn_id: "9000009".into(),
+        claim_id: None,
+    };
+    let contests = Contests {
+        associations: vec![(group(1), earlier.clone())],
+        ..Contests::default()
+    };
+    let approve = [decide("C-1", 1, DecisionOutcome::Approved)];
+    let plan = super::plan_decide(
+        &bob,
+        std::slice::from_ref(&cur),
+        &contests,
+        &approve,
+        Guard::Enforce,
+        now(),
+    )
+    .unwrap();
+    let after = Association {
+        tenant_id: group(1).tenant_id,
+        product: "Dynamics 365 Sales".into(),
+        mpn_id: "MPN-C-1".into(),
+        claim_id: Some("C-1".into()),
+    };
+    assert!(plan.writes.contains(&Write::Associate {
+        product_key: "dynamics 365 sales".into(),
+        association: after.clone(),
+    }));
+    assert_eq!(
+        plan.events[1].kind,
+        EventKind::AssociationChanged {
+            before: Some(earlier),
+            after
+        }
+    );
+    assert_eq!(plan.events[1].claim_id.as_deref(), Some("C-1"));
+    // A rejection associates nobody.
+    let reject = [decide("C-1", 1, DecisionOutcome::Rejected)];
+    let plan = super::plan_decide(&bob, &[cur], &contests, &reject, Guard::Enforce, now()).unwrap();
+    assert!(!plan
+        .writes
+        .iter()
+        .any(|w| matches!(w, Write::Associate { .. })));
+    assert_eq!(plan.events.len(), 1);
+}
+
+#[test]
+fn the_guard_refuses_a_reviewers_approval_over_error_findings_and_records_a_leads_override() {
+    let cur = claim("C-1", Status::UnderReview, 1);
+    let errors = vec![
+        FindingCode::DomainTenantMismatch,
+        FindingCode::SubscriptionProductMismatch,
+    ];
+    let contests = Contests {
+        errors: vec![("C-1".into(), errors.clone())],
+        ..Contests::default()
+    };
+    let approve = [decide("C-1", 1, DecisionOutcome::Approved)];
+    let one = std::slice::from_ref(&cur);
+    // A reviewer is refused, even asking to override; the refusal names the findings.
+    for guard in [Guard::Enforce, Guard::LeadOverride] {
+        let err = super::plan_decide(
+            &actor("bob", Role::Reviewer),
+            one,
+            &contests,
+            &approve,
+            guard,
+            now(),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("domain_tenant_mismatch, subscription_product_mismatch")
+                && text.contains("only a lead"),
+            "{text}"
+        );
+    }
+    // A lead without saying so is refused too, told how to override.
+    let lee = actor("lee", Role::Lead);
+    let err =
+        super::plan_decide(&lee, one, &contests, &approve, Guard::Enforce, now()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Guarded { lead: true, .. }),
+        "{err}"
+    );
+    // A lead's override is recorded as one, naming the findings, with the reason.
+    let plan =
+        super::plan_decide(&lee, one, &contests, &approve, Guard::LeadOverride, now()).unwrap();
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::Overridden {
+            from: Status::UnderReview,
+            outcome: DecisionOutcome::Approved,
+            reason: "PoE checked".into(),
+            findings: errors,
+        }
+    );
+    // Rejecting needs no override; a claim without error findings needs none either.
+    let reject = [decide("C-1", 1, DecisionOutcome::Rejected)];
+    let bob = actor("bob", Role::Reviewer);
+    assert!(super::plan_decide(&bob, one, &contests, &reject, Guard::Enforce, now()).is_ok());
+    let plan = super::plan_decide(
+        &bob,
+        one,
+        &Contests::default(),
+        &approve,
+        Guard::Enforce,
+        now(),
+    )
+    .unwrap();
+    assert!(matches!(plan.events[0].kind, EventKind::Decided { .. }));
+}
+
+#[test]
+fn a_lead_assigns_a_contest_to_an_active_reviewer() {
+    let carol = Reviewer {
+        login: "carol".into(),
+        display_name: "Carol".into(),
+        role: Role::Reviewer,
+        active: true,
+    };
+    let contest = [
+        held_by(claim("C-1", Status::UnderReview, 1), "alice"),
+        claim("C-2", Status::InfoRequested, 1),
+    ];
+    let lee = actor("lee", Role::Lead);
+    let plan = plan_assign(&lee, &contest, Some(&carol), "carol", now()).unwrap();
+    assert_eq!(
+        plan.events
+            .iter()
+            .map(|e| e.kind.clone())
+            .collect::<Vec<_>>(),
+        vec![
+            EventKind::Assigned {
+                from: Some("alice".into()),
+                to: "carol".into()
+            },
+            EventKind::Assigned {
+                from: None,
+                to: "carol".into()
+            },
+        ]
+    );
+    assert!(plan.writes.contains(&Write::Hold {
+        claim_id: "C-1".into(),
+        holder: Some("carol".into()),
+        until: None,
+    }));
+    // Non-leads are refused; so is an inactive or unknown reviewer, and a decided claim.
+    let err = plan_assign(
+        &actor("bob", Role::Reviewer),
+        &contest,
+        Some(&carol),
+        "carol",
+        now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("only a lead"), "{err}");
+    let gone = Reviewer {
+        active: false,
+        ..carol.clone()
+    };
+    assert!(plan_assign(&lee, &contest, Some(&gone), "carol", now()).is_err());
+    assert!(plan_assign(&lee, &contest, None, "zed", now()).is_err());
+    let done = [claim("C-3", Status::Approved, 2)];
+    assert!(plan_assign(&lee, &done, Some(&carol), "carol", now()).is_err());
+    // Assigning again to the same reviewer changes nothing.
+    let mut assigned = claim("C-2", Status::UnderReview, 1);
+    assigned.assigned_to = Some("carol".into());
+    let plan = plan_assign(&lee, &[assigned], Some(&carol), "carol", now()).unwrap();
+    assert!(plan.events.is_empty() && plan.writes.is_empty());
+}
+
+fn feed_claim(id: &str, status: Status, decision: Option<Decision>) -> FeedClaim {
+    FeedClaim {
+        current: claim(id, status, 1),
+        mpn_id: "1234567".into(),
+        decision,
+        poe: 2,
+    }
+}
+
+fn decided(outcome: DecisionOutcome, by: &str, at: DateTime<Utc>) -> Decision {
+    Decision {
+        outcome,
+        by: by.into(),
+        at,
+        reason: "PoE checked".into(),
+    }
+}
+
+fn reply(id: &str, reply_id: &str, body: &str) -> FeedLine {
+    FeedLine::Reply {
+        claim_id: id.into(),
+        reply_id: reply_id.into(),
+        at: now(),
+        body: body.into(),
+        poe: vec![PoeItem {
+            kind: "signed SOW".into(),
+            date: now().date_naive(),
+            summary: "countersigned".into(),
+            by: "Fabrikam".into(),
+            attachment: "sow.pdf".into(),
+        }],
+    }
+}
+
+fn dispute(id: &str, dispute_id: &str, at: DateTime<Utc>) -> FeedLine {
+    FeedLine::Dispute {
+        claim_id: id.into(),
+        dispute_id: dispute_id.into(),
+        at,
+        body: "we did the work".into(),
+    }
+}
+
+fn refused_lines(err: StoreError) -> Vec<(usize, String, String)> {
+    match err {
+        StoreError::FeedRefused(problems) => problems,
+        other => panic!("expected a feed refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_reply_brings_a_waiting_claim_back_as_the_partner_via_the_importer() {
+    let feed = actor("feed", Role::Integration);
+    let mut waiting = feed_claim("C-1", Status::InfoRequested, None);
+    waiting.current.waiting_since = Some(now() - TimeDelta::days(2));
+    let lines = vec![(3, reply("C-1", "R-1", "signed PoE attached"))];
+    let out = plan_feed(
+        &feed,
+        &lines,
+        &[waiting],
+        &HashMap::new(),
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!((out.applied, out.replayed), (1, 0));
+    let plan = out.plan;
+    assert!(plan.writes.contains(&Write::Status {
+        claim_id: "C-1".into(),
+        status: Status::UnderReview
+    }));
+    assert!(plan.writes.contains(&Write::PauseEnd {
+        claim_id: "C-1".into(),
+        at: now()
+    }));
+    // Its PoE is numbered after the claim's own two items.
+    assert!(plan
+        .writes
+        .iter()
+        .any(|w| matches!(w, Write::Poe { seq: 2, .. })));
+    assert!(plan.writes.iter().any(|w| matches!(w,
+        Write::Comment { comment, .. } if comment.author == "partner:1234567"
+            && comment.visibility == Visibility::Partner)));
+    let event = &plan.events[0];
+    assert_eq!(event.actor, "partner:1234567");
+    assert_eq!(event.via.as_deref(), Some("feed"));
+    assert!(matches!(
+        &event.kind,
+        EventKind::Replied {
+            from: Status::InfoRequested,
+            to: Status::UnderReview,
+            poe: 1,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_replayed_line_changes_nothing_and_the_same_id_with_other_content_is_refused() {
+    let feed = actor("feed", Role::Integration);
+    let line = reply("C-1", "R-1", "signed PoE attached");
+    let mut applied = HashMap::new();
+    applied.insert(("reply".to_string(), "R-1".to_string()), line.content());
+    let claims = [feed_claim("C-1", Status::UnderReview, None)];
+    let out = plan_feed(
+        &feed,
+        &[(1, line)],
+        &claims,
+        &applied,
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!((out.applied, out.replayed), (0, 1));
+    assert!(out.plan.writes.is_empty() && out.plan.events.is_empty());
+
+    let other = reply("C-1", "R-1", "a different answer");
+    let err = plan_feed(
+        &feed,
+        &[(4, other)],
+        &claims,
+        &applied,
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap_err();
+    let problems = refused_lines(err);
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0].0, problems[0].1.as_str()), (4, "reply_id"));
+    assert!(problems[0].2.contains("other content"), "{problems:?}");
+}
+
+#[test]
+fn a_withdrawal_is_refused_once_decided_and_every_bad_line_is_reported() {
+    let feed = actor("feed", Role::Integration);
+    let claims = [
+        feed_claim(
+            "C-1",
+            Status::Approved,
+            Some(decided(DecisionOutcome::Approved, "bob", now())),
+        ),
+        feed_claim("C-2", Status::UnderReview, None),
+    ];
+    let withdraw = |id: &str| FeedLine::Withdrawal {
+        claim_id: id.into(),
+        at: now(),
+        reason: None,
+    };
+    let lines = vec![
+        (1, withdraw("C-1")),
+        (2, withdraw("C-2")),
+        (3, withdraw("C-9")),
+    ];
+    let problems = refused_lines(
+        plan_feed(
+            &feed,
+            &lines,
+            &claims,
+            &HashMap::new(),
+            FeedPolicy::default(),
+            now(),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0].0, 1);
+    assert!(problems[0].2.contains("is approved"), "{problems:?}");
+    assert_eq!((problems[1].0, problems[1].2.as_str()), (3, "no claim C-9"));
+    // The undecided claim alone is withdrawn, as the partner.
+    let out = plan_feed(
+        &feed,
+        &lines[1..2],
+        &claims,
+        &HashMap::new(),
+        FeedPolicy::default(),
+        now(),
+    )
+    .unwrap();
+    assert!(matches!(
+        &out.plan.events[0].kind,
+        EventKind::Withdrawn {
+            from: Status::UnderReview,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_dispute_outside_the_window_says_when_it_closed() {
+    let feed = actor("feed", Role::Integration);
+    let decided_at = now() - TimeDelta::days(40);
+    let claims = [feed_claim(
+        "C-1",
+        Status::Rejected,
+        Some(decided(DecisionOutcome::Rejected, "bob", decided_at)),
+    )];
+    let late = [(7, dispute("C-1", "D-1", now()))];
+    let problems = refused_lines(
+        plan_feed(
+            &feed,
+            &late,
+            &claims,
+            &HashMap::new(),
+            FeedPolicy::default(),
+            now(),
+        )
+        .unwrap_err(),
+    );
+    assert_eq!((problems[0].0, problems[0].1.as_str()), (7, "at"));
+    assert!(
+        problems[0]
+            .2
+            .contains("the dispute window closed at 2026-11-20T10:00:00Z"),
+        "{problems:?}"
+    );
+    // A longer window takes it.
+    let out = plan_feed(
+        &feed,
+        &late,
+        &claims,
+        &HashMap::new(),
+        FeedPolicy {
+            dispute_window_days: 45,
+        },
+        now(),
+    )
+    .unwrap();
+    assert!(out.plan.writes.contains(&Write::Status {
+        claim_id: "C-1".into(),
+        status: Status::Disputed
+    }));
+    // An undecided claim has nothing to dispute.
+    let open = [feed_claim("C-2", Status::UnderReview, None)];
+    let problems = refused_lines(
+        plan_feed(
+            &feed,
+            &[(1, dispute("C-2", "D-2", now()))],
+            &open,
+            &HashMap::new(),
+            FeedPolicy::default(),
+            now(),
+        )
+        .unwrap_err(),
+    );
+    assert!(problems[0].2.contains("only a decision"), "{problems:?}");
+}
+
+fn disputed_claim(by: &str) -> Current {
+    let mut c = claim("C-1", Status::Disputed, 4);
+    c.dispute = Some(OpenDispute {
+        dispute_id: "D-1".into(),
+        outcome: DecisionOutcome::Rejected,
+        decided_by: by.into(),
+    });
+    c
+}
+
+#[test]
+fn a_dispute_is_decided_again_only_by_another_reviewer_and_says_how_it_ended() {
+    let c = disputed_claim("bob");
+    for who in [actor("bob", Role::Reviewer), actor("bob", Role::Lead)] {
+        let err = plan_decide(
+            &who,
+            std::slice::from_ref(&c),
+            &[],
+            &[decide("C-1", 4, DecisionOutcome::Approved)],
+            now(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("bob made the disputed decision, so another reviewer"),
+            "{err}"
+        );
+    }
+    let carol = actor("carol", Role::Reviewer);
+    let ended = |outcome| {
+        let plan = plan_decide(
+            &carol,
+            std::slice::from_ref(&c),
+            &[],
+            &[decide("C-1", 4, outcome)],
+            now(),
+        )
+        .unwrap();
+        assert!(matches!(
+            plan.events[0].kind,
+            EventKind::Decided {
+                from: Status::Disputed,
+                ..
+            }
+        ));
+        match &plan.events[1].kind {
+            EventKind::DisputeResolved { outcome, .. } => *outcome,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(ended(DecisionOutcome::Rejected), DisputeOutcome::Upheld);
+    assert_eq!(ended(DecisionOutcome::Approved), DisputeOutcome::Overturned);
+    // Withdrawal is no way to end a dispute.
+    assert!(plan_decide(
+        &carol,
+        std::slice::from_ref(&c),
+        &[],
+        &[decide("C-1", 4, DecisionOutcome::Withdrawn)],
+        now(),
+    )
+    .is_err());
+}
+
+#[test]
+fn an_information_request_pauses_the_clock_and_a_decision_ends_the_pause() {
+    let bob = actor("bob", Role::Reviewer);
+    let plan = plan_request_info(
+        &bob,
+        &[claim("C-1", Status::UnderReview, 1)],
+        &[InfoRequest {
+            seen: seen("C-1", 1),
+            body: "PoE?".into(),
+        }],
+        now(),
+    )
+    .unwrap();
+    assert!(plan.writes.contains(&Write::PauseStart {
+        claim_id: "C-1".into(),
+        at: now()
+    }));
+    let mut waiting = claim("C-1", Status::InfoRequested, 2);
+    waiting.waiting_since = Some(now() - TimeDelta::hours(3));
+    let plan = plan_decide(
+        &bob,
+        &[waiting],
+        &[],
+        &[decide("C-1", 2, DecisionOutcome::Rejected)],
+        now(),
+    )
+    .unwrap();
+    assert!(plan.writes.contains(&Write::PauseEnd {
+        claim_id: "C-1".into(),
+        at: now()
+    }));
+}
+
+fn ssh_key(login: &str, fingerprint: &str) -> SshKey {
+    SshKey {
+        fingerprint: fingerprint.into(),
+        login: login.into(),
+        public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample".into(),
+        comment: "alice@laptop".into(),
+        added_at: now(),
+    }
+}
+
+fn reviewer(login: &str, active: bool) -> Reviewer {
+    Reviewer {
+        login: login.into(),
+        display_name: login.into(),
+        role: Role::Reviewer,
+        active,
+    }
+}
+
+#[test]
+fn a_lead_registers_a_key_to_one_active_reviewer_audited_with_its_fingerprint() {
+    let lead = actor("lena", Role::Lead);
+    let key = ssh_key("alice", "SHA256:aaa");
+    let alice = reviewer("alice", true);
+    let plan = plan_add_key(&lead, Some(&alice), None, &key).unwrap();
+    assert_eq!(plan.writes, vec![Write::Key(key.clone())]);
+    assert_eq!(plan.events.len(), 1);
+    assert_eq!(plan.events[0].actor, "lena");
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::KeyAdded {
+            login: "alice".into(),
+            fingerprint: "SHA256:aaa".into(),
+            key: key.public_key.clone(),
+        }
+    );
+    // Not a lead: refused, whoever the key is for (their own included).
+    let err = plan_add_key(&actor("alice", Role::Reviewer), Some(&alice), None, &key).unwrap_err();
+    assert!(matches!(err, StoreError::NotAllowed(_)), "{err}");
+    // Nobody, or a deactivated reviewer, to sign in as.
+    let err = plan_add_key(&lead, None, None, &key).unwrap_err();
+    assert!(
+        err.to_string().contains("claimdesk reviewer add alice"),
+        "{err}"
+    );
+    assert!(plan_add_key(&lead, Some(&reviewer("alice", false)), None, &key).is_err());
+    // A key signs in one reviewer: already bob's, it is not also alice's.
+    let err = plan_add_key(
+        &lead,
+        Some(&alice),
+        Some(&ssh_key("bob", "SHA256:aaa")),
+        &key,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("already registered to bob"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_lead_removes_a_registered_key_audited_with_whose_it_was() {
+    let lead = actor("lena", Role::Lead);
+    let key = ssh_key("alice", "SHA256:aaa");
+    let plan = plan_remove_key(&lead, Some(&key), "SHA256:aaa", now()).unwrap();
+    assert_eq!(
+        plan.writes,
+        vec![Write::RemoveKey {
+            fingerprint: "SHA256:aaa".into()
+        }]
+    );
+    assert_eq!(
+        plan.events[0].kind,
+        EventKind::KeyRemoved {
+            login: "alice".into(),
+            fingerprint: "SHA256:aaa".into(),
+        }
+    );
+    let err = plan_remove_key(&lead, None, "SHA256:zzz", now()).unwrap_err();
+    assert!(err.to_string().contains("reviewer key list"), "{err}");
+    assert!(matches!(
+        plan_remove_key(
+            &actor("bob", Role::Integration),
+            Some(&key),
+            "SHA256:aaa",
+            now()
+        ),
+        Err(StoreError::NotAllowed(_))
+    ));
 }

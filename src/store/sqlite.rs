@@ -6,6 +6,7 @@
 use sqlx::{Sqlite, Transaction};
 
 use super::plan::GroupKey;
+use super::reads::{live, INCUMBENT_KEY};
 use super::StoreError;
 
 type Tx = Transaction<'static, Sqlite>;
@@ -78,27 +79,39 @@ pub(super) async fn refresh_groups(
         .execute(&mut **tx)
         .await?;
     }
-    sqlx::query(
+    let touched =
+        "WHERE (tenant_id, product_key) IN (SELECT tenant_id, product_key FROM touched_groups)";
+    let same_group = "c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key";
+    let association = "a.tenant_id = claims.tenant_id AND a.product_key = claims.product_key";
+    // The incumbent: another partner's association, shown on the open claims.
+    sqlx::query(&format!(
         "UPDATE claims INDEXED BY claims_group SET incumbent_mpn_id = (
              SELECT a.mpn_id FROM associations a
-             WHERE a.tenant_id = claims.tenant_id AND a.product_key = claims.product_key
-               AND a.mpn_id <> claims.mpn_id)
-         WHERE (tenant_id, product_key) IN (SELECT tenant_id, product_key FROM touched_groups)",
-    )
+             WHERE {association} AND claims.queue_state <> 'closed'
+               AND a.mpn_id <> claims.mpn_id AND {INCUMBENT_KEY} <> claims.partner_key)
+         {touched}"
+    ))
     .execute(&mut **tx)
     .await?;
-    sqlx::query(
-        "UPDATE claims INDEXED BY claims_group SET
-           parties = (SELECT COUNT(DISTINCT c.party_key) FROM claims c INDEXED BY claims_group
-                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
-                        AND c.queue_state <> 'closed')
-                     + (incumbent_mpn_id IS NOT NULL),
-           open_contested = (queue_state <> 'closed' AND (incumbent_mpn_id IS NOT NULL OR EXISTS (
-                      SELECT 1 FROM claims c INDEXED BY claims_group
-                      WHERE c.tenant_id = claims.tenant_id AND c.product_key = claims.product_key
-                        AND c.queue_state <> 'closed' AND c.party_key <> claims.party_key)))
-         WHERE (tenant_id, product_key) IN (SELECT tenant_id, product_key FROM touched_groups)",
-    )
+    // The parties: the partners of the claims still in the contest, and the incumbent once.
+    sqlx::query(&format!(
+        "UPDATE claims INDEXED BY claims_group SET parties = CASE WHEN {live_claims} THEN
+             (SELECT COUNT(DISTINCT c.partner_key) FROM claims c INDEXED BY claims_group
+              WHERE {same_group} AND {live_c})
+             + (SELECT COUNT(*) FROM associations a WHERE {association} AND NOT EXISTS (
+                  SELECT 1 FROM claims c INDEXED BY claims_group
+                  WHERE {same_group} AND {live_c} AND c.partner_key = {INCUMBENT_KEY}))
+             ELSE 0 END
+         {touched}",
+        live_claims = live("claims"),
+        live_c = live("c"),
+    ))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE claims INDEXED BY claims_group
+         SET open_contested = (queue_state <> 'closed' AND parties >= 2) {touched}"
+    ))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -5,6 +5,10 @@
 //! re-reads the events after the last one seen, and re-reads again after every reconnect. SQLite
 //! has no notifications: a dedicated connection polls `PRAGMA data_version`, which changes when
 //! any other connection commits.
+//!
+//! A bulk write (an import of many claims) is reported as one `Change::Bulk` with its count, read
+//! from `bulk_writes`, instead of its events: a watcher's cost is in proportion to the reports,
+//! not to the claims imported (`Store::changes_since`).
 
 use std::time::Duration;
 
@@ -35,24 +39,31 @@ impl Store {
     }
 }
 
-/// Sends every event after `*last`, advancing it; `false` once the session has gone.
+/// Sends every event after `*last` (a bulk write as one report), advancing it; `false` once the
+/// session has gone.
 async fn catch_up(
     store: &Store,
     last: &mut i64,
     tx: &mpsc::Sender<Change>,
 ) -> Result<bool, StoreError> {
     loop {
-        let events = store.events_since(*last, BATCH).await?;
-        let Some(newest) = events.last().map(|e| e.id) else {
-            return Ok(true);
-        };
-        *last = newest;
+        let (events, bulk) = store.changes_since(*last, BATCH).await?;
         let full = events.len() as u32 == BATCH;
-        if tx.send(Change::Events(events)).await.is_err() {
-            return Ok(false);
+        if let Some(newest) = events.last().map(|e| e.id) {
+            *last = newest;
+            if tx.send(Change::Events(events)).await.is_err() {
+                return Ok(false);
+            }
         }
-        if !full {
-            return Ok(true);
+        match bulk {
+            Some(bulk) => {
+                *last = bulk.last_id;
+                if tx.send(Change::Bulk(bulk)).await.is_err() {
+                    return Ok(false);
+                }
+            }
+            None if !full => return Ok(true),
+            None => {}
         }
     }
 }

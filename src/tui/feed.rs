@@ -14,7 +14,8 @@ use crate::store::Store;
 /// `CAPACITY` reports behind) is taken as "anything may have changed".
 pub type Feed = broadcast::Receiver<Change>;
 
-/// Reports kept for a slow session before it lags (a 100,000-claim import is ~200 reports).
+/// Reports kept for a slow session before it lags (an import of many claims is one report;
+/// 100,000 events written one by one would be ~200).
 const CAPACITY: usize = 4096;
 
 /// One listener on the store, shared by every session that subscribes. Stops when dropped.

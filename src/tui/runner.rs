@@ -208,11 +208,31 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
             req_id,
             login,
             decisions,
+            guard,
         } => Msg::Written {
             req_id,
-            result: store.decide(&decisions, &login).await.map_err(write_error),
+            result: store
+                .decide_guarded(&decisions, &login, guard)
+                .await
+                .map_err(write_error),
         },
         Effect::Hold(effect) => super::holds::run(store, effect).await,
+        Effect::LoadReviewers { req_id } => Msg::ReviewersLoaded {
+            req_id,
+            result: store.reviewers().await.map_err(|e| e.to_string()),
+        },
+        Effect::Assign {
+            req_id,
+            login,
+            claim_id,
+            to,
+        } => Msg::Assigned {
+            req_id,
+            result: store
+                .assign(&claim_id, &to, &login)
+                .await
+                .map_err(|e| e.to_string()),
+        },
         // The session runs these itself; one reaching here has nothing to do.
         Effect::Terminal(_) => Msg::Tick(chrono::Utc::now()),
     }
@@ -225,6 +245,7 @@ fn write_error(e: StoreError) -> WriteError {
         StoreError::Held { .. }
         | StoreError::Transition { .. }
         | StoreError::AlreadyApproved { .. }
+        | StoreError::Guarded { .. }
         | StoreError::NotAllowed(_)
         | StoreError::Invalid(_)
         | StoreError::NotFound(_) => WriteErrorKind::Refused,

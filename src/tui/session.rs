@@ -107,7 +107,7 @@ pub async fn run_session<B, I, S>(
     input: I,
     feed: Feed,
     shutdown: S,
-    host: &mut dyn Host,
+    host: &mut (dyn Host + Send),
 ) -> anyhow::Result<Ended>
 where
     B: Screen,
@@ -179,7 +179,7 @@ struct Loop<'a, B: Screen> {
     scroller: Scroller,
     terminal: &'a mut Terminal<B>,
     themes: &'a [ui::Theme],
-    host: &'a mut dyn Host,
+    host: &'a mut (dyn Host + Send),
 }
 
 impl<B: Screen> Loop<'_, B> {

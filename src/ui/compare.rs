@@ -14,6 +14,8 @@ use super::theme::Theme;
 use crate::app::view::{Column, CompareView};
 use crate::app::{Loadable, State};
 use crate::domain::findings::parse_subscription_id;
+use chrono::NaiveDate;
+
 use crate::domain::PoeItem;
 use crate::model::ClaimView;
 
@@ -87,6 +89,14 @@ fn poe_cell(item: &PoeItem) -> String {
     )
 }
 
+/// The PoE of a claim, the most recent first (the order a contest is weighed in; the same
+/// date keeps the order filed).
+pub fn poe_newest_first(view: &ClaimView) -> Vec<&PoeItem> {
+    let mut items: Vec<&PoeItem> = view.claim.poe.iter().collect();
+    items.sort_by_key(|p| std::cmp::Reverse(p.date));
+    items
+}
+
 /// The PoE of a claim in date order.
 pub fn poe_in_date_order(view: &ClaimView) -> Vec<&PoeItem> {
     let mut items: Vec<&PoeItem> = view.claim.poe.iter().collect();
@@ -102,7 +112,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
             .iter()
             .map(|c| match c {
                 Column::Claim(v) => f(v),
-                Column::Incumbent(_) => incumbent.clone(),
+                Column::Incumbent(..) => incumbent.clone(),
             })
             .collect::<Vec<_>>()
     };
@@ -112,10 +122,18 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
             cells: columns
                 .iter()
                 .map(|c| match c {
+                    Column::Claim(v) if v.is_incumbent() => (
+                        format!("{} · incumbent (associated)", v.claim.partner.name),
+                        theme.incumbent,
+                    ),
                     Column::Claim(v) => (v.claim.partner.name.clone(), text),
-                    Column::Incumbent(_) => {
-                        ("Incumbent (existing association)".into(), theme.incumbent)
-                    }
+                    Column::Incumbent(_, name) => (
+                        format!(
+                            "{} · incumbent (associated, no claim here)",
+                            name.unwrap_or("Partner unknown")
+                        ),
+                        theme.incumbent,
+                    ),
                 })
                 .collect(),
             compare: true,
@@ -126,7 +144,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
                 .iter()
                 .map(|c| match c {
                     Column::Claim(v) => (mpn_cell(v), text),
-                    Column::Incumbent(m) => (m.to_string(), theme.incumbent),
+                    Column::Incumbent(m, _) => (m.to_string(), theme.incumbent),
                 })
                 .collect(),
             compare: true,
@@ -170,7 +188,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
         Field {
             label: "SLA".into(),
             cells: per(
-                &|v| sla_cell(state, theme, v.claim.submitted_at, v.claim.status),
+                &|v| sla_cell(state, theme, v.claim.submitted_at, v.claim.status, &v.clock),
                 dash(),
             ),
             compare: true,
@@ -199,11 +217,38 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
             compare: true,
         },
     ];
+    // Microsoft weighs the most recent valid PoE: each party's newest first, its date lined up
+    // with the others', and the newest of the contest starred.
+    let latest: Vec<Option<NaiveDate>> = columns
+        .iter()
+        .map(|c| match c {
+            Column::Claim(v) => v.claim.poe.iter().map(|p| p.date).max(),
+            Column::Incumbent(..) => None,
+        })
+        .collect();
+    let newest = latest.iter().flatten().max().copied();
+    let parties_with_poe = latest.iter().flatten().count();
+    out.push(Field {
+        label: "Latest PoE".into(),
+        cells: columns
+            .iter()
+            .zip(&latest)
+            .map(|(c, date)| match (c, date) {
+                (Column::Incumbent(..), _) => dash(),
+                (Column::Claim(_), None) => ("(no PoE)".to_string(), theme.muted),
+                (Column::Claim(_), Some(d)) if Some(*d) == newest && parties_with_poe > 1 => {
+                    (format!("★ {d} (the contest's newest)"), theme.sla_ok)
+                }
+                (Column::Claim(_), Some(d)) => (d.to_string(), text),
+            })
+            .collect(),
+        compare: true,
+    });
     let most_poe = columns
         .iter()
         .map(|c| match c {
             Column::Claim(v) => v.claim.poe.len(),
-            Column::Incumbent(_) => 0,
+            Column::Incumbent(..) => 0,
         })
         .max()
         .unwrap_or(0);
@@ -213,11 +258,14 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
             cells: columns
                 .iter()
                 .map(|c| match c {
-                    Column::Claim(v) => poe_in_date_order(v).get(i).map_or_else(
+                    Column::Claim(v) => poe_newest_first(v).get(i).map_or_else(
                         || ("(none)".to_string(), theme.muted),
-                        |p| (poe_cell(p), text),
+                        |p| {
+                            let mark = if i == 0 { "▲ " } else { "" };
+                            (format!("{mark}{}", poe_cell(p)), text)
+                        },
                     ),
-                    Column::Incumbent(_) => dash(),
+                    Column::Incumbent(..) => dash(),
                 })
                 .collect(),
             compare: true,
@@ -311,8 +359,9 @@ pub fn render(
     let mut header: Vec<Span> = vec![Span::styled(" ".repeat(LABEL), theme.header)];
     for (i, column) in visible.iter().enumerate() {
         let name = match column {
+            Column::Claim(v) if v.is_incumbent() => format!("★ {}", v.claim.partner.name),
             Column::Claim(v) => v.claim.partner.name.clone(),
-            Column::Incumbent(m) => format!("Incumbent {m}"),
+            Column::Incumbent(m, name) => format!("★ {}", name.unwrap_or(m)),
         };
         let focused = focus_in_view == Some(i);
         // The focused party's `▶` stands where the other columns have their separator.
@@ -370,6 +419,10 @@ pub fn render(
     body.push(Line::default());
     body.push(Line::styled(
         "≠ marks a field whose value differs between the parties (a GUID's spelling aside).",
+        theme.muted,
+    ));
+    body.push(Line::styled(
+        "★ the incumbent (associated partner), the contest's newest PoE · ▲ a party's latest PoE",
         theme.muted,
     ));
     let [head_area, body_area] =

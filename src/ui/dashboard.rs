@@ -296,6 +296,7 @@ fn short_tab(tab: crate::model::QueueTab) -> &'static str {
         crate::model::QueueTab::Contested => "Contest",
         crate::model::QueueTab::InfoRequested => "Info",
         crate::model::QueueTab::Mine => "Mine",
+        crate::model::QueueTab::Disputed => "Disputed",
         crate::model::QueueTab::All => "All",
     }
 }

@@ -67,13 +67,25 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
         out: Vec::new(),
     };
 
-    let (sla, sla_style) = sla_cell(state, theme, c.submitted_at, c.status);
-    let due = state.countdown(c.submitted_at).due_at;
+    let (sla, sla_style) = sla_cell(state, theme, c.submitted_at, c.status, &view.clock);
+    let clocks = state.clocks(c.submitted_at, c.status, &view.clock);
     l.field(
         "SLA",
-        format!("{sla} (due {})", local_time(state, due)),
+        format!("{sla} (due {})", local_time(state, clocks.review.due_at)),
         sla_style,
     );
+    if let Some(reply) = clocks.reply {
+        let note = if clocks.no_reply() {
+            " · no reply: may be rejected for no partner response"
+        } else {
+            ""
+        };
+        l.field(
+            "Reply due",
+            format!("{}{note}", local_time(state, reply.due_at)),
+            sla_style,
+        );
+    }
     l.field(
         "Status",
         format!("{} · version {}", c.status.label(), view.version),
@@ -152,6 +164,21 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
         ),
         None => l.field("Decision", "none yet".into(), theme.muted),
     }
+    if let (Some(dispute), Some(clock)) = (&view.clock.dispute, clocks.dispute) {
+        // The decision above is the disputed one until another reviewer decides again.
+        l.field(
+            "Disputed",
+            format!(
+                "by the partner at {} ({}) · decide again by {} · not by {}",
+                local_time(state, dispute.at),
+                dispute.dispute_id,
+                local_time(state, clock.due_at),
+                view.decision.as_ref().map_or("-", |d| d.by.as_str()),
+            ),
+            theme.contested,
+        );
+        l.para(&format!("“{}”", dispute.body), text);
+    }
 
     let assessment = view.assessment();
     l.heading(format!(
@@ -223,6 +250,10 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
     }
     for comment in &c.comments {
         let (tag, style) = match comment.visibility {
+            // The partner's own words, through the feed: not something a reviewer sent.
+            Visibility::Partner if comment.author.starts_with("partner:") => {
+                ("[FROM PARTNER]", theme.title)
+            }
             // The risky one reads loudest.
             Visibility::Partner => ("[PARTNER-VISIBLE]", theme.partner_visible),
             Visibility::Internal => ("[INTERNAL]", theme.internal),

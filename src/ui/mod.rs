@@ -1,6 +1,7 @@
 //! Pure render functions: `&State` and `&Theme` in, a frame out. No IO and no state changes; the
 //! geometry they used comes back as a `Viewport` so paging matches what the reviewer sees.
 
+pub mod assign;
 pub mod compare;
 pub mod confirm;
 pub mod dashboard;
@@ -60,6 +61,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
     if state.help().is_some() {
         viewport.help_max_scroll = help::render(frame, area, state, theme);
     }
+    assign::render(frame, body, state, theme);
     confirm::render(frame, body, state, theme);
     viewport
 }

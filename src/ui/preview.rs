@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::text::{fit, local_time, severity_symbol, sla_cell, wrap};
 use super::theme::Theme;
 use crate::app::{Command, State};
-use crate::domain::Severity;
+use crate::domain::{Severity, Status};
 
 /// Draws the preview of the selected claim into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let w = inner.width as usize;
     let rows = inner.height as usize;
 
-    let (sla, sla_style) = sla_cell(state, theme, row.submitted_at, row.status);
+    let (sla, sla_style) = sla_cell(state, theme, row.submitted_at, row.status, &row.clock);
     let mut lines: Vec<Line> = vec![
         Line::from(vec![
             Span::styled(format!("{sla} "), sla_style),
@@ -88,6 +88,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         ));
     } else if roomy {
         lines.push(Line::styled("Not contested", theme.muted));
+    }
+    if let Some(dispute) = row
+        .clock
+        .dispute
+        .as_ref()
+        .filter(|_| row.status == Status::Disputed)
+    {
+        // The partner's words come first: the detail has the disputed decision beside them.
+        lines.push(Line::styled(
+            fit(&format!("Disputed: “{}”", dispute.body), w),
+            theme.contested,
+        ));
     }
     let detailed = rows > lines.len() + 2 * row.findings.len() + 1;
     for code in &row.findings {

@@ -25,7 +25,7 @@ pub struct Drawn {
     /// The screen row of the first claim.
     pub list_top: u16,
     /// The columns each tab's title covers.
-    pub tabs: [(u16, u16); 5],
+    pub tabs: [(u16, u16); 6],
 }
 
 /// Draws the queue into `area`; returns where its parts are.
@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> Dr
 }
 
 /// Draws the tab titles; returns the columns each covers.
-fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [(u16, u16); 5] {
+fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [(u16, u16); 6] {
     let count = |tab: QueueTab| {
         state
             .queue
@@ -74,6 +74,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [
         QueueTab::UnderReview => "Review",
         QueueTab::Contested => "Contest",
         QueueTab::InfoRequested => "Info",
+        QueueTab::Disputed => "Disp",
         QueueTab::Mine => "Mine",
         QueueTab::All => "All",
     };
@@ -99,8 +100,12 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [
     if line.width() > area.width as usize {
         line = build(&|t| short(t).to_string());
     }
+    if line.width() > area.width as usize {
+        // Six tabs with a million claims at 80 columns: initials.
+        line = build(&|t| short(t)[..1].to_string());
+    }
     // Spans alternate title, separator: the titles are the even ones.
-    let mut spans = [(0u16, 0u16); 5];
+    let mut spans = [(0u16, 0u16); 6];
     let mut x = area.x;
     for (i, span) in line.spans.iter().enumerate() {
         let w = span.width() as u16;
@@ -268,7 +273,7 @@ fn area_activity(row: &QueueRow, w: usize) -> String {
 fn cell(row: &QueueRow, col: usize, w: usize, state: &State, theme: &Theme) -> Cell<'static> {
     match col {
         0 => {
-            let (text, style) = sla_cell(state, theme, row.submitted_at, row.status);
+            let (text, style) = sla_cell(state, theme, row.submitted_at, row.status, &row.clock);
             Cell::from(Span::styled(fit(&text, w), style))
         }
         1 => Cell::from(fit(&row.claim_id, w)),
@@ -355,7 +360,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         .max(5);
     let sla_w = visible
         .iter()
-        .map(|r| width(&sla_cell(state, theme, r.submitted_at, r.status).0))
+        .map(|r| width(&sla_cell(state, theme, r.submitted_at, r.status, &r.clock).0))
         .max()
         .unwrap_or(9)
         .max(9);

@@ -406,3 +406,93 @@ fn compare_marks_what_differs_but_not_a_guids_spelling_and_says_more_when_narrow
         "one GUID spelt three ways is no difference:\n{all}"
     );
 }
+
+/// A contest opened after an approval: the incumbent's approved claim (`CPOR-00001`) is a party
+/// with its PoE, marked as the incumbent; each party's latest PoE leads, the newest starred.
+#[test]
+fn compare_shows_the_incumbents_claim_and_the_latest_poe() {
+    let mut s = compare_state(3);
+    if let Some(c) = s.compare.as_mut() {
+        if let crate::app::Loadable::Loaded(views) = &mut c.parties {
+            let association = crate::domain::Association {
+                tenant_id: views[0].claim.customer.tenant_id,
+                product: views[0].claim.product.clone(),
+                mpn_id: views[0].claim.partner.mpn_id.clone(),
+                claim_id: Some(views[0].claim.claim_id.clone()),
+            };
+            let holder = views[0].claim.partner.name.clone();
+            views[0].claim.status = crate::domain::Status::Approved;
+            for (i, v) in views.iter_mut().enumerate() {
+                v.association = Some((association.clone(), Some(holder.clone())));
+                if i > 0 {
+                    v.incumbent_mpn_id = Some(association.mpn_id.clone());
+                }
+            }
+        }
+    }
+    let terminal = draw(&mut s, &Theme::by_name("mono").unwrap(), 160, 48);
+    insta::assert_snapshot!(terminal.backend());
+    let all: String = (0..48)
+        .map(|y| {
+            (0..160)
+                .map(|x| terminal.backend().buffer()[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(all.contains("★ Contoso Consulting"), "{all}");
+    assert!(all.contains("incumbent (associated)"), "{all}");
+    assert!(
+        !all.contains("no claim here"),
+        "the incumbent is one party: {all}"
+    );
+    assert!(
+        all.contains("★ 2026-10-30"),
+        "the contest's newest PoE: {all}"
+    );
+    assert!(
+        all.contains("▲ 2026-10-30"),
+        "a party's latest PoE first: {all}"
+    );
+}
+
+/// `A` as a lead: the picker of active reviewers over the queue.
+#[test]
+fn the_assign_picker_lists_active_reviewers() {
+    use crate::model::{Reviewer, Role};
+    let mut s = queue_state();
+    let effects = update(&mut s, Msg::Key(Key::ch('A')));
+    let req_id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadReviewers { req_id } => Some(*req_id),
+            _ => None,
+        })
+        .expect("the reviewers are read");
+    let reviewer = |login: &str, role: Role, active: bool| Reviewer {
+        login: login.into(),
+        display_name: login.to_uppercase(),
+        role,
+        active,
+    };
+    update(
+        &mut s,
+        Msg::ReviewersLoaded {
+            req_id,
+            result: Ok(vec![
+                reviewer("alice", Role::Lead, true),
+                reviewer("bob", Role::Reviewer, true),
+                reviewer("feed", Role::Integration, true),
+                reviewer("zoe", Role::Reviewer, false),
+            ]),
+        },
+    );
+    key(&mut s, Key::ch('j'));
+    let terminal = draw(&mut s, &Theme::by_name("mono").unwrap(), 80, 24);
+    insta::assert_snapshot!(terminal.backend());
+    let effects = update(&mut s, Msg::Key(Key::plain(KeyCode::Enter)));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Assign { to, claim_id, .. }] if to == "bob" && claim_id == "CPOR-00001"),
+        "{effects:?}"
+    );
+}

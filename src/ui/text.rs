@@ -7,7 +7,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::Theme;
 use crate::app::State;
-use crate::domain::{Severity, SlaState, Status};
+use crate::domain::{ClockMarks, Severity, SlaState, Status};
 use crate::model::QueueRow;
 
 /// The display width of `s` in terminal cells.
@@ -85,19 +85,31 @@ pub fn sla_style(theme: &Theme, state: SlaState) -> Style {
     }
 }
 
-/// The SLA cell of a claim: its countdown (symbol + time) while open, its status once closed.
+/// The SLA cell of a claim: its countdown (symbol + time) while open; while it waits on the
+/// partner, the partner's reply countdown (`reply 2d 4h`, then `no reply`); while disputed, the
+/// dispute's own countdown (`dispute 4d 1h`); its status once closed.
 pub fn sla_cell(
     state: &State,
     theme: &Theme,
     submitted_at: DateTime<Utc>,
     status: Status,
+    marks: &ClockMarks,
 ) -> (String, Style) {
-    if !status.is_open() {
-        return (status.label().to_lowercase(), theme.muted);
-    }
-    let c = state.countdown(submitted_at);
+    let clocks = state.clocks(submitted_at, status, marks);
+    let (prefix, c) = match (clocks.reply, clocks.dispute) {
+        (Some(_), _) if clocks.no_reply() => {
+            return (
+                format!("{} no reply", sla_symbol(SlaState::Breached)),
+                sla_style(theme, SlaState::Breached),
+            )
+        }
+        (Some(reply), _) => ("reply ", reply),
+        (_, Some(dispute)) => ("dispute ", dispute),
+        _ if !status.is_open() => return (status.label().to_lowercase(), theme.muted),
+        _ => ("", clocks.review),
+    };
     (
-        format!("{} {}", sla_symbol(c.state), c.label()),
+        format!("{} {prefix}{}", sla_symbol(c.state), c.label()),
         sla_style(theme, c.state),
     )
 }

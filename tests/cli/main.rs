@@ -4,8 +4,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod assoc;
 mod identity;
 mod import_refusals;
+mod life;
 mod report;
 mod round_trip;
 mod safe_output;
@@ -319,7 +321,9 @@ async fn queue_prints_aligned_rows_per_tab() {
                 "DEMO-0003",
                 "DEMO-0004",
                 "DEMO-0005",
-                "DEMO-0006"
+                "DEMO-0006",
+                "DEMO-0015",
+                "DEMO-0026"
             ],
             "{backend}:\n{}",
             run.stdout
@@ -341,7 +345,8 @@ async fn queue_prints_aligned_rows_per_tab() {
             "{}",
             run.stdout
         );
-        assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+        // Müller's two MPNs (one partner) and the subsidiary's name.
+        assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
     }
 }
 
@@ -350,7 +355,7 @@ async fn demo_loads_its_data_set_once() {
     let (_dir, urls) = urls().await;
     let url = &urls[0].1;
     let run = claimdesk(url, &["demo", "--no-tui"], None).expect_code(0);
-    assert!(run.stderr.contains("(25 claims)"), "{}", run.stderr);
+    assert!(run.stderr.contains("(26 claims)"), "{}", run.stderr);
     let run = claimdesk(url, &["demo", "--no-tui"], None).expect_code(0);
     assert!(
         run.stderr.contains("already holds claims"),
@@ -358,7 +363,7 @@ async fn demo_loads_its_data_set_once() {
         run.stderr
     );
     let export = claimdesk(url, &["export"], None).expect_code(0).stdout;
-    assert_eq!(export.lines().count(), 25);
+    assert_eq!(export.lines().count(), 26);
     // Decided claims carry a real decision: who, when, why.
     let approved = export
         .lines()

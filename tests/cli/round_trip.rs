@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::{claimdesk, urls, FIXTURE};
 use claimdesk::domain::FindingCode;
 
-const COMPUTED: [&str; 7] = [
+const COMPUTED: [&str; 8] = [
     "sla_due_at",
+    "reply_due_at",
     "contested",
     "competing_claim_ids",
     "incumbent_mpn_id",
@@ -36,7 +37,7 @@ async fn the_fixture_round_trips_with_computed_fields_and_identical_bytes() {
         let run = claimdesk(url, &["import", FIXTURE], None).expect_code(0);
         assert_eq!(
             run.stdout.trim(),
-            "imported 25 claims, 6 tenants, 24 MPNs, 1 associations",
+            "imported 26 claims, 6 tenants, 24 MPNs, 1 associations",
             "{backend}"
         );
         let jsonl = claimdesk(url, &["export"], None).expect_code(0).stdout;
@@ -44,7 +45,7 @@ async fn the_fixture_round_trips_with_computed_fields_and_identical_bytes() {
             .expect_code(0)
             .stdout;
         check_claims(backend, &fixture, &jsonl);
-        assert_eq!(csv.lines().count(), 26, "{backend}: header + 25 rows");
+        assert_eq!(csv.lines().count(), 27, "{backend}: header + 26 rows");
         exports.push((backend, jsonl, csv));
     }
     if let [(_, sqlite_jsonl, sqlite_csv), (_, pg_jsonl, pg_csv)] = &exports[..] {
@@ -87,7 +88,7 @@ fn check_claims(backend: &str, fixture: &str, jsonl: &str) {
     assert_eq!(claim("DEMO-0001")["contested"], true);
     assert_eq!(
         strings(&claim("DEMO-0001")["competing_claim_ids"]),
-        ["DEMO-0002", "DEMO-0003"]
+        ["DEMO-0002", "DEMO-0003", "DEMO-0026"]
     );
     assert_eq!(
         strings(&claim("DEMO-0005")["competing_claim_ids"]),
@@ -138,7 +139,7 @@ async fn import_reads_stdin_and_export_writes_a_file() {
     )
     .expect_code(0);
     assert!(run.stdout.is_empty());
-    assert!(run.stderr.contains("exported 25 claims"), "{}", run.stderr);
+    assert!(run.stderr.contains("exported 26 claims"), "{}", run.stderr);
     let csv = std::fs::read_to_string(path).unwrap();
     assert!(csv.starts_with("claim_id,partner_name,mpn_id,"));
     assert!(csv.contains("DEMO-0003,株式会社フジ,5100003,"));

@@ -3,7 +3,10 @@
 //! what exec may run, and every way a session ends (quit, dropped connection, idle, deactivation,
 //! shutdown, a full server).
 
+#[path = "../common/mod.rs"]
+mod common;
 mod support;
+mod workbench;
 
 use std::time::{Duration, Instant};
 

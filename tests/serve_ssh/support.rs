@@ -215,49 +215,60 @@ impl Serving {
 
     /// The `ssh` arguments that reach this server with `key`, then `extra`.
     pub fn ssh_args(&self, key: &Key, extra: &[&str]) -> Vec<String> {
-        let mut args: Vec<String> = [
-            "-p",
-            &self.port.to_string(),
-            "-i",
-            &key.path.display().to_string(),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "ConnectTimeout=10",
-            "-F",
-            "/dev/null",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        args.extend(extra.iter().map(|s| s.to_string()));
-        args.push("127.0.0.1".into());
-        args
+        ssh_args(self.port, key, extra)
     }
 
     /// Runs `ssh` without a terminal (stdin closed) and returns (exit code, stdout, stderr).
     pub async fn ssh(&self, key: &Key, extra: &[&str], command: &[&str]) -> (i32, String, String) {
-        let mut args = self.ssh_args(key, extra);
-        args.extend(command.iter().map(|s| s.to_string()));
-        let out = tokio::task::spawn_blocking(move || {
-            Command::new("ssh")
-                .args(&args)
-                .stdin(std::process::Stdio::null())
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        ssh(self.port, key, extra, command).await
     }
+}
+
+/// The `ssh` arguments that reach a server on 127.0.0.1:`port` with `key`, then `extra`.
+pub fn ssh_args(port: u16, key: &Key, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "-p",
+        &port.to_string(),
+        "-i",
+        &key.path.display().to_string(),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "ConnectTimeout=10",
+        "-F",
+        "/dev/null",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push("127.0.0.1".into());
+    args
+}
+
+/// Runs `ssh` to 127.0.0.1:`port` without a terminal (stdin closed) and returns (exit code,
+/// stdout, stderr).
+pub async fn ssh(port: u16, key: &Key, extra: &[&str], command: &[&str]) -> (i32, String, String) {
+    let mut args = ssh_args(port, key, extra);
+    args.extend(command.iter().map(|s| s.to_string()));
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("ssh")
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// `ssh` in a pseudo-terminal, as a reviewer runs it: what it prints, and its keyboard.
@@ -267,6 +278,8 @@ pub struct Terminal {
     keys: Box<dyn Write + Send>,
     output: Receiver<Vec<u8>>,
     pub text: String,
+    /// What a terminal shows of it.
+    pub screen: vt100::Parser,
 }
 
 impl Terminal {
@@ -301,6 +314,11 @@ impl Terminal {
             keys,
             output,
             text: String::new(),
+            screen: vt100::Parser::new(
+                std::num::NonZeroU16::new(rows.max(1)).unwrap(),
+                std::num::NonZeroU16::new(cols.max(1)).unwrap(),
+                0,
+            ),
         }
     }
 
@@ -325,9 +343,31 @@ impl Terminal {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.text.contains(want) {
             match self.output.recv_timeout(Duration::from_millis(100)) {
-                Ok(bytes) => self.text.push_str(&String::from_utf8_lossy(&bytes)),
+                Ok(bytes) => self.took(&bytes),
                 Err(_) if Instant::now() < deadline => {}
                 Err(_) => panic!("timed out waiting for {want:?}; output:\n{}", self.text),
+            }
+        }
+    }
+
+    fn took(&mut self, bytes: &[u8]) {
+        self.text.push_str(&String::from_utf8_lossy(bytes));
+        self.screen.process(bytes);
+    }
+
+    /// The screen's text now.
+    pub fn contents(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    /// Reads output until `want` is true of the screen's text, or fails after 15 s.
+    pub fn wait_screen(&mut self, what: &str, want: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !want(&self.contents()) {
+            match self.output.recv_timeout(Duration::from_millis(50)) {
+                Ok(bytes) => self.took(&bytes),
+                Err(_) if Instant::now() < deadline => {}
+                Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.contents()),
             }
         }
     }
@@ -337,9 +377,13 @@ impl Terminal {
         let deadline = Instant::now() + within;
         loop {
             while let Ok(bytes) = self.output.try_recv() {
-                self.text.push_str(&String::from_utf8_lossy(&bytes));
+                self.took(&bytes);
             }
             if let Some(status) = self.child.try_wait().unwrap() {
+                // What it printed last may still be on its way from the pty: read to the end.
+                while let Ok(bytes) = self.output.recv_timeout(Duration::from_secs(2)) {
+                    self.took(&bytes);
+                }
                 return status.exit_code();
             }
             assert!(

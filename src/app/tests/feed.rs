@@ -5,7 +5,7 @@ use super::super::fixtures::now;
 use super::super::{update, Effect, Msg};
 use super::{changed, started};
 use crate::domain::Status;
-use crate::model::{AuditEvent, EventKind, TabCounts};
+use crate::model::{AuditEvent, BulkWrite, EventKind, TabCounts};
 
 fn imported(id: i64, actor: &str) -> AuditEvent {
     AuditEvent {
@@ -63,6 +63,34 @@ fn a_bulk_import_is_one_line_and_reads_the_counts_at_most_twice() {
         1,
         "read once more: it went stale meanwhile"
     );
+}
+
+fn bulk(actor: &str, claims: u64) -> Msg {
+    Msg::Bulk(BulkWrite {
+        first_id: 1,
+        last_id: claims as i64,
+        at: now(),
+        actor: actor.into(),
+        via: None,
+        claims,
+    })
+}
+
+#[test]
+fn a_bulk_write_is_one_line_with_its_count_and_one_read() {
+    let mut s = started(40, 40);
+    let reads = update(&mut s, bulk("carol", 100_000));
+    assert_eq!(s.notice.as_deref(), Some("carol imported 100,000 claims"));
+    assert_eq!(counts_reads(&reads), 1);
+    // More of carol's imports, in bulk or one by one, grow the same phrase.
+    update(&mut s, bulk("carol", 250));
+    update(&mut s, Msg::Changes(vec![imported(7, "carol")]));
+    assert_eq!(s.notice.as_deref(), Some("carol imported 100,251 claims"));
+    // My own bulk write (an import in another terminal) is not told, but what shows is re-read.
+    let mut s = started(40, 40);
+    let reads = update(&mut s, bulk("alice", 500));
+    assert_eq!(s.notice, None);
+    assert_eq!(counts_reads(&reads), 1);
 }
 
 #[test]

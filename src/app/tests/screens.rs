@@ -21,7 +21,11 @@ fn tabs_switch_and_reload() {
     let (_, q) = queue_load(&key(&mut s, Key::plain(KeyCode::BackTab)));
     assert_eq!(q.tab, QueueTab::All);
     let (_, q) = queue_load(&ch(&mut s, '4'));
+    assert_eq!(q.tab, QueueTab::Disputed);
+    let (_, q) = queue_load(&ch(&mut s, '5'));
     assert_eq!((q.tab, q.reviewer.as_str()), (QueueTab::Mine, "alice"));
+    let (_, q) = queue_load(&ch(&mut s, '6'));
+    assert_eq!(q.tab, QueueTab::All);
 }
 
 /// The single debounce wait among `effects`.
@@ -229,7 +233,7 @@ fn the_mouse_selects_a_row_switches_a_tab_and_the_wheel_moves() {
     use crate::app::view::MouseAct;
     let mut s = started(40, 40);
     s.viewport.list_top = 3;
-    s.viewport.tabs = [(0, 10), (11, 20), (21, 30), (31, 40), (41, 50)];
+    s.viewport.tabs = [(0, 10), (11, 20), (21, 30), (31, 40), (41, 50), (51, 60)];
     update(&mut s, Msg::Mouse(MouseAct::Click { column: 5, row: 7 }));
     assert_eq!(s.queue.cursor, 4);
     update(&mut s, Msg::Mouse(MouseAct::Wheel { up: false }));

@@ -38,8 +38,9 @@ pub struct CompareView {
 pub enum Column<'a> {
     /// A claim of the contest.
     Claim(&'a ClaimView),
-    /// The partner already associated with the customer and product, known by its MPN.
-    Incumbent(&'a str),
+    /// The partner already associated with the customer and product, with no claim in the
+    /// contest: its MPN, and its name when the store knows the MPN.
+    Incumbent(&'a str, Option<&'a str>),
 }
 
 impl CompareView {
@@ -51,8 +52,17 @@ impl CompareView {
         let mut out: Vec<Column> = views.iter().map(Column::Claim).collect();
         let incumbent = views.iter().find_map(|v| v.incumbent_mpn_id.as_deref());
         if let Some(mpn) = incumbent {
-            if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
-                out.push(Column::Incumbent(mpn));
+            // The incumbent is a party once: by its claim when it has one in the contest.
+            if !views
+                .iter()
+                .any(|v| v.is_incumbent() || v.claim.partner.mpn_id == mpn)
+            {
+                let name = views
+                    .iter()
+                    .filter_map(|v| v.association.as_ref())
+                    .find(|(a, _)| a.mpn_id == mpn)
+                    .and_then(|(_, name)| name.as_deref());
+                out.push(Column::Incumbent(mpn, name));
             }
         }
         out
@@ -83,12 +93,20 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
         })
         .collect();
     if let Some(mpn) = views.iter().find_map(|v| v.incumbent_mpn_id.clone()) {
-        if !views.iter().any(|v| v.claim.partner.mpn_id == mpn) {
+        if !views
+            .iter()
+            .any(|v| v.is_incumbent() || v.claim.partner.mpn_id == mpn)
+        {
+            let name = views
+                .iter()
+                .filter_map(|v| v.association.as_ref())
+                .find(|(a, _)| a.mpn_id == mpn)
+                .and_then(|(_, name)| name.clone())
+                .unwrap_or_default();
             out.push(ContestParty {
                 claim_id: None,
-                // The store gives the incumbent by its MPN only: its name needs a store call
-                // (see the report of the `term` branch).
                 party: OtherParty {
+                    name,
                     mpn_id: mpn,
                     ..OtherParty::default()
                 },

@@ -1,8 +1,8 @@
 //! A decision being prepared and the yes/no questions asked before acting.
 
 use super::editor::Recipient;
-use crate::domain::{DecisionOutcome, Status};
-use crate::model::DecisionRequest;
+use crate::domain::{DecisionOutcome, FindingCode, Status};
+use crate::model::{DecisionRequest, Guard};
 
 /// One claim's part of a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,9 @@ pub struct DecisionPlan {
     pub items: Vec<Planned>,
     /// The item whose reason the editor shows.
     pub step: usize,
+    /// The error findings a lead approves the first claim over (empty: none; the store refuses
+    /// a reviewer's approval of such a claim, so only a lead's plan carries them).
+    pub over_findings: Vec<FindingCode>,
 }
 
 impl DecisionPlan {
@@ -37,6 +40,13 @@ impl DecisionPlan {
     /// What the confirmation says happens to every claim touched.
     pub fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
+        if !self.over_findings.is_empty() {
+            let codes: Vec<&str> = self.over_findings.iter().map(|f| f.code()).collect();
+            out.push(format!(
+                "⚠ Approving over error findings: {}. Recorded as a lead's override, with the reason.",
+                codes.join(", ")
+            ));
+        }
         for p in &self.items {
             out.push(p.recipient.label.clone());
             out.push(format!(
@@ -63,6 +73,15 @@ impl DecisionPlan {
             })
             .collect();
         format!("Decision recorded: {}", parts.join(", "))
+    }
+
+    /// How the store weighs the approval guard for this plan.
+    pub fn guard(&self) -> Guard {
+        if self.over_findings.is_empty() {
+            Guard::Enforce
+        } else {
+            Guard::LeadOverride
+        }
     }
 
     /// The store's requests, one per claim.

@@ -37,6 +37,21 @@ pub enum Modal {
     Confirm(Confirm),
     /// The editor (comments, information requests, decision reasons), with what shows over it.
     Editor(Box<Editor>, Over),
+    /// `A`: a lead picks the reviewer a claim (and its contest) is assigned to.
+    Assign(AssignPicker),
+}
+
+/// The reviewer picker of `A`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignPicker {
+    /// The claim to assign (its contest goes with it).
+    pub claim_id: String,
+    /// The active reviewers and leads, by login.
+    pub reviewers: Loadable<Vec<crate::model::Reviewer>>,
+    /// The row under the cursor.
+    pub row: usize,
+    /// The assignment in flight, if any.
+    pub sending: Option<u64>,
 }
 
 /// What shows over the editor.

@@ -58,7 +58,7 @@ pub struct Viewport {
     /// The screen row of the queue list's first claim (for mouse clicks).
     pub list_top: u16,
     /// The screen columns each queue tab's title covers, on the first row (for mouse clicks).
-    pub tabs: [(u16, u16); 5],
+    pub tabs: [(u16, u16); 6],
 }
 
 /// A mouse act, already turned from the terminal's representation.
