@@ -317,11 +317,7 @@ impl Store {
                     }
                 }
                 // A partner's withdrawal through the feed is an outcome, not a decision.
-                "withdrawn" => {
-                    if e.at >= since {
-                        outcomes.withdrawals += 1;
-                    }
-                }
+                "withdrawn" if e.at >= since => outcomes.withdrawals += 1,
                 "disputed" => {
                     if let Some(w) = week {
                         w.disputes += 1;
