@@ -6,6 +6,7 @@
 
 mod outbox;
 mod queue;
+mod report;
 mod review;
 mod serve;
 mod team;
@@ -107,6 +108,9 @@ enum Command {
     Reviewer(team::ReviewerCommand),
     /// Print the audit log (who did what, when, before → after), oldest first.
     Audit(team::AuditArgs),
+    /// Print the lead's figures (the dashboard's): SLA now, aging, 12 weeks of throughput,
+    /// reviewers' pace, outcomes.
+    Report(report::ReportArgs),
     /// Assign a claim and the open claims of its contest to a reviewer (a lead's job): they show
     /// in that reviewer's Mine tab.
     Assign {
@@ -258,6 +262,7 @@ async fn dispatch(cli: Cli) -> Outcome {
             }
         }
         Some(Command::Queue(args)) => queue::print(&store, &config, &reviewer, &args).await?,
+        Some(Command::Report(args)) => report::print(&store, &config, &args).await?,
         Some(Command::Outbox(args)) => {
             outbox::print(&store, &config, &reviewer, &args, &mut std::io::stdout()).await?
         }

@@ -171,6 +171,7 @@ async fn contest_from(store: &Store, id: &str) -> (Vec<String>, Vec<u32>) {
                 reviewer: "lee".into(),
                 anchor: Anchor::First,
                 limit: 10,
+                submitted: None,
             })
             .await
             .unwrap();
@@ -315,6 +316,7 @@ async fn an_approval_makes_the_incumbent_every_later_claim_competes_with() {
                 reviewer: "lee".into(),
                 anchor: Anchor::First,
                 limit: 10,
+                submitted: None,
             })
             .await
             .unwrap();
@@ -490,6 +492,7 @@ async fn a_lead_assigns_a_contest_to_a_reviewer_and_it_shows_in_their_mine() {
                 reviewer: "carol".into(),
                 anchor: Anchor::First,
                 limit: 10,
+                submitted: None,
             })
             .await
             .unwrap();

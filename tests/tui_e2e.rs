@@ -823,6 +823,49 @@ async fn the_sort_and_tab_are_remembered_for_the_next_session() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn d_opens_the_dashboard_and_enter_lists_the_claims_behind_a_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 250).await;
+    let mut s = Session::started(&url, dir.path());
+    s.send("D");
+    s.screen.wait_for("the dashboard", |t| {
+        t.contains("SLA now") && t.contains("▶ Under review · on time: ")
+    });
+    // Two bars right: the breached claims under review.
+    s.send("ll");
+    s.screen.wait_for("the breached bar", |t| {
+        t.contains("▶ Under review · breached: ")
+    });
+    let text = s.screen.text();
+    let n: String = text
+        .split("▶ Under review · breached: ")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .collect();
+    assert!(!n.is_empty() && n != "0", "a breached count:\n{text}");
+    s.send("\r");
+    s.screen.wait_for("the bar's claims in the queue", |t| {
+        t.contains("Dashboard: breached (Esc: all)")
+            && t.contains(&format!("1/{n}"))
+            && t.contains("┌ CPOR-")
+    });
+    // Every claim listed is overdue (no claim on time or in warning); Esc shows the whole tab.
+    let text = s.screen.text();
+    assert!(
+        text.contains("✗ -") && !text.contains("✓ ") && !text.contains("! "),
+        "{text}"
+    );
+    s.send("\x1b");
+    s.screen.wait_for("the whole tab", |t| {
+        !t.contains("Dashboard:") && t.contains("Under review")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_partner_reply_imported_by_another_process_brings_the_claim_back_under_review() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 30).await;

@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::domain::Visibility;
-use crate::model::{DecisionRequest, Guard, InfoRequest, Preferences, QueueQuery, Seen, SortKey};
+use crate::domain::{BusinessCalendar, SlaPolicy, Visibility};
+use crate::model::{
+    DecisionRequest, Guard, InfoRequest, Preferences, QueueQuery, Seen, SortKey, SubmittedRange,
+};
 
 /// A side effect for the runtime to run as a task against the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,16 @@ pub enum Effect {
         req_id: u64,
         reviewer: String,
         filter: String,
+        /// Only claims submitted in this range (a dashboard bar's claims).
+        submitted: Option<SubmittedRange>,
+    },
+    /// Read the dashboard's figures as of `until` under this calendar and policy; answered by
+    /// `Msg::DashboardLoaded`.
+    LoadDashboard {
+        req_id: u64,
+        calendar: BusinessCalendar,
+        policy: SlaPolicy,
+        until: DateTime<Utc>,
     },
     /// Read one claim and its audit trail; answered by `Msg::ClaimLoaded`.
     LoadClaim { req_id: u64, claim_id: String },
@@ -137,6 +149,8 @@ pub enum Slot {
     FilterWait,
     /// The draft's debounce wait.
     DraftWait,
+    /// The dashboard's figures.
+    Dashboard,
 }
 
 impl Effect {
@@ -146,6 +160,7 @@ impl Effect {
             Effect::LoadQueue { .. } | Effect::ReloadQueueFrom { .. } => Slot::Queue,
             Effect::LoadCounts { .. } => Slot::Counts,
             Effect::LoadClaim { .. } => Slot::Claim,
+            Effect::LoadDashboard { .. } => Slot::Dashboard,
             Effect::LoadCompare { .. } => Slot::Contest,
             Effect::LoadGuardParties { .. } => Slot::GuardParties,
             Effect::LoadDraft { .. } => Slot::Draft,

@@ -222,6 +222,7 @@ commands! {
     Suspend => "suspend",
     CopyId => "copy_id",
     Compare => "compare",
+    Dashboard => "dashboard",
     FocusLeft => "focus_left",
     FocusRight => "focus_right",
     Comment => "comment",
@@ -275,13 +276,15 @@ pub enum Context {
     /// A yes/no question.
     Confirm,
     Help,
+    /// The lead's figures.
+    Dashboard,
     /// `A`: picking the reviewer to assign a claim to.
     Assign,
 }
 
 impl Context {
     /// Every context, in the order help lists them after the current one.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Queue,
         Context::Filter,
         Context::Detail,
@@ -292,6 +295,7 @@ impl Context {
         Context::Picker,
         Context::Confirm,
         Context::Help,
+        Context::Dashboard,
         Context::Assign,
     ];
 
@@ -308,6 +312,7 @@ impl Context {
             Context::Picker => "picker",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Dashboard => "dashboard",
             Context::Assign => "assign",
         }
     }
@@ -325,6 +330,7 @@ impl Context {
             Context::Picker => "Templates",
             Context::Confirm => "Confirmation",
             Context::Help => "Help",
+            Context::Dashboard => "Dashboard",
             Context::Assign => "Assign to a reviewer",
         }
     }

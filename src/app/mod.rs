@@ -7,6 +7,7 @@
 
 pub mod assign;
 pub mod compare;
+mod dashboard;
 pub mod decision;
 pub mod editor;
 pub mod effect;

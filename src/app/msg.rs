@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use super::keymap::Key;
 use super::view::Viewport;
 use crate::model::ClaimDetail;
-use crate::model::{AuditEvent, BulkWrite, ClaimView, Draft, QueueRow, Reviewer, TabCounts};
+use crate::model::{
+    AuditEvent, BulkWrite, ClaimView, Dashboard, Draft, QueueRow, Reviewer, TabCounts,
+};
 
 /// One event for `update`. Store failures arrive as one-line messages for the status bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,11 @@ pub enum Msg {
     StoreChanged,
     /// The change feed lost the database (`Some(reason)`) or got it back (`None`).
     StoreOffline(Option<String>),
+    /// The dashboard's figures arrived for request `req_id` (boxed: they are large).
+    DashboardLoaded {
+        req_id: u64,
+        result: Result<Box<Dashboard>, String>,
+    },
     /// A claim arrived for request `req_id` (`None`: no such claim any more; boxed: it is large).
     ClaimLoaded {
         req_id: u64,

@@ -144,6 +144,7 @@ pub fn load_counts(state: &mut State) -> Effect {
         req_id,
         reviewer: state.reviewer.clone(),
         filter: state.queue.filter_applied.clone(),
+        submitted: state.queue.submitted.clone(),
     }
 }
 
@@ -156,6 +157,7 @@ fn query(state: &State, anchor: Anchor) -> QueueQuery {
         reviewer: state.reviewer.clone(),
         anchor,
         limit: PAGE,
+        submitted: state.queue.submitted.clone(),
     }
 }
 
@@ -438,6 +440,11 @@ fn act(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Filter => {
             state.queue.filter_editing = true;
             Vec::new()
+        }
+        Command::Back if state.queue.submitted.is_some() => {
+            // Leave a dashboard bar's claims for the whole tab.
+            state.queue.submitted = None;
+            apply_filter(state)
         }
         Command::Back if !state.queue.filter.is_empty() => set_filter(state, String::new()),
         Command::Refresh => {

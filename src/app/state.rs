@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::feed::{Echoes, News};
 use super::keymap::{Context, Keymap};
 pub use super::view::screens::*;
-use super::view::{CompareView, Confirm, Editor, Holds, Modal, Over, Waiting};
+use super::view::{CompareView, Confirm, DashboardView, Editor, Holds, Modal, Over, Waiting};
 use crate::config::Config;
 use crate::domain::reasons::Template;
 use crate::domain::{BusinessCalendar, SlaPolicy};
@@ -45,6 +45,8 @@ pub struct State {
     pub detail: Option<DetailView>,
     /// The compare view, while it shows.
     pub compare: Option<CompareView>,
+    /// The dashboard, while it shows.
+    pub dashboard: Option<DashboardView>,
     /// What shows over the screen (help, the editor, a question), if anything.
     pub modal: Modal,
     /// Built-in templates and the reviewer's own from `[templates]`.
@@ -119,9 +121,11 @@ impl State {
                 refresh_stale: false,
                 counts_after_first_rows: false,
                 error: None,
+                submitted: None,
             },
             detail: None,
             compare: None,
+            dashboard: None,
             modal: Modal::None,
             templates: crate::domain::reasons::templates(&config.file.templates),
             themes,
@@ -169,6 +173,7 @@ impl State {
             Screen::Detail => Context::Detail,
             Screen::Compare if self.compare.as_ref().is_some_and(|c| c.poe_open) => Context::Poe,
             Screen::Compare => Context::Compare,
+            Screen::Dashboard => Context::Dashboard,
         }
     }
 

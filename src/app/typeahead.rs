@@ -33,6 +33,10 @@ pub fn screen_loading(state: &State) -> bool {
             .compare
             .as_ref()
             .is_some_and(|c| matches!(c.parties, Loadable::Loading(_))),
+        Screen::Dashboard => state
+            .dashboard
+            .as_ref()
+            .is_some_and(|d| matches!(d.figures, Loadable::Loading(_))),
     }
 }
 

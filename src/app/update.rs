@@ -6,6 +6,7 @@
 
 use super::assign;
 use super::compare;
+use super::dashboard;
 use super::decision;
 use super::editor;
 use super::effect::{Effect, TerminalAct};
@@ -170,6 +171,7 @@ fn apply(state: &mut State, msg: Msg) -> Step {
             claim_loaded(state, req_id, result);
             Step::default()
         }
+        Msg::DashboardLoaded { req_id, result } => dashboard::loaded(state, req_id, result).into(),
         Msg::CompareLoaded { req_id, result } => {
             editor::parties_loaded(state, req_id, &result);
             if let Ok(views) = &result {
@@ -358,6 +360,8 @@ fn store_changed(state: &mut State, touched: &Touched) -> Vec<Effect> {
     if reload_compare {
         effects.extend(compare::reload(state));
     }
+    // Any change can move a figure: the dashboard reads them again (one read at a time).
+    effects.extend(dashboard::load(state));
     effects
 }
 
@@ -451,6 +455,8 @@ fn on_key(state: &mut State, key: Key) -> Step {
             }
             match state.screen {
                 Screen::Queue if command == Command::Compare => compare_selected(state).into(),
+                Screen::Queue if command == Command::Dashboard => dashboard::open(state).into(),
+                Screen::Dashboard => dashboard::command(state, command).into(),
                 Screen::Queue => queue::command(state, command),
                 Screen::Detail => detail_command(state, command),
                 Screen::Compare => compare::command(state, command),

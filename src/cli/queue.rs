@@ -102,6 +102,7 @@ pub async fn text(
                 reviewer: reviewer.to_string(),
                 anchor,
                 limit: want,
+                submitted: None,
             })
             .await?;
         let Some(last) = page.last() else { break };

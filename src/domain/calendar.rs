@@ -142,6 +142,36 @@ impl BusinessCalendar {
         }
         total
     }
+
+    /// The latest instant `t` with at least `amount` of business time in `[t, now)`: whatever
+    /// started at or before it is at least `amount` of business time old at `now`.
+    pub fn business_time_back(&self, now: DateTime<Utc>, amount: TimeDelta) -> DateTime<Utc> {
+        if amount <= TimeDelta::zero() {
+            return now;
+        }
+        let mut remaining = amount;
+        let mut day = self.local_date(now);
+        // A calendar has at least one business day a week: ten years back is far enough.
+        for _ in 0..3700 {
+            let start = self.day_start(day);
+            let end = self.day_start(next_day(day)).min(now);
+            if self.is_business_day(day) && end > start {
+                let span = end - start;
+                if span >= remaining {
+                    return end - remaining;
+                }
+                remaining -= span;
+            }
+            day = day.pred_opt().unwrap_or(NaiveDate::MIN);
+        }
+        self.day_start(day)
+    }
+
+    /// The Monday of `day`'s week.
+    pub fn week_monday(&self, day: NaiveDate) -> NaiveDate {
+        let back = u64::from(day.weekday().num_days_from_monday());
+        day.checked_sub_days(Days::new(back)).unwrap_or(day)
+    }
 }
 
 fn next_day(day: NaiveDate) -> NaiveDate {

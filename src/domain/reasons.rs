@@ -78,6 +78,18 @@ pub const LOST_IN_ARBITRATION: &str = REJECTIONS[7].1;
 /// The reason prefilled for a withdrawal.
 pub const WITHDRAWN_ON_REQUEST: &str = "Withdrawn at the partner's request.";
 
+/// The name of the rejection template a recorded reason was written from (its text starts
+/// with the template's text, or is its name), or `Other` for a reason written freely.
+pub fn rejection_reason_name(reason: &str) -> &'static str {
+    let reason = reason.trim().to_lowercase();
+    REJECTIONS
+        .iter()
+        .find(|(name, text)| {
+            reason.starts_with(&text.to_lowercase()) || reason == name.to_lowercase()
+        })
+        .map_or("Other", |(name, _)| name)
+}
+
 /// Every built-in template followed by the reviewer's own (`name → text`, in name order).
 pub fn templates<'a>(own: impl IntoIterator<Item = (&'a String, &'a String)>) -> Vec<Template> {
     let built_in = [

@@ -271,6 +271,93 @@ impl SlaPolicy {
     }
 }
 
+/// Figures over many claims at once (the dashboard) rest on the deadline being monotonic in the
+/// submission time (with no paused time, as the queue shows it): "breached", "in warning" or
+/// "due by tomorrow" is then "submitted before some instant", and a tab's claims in each state
+/// are one range of its submission index.
+impl SlaPolicy {
+    /// Claims submitted before this instant have a deadline for which `due` holds; those
+    /// submitted at or after it do not (`due` must hold for earlier deadlines if for later ones).
+    fn submitted_before_where(
+        &self,
+        calendar: &BusinessCalendar,
+        near: DateTime<Utc>,
+        due: impl Fn(DateTime<Utc>) -> bool,
+    ) -> DateTime<Utc> {
+        let deadline = |day: chrono::NaiveDate| {
+            calendar.end_of_nth_business_day_after(calendar.day_start(day), self.business_days)
+        };
+        let mut day = calendar.local_date(near);
+        // Find the last local submission day whose deadline satisfies `due` (a few weeks away
+        // at most: the deadline moves with every business day).
+        if due(deadline(day)) {
+            for _ in 0..3700 {
+                let Some(next) = day.succ_opt() else { break };
+                if !due(deadline(next)) {
+                    break;
+                }
+                day = next;
+            }
+        } else {
+            for _ in 0..3700 {
+                let Some(prev) = day.pred_opt() else { break };
+                day = prev;
+                if due(deadline(day)) {
+                    break;
+                }
+            }
+        }
+        calendar.day_start(day.succ_opt().unwrap_or(day))
+    }
+
+    /// Claims submitted before this instant are breached at `now`.
+    pub fn breached_before(
+        &self,
+        calendar: &BusinessCalendar,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        self.submitted_before_where(calendar, now, |due| due <= now)
+    }
+
+    /// Claims submitted before this instant are in warning or breached at `now`.
+    pub fn warning_before(&self, calendar: &BusinessCalendar, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.submitted_before_where(calendar, now, |due| {
+            self.countdown(calendar, due, now).state != SlaState::Ok
+        })
+    }
+
+    /// Claims submitted before this instant are due by the end of the business day after
+    /// `now`'s day (or are already breached).
+    pub fn due_next_business_day_before(
+        &self,
+        calendar: &BusinessCalendar,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        let by = calendar.end_of_nth_business_day_after(now, 1);
+        self.submitted_before_where(calendar, now, |due| due <= by)
+    }
+}
+
+/// A claim's age at `now` in whole business days since its submission.
+pub fn business_days_old(
+    calendar: &BusinessCalendar,
+    submitted_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> i64 {
+    calendar.business_time_between(submitted_at, now).num_days()
+}
+
+/// Claims submitted before this instant are at least `days` whole business days old at `now`.
+pub fn aged_at_least_before(
+    calendar: &BusinessCalendar,
+    now: DateTime<Utc>,
+    days: u32,
+) -> DateTime<Utc> {
+    // At least `days` old means submitted at or before the latest instant with that much
+    // business time after it: one microsecond more makes the bound exclusive.
+    calendar.business_time_back(now, TimeDelta::days(i64::from(days))) + TimeDelta::microseconds(1)
+}
+
 /// The instant at which `extra` more business time has passed after `from`.
 fn extend_by_business_time(
     calendar: &BusinessCalendar,
@@ -326,6 +413,52 @@ mod tests {
         assert_eq!(
             (c.state, c.label(), c.symbol()),
             (SlaState::Breached, "-1d 2h".to_string(), "✖")
+        );
+    }
+
+    #[test]
+    fn dashboard_bounds_split_submissions_by_state_and_age() {
+        let cal = BusinessCalendar::default();
+        let policy = SlaPolicy::default();
+        // Wednesday 2 December 2026, 15:00.
+        let now = utc("2026-12-02T15:00:00Z");
+        // Submitted Tue 24 Nov: due the end of Tue 1 Dec, breached. Wed 25 Nov: due the end of
+        // Wed 2 Dec, 9h left: warning. Thu 26 Nov: due the end of Thu 3 Dec: on time, but due by
+        // the end of the next business day.
+        assert_eq!(
+            policy.breached_before(&cal, now),
+            utc("2026-11-25T00:00:00Z")
+        );
+        assert_eq!(
+            policy.warning_before(&cal, now),
+            utc("2026-11-26T00:00:00Z")
+        );
+        assert_eq!(
+            policy.due_next_business_day_before(&cal, now),
+            utc("2026-11-27T00:00:00Z")
+        );
+        for (submitted, state) in [
+            ("2026-11-24T23:59:59Z", SlaState::Breached),
+            ("2026-11-25T00:00:00Z", SlaState::Warning),
+            ("2026-11-26T00:00:00Z", SlaState::Ok),
+        ] {
+            let due = policy.due_at(&cal, utc(submitted), TimeDelta::zero());
+            assert_eq!(policy.countdown(&cal, due, now).state, state, "{submitted}");
+        }
+        // Ages: 1 business day back from Wed 15:00 is Tue 15:00; 3 back is Fri 27 Nov 15:00.
+        assert_eq!(
+            aged_at_least_before(&cal, now, 1),
+            utc("2026-12-01T15:00:00.000001Z")
+        );
+        assert_eq!(
+            aged_at_least_before(&cal, now, 3),
+            utc("2026-11-27T15:00:00.000001Z")
+        );
+        assert_eq!(business_days_old(&cal, utc("2026-11-27T15:00:00Z"), now), 3);
+        assert_eq!(business_days_old(&cal, utc("2026-11-27T15:00:01Z"), now), 2);
+        assert_eq!(
+            aged_at_least_before(&cal, now, 0),
+            now + TimeDelta::microseconds(1)
         );
     }
 

@@ -309,7 +309,7 @@ impl<'a> CsvRow<'a> {
 
 /// A text cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return (how formulas and DDE payloads start) gets a leading `'`.
-fn cell(text: &str) -> Cow<'_, str> {
+pub fn cell(text: &str) -> Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{text}"))
     } else {

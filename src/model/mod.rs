@@ -3,6 +3,7 @@
 //! `ui` never import the module that owns the database.
 
 mod claim;
+mod dashboard;
 mod event;
 mod identity;
 mod import;
@@ -11,6 +12,10 @@ mod queue;
 mod review;
 
 pub use claim::{ClaimDetail, ClaimView};
+pub use dashboard::{
+    AgingBucket, Dashboard, DashboardPeriod, OutcomeFigures, ReasonCount, ReviewerFigures,
+    ReviewerPace, SlaFigures, SlaTab, SubmittedRange, WeekFigures, AGING_DAYS,
+};
 pub use event::{
     AuditEvent, BulkWrite, ChainCheck, Change, DisputeOutcome, EventKind, ReviewerRecord,
 };

@@ -6,6 +6,7 @@
 //! and reads each database's types); `sqlite.rs` and `postgres.rs` hold only what truly differs.
 //!
 //! - `engine.rs`: the writes; `rules.rs` + `plan.rs`: what they may do; `apply.rs`: doing it.
+//! - `dashboard.rs`: the lead's figures, from index ranges only.
 //! - `reads.rs`: claims, contests, the audit log, reviewers, drafts; `queue.rs`: queue windows
 //!   and tab counts; `import.rs`: bulk writes; `watch.rs`: the change feed.
 //! - `identity.rs`: who acts, proven once and bound to the store; `chain.rs`: the audit log's
@@ -22,6 +23,7 @@ mod apply;
 mod bulk_indexes;
 mod chain;
 pub mod connect;
+mod dashboard;
 mod db;
 mod engine;
 mod error;

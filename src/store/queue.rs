@@ -7,13 +7,23 @@ use super::db::{Dialect, Exec, Pool, Sql};
 use super::reads::{claim_row, facts, CLAIM_COLUMNS};
 use super::rows::{like_pattern, sort_column};
 use super::{
-    Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortValue, Store, StoreError, TabCounts,
+    Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortValue, Store, StoreError,
+    SubmittedRange, TabCounts,
 };
 use crate::domain::confidentiality::fold;
 
 /// Rows of the tab a filtered SQLite window reads in queue order before it turns to the trigram
 /// index: a filter that matches often fills the window from those.
 const FILTER_PROBE_ROWS: i64 = 5000;
+
+/// The Contested tab's predicate: each spelling matches its partial indexes' own predicate
+/// exactly, so the planner can use them.
+pub(crate) fn contested(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "open_contested = 1",
+        Dialect::Postgres => "open_contested",
+    }
+}
 
 /// The tab's predicate, appended to a `WHERE`.
 fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
@@ -27,12 +37,8 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
         QueueTab::Disputed => {
             sql.push(" AND queue_state = 'disputed'");
         }
-        // Each spelling matches its partial indexes' own predicate exactly.
         QueueTab::Contested => {
-            sql.push(match dialect {
-                Dialect::Sqlite => " AND open_contested = 1",
-                Dialect::Postgres => " AND open_contested",
-            });
+            sql.push(" AND ").push(contested(dialect));
         }
         QueueTab::Mine => {
             sql.push(" AND assigned_to = ")
@@ -40,6 +46,23 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
                 .push(" AND queue_state <> 'closed'");
         }
         QueueTab::All => {}
+    }
+}
+
+/// The submission range of a dashboard bar, appended to a `WHERE` (the tab's submission index
+/// serves it).
+fn push_submitted(sql: &mut Sql, query: &QueueQuery) {
+    if let Some(range) = &query.submitted {
+        push_range(sql, range);
+    }
+}
+
+fn push_range(sql: &mut Sql, range: &SubmittedRange) {
+    if let Some(from) = range.from {
+        sql.push(" AND submitted_at >= ").bind(from);
+    }
+    if let Some(before) = range.before {
+        sql.push(" AND submitted_at < ").bind(before);
     }
 }
 
@@ -96,6 +119,7 @@ fn queue_sql(
         None => format!("{select}SELECT {CLAIM_COLUMNS} FROM claims WHERE TRUE"),
     });
     push_tab(&mut sql, dialect, query);
+    push_submitted(&mut sql, query);
     if probe.is_none() {
         push_filter(&mut sql, dialect, &query.filter);
     }
@@ -183,10 +207,21 @@ impl Store {
 
     /// How many claims each queue tab holds under the current filter.
     pub async fn tab_counts(&self, reviewer: &str, filter: &str) -> Result<TabCounts, StoreError> {
+        self.tab_counts_within(reviewer, filter, None).await
+    }
+
+    /// How many claims each queue tab holds under the filter, of those submitted in `submitted`
+    /// (a dashboard bar's claims) when given.
+    pub async fn tab_counts_within(
+        &self,
+        reviewer: &str,
+        filter: &str,
+        submitted: Option<&SubmittedRange>,
+    ) -> Result<TabCounts, StoreError> {
         let mut db = self.pool_exec();
         let dialect = db.dialect();
         let n = |v: i64| u64::try_from(v).unwrap_or(0);
-        if !filter.trim().is_empty() {
+        if !filter.trim().is_empty() || submitted.is_some() {
             // Under a filter every tab counts the same matching rows: find them once.
             let mut sql = Sql::new(
                 "SELECT COUNT(*) FILTER (WHERE queue_state = 'review'),
@@ -198,6 +233,9 @@ impl Store {
             sql.bind(reviewer)
                 .push(" AND queue_state <> 'closed'), COUNT(*) FROM claims WHERE TRUE");
             push_filter(&mut sql, dialect, filter);
+            if let Some(range) = submitted {
+                push_range(&mut sql, range);
+            }
             let row = db.fetch_one(sql).await?;
             return Ok(TabCounts {
                 under_review: n(row.int(0)?),
@@ -231,6 +269,7 @@ impl Store {
                 reviewer: reviewer.to_string(),
                 anchor: Anchor::First,
                 limit: 0,
+                submitted: None,
             };
             push_tab(&mut sql, dialect, &query);
             let count = n(db.fetch_one(sql).await?.int(0)?);

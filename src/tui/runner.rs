@@ -12,7 +12,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::task::AbortHandle;
 
 use crate::app::{Effect, Msg, Slot, WriteError, WriteErrorKind};
-use crate::store::{Anchor, QueueQuery, QueueRow, SortKey, Store, StoreError};
+use crate::store::{Anchor, DashboardPeriod, QueueQuery, QueueRow, SortKey, Store, StoreError};
 
 /// What a finished task reports: a message for `update`, or a panic's description.
 pub type TaskResult = Result<Msg, String>;
@@ -102,9 +102,26 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
             req_id,
             reviewer,
             filter,
+            submitted,
         } => Msg::CountsLoaded {
             req_id,
-            result: store.tab_counts(&reviewer, &filter).await.map_err(text),
+            result: store
+                .tab_counts_within(&reviewer, &filter, submitted.as_ref())
+                .await
+                .map_err(text),
+        },
+        Effect::LoadDashboard {
+            req_id,
+            calendar,
+            policy,
+            until,
+        } => Msg::DashboardLoaded {
+            req_id,
+            result: store
+                .dashboard(&calendar, &policy, &DashboardPeriod::at(until))
+                .await
+                .map(Box::new)
+                .map_err(text),
         },
         Effect::LoadClaim { req_id, claim_id } => Msg::ClaimLoaded {
             req_id,

@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod compare;
 pub mod confirm;
+pub mod dashboard;
 pub mod detail;
 pub mod editor;
 pub mod help;
@@ -52,6 +53,7 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
             viewport.compare_max_scroll = max;
             viewport.poe_max_scroll = poe_max;
         }
+        Screen::Dashboard => dashboard::render(frame, body, state, theme),
     }
     status_bar::render(frame, bar, state, theme);
     confirm::render_scope(frame, body, state, theme);
@@ -79,6 +81,8 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
+#[cfg(test)]
+mod dashboard_tests;
 #[cfg(test)]
 mod hold_render_tests;
 #[cfg(test)]

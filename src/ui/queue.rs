@@ -123,6 +123,12 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [
 fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let q = &state.queue;
     let mut left = Vec::new();
+    if let Some(range) = &q.submitted {
+        // A dashboard bar's claims: say which, and how to see the whole tab.
+        left.push(Span::styled("Dashboard: ", theme.label));
+        left.push(Span::styled(range.label.clone(), theme.filter));
+        left.push(Span::styled(" (Esc: all)  ", theme.muted));
+    }
     if q.filter_editing || !q.filter.is_empty() {
         left.push(Span::styled("Filter: /", theme.label));
         left.push(Span::styled(q.filter.clone(), theme.filter));

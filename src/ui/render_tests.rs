@@ -13,7 +13,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const THEMES: [&str; 2] = ["dark", "mono"];
 
 /// Renders twice (the first frame reports the geometry back, as the runtime does).
-fn draw(state: &mut State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(super) fn draw(state: &mut State, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     for _ in 0..2 {
         let mut viewport = state.viewport;

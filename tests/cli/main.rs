@@ -8,6 +8,7 @@ mod assoc;
 mod identity;
 mod import_refusals;
 mod life;
+mod report;
 mod round_trip;
 mod safe_output;
 mod secrets;

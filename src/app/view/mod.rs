@@ -3,6 +3,7 @@
 //! each other in a circle.
 
 pub mod compare;
+pub mod dashboard;
 pub mod decision;
 pub mod editor;
 pub mod holds;
@@ -11,6 +12,7 @@ pub mod screens;
 use std::collections::VecDeque;
 
 pub use compare::{contest_parties, label, recipient, Column, CompareView};
+pub use dashboard::{bars, DashBar, DashPanel, DashboardView};
 pub use decision::{Confirm, ConfirmAction, DecisionPlan, Planned};
 pub use editor::{ContestParty, DraftState, Editor, Purpose, Recipient, TextBox};
 pub use holds::Holds;

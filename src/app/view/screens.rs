@@ -2,7 +2,7 @@
 //! geometry of the last frame.
 
 use crate::model::{ClaimDetail, QueueRow, TabCounts};
-use crate::model::{QueueSort, QueueTab};
+use crate::model::{QueueSort, QueueTab, SubmittedRange};
 
 /// Something loaded from the store for one request; results for older requests are ignored.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +34,8 @@ pub enum Screen {
     Detail,
     /// The parties of a contest side by side (`c`).
     Compare,
+    /// The lead's figures (`D`).
+    Dashboard,
 }
 
 /// The geometry of the last frame, reported back by the renderer so paging matches the screen.
@@ -150,6 +152,9 @@ pub struct QueueView {
     pub counts_after_first_rows: bool,
     /// The last queue read failed with this message.
     pub error: Option<String>,
+    /// Only claims submitted in this range (a dashboard bar's claims, opened with Enter); `Esc`
+    /// clears it.
+    pub submitted: Option<SubmittedRange>,
 }
 
 impl QueueView {

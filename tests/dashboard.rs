@@ -1,0 +1,309 @@
+//! The lead's figures (issue 15) on both backends, checked against a hand-made data set whose
+//! answers are written here.
+//!
+//! Decisions, requests and holds go through the real store API, so they happen now; the claims
+//! are submitted at midnight (UTC) a whole number of days ago, and the calendar counts every day
+//! as a business day, so each claim's age and SLA state at "now" is known whatever the weekday:
+//! submitted k days ago, it is k business days old, due at the start of day k+6 from then, so
+//! breached from k = 6, in warning at k = 5 (less than a day left), due by the end of tomorrow
+//! at k = 4 and 5.
+
+mod common;
+
+use chrono::{DateTime, Days, TimeDelta, Utc};
+use claimdesk::domain::*;
+use claimdesk::store::*;
+use uuid::Uuid;
+
+fn every_day() -> BusinessCalendar {
+    BusinessCalendar::new(
+        "UTC",
+        &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        &[] as &[&str],
+    )
+    .unwrap()
+}
+
+/// Midnight UTC `k` days before `today`.
+fn days_ago(today: DateTime<Utc>, k: u64) -> DateTime<Utc> {
+    let day = today.date_naive().checked_sub_days(Days::new(k)).unwrap();
+    day.and_hms_opt(0, 0, 0).unwrap().and_utc()
+}
+
+fn claim(
+    id: &str,
+    partner: &str,
+    tenant: u128,
+    submitted_at: DateTime<Utc>,
+    status: Status,
+) -> Claim {
+    Claim {
+        claim_id: id.into(),
+        partner: Partner {
+            name: partner.into(),
+            mpn_id: format!("{}", 1000 + tenant),
+        },
+        customer: Customer {
+            tenant_id: Uuid::from_u128(tenant),
+            domain: "t.onmicrosoft.com".into(),
+        },
+        solution_area: SolutionArea::Microsoft365,
+        activity: Activity::Usage,
+        product: "Exchange Online".into(),
+        subscription_id: None,
+        purchase_channel: PurchaseChannel::Csp,
+        submitted_at,
+        status,
+        poe: vec![],
+        comments: vec![],
+    }
+}
+
+async fn seen(store: &Store, id: &str) -> Seen {
+    Seen {
+        claim_id: id.into(),
+        version: store.claim(id).await.unwrap().unwrap().version,
+    }
+}
+
+/// The data set: under review R0, R2, R4, R5, R7, R12 (Rk submitted k days ago, each its own
+/// customer); a contest C3 / C6 (two partners, one customer); waiting on partners I1 and I8;
+/// Q1 asked for information now; X2, X10 and X3 decided now (ann approves X2 and rejects X10
+/// for insufficient PoE, bob rejects X3 in his own words); a rejected claim D9 imported as
+/// decided; ann holds R4. Then, through the partner feed, Q1's partner replies (Q1 is back under
+/// review) and X10's disputes; bob approves X10 again: the dispute is overturned.
+async fn seed(store: &Store, today: DateTime<Utc>) {
+    use Status::*;
+    let claims = vec![
+        claim("R0", "Alpha", 1, days_ago(today, 0), UnderReview),
+        claim("R2", "Alpha", 2, days_ago(today, 2), UnderReview),
+        claim("R4", "Alpha", 3, days_ago(today, 4), UnderReview),
+        claim("R5", "Alpha", 4, days_ago(today, 5), UnderReview),
+        claim("R7", "Alpha", 5, days_ago(today, 7), UnderReview),
+        claim("R12", "Alpha", 6, days_ago(today, 12), UnderReview),
+        claim("C3", "Bravo", 7, days_ago(today, 3), UnderReview),
+        claim("C6", "Charlie", 7, days_ago(today, 6), UnderReview),
+        claim("I1", "Alpha", 8, days_ago(today, 1), InfoRequested),
+        claim("I8", "Alpha", 9, days_ago(today, 8), InfoRequested),
+        claim("Q1", "Alpha", 10, days_ago(today, 1), UnderReview),
+        claim("X2", "Alpha", 11, days_ago(today, 2), UnderReview),
+        claim("X10", "Alpha", 12, days_ago(today, 10), UnderReview),
+        claim("X3", "Alpha", 13, days_ago(today, 3), UnderReview),
+        claim("D9", "Alpha", 14, days_ago(today, 9), Rejected),
+    ];
+    let batch = ImportBatch {
+        claims: claims
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (i + 1, c))
+            .collect(),
+        ..ImportBatch::default()
+    };
+    store.import(&batch, &common::by("loader")).await.unwrap();
+    store
+        .request_info(
+            &[InfoRequest {
+                seen: seen(store, "Q1").await,
+                body: "Please attach the signed PoE.".into(),
+            }],
+            "ann",
+        )
+        .await
+        .unwrap();
+    let decide = |id: &'static str, outcome, reason: &'static str| async move {
+        DecisionRequest {
+            seen: seen(store, id).await,
+            outcome,
+            reason: reason.into(),
+        }
+    };
+    let approve = decide("X2", DecisionOutcome::Approved, "PoE verified").await;
+    let reject = decide(
+        "X10",
+        DecisionOutcome::Rejected,
+        "The proof of execution is insufficient to support the claim.",
+    )
+    .await;
+    store.decide(&[approve, reject], "ann").await.unwrap();
+    let own_words = decide("X3", DecisionOutcome::Rejected, "Not their customer.").await;
+    store.decide(&[own_words], "bob").await.unwrap();
+    store
+        .take(&["R4".to_string()], "ann", DEFAULT_LEASE)
+        .await
+        .unwrap();
+    // Through the partner feed: Q1's partner replies (in time: it is back under review), X10's
+    // disputes ann's rejection; bob approves X10 on the dispute, overturning it.
+    let feed = ImportBatch {
+        feed: vec![
+            (
+                1,
+                FeedLine::Reply {
+                    claim_id: "Q1".into(),
+                    reply_id: "REPLY-1".into(),
+                    at: Utc::now(),
+                    body: "The signed PoE is attached.".into(),
+                    poe: vec![],
+                },
+            ),
+            (
+                2,
+                FeedLine::Dispute {
+                    claim_id: "X10".into(),
+                    dispute_id: "DISPUTE-1".into(),
+                    at: Utc::now(),
+                    body: "The PoE was sufficient.".into(),
+                },
+            ),
+        ],
+        ..ImportBatch::default()
+    };
+    store.import(&feed, &common::by("loader")).await.unwrap();
+    let overturn = decide("X10", DecisionOutcome::Approved, "PoE verified").await;
+    store.decide(&[overturn], "bob").await.unwrap();
+}
+
+fn near(actual: Option<TimeDelta>, expected: TimeDelta) -> bool {
+    actual.is_some_and(|a| (a - expected).abs() < TimeDelta::minutes(1))
+}
+
+#[tokio::test]
+async fn every_figure_matches_the_hand_made_data_set() {
+    for t in common::stores().await {
+        let s = &t.store;
+        let b = t.backend;
+        let today = Utc::now();
+        seed(s, today).await;
+        let now = Utc::now();
+        let time_of_day = now - days_ago(now, 0);
+        let calendar = every_day();
+        let figures = s
+            .dashboard(&calendar, &SlaPolicy::default(), &DashboardPeriod::at(now))
+            .await
+            .unwrap();
+
+        // SLA now, per tab: on time / warning / breached / due by the end of tomorrow.
+        let sla = |tab| {
+            let f = &figures.sla_of(tab).unwrap().figures;
+            (f.on_time, f.warning, f.breached, f.due_next_business_day)
+        };
+        assert_eq!(
+            sla(QueueTab::UnderReview),
+            (5, 1, 3, 2),
+            "{b}: R0 Q1 R2 R4 C3 | R5 | R7 R12 C6 | R4 R5"
+        );
+        assert_eq!(sla(QueueTab::Contested), (1, 0, 1, 0), "{b}: C3 | | C6");
+        assert_eq!(sla(QueueTab::InfoRequested), (1, 0, 1, 0), "{b}: I1 | | I8");
+
+        // Aging: open claims by whole business days since submission.
+        let aging: Vec<(String, u64, u64, u64)> = figures
+            .aging
+            .iter()
+            .map(|a| (a.label(), a.under_review, a.info_requested, a.contested))
+            .collect();
+        let expect = |l: &str, r, i, c| (l.to_string(), r, i, c);
+        assert_eq!(
+            aging,
+            vec![
+                expect("0d", 1, 0, 0),    // R0
+                expect("1d", 1, 1, 0),    // Q1 | I1
+                expect("2d", 1, 0, 0),    // R2
+                expect("3d", 1, 0, 1),    // C3
+                expect("4d", 1, 0, 0),    // R4
+                expect("5d", 1, 0, 0),    // R5
+                expect("6-10d", 2, 1, 1), // R7 C6 | I8 | C6
+                expect("11d+", 1, 0, 0),  // R12
+            ],
+            "{b}"
+        );
+
+        // Twelve weeks; every claim arrived in them, and the four decisions are this week's,
+        // both of X10's after its deadline; one dispute, overturned.
+        assert_eq!(figures.weeks.len(), 12, "{b}");
+        let received: u64 = figures.weeks.iter().map(|w| w.received).sum();
+        assert_eq!(received, 15, "{b}");
+        let last = figures.weeks.last().unwrap();
+        assert_eq!(
+            (
+                last.decided,
+                last.breached_at_decision,
+                last.disputes,
+                last.overturned
+            ),
+            (4, 2, 1, 1),
+            "{b}"
+        );
+        assert!(figures.weeks[..11].iter().all(|w| w.decided == 0), "{b}");
+        let submitted_this_week = [0, 2, 4, 5, 7, 12, 3, 6, 1, 8, 1, 2, 10, 3, 9]
+            .iter()
+            .filter(|k| days_ago(today, **k) >= last.from)
+            .count() as u64;
+        assert_eq!(last.received, submitted_this_week, "{b}");
+
+        // Reviewers: ann decided X2 (2 days + the time of day) and X10 (10 days + it): median
+        // 6 days + it; bob X3 (3 days + it) and X10 again (10 days + it): 6.5 days + it; ann holds R4.
+        let ann = figures.reviewers.iter().find(|r| r.login == "ann").unwrap();
+        let bob = figures.reviewers.iter().find(|r| r.login == "bob").unwrap();
+        assert_eq!(
+            (ann.last_7_days.decisions, ann.last_30_days.decisions),
+            (2, 2),
+            "{b}"
+        );
+        assert!(
+            near(
+                ann.last_7_days.median_to_decision,
+                TimeDelta::days(6) + time_of_day
+            ),
+            "{b}: {ann:?}"
+        );
+        assert!(
+            near(
+                bob.last_30_days.median_to_decision,
+                TimeDelta::hours(156) + time_of_day
+            ),
+            "{b}: {bob:?}"
+        );
+        assert_eq!((ann.open_holds, bob.open_holds), (1, 0), "{b}");
+        assert_eq!(figures.reviewers.len(), 2, "{b}");
+
+        // Outcomes: two approvals (X2, X10 on the dispute), rejections by reason, one request, replied in time.
+        let o = &figures.outcomes;
+        assert_eq!((o.approvals, o.withdrawals, o.rejected()), (2, 0, 2), "{b}");
+        let reasons: Vec<(&str, u64)> = o
+            .rejections
+            .iter()
+            .map(|r| (r.reason.as_str(), r.count))
+            .collect();
+        assert_eq!(reasons, vec![("Insufficient PoE", 1), ("Other", 1)], "{b}");
+        assert_eq!(
+            (o.info_requests, o.replied_in_time, o.replied_late),
+            (1, 1, 0),
+            "{b}"
+        );
+
+        // A period that ends before the decisions counts none of them.
+        let before = s
+            .dashboard(
+                &calendar,
+                &SlaPolicy::default(),
+                &DashboardPeriod {
+                    until: today - TimeDelta::seconds(1),
+                    since: Some(today - TimeDelta::days(60)),
+                    reply_business_days: 5,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (before.outcomes.approvals, before.outcomes.info_requests),
+            (0, 0),
+            "{b}"
+        );
+        assert!(
+            before
+                .reviewers
+                .iter()
+                .all(|r| r.last_30_days.decisions == 0),
+            "{b}"
+        );
+    }
+}
