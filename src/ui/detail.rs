@@ -69,9 +69,11 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
 
     let (sla, sla_style) = sla_cell(state, theme, c.submitted_at, c.status, &view.clock);
     let clocks = state.clocks(c.submitted_at, c.status, &view.clock);
+    // A disputed claim counts down on the dispute's own clock: its due date is that clock's.
+    let due = clocks.dispute.map_or(clocks.review.due_at, |d| d.due_at);
     l.field(
         "SLA",
-        format!("{sla} (due {})", local_time(state, clocks.review.due_at)),
+        format!("{sla} (due {})", local_time(state, due)),
         sla_style,
     );
     if let Some(reply) = clocks.reply {

@@ -519,3 +519,55 @@ fn the_assign_picker_lists_active_reviewers() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn a_disputed_claims_sla_line_is_due_when_the_dispute_must_be_decided() {
+    use crate::app::view::Loadable;
+    use crate::domain::{Decision, DecisionOutcome, DisputeNote, Status};
+    let mut s = queue_state();
+    key(&mut s, Key::plain(KeyCode::Enter));
+    let now = s.now;
+    let Some(Loadable::Loaded(Some(detail))) = s.detail.as_mut().map(|d| &mut d.claim) else {
+        panic!("the detail is loaded");
+    };
+    // Filed weeks ago, so its review deadline is long past; disputed yesterday.
+    detail.view.claim.submitted_at = now - chrono::TimeDelta::days(30);
+    detail.view.claim.status = Status::Disputed;
+    detail.view.decision = Some(Decision {
+        outcome: DecisionOutcome::Rejected,
+        by: "bob".into(),
+        at: now - chrono::TimeDelta::days(2),
+        reason: "Insufficient PoE".into(),
+    });
+    detail.view.clock.dispute = Some(DisputeNote {
+        dispute_id: "D-1".into(),
+        at: now - chrono::TimeDelta::days(1),
+        body: "We did the work".into(),
+    });
+    let theme = Theme::by_name("mono").unwrap();
+    let terminal = draw(&mut s, &theme, 120, 40);
+    let text: Vec<String> = terminal
+        .backend()
+        .buffer()
+        .content()
+        .chunks(120)
+        .map(|row| row.iter().map(|c| c.symbol()).collect())
+        .collect();
+    let after = |line: &String, mark: &str| -> String {
+        let at = line.find(mark).expect("the mark") + mark.len();
+        line[at..].chars().take(20).collect()
+    };
+    let sla = text
+        .iter()
+        .find(|l| l.contains("SLA "))
+        .expect("the SLA line");
+    let again = text
+        .iter()
+        .find(|l| l.contains("decide again by "))
+        .expect("the dispute line");
+    assert_eq!(
+        after(sla, "(due "),
+        after(again, "decide again by "),
+        "{sla}\n{again}"
+    );
+}
