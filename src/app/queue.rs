@@ -412,9 +412,16 @@ fn act(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Up => move_cursor(state, -1),
         Command::PageDown => move_cursor(state, page),
         Command::PageUp => move_cursor(state, -page),
-        Command::Top if state.queue.window.at_start => move_cursor(state, isize::MIN),
+        // With a read in flight the window may change under the cursor (a live update keeps the
+        // cursor on its claim, wherever that claim now is): a jump then reads afresh, so the key
+        // is not undone by the answer.
+        Command::Top if state.queue.window.at_start && state.queue.pending.is_none() => {
+            move_cursor(state, isize::MIN)
+        }
         Command::Top => reload(state, ReloadFrom::First, false),
-        Command::Bottom if state.queue.window.at_end => move_cursor(state, isize::MAX),
+        Command::Bottom if state.queue.window.at_end && state.queue.pending.is_none() => {
+            move_cursor(state, isize::MAX)
+        }
         Command::Bottom => reload(state, ReloadFrom::Last, false),
         Command::NextTab => cycle_tab(state, 1),
         Command::PrevTab => cycle_tab(state, -1),

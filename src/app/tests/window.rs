@@ -272,3 +272,34 @@ fn when_the_claim_under_the_cursor_leaves_the_tab_it_is_said() {
     let notice = s.notice.clone().unwrap_or_default();
     assert!(notice.ends_with("CPOR-00006 left Under review"), "{notice}");
 }
+
+#[test]
+fn g_pressed_while_a_live_update_is_read_is_not_undone_by_its_answer() {
+    let mut s = started(40, 40);
+    ch(&mut s, 'j');
+    // Someone's change: the window is read again, the cursor to stay on CPOR-00002.
+    let (refresh, _) = queue_load(&update(&mut s, super::changed("CPOR-00009")));
+    // `g` before the answer: a fresh read from the top, not a move the answer would undo.
+    let (top, q) = queue_load(&ch(&mut s, 'g'));
+    assert_eq!(q.anchor, Anchor::First);
+    assert!(top > refresh);
+    // A claim came back at the top meanwhile: the queue now starts with CPOR-00000.
+    let mut fresh = rows(0, 40);
+    fresh.insert(0, row(1000));
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id: refresh,
+            result: Ok(fresh.clone()),
+        },
+    );
+    update(
+        &mut s,
+        Msg::QueueLoaded {
+            req_id: top,
+            result: Ok(fresh),
+        },
+    );
+    assert_eq!(s.queue.cursor, 0);
+    assert_eq!(s.queue.selected(), Some(&row(1000)));
+}
