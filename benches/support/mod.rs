@@ -205,6 +205,12 @@ pub struct Screen {
     pub terminal: Terminal<Sink<Counter>>,
     theme: Theme,
     scroller: Scroller,
+    /// Where the bytes of the frames drawn since the last key went: `(x, y, bytes)` as the
+    /// `Sink` reports them (scrolls of the terminal are not in it).
+    pub spent: Vec<(u16, u16, usize)>,
+    /// The terminal's size.
+    pub width: u16,
+    pub height: u16,
 }
 
 impl Screen {
@@ -222,6 +228,15 @@ impl Screen {
                 ..Counter::default()
             },
         )
+    }
+
+    /// A screen in the theme `theme` (`mono` is what `NO_COLOR` gives) keeping every byte.
+    pub fn themed(width: u16, height: u16, theme: &str) -> Screen {
+        let mut screen = Screen::keeping_bytes(width, height);
+        screen.theme = Theme::by_name(theme).unwrap_or_else(|e| panic!("the {theme} theme: {e}"));
+        screen.terminal.clear().unwrap_or_else(|e| panic!("clearing a counter: {e}"));
+        screen.draw();
+        screen
     }
 
     fn with_writer(width: u16, height: u16, written: Counter) -> Screen {
@@ -247,6 +262,9 @@ impl Screen {
             terminal,
             theme,
             scroller: Scroller::default(),
+            spent: Vec::new(),
+            width,
+            height,
         };
         screen.send(Msg::Start);
         screen.draw();
@@ -298,6 +316,7 @@ impl Screen {
             .draw(|frame| viewport = ui::render(frame, state, theme))
             .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
         self.scroller.after_draw(drawn.buffer, state);
+        self.spent.extend_from_slice(self.terminal.backend().spent());
         if viewport != self.state.viewport {
             self.send(Msg::Viewport(viewport));
             let state = &self.state;
@@ -309,6 +328,7 @@ impl Screen {
                 })
                 .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
             self.scroller.after_draw(drawn.buffer, state);
+            self.spent.extend_from_slice(self.terminal.backend().spent());
         }
         self.written.bytes.get() - before
     }
@@ -346,7 +366,102 @@ impl Screen {
 
     /// One key as the TUI handles it: update, answer the reads, draw; returns the bytes written.
     pub fn key(&mut self, key: Key) -> usize {
+        self.spent.clear();
         self.send(Msg::Key(key));
         self.draw()
+    }
+
+    /// The session's one-second tick, `seconds` after the screen's clock: returns the bytes
+    /// written.
+    pub fn tick(&mut self, seconds: i64) -> usize {
+        self.spent.clear();
+        let now = self.state.now + TimeDelta::seconds(seconds);
+        self.send(Msg::Tick(now));
+        self.draw()
+    }
+}
+
+/// The colour vt100 reports for a ratatui colour the painter wrote.
+fn vt_color(c: ratatui::style::Color) -> vt100::Color {
+    use ratatui::style::Color;
+    let idx = vt100::Color::Idx;
+    match c {
+        Color::Reset => vt100::Color::Default,
+        Color::Black => idx(0),
+        Color::Red => idx(1),
+        Color::Green => idx(2),
+        Color::Yellow => idx(3),
+        Color::Blue => idx(4),
+        Color::Magenta => idx(5),
+        Color::Cyan => idx(6),
+        Color::Gray => idx(7),
+        Color::DarkGray => idx(8),
+        Color::LightRed => idx(9),
+        Color::LightGreen => idx(10),
+        Color::LightYellow => idx(11),
+        Color::LightBlue => idx(12),
+        Color::LightMagenta => idx(13),
+        Color::LightCyan => idx(14),
+        Color::White => idx(15),
+        Color::Indexed(i) => idx(i),
+        Color::Rgb(r, g, b) => vt100::Color::Rgb(r, g, b),
+    }
+}
+
+impl Screen {
+    /// Replays every byte written so far into vt100 and compares each cell with ratatui's last
+    /// frame: text, colours, bold, dim, italic, underline, reverse. `Err` names the first
+    /// difference.
+    pub fn replay_check(&mut self) -> Result<(), String> {
+        use ratatui::style::Modifier;
+        let kept = self.written.kept.clone().unwrap_or_default();
+        let state = &self.state;
+        let theme = &self.theme;
+        // Drawing the same state again writes nothing and hands back the full frame.
+        let frame = self
+            .terminal
+            .draw(|frame| {
+                ui::render(frame, state, theme);
+            })
+            .map_err(|e| e.to_string())?;
+        let area = frame.area;
+        let nz = |n: u16| std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN);
+        let mut parser = vt100::Parser::new(nz(area.height), nz(area.width), 0);
+        parser.process(&kept.borrow());
+        let screen = parser.screen();
+        for y in area.top()..area.bottom() {
+            for x in area.left()..area.right() {
+                let want = &frame.buffer[(x, y)];
+                let Some(got) = screen.cell(y, x) else {
+                    return Err(format!("no cell at ({x}, {y})"));
+                };
+                if got.is_wide_continuation() || want.skip {
+                    continue;
+                }
+                let text = if got.has_contents() {
+                    got.contents()
+                } else {
+                    " "
+                };
+                let m = want.modifier;
+                let checks = [
+                    ("text", text == want.symbol()),
+                    ("fg", got.fgcolor() == vt_color(want.fg)),
+                    ("bg", got.bgcolor() == vt_color(want.bg)),
+                    ("bold", got.bold() == m.contains(Modifier::BOLD)),
+                    ("dim", got.dim() == m.contains(Modifier::DIM)),
+                    ("italic", got.italic() == m.contains(Modifier::ITALIC)),
+                    ("underline", got.underline() == m.contains(Modifier::UNDERLINED)),
+                    ("reverse", got.inverse() == m.contains(Modifier::REVERSED)),
+                ];
+                if let Some((what, _)) = checks.iter().find(|(_, ok)| !ok) {
+                    return Err(format!(
+                        "{what} differs at ({x}, {y}): terminal {text:?}, frame {:?}",
+                        want.symbol()
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ mod local;
 mod runner;
 pub mod scroll;
 pub mod session;
+pub mod paint;
 pub mod sink;
 
 use std::sync::atomic::AtomicBool;

@@ -7,178 +7,9 @@ use std::io::{self, Write};
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
-use ratatui::style::{Color, Modifier};
 
-/// Blank cells in a row at least this long are erased (`ECH`, or `EL` to the line's end) rather
-/// than written out as spaces.
-const ERASE_RUN: usize = 8;
-
-/// The SGR state of the terminal as the painter left it.
-#[derive(Clone, Copy, PartialEq)]
-struct Pen {
-    fg: Color,
-    bg: Color,
-    modifier: Modifier,
-}
-
-const PLAIN: Pen = Pen {
-    fg: Color::Reset,
-    bg: Color::Reset,
-    modifier: Modifier::empty(),
-};
-
-/// SGR parameters of a colour: the sixteen named ones in their short forms (`31`, `91`, `41`,
-/// `101`: what crossterm writes as `38;5;1` costs twice as much, and means the same palette entry).
-fn color_sgr(color: Color, background: bool) -> String {
-    let base = if background { 40 } else { 30 };
-    let indexed = |i: u8| match i {
-        0..=7 => (base + u16::from(i)).to_string(),
-        8..=15 => (base + 60 + u16::from(i - 8)).to_string(),
-        _ => format!("{};5;{i}", base + 8),
-    };
-    match color {
-        Color::Reset => (base + 9).to_string(),
-        Color::Black => indexed(0),
-        Color::Red => indexed(1),
-        Color::Green => indexed(2),
-        Color::Yellow => indexed(3),
-        Color::Blue => indexed(4),
-        Color::Magenta => indexed(5),
-        Color::Cyan => indexed(6),
-        Color::Gray => indexed(7),
-        Color::DarkGray => indexed(8),
-        Color::LightRed => indexed(9),
-        Color::LightGreen => indexed(10),
-        Color::LightYellow => indexed(11),
-        Color::LightBlue => indexed(12),
-        Color::LightMagenta => indexed(13),
-        Color::LightCyan => indexed(14),
-        Color::White => indexed(15),
-        Color::Indexed(i) => indexed(i),
-        Color::Rgb(r, g, b) => format!("{};2;{r};{g};{b}", base + 8),
-    }
-}
-
-const MODIFIER_SGR: [(Modifier, u8); 9] = [
-    (Modifier::BOLD, 1),
-    (Modifier::DIM, 2),
-    (Modifier::ITALIC, 3),
-    (Modifier::UNDERLINED, 4),
-    (Modifier::SLOW_BLINK, 5),
-    (Modifier::RAPID_BLINK, 6),
-    (Modifier::REVERSED, 7),
-    (Modifier::HIDDEN, 8),
-    (Modifier::CROSSED_OUT, 9),
-];
-
-/// One SGR sequence taking the pen from `from` to `to` (nothing when they are the same): only
-/// what changed, or a reset and everything of `to` when a modifier has to go.
-fn pen_change(out: &mut Vec<u8>, from: Pen, to: Pen) {
-    if from == to {
-        return;
-    }
-    let mut params: Vec<String> = Vec::new();
-    let (base, added) = if from.modifier.difference(to.modifier).is_empty() {
-        (from, to.modifier.difference(from.modifier))
-    } else {
-        params.push("0".into());
-        (PLAIN, to.modifier)
-    };
-    for (m, code) in MODIFIER_SGR {
-        if added.contains(m) {
-            params.push(code.to_string());
-        }
-    }
-    if to.fg != base.fg {
-        params.push(color_sgr(to.fg, false));
-    }
-    if to.bg != base.bg {
-        params.push(color_sgr(to.bg, true));
-    }
-    if !params.is_empty() {
-        out.extend_from_slice(format!("\x1b[{}m", params.join(";")).as_bytes());
-    }
-}
-
-/// Moves the cursor from `at` (where it is, when known) to `(x, y)` in the fewest bytes.
-fn move_to(out: &mut Vec<u8>, at: Option<(u16, u16)>, x: u16, y: u16) {
-    match at {
-        Some((ax, ay)) if ay == y && ax == x => {}
-        Some((ax, ay)) if ay == y && ax < x => {
-            let n = x - ax;
-            if n == 1 {
-                out.extend_from_slice(b"\x1b[C");
-            } else {
-                out.extend_from_slice(format!("\x1b[{n}C").as_bytes());
-            }
-        }
-        _ if x == 0 => out.extend_from_slice(format!("\x1b[{}H", y + 1).as_bytes()),
-        _ => out.extend_from_slice(format!("\x1b[{};{}H", y + 1, x + 1).as_bytes()),
-    }
-}
-
-/// Whether a cell is a blank an erase gives (a space, default colours, no modifier).
-fn plain_blank(cell: &Cell) -> bool {
-    cell.symbol() == " "
-        && cell.fg == Color::Reset
-        && cell.bg == Color::Reset
-        && cell.modifier.is_empty()
-}
-
-/// The bytes that bring the terminal from the last frame to this one, given ratatui's changed
-/// cells in order. Cheaper than ratatui's own crossterm backend, for the same screen: one SGR
-/// sequence per change of style, with the sixteen colours in their short forms; short cursor moves
-/// along a row (`CUF`); a run of blank cells erased (`ECH`/`EL`) instead of written; and one reset
-/// at the end only when the style is not plain already.
-pub fn paint(cells: &[(u16, u16, &Cell)], width: u16) -> Vec<u8> {
-    use unicode_width::UnicodeWidthStr;
-    let mut out = Vec::with_capacity(cells.len() * 2);
-    let mut pen = PLAIN;
-    // Where the cursor is, when known (unknown at the start, and after the last column).
-    let mut at: Option<(u16, u16)> = None;
-    let mut i = 0;
-    while i < cells.len() {
-        let (x, y, cell) = cells[i];
-        // A run of blanks, each right after the one before it on the same row.
-        let mut run = 0;
-        while let Some(&(rx, ry, rc)) = cells.get(i + run) {
-            if ry != y || usize::from(rx) != usize::from(x) + run || !plain_blank(rc) {
-                break;
-            }
-            run += 1;
-        }
-        if run >= ERASE_RUN {
-            move_to(&mut out, at, x, y);
-            pen_change(&mut out, pen, PLAIN);
-            pen = PLAIN;
-            if usize::from(x) + run >= usize::from(width) {
-                out.extend_from_slice(b"\x1b[K");
-            } else {
-                out.extend_from_slice(format!("\x1b[{run}X").as_bytes());
-            }
-            // The erase leaves the cursor where it was.
-            at = Some((x, y));
-            i += run;
-            continue;
-        }
-        move_to(&mut out, at, x, y);
-        let to = Pen {
-            fg: cell.fg,
-            bg: cell.bg,
-            modifier: cell.modifier,
-        };
-        pen_change(&mut out, pen, to);
-        pen = to;
-        let symbol = cell.symbol();
-        out.extend_from_slice(symbol.as_bytes());
-        let next = x.saturating_add(symbol.width().max(1) as u16);
-        // Past the last column a terminal waits to wrap: where the cursor is, is not certain.
-        at = (next < width).then_some((next, y));
-        i += 1;
-    }
-    pen_change(&mut out, pen, PLAIN);
-    out
-}
+pub use super::paint::paint;
+use super::paint::{paint_over, Shadow};
 
 /// A backend a session can draw on: bytes go somewhere, and its size is what it was told.
 pub trait Screen: Backend<Error = io::Error> + Write {
@@ -186,10 +17,16 @@ pub trait Screen: Backend<Error = io::Error> + Write {
     fn resize_to(&mut self, width: u16, height: u16);
 }
 
-/// Crossterm's backend over `W`, sized by the caller.
+/// Crossterm's backend over `W`, sized by the caller, painting with `paint::paint_over`.
 pub struct Sink<W: Write> {
     inner: CrosstermBackend<W>,
     size: Size,
+    /// What the terminal shows, as far as the painter knows.
+    shown: Shadow,
+    /// Whether the cursor is hidden, when known (bytes written around the painter may change it).
+    hidden: Option<bool>,
+    /// Where the last frame's bytes went: `(x, y, bytes)` per place the painter moved to.
+    spent: Vec<(u16, u16, usize)>,
 }
 
 impl<W: Write> Sink<W> {
@@ -198,18 +35,32 @@ impl<W: Write> Sink<W> {
         Sink {
             inner: CrosstermBackend::new(writer),
             size: Size::new(width, height),
+            shown: Shadow::new(width, height),
+            hidden: None,
+            spent: Vec::new(),
         }
+    }
+
+    /// Where the bytes of the last frame drawn went: `(x, y, bytes)` for each place the painter
+    /// moved to (for `examples/output_bytes`' breakdown by part of the screen).
+    pub fn spent(&self) -> &[(u16, u16, usize)] {
+        &self.spent
     }
 }
 
 impl<W: Write> Screen for Sink<W> {
     fn resize_to(&mut self, width: u16, height: u16) {
         self.size = Size::new(width, height);
+        self.shown = Shadow::new(width, height);
     }
 }
 
 impl<W: Write> Write for Sink<W> {
+    /// Bytes written around the painter (modes, a clear, OSC 52): what the terminal shows is
+    /// no longer known.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.shown.forget();
+        self.hidden = None;
         self.inner.write(buf)
     }
 
@@ -226,15 +77,22 @@ impl<W: Write> Backend for Sink<W> {
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
         let cells: Vec<(u16, u16, &Cell)> = content.collect();
-        let bytes = paint(&cells, self.size.width);
+        self.spent.clear();
+        let bytes = paint_over(&cells, self.size.width, &mut self.shown, &mut self.spent);
         self.inner.write_all(&bytes)
     }
 
+    /// ratatui hides the cursor after every frame: only the first time is written.
     fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.hidden == Some(true) {
+            return Ok(());
+        }
+        self.hidden = Some(true);
         self.inner.hide_cursor()
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
+        self.hidden = Some(false);
         self.inner.show_cursor()
     }
 
@@ -249,10 +107,12 @@ impl<W: Write> Backend for Sink<W> {
     }
 
     fn clear(&mut self) -> io::Result<()> {
+        self.shown.forget();
         self.inner.clear()
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.shown.forget();
         self.inner.clear_region(clear_type)
     }
 
@@ -273,11 +133,13 @@ impl<W: Write> Backend for Sink<W> {
 
     #[cfg(feature = "scrolling-regions")]
     fn scroll_region_up(&mut self, region: std::ops::Range<u16>, lines: u16) -> io::Result<()> {
+        self.shown.scroll(region.clone(), lines, true);
         self.inner.scroll_region_up(region, lines)
     }
 
     #[cfg(feature = "scrolling-regions")]
     fn scroll_region_down(&mut self, region: std::ops::Range<u16>, lines: u16) -> io::Result<()> {
+        self.shown.scroll(region.clone(), lines, false);
         self.inner.scroll_region_down(region, lines)
     }
 }
