@@ -235,6 +235,7 @@ impl Screen {
         let mut screen = Screen::keeping_bytes(width, height);
         screen.theme = Theme::by_name(theme).unwrap_or_else(|e| panic!("the {theme} theme: {e}"));
         screen.terminal.clear().unwrap_or_else(|e| panic!("clearing a counter: {e}"));
+        screen.written.bytes.set(0);
         screen.draw();
         screen
     }
@@ -413,6 +414,7 @@ impl Screen {
     /// frame: text, colours, bold, dim, italic, underline, reverse. `Err` names the first
     /// difference.
     pub fn replay_check(&mut self) -> Result<(), String> {
+        use ratatui::buffer::CellDiffOption;
         use ratatui::style::Modifier;
         let kept = self.written.kept.clone().unwrap_or_default();
         let state = &self.state;
@@ -435,7 +437,7 @@ impl Screen {
                 let Some(got) = screen.cell(y, x) else {
                     return Err(format!("no cell at ({x}, {y})"));
                 };
-                if got.is_wide_continuation() || want.skip {
+                if got.is_wide_continuation() || want.diff_option == CellDiffOption::Skip {
                     continue;
                 }
                 let text = if got.has_contents() {

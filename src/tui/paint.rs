@@ -2,7 +2,7 @@
 //! ratatui's changed cells, and a shadow of what the terminal shows so that a short gap of
 //! unchanged cells can be written over (a byte or two) instead of stepped over (`\e[C`, 3 bytes).
 
-use ratatui::buffer::Cell;
+use ratatui::buffer::{Cell, CellDiffOption};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
@@ -164,8 +164,9 @@ impl Shadow {
         }
     }
 
-    /// The terminal scrolled the full-width lines `rows` by `lines` (up when `up`); what scrolls
-    /// in is not known.
+    /// The terminal scrolled the full-width lines `rows` by `lines` (up when `up`). What scrolls
+    /// in is blank in the default colours: the painter leaves the pen plain at the end of every
+    /// frame, and scrolls come between frames (the scroller assumes the same of ratatui's record).
     pub fn scroll(&mut self, rows: std::ops::Range<u16>, lines: u16, up: bool) {
         let w = usize::from(self.width);
         let top = usize::from(rows.start.min(self.height)) * w;
@@ -175,10 +176,10 @@ impl Shadow {
         if up {
             region.rotate_left(by);
             let len = region.len();
-            region[len - by..].fill(None);
+            region[len - by..].fill(Some(Cell::default()));
         } else {
             region.rotate_right(by);
-            region[..by].fill(None);
+            region[..by].fill(Some(Cell::default()));
         }
     }
 }
@@ -189,7 +190,10 @@ fn rewrite(known: &Shadow, pen: Pen, y: u16, from: u16, to: u16) -> Option<Strin
     let mut text = String::new();
     for x in from..to {
         let cell = known.get(x, y)?;
-        if Pen::of(cell) != pen || cell.skip || cell.symbol().width() != 1 {
+        if Pen::of(cell) != pen
+            || cell.diff_option != CellDiffOption::None
+            || cell.symbol().width() != 1
+        {
             return None;
         }
         text.push_str(cell.symbol());

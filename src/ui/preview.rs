@@ -43,8 +43,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
                 theme.muted,
             ),
         ]),
+        // Fields of few values or one length first, the long free text last: moving to the next
+        // claim leaves what the two share in place ("MPN 410…", "Microsoft 365 · Usage · ").
         Line::styled(
-            fit(&format!("{} · MPN {}", row.partner_name, row.mpn_id), w),
+            fit(&format!("MPN {} · {}", row.mpn_id, row.partner_name), w),
             theme.text,
         ),
         Line::styled(fit(&row.customer_domain, w), theme.text),
@@ -52,9 +54,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             fit(
                 &format!(
                     "{} · {} · {}",
-                    row.product,
                     row.solution_area.label(),
-                    row.activity.label()
+                    row.activity.label(),
+                    row.product,
                 ),
                 w,
             ),

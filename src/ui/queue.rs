@@ -1,6 +1,7 @@
 //! The queue screen: tabs with counts, the filter line, the claim list and the preview pane.
 //!
-//! The list is built from the visible rows only (never the whole window), and its columns drop
+//! The list is built from the visible rows only (the claim and flags columns fit the window, at
+//! most `MAX_WINDOW` rows, so that scrolling rarely moves them), and its columns drop
 //! in priority order when the terminal is narrow, so nothing overlaps at 80 columns.
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -347,13 +348,16 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
 
     let end = (q.offset + rows_shown).min(q.window.rows.len());
     let visible = &q.window.rows[q.offset.min(end)..end];
-    let claim_w = visible
+    // The claim and flags columns fit every row of the window, not only the visible ones, so
+    // that a row scrolling in rarely moves the columns (which rewrites the whole list).
+    let window = &q.window.rows;
+    let claim_w = window
         .iter()
         .map(|r| width(&r.claim_id))
         .max()
         .unwrap_or(5)
         .max(5);
-    let flags_w = visible
+    let flags_w = window
         .iter()
         .map(|r| {
             let f = flags(r, theme, state.now, &state.reviewer);
