@@ -50,7 +50,12 @@ fn breakdown(screen: &Screen, total: usize) -> [usize; 5] {
 }
 
 /// Runs `press` `n` times; prints the median and max and the median key's breakdown.
-fn measure(screen: &mut Screen, label: &str, n: usize, mut press: impl FnMut(&mut Screen) -> usize) {
+fn measure(
+    screen: &mut Screen,
+    label: &str,
+    n: usize,
+    mut press: impl FnMut(&mut Screen) -> usize,
+) {
     let mut runs: Vec<(usize, [usize; 5])> = (0..n)
         .map(|_| {
             let total = press(screen);
@@ -66,7 +71,10 @@ fn measure(screen: &mut Screen, label: &str, n: usize, mut press: impl FnMut(&mu
         .filter(|(_, n)| *n > 0)
         .map(|(p, n)| format!("{p} {n}"))
         .collect();
-    println!("  {label:<34} median {median:>5}, max {max:>5}  ({})", split.join(", "));
+    println!(
+        "  {label:<34} median {median:>5}, max {max:>5}  ({})",
+        split.join(", ")
+    );
 }
 
 fn size(arg: &str) -> Option<(u16, u16)> {
@@ -98,11 +106,17 @@ fn run(width: u16, height: u16, theme: &str) -> Result<(), String> {
         screen.key(j);
     }
     // Now on the last visible row: every `j` scrolls the list by one row.
-    measure(&mut screen, "one-row scroll (j at the bottom)", 200, |s| s.key(j));
+    measure(&mut screen, "one-row scroll (j at the bottom)", 200, |s| {
+        s.key(j)
+    });
     let pgdn = Key::plain(KeyCode::PageDown);
     measure(&mut screen, "page (PgDn)", 20, |s| s.key(pgdn));
-    measure(&mut screen, "jump to the end (G)", 1, |s| s.key(Key::ch('G')));
-    measure(&mut screen, "jump to the start (g)", 1, |s| s.key(Key::ch('g')));
+    measure(&mut screen, "jump to the end (G)", 1, |s| {
+        s.key(Key::ch('G'))
+    });
+    measure(&mut screen, "jump to the start (g)", 1, |s| {
+        s.key(Key::ch('g'))
+    });
     // The one-second tick for ten minutes of business hours (the screen's clock is Thursday
     // 20:00 UTC, when business clocks stand still): what an idle screen costs.
     screen.tick(14 * 3600);

@@ -234,7 +234,10 @@ impl Screen {
     pub fn themed(width: u16, height: u16, theme: &str) -> Screen {
         let mut screen = Screen::keeping_bytes(width, height);
         screen.theme = Theme::by_name(theme).unwrap_or_else(|e| panic!("the {theme} theme: {e}"));
-        screen.terminal.clear().unwrap_or_else(|e| panic!("clearing a counter: {e}"));
+        screen
+            .terminal
+            .clear()
+            .unwrap_or_else(|e| panic!("clearing a counter: {e}"));
         screen.written.bytes.set(0);
         screen.draw();
         screen
@@ -317,7 +320,8 @@ impl Screen {
             .draw(|frame| viewport = ui::render(frame, state, theme))
             .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
         self.scroller.after_draw(drawn.buffer, state);
-        self.spent.extend_from_slice(self.terminal.backend().spent());
+        self.spent
+            .extend_from_slice(self.terminal.backend().spent());
         if viewport != self.state.viewport {
             self.send(Msg::Viewport(viewport));
             let state = &self.state;
@@ -329,7 +333,8 @@ impl Screen {
                 })
                 .unwrap_or_else(|e| panic!("drawing into a counter: {e}"));
             self.scroller.after_draw(drawn.buffer, state);
-            self.spent.extend_from_slice(self.terminal.backend().spent());
+            self.spent
+                .extend_from_slice(self.terminal.backend().spent());
         }
         self.written.bytes.get() - before
     }
@@ -453,7 +458,10 @@ impl Screen {
                     ("bold", got.bold() == m.contains(Modifier::BOLD)),
                     ("dim", got.dim() == m.contains(Modifier::DIM)),
                     ("italic", got.italic() == m.contains(Modifier::ITALIC)),
-                    ("underline", got.underline() == m.contains(Modifier::UNDERLINED)),
+                    (
+                        "underline",
+                        got.underline() == m.contains(Modifier::UNDERLINED),
+                    ),
                     ("reverse", got.inverse() == m.contains(Modifier::REVERSED)),
                 ];
                 if let Some((what, _)) = checks.iter().find(|(_, ok)| !ok) {

@@ -7,10 +7,10 @@ mod events;
 pub mod feed;
 mod holds;
 mod local;
+pub mod paint;
 mod runner;
 pub mod scroll;
 pub mod session;
-pub mod paint;
 pub mod sink;
 
 use std::sync::atomic::AtomicBool;

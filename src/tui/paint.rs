@@ -331,3 +331,111 @@ pub fn paint_over(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(symbol: &str) -> Cell {
+        let mut cell = Cell::default();
+        cell.set_symbol(symbol);
+        cell
+    }
+
+    fn cells(text: &str) -> Vec<Cell> {
+        text.chars().map(|c| cell(&c.to_string())).collect()
+    }
+
+    /// The changed cells of `now` against `before` on one row, as ratatui hands them over.
+    fn changes<'a>(before: &[Cell], now: &'a [Cell]) -> Vec<(u16, u16, &'a Cell)> {
+        now.iter()
+            .enumerate()
+            .filter(|(i, c)| before.get(*i) != Some(*c))
+            .map(|(i, c)| (i as u16, 0, c))
+            .collect()
+    }
+
+    #[test]
+    fn a_short_gap_the_terminal_is_known_to_show_is_rewritten_instead_of_stepped_over() {
+        let mut shown = Shadow::new(20, 2);
+        let first = cells("abcdefghijk");
+        let all: Vec<(u16, u16, &Cell)> = first
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i as u16, 0, c))
+            .collect();
+        paint_over(&all, 20, &mut shown, &mut Vec::new());
+        let second = cells("AbCdefghijK");
+        let out = paint_over(&changes(&first, &second), 20, &mut shown, &mut Vec::new());
+        // `b` costs one byte, `\e[C` three; `defghij` is cheaper stepped over (`\e[7C`).
+        assert_eq!(String::from_utf8_lossy(&out), "\x1b[1HAbC\x1b[7CK");
+    }
+
+    #[test]
+    fn a_gap_not_known_or_in_another_style_is_stepped_over() {
+        let first = cells("abcd");
+        let second = cells("AbCd");
+        // Nothing known: the plain painter.
+        assert_eq!(
+            String::from_utf8_lossy(&paint(&changes(&first, &second), 10)),
+            "\x1b[1HA\x1b[CC"
+        );
+        // Known, but `b` is red: rewriting it would need two style changes.
+        let mut shown = Shadow::new(10, 1);
+        let mut red = first.clone();
+        red[1].set_fg(Color::Red);
+        let all: Vec<(u16, u16, &Cell)> = red
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i as u16, 0, c))
+            .collect();
+        paint_over(&all, 10, &mut shown, &mut Vec::new());
+        let mut now = second.clone();
+        now[1].set_fg(Color::Red);
+        let out = paint_over(&changes(&red, &now), 10, &mut shown, &mut Vec::new());
+        assert_eq!(String::from_utf8_lossy(&out), "\x1b[1HA\x1b[CC");
+    }
+
+    #[test]
+    fn moves_between_rows_take_the_shorter_of_absolute_and_relative() {
+        let x = Cell::new("x");
+        // (0,0) then (1,1): `\e[B` is shorter than `\e[2;2H`; then to (0,5): `\e[6H`.
+        let out = paint(&[(0, 0, &x), (1, 1, &x), (0, 5, &x)], 80);
+        assert_eq!(String::from_utf8_lossy(&out), "\x1b[1Hx\x1b[Bx\x1b[6Hx");
+        // Back to the start of the row: a carriage return.
+        let out = paint(&[(0, 13, &x), (0, 14, &x)], 80);
+        assert_eq!(String::from_utf8_lossy(&out), "\x1b[14Hx\x1b[B\rx");
+    }
+
+    #[test]
+    fn a_scroll_moves_what_is_known_and_what_scrolls_in_is_blank() {
+        let mut shown = Shadow::new(2, 4);
+        for y in 0..4 {
+            shown.record(0, y, &cell(&y.to_string()));
+        }
+        shown.scroll(1..4, 1, true);
+        let at = |shown: &Shadow, y| shown.get(0, y).map(|c| c.symbol().to_string());
+        assert_eq!(
+            [at(&shown, 0), at(&shown, 1), at(&shown, 2), at(&shown, 3)],
+            [
+                Some("0".into()),
+                Some("2".into()),
+                Some("3".into()),
+                Some(" ".into())
+            ]
+        );
+        shown.scroll(0..4, 1, false);
+        assert_eq!(at(&shown, 0), Some(" ".into()));
+        assert_eq!(at(&shown, 1), Some("0".into()));
+        shown.forget();
+        assert_eq!(at(&shown, 1), None);
+    }
+
+    #[test]
+    fn a_wide_character_leaves_the_cell_it_covers_unknown() {
+        let mut shown = Shadow::new(4, 1);
+        shown.record(1, 0, &Cell::new("a"));
+        shown.record(0, 0, &Cell::new("株"));
+        assert!(shown.get(1, 0).is_none());
+    }
+}

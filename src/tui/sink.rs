@@ -289,4 +289,48 @@ mod tests {
             "\x1b[1H\x1b[91mx\x1b[39m\x1b[K\x1b[2;6H\x1b[91mx\x1b[39m"
         );
     }
+
+    /// Frames drawn over what the painter knows, with stray output cleared in between (as
+    /// Ctrl-L does): each frame is exactly on screen, and the cursor is hidden once, not after
+    /// every frame.
+    #[test]
+    fn a_known_screen_stays_exact_across_foreign_writes_and_hides_the_cursor_once() {
+        let (w, h) = (30u16, 5u16);
+        let out = Shared::default();
+        let fixed = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        };
+        let mut terminal = Terminal::with_options(Sink::new(out.clone(), w, h), fixed).unwrap();
+        let nz = |n: u16| std::num::NonZeroU16::new(n).unwrap();
+        let mut parser = vt100::Parser::new(nz(h), nz(w), 0);
+        let mut hides = 0;
+        for n in 0..8usize {
+            if n == 3 {
+                terminal.backend_mut().write_all(b"junk\x1b[2J").unwrap();
+                // What the session's redraw does: the next diff is against a blank screen.
+                terminal.swap_buffers();
+                terminal.current_buffer_mut().reset();
+            }
+            let lines: Vec<Line> = (0..h as usize)
+                .map(|y| Line::from(format!("row {y} of frame {} {}", n % 3, "ab".repeat(y + n))))
+                .collect();
+            let drawn = terminal
+                .draw(|f| f.render_widget(Paragraph::new(lines), f.area()))
+                .unwrap()
+                .buffer
+                .clone();
+            let bytes = std::mem::take(&mut *out.0.borrow_mut());
+            hides += String::from_utf8_lossy(&bytes).matches("\x1b[?25l").count();
+            parser.process(&bytes);
+            for y in 0..h {
+                let want: String = (0..w).map(|x| drawn[(x, y)].symbol()).collect();
+                let got = parser.screen().contents_between(y, 0, y, w);
+                assert_eq!(got.trim_end(), want.trim_end(), "frame {n} row {y}");
+            }
+        }
+        assert_eq!(
+            hides, 2,
+            "hidden at the start and again after the foreign write"
+        );
+    }
 }

@@ -7,10 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-use super::text::{fit, local_time, severity_symbol, sla_cell, wrap};
+use super::text::{fit, local_time, severity_symbol, sla_cell, width, wrap};
 use super::theme::Theme;
 use crate::app::{Command, State};
-use crate::domain::{Severity, Status};
+use crate::domain::{Severity, SolutionArea, Status};
+use crate::model::QueueRow;
 
 /// Draws the preview of the selected claim into `area`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
@@ -50,18 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.text,
         ),
         Line::styled(fit(&row.customer_domain, w), theme.text),
-        Line::styled(
-            fit(
-                &format!(
-                    "{} · {} · {}",
-                    row.solution_area.label(),
-                    row.activity.label(),
-                    row.product,
-                ),
-                w,
-            ),
-            theme.text,
-        ),
+        Line::styled(fit(&offering(row, w), w), theme.text),
     ];
     // Lines whose place never moves come first, so the next claim rewrites only what differs;
     // on a short pane the findings matter more than the submission time.
@@ -143,4 +133,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     lines.truncate(rows);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `area · activity · product`, with the area's short name when the whole line does not fit (the
+/// product matters more than the area's long name).
+fn offering(row: &QueueRow, w: usize) -> String {
+    let line = |area: &str| format!("{area} · {} · {}", row.activity.label(), row.product);
+    let full = line(row.solution_area.label());
+    if width(&full) <= w {
+        return full;
+    }
+    line(match row.solution_area {
+        SolutionArea::BusinessApplications => "BizApps",
+        SolutionArea::Microsoft365 => "M365",
+    })
 }
