@@ -285,22 +285,28 @@ pub fn paint_over(
     while i < cells.len() {
         let (x, y, cell) = cells[i];
         let from = out.len();
-        // A run of blanks, each right after the one before it on the same row.
+        // A run of blanks on one row: each right after the one before it, or after unchanged
+        // cells known to be blank already (erasing them again changes nothing).
         let mut run = 0;
+        let mut end = x; // the column after the run
         while let Some(&(rx, ry, rc)) = cells.get(i + run) {
-            if ry != y || usize::from(rx) != usize::from(x) + run || !plain_blank(rc) {
+            let joined = rx == end
+                || (rx > end && (end..rx).all(|gx| known.get(gx, y).is_some_and(plain_blank)));
+            if ry != y || !joined || !plain_blank(rc) {
                 break;
             }
             run += 1;
+            end = rx + 1;
         }
-        if run >= ERASE_RUN {
+        let span = end - x;
+        if usize::from(span) >= ERASE_RUN {
             move_to(&mut out, at, x, y, pen, known);
             pen_change(&mut out, pen, PLAIN);
             pen = PLAIN;
-            if usize::from(x) + run >= usize::from(width) {
+            if end >= width {
                 out.extend_from_slice(b"\x1b[K");
             } else {
-                out.extend_from_slice(format!("\x1b[{run}X").as_bytes());
+                out.extend_from_slice(format!("\x1b[{span}X").as_bytes());
             }
             for &(rx, ry, rc) in &cells[i..i + run] {
                 known.record(rx, ry, rc);
@@ -394,6 +400,21 @@ mod tests {
         now[1].set_fg(Color::Red);
         let out = paint_over(&changes(&red, &now), 10, &mut shown, &mut Vec::new());
         assert_eq!(String::from_utf8_lossy(&out), "\x1b[1HA\x1b[CC");
+    }
+
+    #[test]
+    fn blanks_over_a_longer_text_are_one_erase_across_cells_known_blank() {
+        let mut shown = Shadow::new(20, 1);
+        let first = cells("abcdefghij klmnopq");
+        let all: Vec<(u16, u16, &Cell)> = first
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i as u16, 0, c))
+            .collect();
+        paint_over(&all, 20, &mut shown, &mut Vec::new());
+        let second = cells("ab                ");
+        let out = paint_over(&changes(&first, &second), 20, &mut shown, &mut Vec::new());
+        assert_eq!(String::from_utf8_lossy(&out), "\x1b[1;3H\x1b[16X");
     }
 
     #[test]
