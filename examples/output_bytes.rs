@@ -49,21 +49,44 @@ fn breakdown(screen: &Screen, total: usize) -> [usize; 5] {
     parts
 }
 
-/// Runs `press` `n` times; prints the median and max and the median key's breakdown.
+/// The bytes of `bytes` that are text on screen: everything but the escape sequences (what a
+/// key would cost if cursor moves and colours were free).
+fn text_bytes(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+            i += 2;
+            while i < bytes.len() && !(0x40..=0x7e).contains(&bytes[i]) {
+                i += 1;
+            }
+        } else if bytes[i] >= 0x20 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// Runs `press` `n` times; prints the median and max, the median key's breakdown, and its text
+/// alone (escape sequences removed).
 fn measure(
     screen: &mut Screen,
     label: &str,
     n: usize,
     mut press: impl FnMut(&mut Screen) -> usize,
 ) {
-    let mut runs: Vec<(usize, [usize; 5])> = (0..n)
+    let kept = screen.written.kept.clone().unwrap_or_default();
+    let mut runs: Vec<(usize, [usize; 5], usize)> = (0..n)
         .map(|_| {
+            let before = kept.borrow().len();
             let total = press(screen);
-            (total, breakdown(screen, total))
+            let text = text_bytes(&kept.borrow()[before..]);
+            (total, breakdown(screen, total), text)
         })
         .collect();
     runs.sort_by_key(|r| r.0);
-    let (median, parts) = runs[runs.len() / 2];
+    let (median, parts, text) = runs[runs.len() / 2];
     let max = runs.last().map_or(0, |r| r.0);
     let split: Vec<String> = PARTS
         .iter()
@@ -72,7 +95,7 @@ fn measure(
         .map(|(p, n)| format!("{p} {n}"))
         .collect();
     println!(
-        "  {label:<34} median {median:>5}, max {max:>5}  ({})",
+        "  {label:<34} median {median:>5}, max {max:>5}, text alone {text:>5}  ({})",
         split.join(", ")
     );
 }
