@@ -284,7 +284,8 @@ impl<B: Screen> Loop<'_, B> {
             TerminalAct::Copy(text) => {
                 let encoded = base64::engine::general_purpose::STANDARD.encode(text);
                 let out = self.terminal.backend_mut();
-                write!(out, "\x1b]52;c;{encoded}\x07")?;
+                // One write: the `Sink` sees a whole OSC string, which leaves the screen as it is.
+                out.write_all(format!("\x1b]52;c;{encoded}\x07").as_bytes())?;
                 Write::flush(out)?;
             }
             TerminalAct::Suspend => {

@@ -56,11 +56,14 @@ impl<W: Write> Screen for Sink<W> {
 }
 
 impl<W: Write> Write for Sink<W> {
-    /// Bytes written around the painter (modes, a clear, OSC 52): what the terminal shows is
-    /// no longer known.
+    /// Bytes written around the painter (modes, a clear): what the terminal shows is no longer
+    /// known. A whole OSC string in one write (OSC 52, a copy) changes nothing on screen.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.shown.forget();
-        self.hidden = None;
+        let osc = buf.starts_with(b"\x1b]") && buf.ends_with(b"\x07") && !buf[2..].contains(&0x1b);
+        if !osc {
+            self.shown.forget();
+            self.hidden = None;
+        }
         self.inner.write(buf)
     }
 
@@ -332,5 +335,30 @@ mod tests {
             hides, 2,
             "hidden at the start and again after the foreign write"
         );
+    }
+
+    /// A copy (OSC 52) leaves the screen as it was: the painter still knows it and rewrites a
+    /// short unchanged gap; a clear makes it step over the gap instead.
+    #[test]
+    fn a_copy_keeps_what_the_painter_knows_and_a_clear_does_not() {
+        let out = Shared::default();
+        let fixed = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 20, 1)),
+        };
+        let mut terminal = Terminal::with_options(Sink::new(out.clone(), 20, 1), fixed).unwrap();
+        let draw = |terminal: &mut Terminal<Sink<Shared>>, text: &'static str| {
+            terminal
+                .draw(|f| f.render_widget(Paragraph::new(text), f.area()))
+                .unwrap();
+            String::from_utf8(std::mem::take(&mut *out.0.borrow_mut())).unwrap()
+        };
+        draw(&mut terminal, "abcdefghij");
+        terminal
+            .backend_mut()
+            .write_all(b"\x1b]52;c;Q1BPUi0x\x07")
+            .unwrap();
+        assert!(draw(&mut terminal, "AbCdefghij").ends_with("AbC"));
+        terminal.backend_mut().write_all(b"\x1b[?2004h").unwrap();
+        assert!(draw(&mut terminal, "abcdefghij").contains("a\x1b[Cc"));
     }
 }
