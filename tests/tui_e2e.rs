@@ -822,6 +822,45 @@ async fn the_sort_and_tab_are_remembered_for_the_next_session() {
     assert!(s.wait_exit());
 }
 
+/// A workbench killed outright (SIGKILL: no goodbye, nothing saved at the end) still opens the
+/// next time with the sort, its direction and the tab it had: each is saved as it changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sort_and_tab_survive_a_killed_workbench() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 10).await;
+    let mut s = Session::started(&url, dir.path());
+    s.send("sS");
+    s.screen.wait_for("newest first, reversed", |t| {
+        t.contains("Sort: newest first (reversed)")
+    });
+    s.send("5");
+    s.screen
+        .wait_for("the Mine tab", |t| t.contains("No claims in Mine."));
+    let store = Store::open(&url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.preferences("alice").await.unwrap().tab != Some(claimdesk::model::QueueTab::Mine) {
+        assert!(Instant::now() < deadline, "the tab was never saved");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = s.child.process_id().expect("pid");
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "claimdesk survived SIGKILL");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the same tab and sort", |t| {
+        t.contains("Sort: newest first (reversed)") && t.contains("No claims in Mine.")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn d_opens_the_dashboard_and_enter_lists_the_claims_behind_a_bar() {
     let dir = tempfile::tempdir().unwrap();

@@ -32,7 +32,24 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         let step = typed(state, input);
         effects.extend(follow(state, step));
     }
-    holds::refuse_writes_offline(state, effects)
+    let mut effects = holds::refuse_writes_offline(state, effects);
+    effects.extend(remember_changes(state));
+    effects
+}
+
+/// The theme, sort and tab are saved as soon as they change, so a session that dies without a
+/// goodbye (a killed process, a lost machine) still opens the next time as it was left. While
+/// the store is offline they wait, and are saved with the first message after it is back.
+fn remember_changes(state: &mut State) -> Vec<Effect> {
+    let preferences = state.preferences();
+    if state.offline.is_some() || preferences == state.remembered {
+        return Vec::new();
+    }
+    state.remembered = preferences.clone();
+    vec![Effect::SavePreferences {
+        login: state.reviewer.clone(),
+        preferences,
+    }]
 }
 
 /// What ends a session (quit, SIGTERM, SIGHUP, a dropped connection): the editor's unsaved text
@@ -41,7 +58,7 @@ pub fn closing(state: &mut State) -> Vec<Effect> {
     let mut effects = editor::save_unsaved(state);
     effects.extend(holds::release_all(state));
     let preferences = state.preferences();
-    if preferences != state.remembered {
+    if preferences != state.remembered || state.preferences_unsaved {
         effects.push(Effect::SavePreferences {
             login: state.reviewer.clone(),
             preferences,
@@ -192,8 +209,12 @@ fn apply(state: &mut State, msg: Msg) -> Step {
             editor::draft_stored(state, &key, &body, result);
             Step::default()
         }
-        Msg::DraftConflict { key, theirs } => {
-            editor::draft_conflict(state, &key, theirs);
+        Msg::DraftConflict {
+            key,
+            theirs,
+            version,
+        } => {
+            editor::draft_conflict(state, &key, theirs, version);
             Step::default()
         }
         Msg::Written { req_id, result } => editor::written(state, req_id, result),
@@ -204,6 +225,8 @@ fn apply(state: &mut State, msg: Msg) -> Step {
         Msg::Assigned { req_id, result } => assign::assigned(state, req_id, result),
         Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
         Msg::PreferencesSaved(result) => {
+            // A failed save is tried again when the session ends.
+            state.preferences_unsaved = result.is_err();
             if let Err(e) = result {
                 state.notice = Some(format!("Could not remember the theme, sort and tab: {e}"));
             }

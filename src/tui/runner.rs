@@ -12,7 +12,9 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::task::AbortHandle;
 
 use crate::app::{Effect, Msg, Slot, WriteError, WriteErrorKind};
-use crate::store::{Anchor, DashboardPeriod, QueueQuery, QueueRow, SortKey, Store, StoreError};
+use crate::store::{
+    Anchor, DashboardPeriod, DraftSave, QueueQuery, QueueRow, SortKey, Store, StoreError,
+};
 
 /// What a finished task reports: a message for `update`, or a panic's description.
 pub type TaskResult = Result<Msg, String>;
@@ -158,12 +160,16 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
             // Another session of the same reviewer may have changed the draft since this one
             // read or saved it: never overwrite it silently.
             let saved = store
-                .save_draft_unless_changed(&login, &key, visibility, &body, known.as_deref())
+                .save_draft_unless_changed(&login, &key, visibility, &body, known)
                 .await;
             match saved {
-                Ok(Some(theirs)) => Msg::DraftConflict { key, theirs },
-                Ok(None) => Msg::DraftStored {
-                    result: Ok(()),
+                Ok(DraftSave::Changed { theirs }) => Msg::DraftConflict {
+                    key,
+                    theirs: theirs.body,
+                    version: theirs.version,
+                },
+                Ok(DraftSave::Saved { version }) => Msg::DraftStored {
+                    result: Ok(Some(version)),
                     key,
                     body,
                 },
@@ -181,7 +187,11 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
                 .map_err(text),
         ),
         Effect::DiscardDraft { login, key } => Msg::DraftStored {
-            result: store.discard_draft(&login, &key).await.map_err(text),
+            result: store
+                .discard_draft(&login, &key)
+                .await
+                .map(|()| None)
+                .map_err(text),
             key,
             body: String::new(),
         },
