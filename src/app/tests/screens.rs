@@ -303,6 +303,7 @@ fn help_opens_over_the_assign_picker_and_the_dashboard_with_their_keys_first() {
     ch(&mut s, 'A');
     assert_eq!(s.context(), Context::Assign);
     key(&mut s, Key::plain(KeyCode::F(1)));
+    assert!(s.help().is_some());
     assert_eq!(s.help_context(), Context::Assign);
     key(&mut s, Key::plain(KeyCode::Esc));
     assert_eq!(s.context(), Context::Assign, "the picker is back");
@@ -310,6 +311,7 @@ fn help_opens_over_the_assign_picker_and_the_dashboard_with_their_keys_first() {
     ch(&mut s, 'D');
     assert_eq!(s.context(), Context::Dashboard);
     ch(&mut s, '?');
+    assert!(s.help().is_some(), "help opens while the figures load");
     assert_eq!(s.help_context(), Context::Dashboard);
     ch(&mut s, '?');
     assert_eq!(s.context(), Context::Dashboard);
