@@ -76,8 +76,9 @@ pub struct State {
     /// The preferences as last saved for the reviewer (saved again as soon as the theme, sort or
     /// tab changes).
     pub remembered: Preferences,
-    /// The last save of the preferences failed: the session's end tries again.
-    pub preferences_unsaved: bool,
+    /// Saves of the preferences not yet answered, or failed: the session's end saves them again
+    /// (a save still on its way when the process ends would be lost).
+    pub preferences_unsaved: usize,
     /// `--theme` or `NO_COLOR` chose the theme: this session's theme is not remembered.
     pub theme_fixed: bool,
     next_req: u64,
@@ -147,7 +148,7 @@ impl State {
             news: News::default(),
             echoes: Echoes::default(),
             remembered: Preferences::default(),
-            preferences_unsaved: false,
+            preferences_unsaved: 0,
             theme_fixed: false,
             next_req: 0,
         };

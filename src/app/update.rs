@@ -46,6 +46,7 @@ fn remember_changes(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     state.remembered = preferences.clone();
+    state.preferences_unsaved += 1;
     vec![Effect::SavePreferences {
         login: state.reviewer.clone(),
         preferences,
@@ -58,7 +59,7 @@ pub fn closing(state: &mut State) -> Vec<Effect> {
     let mut effects = editor::save_unsaved(state);
     effects.extend(holds::release_all(state));
     let preferences = state.preferences();
-    if preferences != state.remembered || state.preferences_unsaved {
+    if preferences != state.remembered || state.preferences_unsaved > 0 {
         effects.push(Effect::SavePreferences {
             login: state.reviewer.clone(),
             preferences,
@@ -226,7 +227,9 @@ fn apply(state: &mut State, msg: Msg) -> Step {
         Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
         Msg::PreferencesSaved(result) => {
             // A failed save is tried again when the session ends.
-            state.preferences_unsaved = result.is_err();
+            if result.is_ok() {
+                state.preferences_unsaved = state.preferences_unsaved.saturating_sub(1);
+            }
             if let Err(e) = result {
                 state.notice = Some(format!("Could not remember the theme, sort and tab: {e}"));
             }

@@ -24,6 +24,35 @@ pub struct Runner {
     store: Store,
     tx: UnboundedSender<TaskResult>,
     slots: HashMap<Slot, AbortHandle>,
+    /// Preference saves, in the order they were asked for (see `Ordered`).
+    preferences: Ordered,
+}
+
+/// Saves that must land in the order they were asked for, though their tasks run at once: each
+/// gets a number when it is started, and one that finds a later number already written writes
+/// nothing (the theme, sort and tab are saved as each changes; an older state must never land
+/// over a newer one).
+#[derive(Clone, Default)]
+struct Ordered {
+    next: u64,
+    written: std::sync::Arc<tokio::sync::Mutex<u64>>,
+}
+
+impl Ordered {
+    /// The effect as a future that writes only if nothing newer has been written.
+    fn run(&mut self, store: Store, effect: Effect) -> impl std::future::Future<Output = Msg> {
+        self.next += 1;
+        let (number, written) = (self.next, self.written.clone());
+        async move {
+            let mut last = written.lock().await;
+            if *last > number {
+                return Msg::PreferencesSaved(Ok(()));
+            }
+            let msg = run_effect(&store, effect).await;
+            *last = number;
+            msg
+        }
+    }
 }
 
 impl Runner {
@@ -34,6 +63,7 @@ impl Runner {
             store,
             tx,
             slots: HashMap::new(),
+            preferences: Ordered::default(),
         };
         (runner, rx)
     }
@@ -41,10 +71,10 @@ impl Runner {
     /// Starts `effect`; a read aborts the older read of its slot.
     pub fn spawn(&mut self, effect: Effect) {
         let slot = effect.slot();
-        let store = self.store.clone();
+        let work = self.run(effect);
         let tx = self.tx.clone();
         let task = tokio::spawn(async move {
-            let result = AssertUnwindSafe(run_effect(&store, effect))
+            let result = AssertUnwindSafe(work)
                 .catch_unwind()
                 .await
                 .map_err(|panic| {
@@ -66,13 +96,20 @@ impl Runner {
 
     /// Runs `effects` to the end, all at once, for at most `limit` (how a session ends: its draft
     /// saved and its holds released, but never held up by a store that does not answer).
-    pub async fn finish(&self, effects: Vec<Effect>, limit: std::time::Duration) -> bool {
-        let work = futures::future::join_all(
-            effects
-                .into_iter()
-                .map(|effect| run_effect(&self.store, effect)),
-        );
-        tokio::time::timeout(limit, work).await.is_ok()
+    pub async fn finish(&mut self, effects: Vec<Effect>, limit: std::time::Duration) -> bool {
+        let work: Vec<_> = effects.into_iter().map(|effect| self.run(effect)).collect();
+        tokio::time::timeout(limit, futures::future::join_all(work))
+            .await
+            .is_ok()
+    }
+
+    /// The future that runs `effect` (preference saves in the order they were asked for).
+    fn run(&mut self, effect: Effect) -> futures::future::BoxFuture<'static, Msg> {
+        let store = self.store.clone();
+        if matches!(effect, Effect::SavePreferences { .. }) {
+            return Box::pin(self.preferences.run(store, effect));
+        }
+        Box::pin(async move { run_effect(&store, effect).await })
     }
 }
 

@@ -408,6 +408,13 @@ fn the_theme_sort_and_tab_are_saved_as_soon_as_they_change_and_restored_at_the_s
     assert!(p.reverse);
     let (_, p) = saved(ch(&mut s, '2')).expect("the tab saved at once");
     assert_eq!(p.tab, Some(QueueTab::Contested));
+    assert!(
+        saved(closing(&mut s)).is_some(),
+        "saves not yet answered are made again at the end"
+    );
+    for _ in 0..3 {
+        update(&mut s, Msg::PreferencesSaved(Ok(())));
+    }
     let (login, preferences) = saved(ch(&mut s, 'T')).expect("the theme saved at once");
     assert_eq!(login, "alice");
     assert_eq!(preferences.sort, Some(QueueSort::Newest));
@@ -415,6 +422,7 @@ fn the_theme_sort_and_tab_are_saved_as_soon_as_they_change_and_restored_at_the_s
     assert_eq!(preferences.tab, Some(QueueTab::Contested));
     let theme = preferences.theme.clone().expect("the theme");
     assert_eq!(theme, s.theme_name());
+    update(&mut s, Msg::PreferencesSaved(Ok(())));
     assert_eq!(saved(closing(&mut s)), None, "already saved");
 
     // Offline, a change waits, and is saved once the store is back; a failed save is tried
