@@ -612,7 +612,8 @@ mod tests {
     }
 
     #[test]
-    fn f1_opens_help_in_every_context_and_question_mark_wherever_no_text_is_typed() {
+    fn f1_opens_help_and_ctrl_l_redraws_in_every_context_and_question_mark_where_no_text_is_typed()
+    {
         let map = Keymap::default();
         for context in Context::ALL {
             let want = if context == Context::Help {
@@ -624,6 +625,11 @@ mod tests {
                 map.in_context(context, Key::plain(KeyCode::F(1))),
                 Some(want),
                 "F1 in {context:?}"
+            );
+            assert_eq!(
+                map.in_context(context, Key::ctrl('l')),
+                Some(Command::Redraw),
+                "Ctrl-l redraws in {context:?}"
             );
             let text = matches!(context, Context::Editor | Context::Filter);
             let question = map.in_context(context, Key::ch('?'));

@@ -438,13 +438,14 @@ fn on_key(state: &mut State, key: Key) -> Step {
         return Step::default();
     }
     match context {
-        Context::Confirm => return decision::confirm_key(state, key),
-        Context::Editor | Context::Picker => {
-            if command == Some(Command::Redraw) {
-                return vec![Effect::Terminal(TerminalAct::Redraw)].into();
-            }
-            return editor::key(state, key);
+        // Ctrl-L redraws everywhere, over a question or the editor too.
+        Context::Confirm | Context::Editor | Context::Picker
+            if command == Some(Command::Redraw) =>
+        {
+            return vec![Effect::Terminal(TerminalAct::Redraw)].into();
         }
+        Context::Confirm => return decision::confirm_key(state, key),
+        Context::Editor | Context::Picker => return editor::key(state, key),
         Context::Filter => {
             if let Some(effects) = queue::filter_key(state, key) {
                 return effects.into();

@@ -380,6 +380,20 @@ fn saving_over_a_draft(s: &mut State, typed_text: &str) -> Option<i64> {
 }
 
 #[test]
+fn ctrl_l_redraws_over_a_question_and_the_question_stays() {
+    use crate::app::TerminalAct;
+    let mut s = comparing(2);
+    ch(&mut s, 'm');
+    typed(&mut s, "x");
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.confirm().is_some(), "asked to discard");
+    let effects = key(&mut s, Key::ctrl('l'));
+    assert_eq!(effects, vec![Effect::Terminal(TerminalAct::Redraw)]);
+    assert!(s.confirm().is_some(), "still asked");
+    assert_eq!(text(&s), "x");
+}
+
+#[test]
 fn help_over_the_template_picker_gives_the_picker_back() {
     let mut s = comparing(2);
     ch(&mut s, 'm');
