@@ -612,7 +612,7 @@ mod tests {
     }
 
     #[test]
-    fn f1_opens_help_and_ctrl_l_redraws_in_every_context_and_question_mark_where_no_text_is_typed()
+    fn f1_helps_ctrl_l_redraws_ctrl_z_suspends_everywhere_and_question_mark_where_no_text_is_typed()
     {
         let map = Keymap::default();
         for context in Context::ALL {
@@ -630,6 +630,11 @@ mod tests {
                 map.in_context(context, Key::ctrl('l')),
                 Some(Command::Redraw),
                 "Ctrl-l redraws in {context:?}"
+            );
+            assert_eq!(
+                map.in_context(context, Key::ctrl('z')),
+                Some(Command::Suspend),
+                "Ctrl-z suspends in {context:?}"
             );
             let text = matches!(context, Context::Editor | Context::Filter);
             let question = map.in_context(context, Key::ch('?'));

@@ -438,11 +438,15 @@ fn on_key(state: &mut State, key: Key) -> Step {
         return Step::default();
     }
     match context {
-        // Ctrl-L redraws everywhere, over a question or the editor too.
+        // Ctrl-L redraws and Ctrl-Z suspends everywhere, over a question or the editor too.
         Context::Confirm | Context::Editor | Context::Picker
-            if command == Some(Command::Redraw) =>
+            if matches!(command, Some(Command::Redraw | Command::Suspend)) =>
         {
-            return vec![Effect::Terminal(TerminalAct::Redraw)].into();
+            let act = match command {
+                Some(Command::Suspend) => TerminalAct::Suspend,
+                _ => TerminalAct::Redraw,
+            };
+            return vec![Effect::Terminal(act)].into();
         }
         Context::Confirm => return decision::confirm_key(state, key),
         Context::Editor | Context::Picker => return editor::key(state, key),

@@ -380,7 +380,7 @@ fn saving_over_a_draft(s: &mut State, typed_text: &str) -> Option<i64> {
 }
 
 #[test]
-fn ctrl_l_redraws_over_a_question_and_the_question_stays() {
+fn ctrl_l_and_ctrl_z_act_over_a_question_and_the_question_stays() {
     use crate::app::TerminalAct;
     let mut s = comparing(2);
     ch(&mut s, 'm');
@@ -390,6 +390,9 @@ fn ctrl_l_redraws_over_a_question_and_the_question_stays() {
     let effects = key(&mut s, Key::ctrl('l'));
     assert_eq!(effects, vec![Effect::Terminal(TerminalAct::Redraw)]);
     assert!(s.confirm().is_some(), "still asked");
+    let effects = key(&mut s, Key::ctrl('z'));
+    assert_eq!(effects, vec![Effect::Terminal(TerminalAct::Suspend)]);
+    assert!(s.confirm().is_some(), "still asked after a suspend");
     assert_eq!(text(&s), "x");
 }
 
