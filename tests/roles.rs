@@ -122,6 +122,17 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
     mine.decide(&[approve], rev).await.unwrap();
     let made = mine.claim("C-2").await.unwrap().unwrap().association;
     assert_eq!(made.map(|(a, _)| a.claim_id), Some(Some("C-2".to_string())));
+    // Drafts by the reviewer's own login: made, then saved over by version (migration 0018).
+    let draft = |known| {
+        mine.save_draft_unless_changed(rev, "comment:C-1", Visibility::Internal, "x", known)
+    };
+    let DraftSave::Saved { version } = draft(None).await.unwrap() else {
+        panic!("a new draft is saved")
+    };
+    assert!(matches!(
+        draft(Some(version)).await.unwrap(),
+        DraftSave::Saved { version: v } if v == version + 1
+    ));
     // ... and cannot act as anyone else, through claimdesk or around it.
     let err = mine.release(&["C-1".to_string()], lead).await.unwrap_err();
     assert!(err.to_string().contains("cannot write as"), "{err}");

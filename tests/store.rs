@@ -814,7 +814,7 @@ async fn each_reviewer_s_theme_sort_and_tab_are_remembered() {
 async fn a_draft_changed_in_another_session_is_never_overwritten_silently() {
     for t in common::stores().await {
         let (a, b) = (&t.store, Store::open(&t.url).await.unwrap());
-        let save = |s: &Store, body: &'static str, known: Option<&'static str>| {
+        let save = |s: &Store, body: &'static str, known: Option<i64>| {
             let s = s.clone();
             async move {
                 s.save_draft_unless_changed(
@@ -828,31 +828,80 @@ async fn a_draft_changed_in_another_session_is_never_overwritten_silently() {
                 .unwrap()
             }
         };
-        assert_eq!(save(a, "one", None).await, None, "{}", t.backend);
+        let changed = |r: DraftSave| match r {
+            DraftSave::Changed { theirs } => (theirs.body, theirs.version),
+            saved => panic!("{}: expected a conflict, got {saved:?}", t.backend),
+        };
+        let saved = |r: DraftSave| match r {
+            DraftSave::Saved { version } => version,
+            other => panic!("{}: expected a save, got {other:?}", t.backend),
+        };
+        let v1 = saved(save(a, "one", None).await);
+        // Both sessions read it.
+        let read = b.draft("alice", "comment:C-1").await.unwrap().unwrap();
+        assert_eq!((read.body.as_str(), read.version), ("one", v1));
         // The second session never read it: its text does not replace the first's.
+        assert_eq!(changed(save(&b, "two", None).await), ("one".into(), v1));
+        // The first changes it, then writes the very text it had back.
+        let v2 = saved(save(a, "one more", Some(v1)).await);
+        let v3 = saved(save(a, "one", Some(v2)).await);
+        assert!(v1 < v2 && v2 < v3, "{}: {v1} {v2} {v3}", t.backend);
+        // The second, still at the first version, is told even though the text reads the same.
+        assert_eq!(changed(save(&b, "two", Some(v1)).await), ("one".into(), v3));
         assert_eq!(
-            save(&b, "two", None).await,
-            Some("one".into()),
+            a.draft("alice", "comment:C-1").await.unwrap().unwrap().body,
+            "one",
             "{}",
             t.backend
         );
+        // Having chosen to keep its text, it writes over the version it was shown.
+        let v4 = saved(save(&b, "two", Some(v3)).await);
+        let stored = a.draft("alice", "comment:C-1").await.unwrap().unwrap();
+        assert_eq!((stored.body.as_str(), stored.version), ("two", v4));
+        // The first is now behind; saving the text that is already there is no conflict.
+        assert_eq!(saved(save(a, "two", Some(v3)).await), v4);
+        // A draft sent and forgotten elsewhere is made again from this session's text.
+        a.discard_draft("alice", "comment:C-1").await.unwrap();
+        saved(save(&b, "three", Some(v4)).await);
         assert_eq!(
             a.draft("alice", "comment:C-1").await.unwrap().unwrap().body,
-            "one"
+            "three"
         );
-        // The first goes on from what it saved.
-        assert_eq!(save(a, "one more", Some("one")).await, None);
-        // The second, now knowing "one", is still behind.
-        assert_eq!(save(&b, "two", Some("one")).await, Some("one more".into()));
-        // Having chosen (it read "one more"), it may write.
-        assert_eq!(save(&b, "two", Some("one more")).await, None);
-        assert_eq!(
-            a.draft("alice", "comment:C-1").await.unwrap().unwrap().body,
-            "two",
-            "{}",
-            t.backend
+    }
+}
+
+/// Two sessions saving over the same version at the same moment: exactly one wins.
+#[tokio::test]
+async fn two_saves_over_one_draft_version_at_once_let_exactly_one_win() {
+    for t in common::stores().await {
+        let (a, b) = (t.store.clone(), Store::open(&t.url).await.unwrap());
+        let DraftSave::Saved { version } = a
+            .save_draft_unless_changed("alice", "reason:C-2", Visibility::Partner, "x", None)
+            .await
+            .unwrap()
+        else {
+            panic!("the first save")
+        };
+        let (ra, rb) = tokio::join!(
+            a.save_draft_unless_changed(
+                "alice",
+                "reason:C-2",
+                Visibility::Partner,
+                "A",
+                Some(version)
+            ),
+            b.save_draft_unless_changed(
+                "alice",
+                "reason:C-2",
+                Visibility::Partner,
+                "B",
+                Some(version)
+            ),
         );
-        // Saving the text that is already there is no conflict.
-        assert_eq!(save(a, "two", Some("one more")).await, None);
+        let wins = [ra.unwrap(), rb.unwrap()]
+            .iter()
+            .filter(|r| matches!(r, DraftSave::Saved { .. }))
+            .count();
+        assert_eq!(wins, 1, "{}", t.backend);
     }
 }

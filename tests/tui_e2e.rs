@@ -822,6 +822,87 @@ async fn the_sort_and_tab_are_remembered_for_the_next_session() {
     assert!(s.wait_exit());
 }
 
+/// One reviewer in two workbenches writing the same comment: the second to save is asked
+/// which text to keep, and the first, saving after that, is asked in turn, even though its
+/// text reads as it did (drafts are compared by version, not by text).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_changed_in_another_workbench_asks_which_text_to_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 5).await;
+    let mut a = Session::started(&url, dir.path());
+    let mut b = Session::started(&url, dir.path());
+    a.comment_on_the_first_claim();
+    b.comment_on_the_first_claim();
+    a.send("from A");
+    a.screen.wait_for("A's draft saved", |t| {
+        t.contains("from A") && t.contains("draft saved")
+    });
+    b.send("from B");
+    b.screen.wait_for("B asked", |t| {
+        t.contains("This draft was changed in another session")
+            && t.contains("There it reads: \"from A\"")
+            && t.contains("draft NOT saved: changed in another session")
+    });
+    b.send("y");
+    b.screen.wait_for("B's text kept and saved", |t| {
+        t.contains("from B") && t.contains("draft saved") && !t.contains("There it reads")
+    });
+    // A types and takes it back: the same text as before, but the draft moved on meanwhile.
+    a.send("!\x7f");
+    a.screen
+        .wait_for("A asked", |t| t.contains("There it reads: \"from B\""));
+    a.send("n");
+    a.screen.wait_for("A took B's text", |t| {
+        t.contains("from B") && !t.contains("from A") && !t.contains("There it reads")
+    });
+    let store = Store::open(&url).await.unwrap();
+    let draft = store.draft("alice", "comment:CPOR-00001").await.unwrap();
+    assert_eq!(draft.map(|d| d.body), Some("from B".to_string()));
+    a.send("\x03");
+    b.send("\x03");
+    assert!(a.wait_exit());
+    assert!(b.wait_exit());
+}
+
+/// A workbench killed outright (SIGKILL: no goodbye, nothing saved at the end) still opens the
+/// next time with the sort, its direction and the tab it had: each is saved as it changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sort_and_tab_survive_a_killed_workbench() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 10).await;
+    let mut s = Session::started(&url, dir.path());
+    s.send("sS");
+    s.screen.wait_for("newest first, reversed", |t| {
+        t.contains("Sort: newest first (reversed)")
+    });
+    s.send("5");
+    s.screen
+        .wait_for("the Mine tab", |t| t.contains("No claims in Mine."));
+    let store = Store::open(&url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.preferences("alice").await.unwrap().tab != Some(claimdesk::model::QueueTab::Mine) {
+        assert!(Instant::now() < deadline, "the tab was never saved");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = s.child.process_id().expect("pid");
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "claimdesk survived SIGKILL");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let mut s = Session::launch(&url, dir.path(), "xterm-256color");
+    s.screen.wait_for("the same tab and sort", |t| {
+        t.contains("Sort: newest first (reversed)") && t.contains("No claims in Mine.")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn d_opens_the_dashboard_and_enter_lists_the_claims_behind_a_bar() {
     let dir = tempfile::tempdir().unwrap();

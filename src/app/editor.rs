@@ -58,6 +58,7 @@ pub fn open(
         draft_key: key,
         draft: DraftState::Loading(draft_req),
         draft_known: None,
+        draft_theirs: None,
         sending: None,
         error: None,
         parties,
@@ -125,6 +126,9 @@ pub fn draft_loaded(state: &mut State, req_id: u64, result: Result<Option<Draft>
         return;
     }
     editor.draft = DraftState::Untouched;
+    if let Ok(Some(draft)) = &result {
+        editor.draft_known = Some(draft.version);
+    }
     match result {
         Ok(Some(draft)) if !draft.body.trim().is_empty() => {
             editor.text = TextBox::new(&draft.body);
@@ -132,7 +136,6 @@ pub fn draft_loaded(state: &mut State, req_id: u64, result: Result<Option<Draft>
                 editor.visibility = draft.visibility;
             }
             editor.draft = DraftState::Saved;
-            editor.draft_known = Some(draft.body);
             state.notice = Some("Draft restored".into());
         }
         Ok(_) => {}
@@ -141,16 +144,16 @@ pub fn draft_loaded(state: &mut State, req_id: u64, result: Result<Option<Draft>
 }
 
 /// The store answered a draft save: only a confirmed save is shown as saved.
-pub fn draft_stored(state: &mut State, key: &str, body: &str, result: Result<(), String>) {
+pub fn draft_stored(state: &mut State, key: &str, body: &str, result: Result<Option<i64>, String>) {
     let editor = state.editor_mut().filter(|e| e.draft_key == key);
     match (result, editor) {
-        (Ok(()), Some(editor)) => {
-            editor.draft_known = Some(body.to_string());
+        (Ok(version), Some(editor)) => {
+            editor.draft_known = version;
             if editor.draft == DraftState::Saving && editor.text.text() == body {
                 editor.draft = DraftState::Saved;
             }
         }
-        (Ok(()), None) => {}
+        (Ok(_), None) => {}
         (Err(e), editor) => {
             if let Some(editor) = editor {
                 editor.draft = DraftState::Unsaved(e.clone());
@@ -160,15 +163,17 @@ pub fn draft_stored(state: &mut State, key: &str, body: &str, result: Result<(),
     }
 }
 
-/// Another session of this reviewer changed the draft since this one read or saved it: the
-/// reviewer chooses which text to keep.
-pub fn draft_conflict(state: &mut State, key: &str, theirs: String) {
+/// Another session of this reviewer saved the draft since this one read or saved it (even if
+/// it wrote the same text back): the reviewer chooses which text to keep. Keeping this one
+/// saves it over theirs (at their version); taking theirs puts their text in the editor.
+pub fn draft_conflict(state: &mut State, key: &str, theirs: String, version: i64) {
     let Some(editor) = state.editor_mut().filter(|e| e.draft_key == key) else {
         return;
     };
     editor.draft = DraftState::Unsaved("changed in another session".into());
     let shown: String = theirs.chars().take(200).collect();
-    editor.draft_known = Some(theirs);
+    editor.draft_known = Some(version);
+    editor.draft_theirs = Some(theirs);
     state.ask(Confirm {
         title: "This draft was changed in another session".into(),
         lines: vec![
@@ -183,7 +188,7 @@ pub fn draft_conflict(state: &mut State, key: &str, theirs: String) {
 /// The reviewer took the other session's draft text.
 pub fn take_their_draft(state: &mut State) {
     if let Some(editor) = state.editor_mut() {
-        if let Some(theirs) = editor.draft_known.clone() {
+        if let Some(theirs) = editor.draft_theirs.take() {
             editor.text = TextBox::new(&theirs);
             editor.draft = DraftState::Saved;
         }
@@ -201,12 +206,13 @@ pub fn draft_due(state: &mut State, token: u64) -> Vec<Effect> {
 
 fn save_now(editor: &mut Editor, login: String) -> Vec<Effect> {
     editor.draft = DraftState::Saving;
+    editor.draft_theirs = None;
     vec![Effect::SaveDraft {
         login,
         key: editor.draft_key.clone(),
         visibility: editor.visibility,
         body: editor.text.text(),
-        known: editor.draft_known.clone(),
+        known: editor.draft_known,
     }]
 }
 
@@ -283,6 +289,10 @@ fn picker_key(state: &mut State, key: Key, row: usize) -> Vec<Effect> {
     let count = editor.templates(&templates).len();
     let over = match command {
         Some(Command::ForceQuit) => return force_quit(state),
+        Some(Command::Help) => {
+            state.toggle_help();
+            return Vec::new();
+        }
         Some(Command::Down) => Over::Picker((row + 1).min(count.saturating_sub(1))),
         Some(Command::Up) => Over::Picker(row.saturating_sub(1)),
         Some(Command::Open) => {
@@ -489,6 +499,7 @@ pub fn next_step(state: &mut State, text: &str) -> Vec<Effect> {
     editor.draft_key = draft_key(&editor.purpose);
     editor.draft = DraftState::Loading(draft_req);
     editor.draft_known = None;
+    editor.draft_theirs = None;
     editor.error = None;
     effects.push(Effect::LoadDraft {
         req_id: draft_req,

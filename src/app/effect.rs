@@ -67,7 +67,8 @@ pub enum Effect {
         key: String,
         visibility: Visibility,
         body: String,
-        known: Option<String>,
+        /// The draft's version as this session last saw it (`None`: it had none).
+        known: Option<i64>,
     },
     /// Forget draft `key` (sent or discarded); answered by `Msg::DraftStored`.
     DiscardDraft { login: String, key: String },

@@ -612,6 +612,37 @@ mod tests {
     }
 
     #[test]
+    fn f1_helps_ctrl_l_redraws_ctrl_z_suspends_everywhere_and_question_mark_where_no_text_is_typed()
+    {
+        let map = Keymap::default();
+        for context in Context::ALL {
+            let want = if context == Context::Help {
+                Command::Back
+            } else {
+                Command::Help
+            };
+            assert_eq!(
+                map.in_context(context, Key::plain(KeyCode::F(1))),
+                Some(want),
+                "F1 in {context:?}"
+            );
+            assert_eq!(
+                map.in_context(context, Key::ctrl('l')),
+                Some(Command::Redraw),
+                "Ctrl-l redraws in {context:?}"
+            );
+            assert_eq!(
+                map.in_context(context, Key::ctrl('z')),
+                Some(Command::Suspend),
+                "Ctrl-z suspends in {context:?}"
+            );
+            let text = matches!(context, Context::Editor | Context::Filter);
+            let question = map.in_context(context, Key::ch('?'));
+            assert_eq!(question, (!text).then_some(want), "? in {context:?}");
+        }
+    }
+
+    #[test]
     fn a_key_means_one_thing_per_context() {
         let map = Keymap::default();
         let q = Context::Queue;

@@ -69,14 +69,20 @@ pub enum Msg {
     },
     /// The editor's debounce timer `token` ran out: save the draft if nothing was typed since.
     DraftDue { token: u64 },
-    /// Saving (the text `body`) or discarding the draft `key` finished.
+    /// Saving (the text `body`) or discarding the draft `key` finished: the draft's version
+    /// now (`None` once discarded).
     DraftStored {
         key: String,
         body: String,
-        result: Result<(), String>,
+        result: Result<Option<i64>, String>,
     },
-    /// Draft `key` was not saved: another session of this reviewer changed it to `theirs`.
-    DraftConflict { key: String, theirs: String },
+    /// Draft `key` was not saved: another session of this reviewer changed it to `theirs`,
+    /// now at `version`.
+    DraftConflict {
+        key: String,
+        theirs: String,
+        version: i64,
+    },
     /// A comment, information request or decision (request `req_id`) was written or refused.
     Written {
         req_id: u64,

@@ -73,9 +73,12 @@ pub struct State {
     pub news: News,
     /// Claims this session wrote lately: their echo on the change feed is not re-read.
     pub echoes: Echoes,
-    /// The preferences stored for the reviewer when the session began (saved again at its end
-    /// if the theme, sort or tab changed).
+    /// The preferences as last saved for the reviewer (saved again as soon as the theme, sort or
+    /// tab changes).
     pub remembered: Preferences,
+    /// Saves of the preferences not yet answered, or failed: the session's end saves them again
+    /// (a save still on its way when the process ends would be lost).
+    pub preferences_unsaved: usize,
     /// `--theme` or `NO_COLOR` chose the theme: this session's theme is not remembered.
     pub theme_fixed: bool,
     next_req: u64,
@@ -145,6 +148,7 @@ impl State {
             news: News::default(),
             echoes: Echoes::default(),
             remembered: Preferences::default(),
+            preferences_unsaved: 0,
             theme_fixed: false,
             next_req: 0,
         };
@@ -177,16 +181,22 @@ impl State {
         }
     }
 
-    /// What help describes first: where it was opened (the editor, or the screen).
+    /// What help describes first: where it was opened (a question, a picker, the editor, or
+    /// the screen).
     pub fn help_context(&self) -> Context {
         match &self.modal {
-            Modal::Editor(_, Over::Help { under: Some(_), .. }) => return Context::Confirm,
+            Modal::Editor(_, Over::Help { under: Some(o), .. }) => match o.as_ref() {
+                Over::Confirm(_) => return Context::Confirm,
+                Over::Picker(_) => return Context::Picker,
+                _ => {}
+            },
             Modal::Help {
                 under: Some(question),
                 ..
             } => match question.as_ref() {
                 Modal::Confirm(_) => return Context::Confirm,
                 Modal::InfoScope => return Context::InfoScope,
+                Modal::Assign(_) => return Context::Assign,
                 _ => {}
             },
             _ => {}
@@ -248,8 +258,11 @@ impl State {
     /// The open question, over the screen or over the editor.
     pub fn confirm(&self) -> Option<&Confirm> {
         match &self.modal {
-            Modal::Confirm(c)
-            | Modal::Editor(_, Over::Confirm(c) | Over::Help { under: Some(c), .. }) => Some(c),
+            Modal::Confirm(c) | Modal::Editor(_, Over::Confirm(c)) => Some(c),
+            Modal::Editor(_, Over::Help { under: Some(o), .. }) => match o.as_ref() {
+                Over::Confirm(c) => Some(c),
+                _ => None,
+            },
             Modal::Help {
                 under: Some(question),
                 ..
@@ -308,25 +321,25 @@ impl State {
         }
     }
 
-    /// Opens or closes the help overlay; a question under it (a confirmation, the information
-    /// request's scope) is kept and shows again when help closes.
+    /// Opens or closes the help overlay; what is under it (a confirmation, the information
+    /// request's scope, a picker) is kept and shows again when help closes.
     pub fn toggle_help(&mut self) {
         self.modal = match std::mem::take(&mut self.modal) {
             Modal::Editor(e, Over::Help { under, .. }) => {
-                Modal::Editor(e, under.map_or(Over::Nothing, Over::Confirm))
+                Modal::Editor(e, under.map_or(Over::Nothing, |o| *o))
             }
-            Modal::Editor(e, Over::Confirm(c)) => Modal::Editor(
-                e,
-                Over::Help {
-                    scroll: 0,
-                    under: Some(c),
-                },
-            ),
-            Modal::Editor(e, _) => Modal::Editor(
+            Modal::Editor(e, Over::Nothing) => Modal::Editor(
                 e,
                 Over::Help {
                     scroll: 0,
                     under: None,
+                },
+            ),
+            Modal::Editor(e, over) => Modal::Editor(
+                e,
+                Over::Help {
+                    scroll: 0,
+                    under: Some(Box::new(over)),
                 },
             ),
             Modal::Help { under, .. } => under.map_or(Modal::None, |m| *m),

@@ -50,9 +50,10 @@ pub fn hold_back(state: &mut State, input: Typed) -> Option<Typed> {
         if command == Some(Command::ForceQuit) {
             return Some(input);
         }
-        // Nothing typed ahead: leaving is what the key means (`q` is text only in the editor).
+        // Nothing typed ahead: leaving is what the key means (`q` is text only in the editor);
+        // help and a redraw act on no claim, so they need no data either.
         let leave = match command {
-            Some(Command::Back) => true,
+            Some(Command::Back | Command::Help | Command::Redraw) => true,
             Some(Command::Quit) => state.editor().is_none(),
             _ => false,
         };

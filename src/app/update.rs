@@ -32,7 +32,25 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         let step = typed(state, input);
         effects.extend(follow(state, step));
     }
-    holds::refuse_writes_offline(state, effects)
+    let mut effects = holds::refuse_writes_offline(state, effects);
+    effects.extend(remember_changes(state));
+    effects
+}
+
+/// The theme, sort and tab are saved as soon as they change, so a session that dies without a
+/// goodbye (a killed process, a lost machine) still opens the next time as it was left. While
+/// the store is offline they wait, and are saved with the first message after it is back.
+fn remember_changes(state: &mut State) -> Vec<Effect> {
+    let preferences = state.preferences();
+    if state.offline.is_some() || preferences == state.remembered {
+        return Vec::new();
+    }
+    state.remembered = preferences.clone();
+    state.preferences_unsaved += 1;
+    vec![Effect::SavePreferences {
+        login: state.reviewer.clone(),
+        preferences,
+    }]
 }
 
 /// What ends a session (quit, SIGTERM, SIGHUP, a dropped connection): the editor's unsaved text
@@ -41,7 +59,7 @@ pub fn closing(state: &mut State) -> Vec<Effect> {
     let mut effects = editor::save_unsaved(state);
     effects.extend(holds::release_all(state));
     let preferences = state.preferences();
-    if preferences != state.remembered {
+    if preferences != state.remembered || state.preferences_unsaved > 0 {
         effects.push(Effect::SavePreferences {
             login: state.reviewer.clone(),
             preferences,
@@ -192,8 +210,12 @@ fn apply(state: &mut State, msg: Msg) -> Step {
             editor::draft_stored(state, &key, &body, result);
             Step::default()
         }
-        Msg::DraftConflict { key, theirs } => {
-            editor::draft_conflict(state, &key, theirs);
+        Msg::DraftConflict {
+            key,
+            theirs,
+            version,
+        } => {
+            editor::draft_conflict(state, &key, theirs, version);
             Step::default()
         }
         Msg::Written { req_id, result } => editor::written(state, req_id, result),
@@ -204,6 +226,10 @@ fn apply(state: &mut State, msg: Msg) -> Step {
         Msg::Assigned { req_id, result } => assign::assigned(state, req_id, result),
         Msg::EditedExternally(result) => editor::edited_externally(state, result).into(),
         Msg::PreferencesSaved(result) => {
+            // A failed save is tried again when the session ends.
+            if result.is_ok() {
+                state.preferences_unsaved = state.preferences_unsaved.saturating_sub(1);
+            }
             if let Err(e) = result {
                 state.notice = Some(format!("Could not remember the theme, sort and tab: {e}"));
             }
@@ -412,13 +438,18 @@ fn on_key(state: &mut State, key: Key) -> Step {
         return Step::default();
     }
     match context {
-        Context::Confirm => return decision::confirm_key(state, key),
-        Context::Editor | Context::Picker => {
-            if command == Some(Command::Redraw) {
-                return vec![Effect::Terminal(TerminalAct::Redraw)].into();
-            }
-            return editor::key(state, key);
+        // Ctrl-L redraws and Ctrl-Z suspends everywhere, over a question or the editor too.
+        Context::Confirm | Context::Editor | Context::Picker
+            if matches!(command, Some(Command::Redraw | Command::Suspend)) =>
+        {
+            let act = match command {
+                Some(Command::Suspend) => TerminalAct::Suspend,
+                _ => TerminalAct::Redraw,
+            };
+            return vec![Effect::Terminal(act)].into();
         }
+        Context::Confirm => return decision::confirm_key(state, key),
+        Context::Editor | Context::Picker => return editor::key(state, key),
         Context::Filter => {
             if let Some(effects) = queue::filter_key(state, key) {
                 return effects.into();

@@ -115,6 +115,9 @@ pub struct Draft {
     pub visibility: Visibility,
     pub body: String,
     pub saved_at: DateTime<Utc>,
+    /// Raised by every save: another session's save shows as a new version, even of the
+    /// same text.
+    pub version: i64,
 }
 
 /// What `reviewer add` / `deactivate` did to the reviewer's database login (PostgreSQL, where the

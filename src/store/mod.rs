@@ -45,6 +45,7 @@ mod watch;
 
 pub use crate::model::*;
 pub use error::StoreError;
+pub use reads::DraftSave;
 
 use db::Pool;
 

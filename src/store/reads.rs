@@ -664,58 +664,79 @@ impl Store {
         Ok(())
     }
 
-    /// Saves the draft as `save_draft` does, unless another session of the same reviewer changed
-    /// it since this one last read or saved it (`known`: that text; `None`: there was none).
-    /// Then nothing is written and the stored text is returned, for the reviewer to choose.
-    /// The check and the write are one transaction, so two sessions cannot both win.
+    /// Saves the draft as `save_draft` does, unless another session of the same reviewer saved it
+    /// since this one last read or saved it. `known` is the draft's version as this session last
+    /// saw it (`None`: there was no draft). Drafts carry a version counter that every save
+    /// raises, so a change is seen even when the other session wrote the same text back.
+    /// Compare and set happen in one transaction (the `UPDATE ... WHERE version = known` decides),
+    /// so two sessions cannot both win. When the stored text is already this text, there is
+    /// nothing to choose: its version is taken.
     pub async fn save_draft_unless_changed(
         &self,
         login: &str,
         key: &str,
         visibility: crate::domain::Visibility,
         body: &str,
-        known: Option<&str>,
-    ) -> Result<Option<String>, StoreError> {
+        known: Option<i64>,
+    ) -> Result<DraftSave, StoreError> {
         super::rules::within("the draft", crate::domain::text::TextKind::Long, body)?;
         let mut tx = self.pool.begin_write().await?;
-        let stored = tx
-            .fetch_optional(
+        let written = match known {
+            Some(version) => {
+                tx.execute(
+                    Sql::new(
+                        "UPDATE drafts SET visibility = $3, body = $4, saved_at = $5,
+                         version = version + 1
+                         WHERE reviewer = $1 AND draft_key = $2 AND version = $6",
+                    )
+                    .arg(login)
+                    .arg(key)
+                    .arg(visibility.code())
+                    .arg(body)
+                    .arg(super::engine::now())
+                    .arg(version),
+                )
+                .await?
+            }
+            None => 0,
+        };
+        if written == 0 {
+            // Nothing known, or the draft vanished (sent or discarded elsewhere): a new draft,
+            // unless one is there (then another session made or changed it).
+            let version = known.map_or(1, |v| v + 1);
+            tx.execute(
                 Sql::new(
-                    "SELECT body FROM drafts WHERE reviewer = $1 AND draft_key = $2 /*+FOR_UPDATE*/",
+                    "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at, version)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (reviewer, draft_key) DO NOTHING",
                 )
                 .arg(login)
-                .arg(key),
+                .arg(key)
+                .arg(visibility.code())
+                .arg(body)
+                .arg(super::engine::now())
+                .arg(version),
             )
-            .await?
-            .map(|r| r.text(0))
-            .transpose()?;
-        if let Some(theirs) = stored.filter(|s| known != Some(s.as_str()) && s != body) {
-            return Ok(Some(theirs));
-        }
-        tx.execute(draft_upsert(login, key, visibility, body))
             .await?;
+        }
+        let stored = read_draft(&mut tx, login, key).await?;
         tx.commit().await?;
-        Ok(None)
+        let Some(stored) = stored else {
+            return Err(StoreError::Corrupt(format!(
+                "draft {key} vanished as it was saved"
+            )));
+        };
+        Ok(if written > 0 || stored.body == body {
+            DraftSave::Saved {
+                version: stored.version,
+            }
+        } else {
+            DraftSave::Changed { theirs: stored }
+        })
     }
 
     /// The saved draft for `key`, if any.
     pub async fn draft(&self, login: &str, key: &str) -> Result<Option<Draft>, StoreError> {
-        let sql = Sql::new(
-            "SELECT visibility, body, saved_at FROM drafts WHERE reviewer = $1 AND draft_key = $2",
-        )
-        .arg(login)
-        .arg(key);
-        let Some(r) = self.db().fetch_optional(sql).await? else {
-            return Ok(None);
-        };
-        let visibility = r.text("visibility")?;
-        Ok(Some(Draft {
-            key: key.to_string(),
-            visibility: crate::domain::Visibility::from_code(&visibility)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown visibility {visibility:?}")))?,
-            body: r.text("body")?,
-            saved_at: r.time("saved_at")?,
-        }))
+        read_draft(&mut self.db(), login, key).await
     }
 
     /// Forgets a draft (after sending, or when the reviewer discards it).
@@ -728,13 +749,48 @@ impl Store {
     }
 }
 
-/// Writes draft `key` of `login`, replacing the one stored.
+/// What became of a draft saved with `save_draft_unless_changed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftSave {
+    /// Saved (or the store already held this very text): the draft's version now.
+    Saved { version: i64 },
+    /// Not saved: another session of the reviewer changed the draft; what it holds now.
+    Changed { theirs: Draft },
+}
+
+/// Draft `key` of `login` as stored, with its version.
+async fn read_draft(
+    db: &mut impl Exec,
+    login: &str,
+    key: &str,
+) -> Result<Option<Draft>, StoreError> {
+    let sql = Sql::new(
+        "SELECT visibility, body, saved_at, version FROM drafts
+         WHERE reviewer = $1 AND draft_key = $2",
+    )
+    .arg(login)
+    .arg(key);
+    let Some(r) = db.fetch_optional(sql).await? else {
+        return Ok(None);
+    };
+    let visibility = r.text("visibility")?;
+    Ok(Some(Draft {
+        key: key.to_string(),
+        visibility: crate::domain::Visibility::from_code(&visibility)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown visibility {visibility:?}")))?,
+        body: r.text("body")?,
+        saved_at: r.time("saved_at")?,
+        version: r.int("version")?,
+    }))
+}
+
+/// Writes draft `key` of `login`, replacing the one stored (and raising its version).
 fn draft_upsert(login: &str, key: &str, visibility: crate::domain::Visibility, body: &str) -> Sql {
     Sql::new(
         "INSERT INTO drafts (reviewer, draft_key, visibility, body, saved_at)
          VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (reviewer, draft_key) DO UPDATE SET visibility = excluded.visibility,
-         body = excluded.body, saved_at = excluded.saved_at",
+         body = excluded.body, saved_at = excluded.saved_at, version = drafts.version + 1",
     )
     .arg(login)
     .arg(key)

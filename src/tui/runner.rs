@@ -12,7 +12,9 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::task::AbortHandle;
 
 use crate::app::{Effect, Msg, Slot, WriteError, WriteErrorKind};
-use crate::store::{Anchor, DashboardPeriod, QueueQuery, QueueRow, SortKey, Store, StoreError};
+use crate::store::{
+    Anchor, DashboardPeriod, DraftSave, QueueQuery, QueueRow, SortKey, Store, StoreError,
+};
 
 /// What a finished task reports: a message for `update`, or a panic's description.
 pub type TaskResult = Result<Msg, String>;
@@ -22,6 +24,35 @@ pub struct Runner {
     store: Store,
     tx: UnboundedSender<TaskResult>,
     slots: HashMap<Slot, AbortHandle>,
+    /// Preference saves, in the order they were asked for (see `Ordered`).
+    preferences: Ordered,
+}
+
+/// Saves that must land in the order they were asked for, though their tasks run at once: each
+/// gets a number when it is started, and one that finds a later number already written writes
+/// nothing (the theme, sort and tab are saved as each changes; an older state must never land
+/// over a newer one).
+#[derive(Clone, Default)]
+struct Ordered {
+    next: u64,
+    written: std::sync::Arc<tokio::sync::Mutex<u64>>,
+}
+
+impl Ordered {
+    /// The effect as a future that writes only if nothing newer has been written.
+    fn run(&mut self, store: Store, effect: Effect) -> impl std::future::Future<Output = Msg> {
+        self.next += 1;
+        let (number, written) = (self.next, self.written.clone());
+        async move {
+            let mut last = written.lock().await;
+            if *last > number {
+                return Msg::PreferencesSaved(Ok(()));
+            }
+            let msg = run_effect(&store, effect).await;
+            *last = number;
+            msg
+        }
+    }
 }
 
 impl Runner {
@@ -32,6 +63,7 @@ impl Runner {
             store,
             tx,
             slots: HashMap::new(),
+            preferences: Ordered::default(),
         };
         (runner, rx)
     }
@@ -39,10 +71,10 @@ impl Runner {
     /// Starts `effect`; a read aborts the older read of its slot.
     pub fn spawn(&mut self, effect: Effect) {
         let slot = effect.slot();
-        let store = self.store.clone();
+        let work = self.run(effect);
         let tx = self.tx.clone();
         let task = tokio::spawn(async move {
-            let result = AssertUnwindSafe(run_effect(&store, effect))
+            let result = AssertUnwindSafe(work)
                 .catch_unwind()
                 .await
                 .map_err(|panic| {
@@ -64,13 +96,20 @@ impl Runner {
 
     /// Runs `effects` to the end, all at once, for at most `limit` (how a session ends: its draft
     /// saved and its holds released, but never held up by a store that does not answer).
-    pub async fn finish(&self, effects: Vec<Effect>, limit: std::time::Duration) -> bool {
-        let work = futures::future::join_all(
-            effects
-                .into_iter()
-                .map(|effect| run_effect(&self.store, effect)),
-        );
-        tokio::time::timeout(limit, work).await.is_ok()
+    pub async fn finish(&mut self, effects: Vec<Effect>, limit: std::time::Duration) -> bool {
+        let work: Vec<_> = effects.into_iter().map(|effect| self.run(effect)).collect();
+        tokio::time::timeout(limit, futures::future::join_all(work))
+            .await
+            .is_ok()
+    }
+
+    /// The future that runs `effect` (preference saves in the order they were asked for).
+    fn run(&mut self, effect: Effect) -> futures::future::BoxFuture<'static, Msg> {
+        let store = self.store.clone();
+        if matches!(effect, Effect::SavePreferences { .. }) {
+            return Box::pin(self.preferences.run(store, effect));
+        }
+        Box::pin(async move { run_effect(&store, effect).await })
     }
 }
 
@@ -158,12 +197,16 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
             // Another session of the same reviewer may have changed the draft since this one
             // read or saved it: never overwrite it silently.
             let saved = store
-                .save_draft_unless_changed(&login, &key, visibility, &body, known.as_deref())
+                .save_draft_unless_changed(&login, &key, visibility, &body, known)
                 .await;
             match saved {
-                Ok(Some(theirs)) => Msg::DraftConflict { key, theirs },
-                Ok(None) => Msg::DraftStored {
-                    result: Ok(()),
+                Ok(DraftSave::Changed { theirs }) => Msg::DraftConflict {
+                    key,
+                    theirs: theirs.body,
+                    version: theirs.version,
+                },
+                Ok(DraftSave::Saved { version }) => Msg::DraftStored {
+                    result: Ok(Some(version)),
                     key,
                     body,
                 },
@@ -181,7 +224,11 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
                 .map_err(text),
         ),
         Effect::DiscardDraft { login, key } => Msg::DraftStored {
-            result: store.discard_draft(&login, &key).await.map_err(text),
+            result: store
+                .discard_draft(&login, &key)
+                .await
+                .map(|()| None)
+                .map_err(text),
             key,
             body: String::new(),
         },

@@ -125,6 +125,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         (DraftState::Saved, _) => "draft saved",
         (DraftState::Saving, _) => "saving draft…",
         (DraftState::Typed { .. }, _) => "draft not saved yet",
+        // The other session's draft is waiting for the reviewer's choice, not for the store.
+        (DraftState::Unsaved(_), _) if editor.draft_theirs.is_some() => {
+            "draft NOT saved: changed in another session"
+        }
         (DraftState::Unsaved(_), _) => "draft NOT saved (saved again once the store is back)",
         (DraftState::Untouched, _) => "",
     };

@@ -58,11 +58,13 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
     status_bar::render(frame, bar, state, theme);
     confirm::render_scope(frame, body, state, theme);
     editor::render(frame, body, state, theme);
+    assign::render(frame, body, state, theme);
+    confirm::render(frame, body, state, theme);
+    // Help last: it covers whatever it was opened over (a question, a picker), which shows
+    // again when it closes.
     if state.help().is_some() {
         viewport.help_max_scroll = help::render(frame, area, state, theme);
     }
-    assign::render(frame, body, state, theme);
-    confirm::render(frame, body, state, theme);
     viewport
 }
 

@@ -239,6 +239,29 @@ fn help_by_context() {
             key(&mut s, f1);
             s
         }),
+        ("picker", {
+            // The template picker over the editor: help covers both, the templates come back.
+            let mut s = compare_state(2);
+            key(&mut s, Key::ch('m'));
+            key(&mut s, Key::ctrl('p'));
+            assert!(s.picker().is_some(), "the templates show");
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("assign", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('A'));
+            assert_eq!(s.context(), crate::app::Context::Assign);
+            key(&mut s, f1);
+            s
+        }),
+        ("dashboard", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('D'));
+            assert_eq!(s.context(), crate::app::Context::Dashboard);
+            key(&mut s, Key::ch('?'));
+            s
+        }),
     ];
     for (name, mut s) in cases {
         assert!(s.help().is_some(), "{name}: help opened");

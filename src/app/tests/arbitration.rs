@@ -288,7 +288,7 @@ fn drafts_are_saved_once_typing_pauses() {
         Msg::DraftStored {
             key: "comment:CPOR-00002".into(),
             body: "ab".into(),
-            result: Ok(()),
+            result: Ok(Some(1)),
         },
     );
     assert_eq!(s.editor().unwrap().draft, DraftState::Saved);
@@ -345,7 +345,136 @@ fn draft(body: &str, visibility: Visibility) -> Draft {
         visibility,
         body: body.into(),
         saved_at: super::super::fixtures::now(),
+        version: 3,
     }
+}
+
+/// Opens the comment editor on a draft saved at version 3, types `typed`, lets the debounce
+/// run out: the save that goes out, with the version it expects to replace.
+fn saving_over_a_draft(s: &mut State, typed_text: &str) -> Option<i64> {
+    let req_id = ch(s, 'm')
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadDraft { req_id, .. } => Some(*req_id),
+            _ => None,
+        })
+        .unwrap();
+    update(
+        s,
+        Msg::DraftLoaded {
+            req_id,
+            result: Ok(Some(draft("mine", Visibility::Internal))),
+        },
+    );
+    typed(s, typed_text);
+    let DraftState::Typed { token } = s.editor().unwrap().draft else {
+        panic!("typed")
+    };
+    update(s, Msg::DraftDue { token })
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::SaveDraft { known, .. } => Some(known),
+            _ => None,
+        })
+        .expect("a save")
+}
+
+#[test]
+fn ctrl_l_and_ctrl_z_act_over_a_question_and_the_question_stays() {
+    use crate::app::TerminalAct;
+    let mut s = comparing(2);
+    ch(&mut s, 'm');
+    typed(&mut s, "x");
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.confirm().is_some(), "asked to discard");
+    let effects = key(&mut s, Key::ctrl('l'));
+    assert_eq!(effects, vec![Effect::Terminal(TerminalAct::Redraw)]);
+    assert!(s.confirm().is_some(), "still asked");
+    let effects = key(&mut s, Key::ctrl('z'));
+    assert_eq!(effects, vec![Effect::Terminal(TerminalAct::Suspend)]);
+    assert!(s.confirm().is_some(), "still asked after a suspend");
+    assert_eq!(text(&s), "x");
+}
+
+#[test]
+fn help_over_the_template_picker_gives_the_picker_back() {
+    let mut s = comparing(2);
+    ch(&mut s, 'm');
+    no_draft(&mut s);
+    key(&mut s, Key::ctrl('p'));
+    ch(&mut s, 'j');
+    assert_eq!(s.picker(), Some(1));
+    key(&mut s, Key::plain(KeyCode::F(1)));
+    assert!(s.help().is_some());
+    assert_eq!(s.help_context(), crate::app::Context::Picker);
+    ch(&mut s, 'j');
+    ch(&mut s, '?');
+    assert_eq!(s.help(), None);
+    assert_eq!(s.picker(), Some(1), "the picker back where it was");
+}
+
+#[test]
+fn a_draft_changed_in_another_session_asks_and_keep_mine_saves_over_theirs() {
+    let mut s = comparing(2);
+    assert_eq!(saving_over_a_draft(&mut s, " and more"), Some(3));
+    update(
+        &mut s,
+        Msg::DraftConflict {
+            key: "comment:CPOR-00002".into(),
+            theirs: "mine".into(),
+            version: 5,
+        },
+    );
+    let asked = s.confirm().expect("asked which text to keep");
+    assert!(
+        asked.title.contains("changed in another session"),
+        "{asked:?}"
+    );
+    assert!(asked.lines[0].contains("\"mine\""), "{asked:?}");
+    assert_eq!(
+        text(&s),
+        "mine and more",
+        "nothing replaced before the choice"
+    );
+    let effects = ch(&mut s, 'y');
+    assert!(
+        effects.iter().any(|e| matches!(e,
+            Effect::SaveDraft { body, known: Some(5), .. } if body == "mine and more")),
+        "saved over their version: {effects:?}"
+    );
+    assert!(s.confirm().is_none());
+    assert_eq!(text(&s), "mine and more");
+}
+
+#[test]
+fn a_draft_changed_in_another_session_can_be_taken_instead() {
+    let mut s = comparing(2);
+    saving_over_a_draft(&mut s, " here");
+    update(
+        &mut s,
+        Msg::DraftConflict {
+            key: "comment:CPOR-00002".into(),
+            theirs: "written there".into(),
+            version: 4,
+        },
+    );
+    let effects = key(&mut s, Key::plain(KeyCode::Esc));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveDraft { .. })),
+        "taking theirs writes nothing: {effects:?}"
+    );
+    assert_eq!(text(&s), "written there");
+    assert_eq!(s.editor().unwrap().draft, DraftState::Saved);
+    // The next save goes on from their version.
+    typed(&mut s, "!");
+    let DraftState::Typed { token } = s.editor().unwrap().draft else {
+        panic!("typed")
+    };
+    assert!(update(&mut s, Msg::DraftDue { token }).iter().any(
+        |e| matches!(e, Effect::SaveDraft { known: Some(4), body, .. } if body == "written there!")
+    ));
 }
 
 #[test]

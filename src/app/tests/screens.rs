@@ -297,6 +297,27 @@ fn help_toggles_and_swallows_queue_keys() {
 }
 
 #[test]
+fn help_opens_over_the_assign_picker_and_the_dashboard_with_their_keys_first() {
+    use crate::app::Context;
+    let mut s = started(10, 10);
+    ch(&mut s, 'A');
+    assert_eq!(s.context(), Context::Assign);
+    key(&mut s, Key::plain(KeyCode::F(1)));
+    assert!(s.help().is_some());
+    assert_eq!(s.help_context(), Context::Assign);
+    key(&mut s, Key::plain(KeyCode::Esc));
+    assert_eq!(s.context(), Context::Assign, "the picker is back");
+    key(&mut s, Key::plain(KeyCode::Esc));
+    ch(&mut s, 'D');
+    assert_eq!(s.context(), Context::Dashboard);
+    ch(&mut s, '?');
+    assert!(s.help().is_some(), "help opens while the figures load");
+    assert_eq!(s.help_context(), Context::Dashboard);
+    ch(&mut s, '?');
+    assert_eq!(s.context(), Context::Dashboard);
+}
+
+#[test]
 fn ticks_move_the_clock_and_t_cycles_themes() {
     let mut s = started(1, 1);
     let later = s.now + chrono::TimeDelta::hours(30);
@@ -366,7 +387,7 @@ fn the_mouse_selects_a_row_switches_a_tab_and_the_wheel_moves() {
 }
 
 #[test]
-fn the_theme_sort_and_tab_are_remembered_at_the_end_and_restored_at_the_start() {
+fn the_theme_sort_and_tab_are_saved_as_soon_as_they_change_and_restored_at_the_start() {
     use crate::app::closing;
     let saved = |effects: Vec<Effect>| {
         effects.into_iter().find_map(|e| match e {
@@ -380,17 +401,39 @@ fn the_theme_sort_and_tab_are_remembered_at_the_end_and_restored_at_the_start() 
         None,
         "nothing changed, nothing written"
     );
-    ch(&mut s, 's');
-    ch(&mut s, 'S');
-    ch(&mut s, '2');
-    ch(&mut s, 'T');
-    let (login, preferences) = saved(closing(&mut s)).expect("saved at the end");
+    assert_eq!(saved(ch(&mut s, 'j')), None, "a move is no preference");
+    let (_, p) = saved(ch(&mut s, 's')).expect("the sort saved at once");
+    assert_eq!(p.sort, Some(QueueSort::Newest));
+    let (_, p) = saved(ch(&mut s, 'S')).expect("the reverse saved at once");
+    assert!(p.reverse);
+    let (_, p) = saved(ch(&mut s, '2')).expect("the tab saved at once");
+    assert_eq!(p.tab, Some(QueueTab::Contested));
+    assert!(
+        saved(closing(&mut s)).is_some(),
+        "saves not yet answered are made again at the end"
+    );
+    for _ in 0..3 {
+        update(&mut s, Msg::PreferencesSaved(Ok(())));
+    }
+    let (login, preferences) = saved(ch(&mut s, 'T')).expect("the theme saved at once");
     assert_eq!(login, "alice");
     assert_eq!(preferences.sort, Some(QueueSort::Newest));
     assert!(preferences.reverse);
     assert_eq!(preferences.tab, Some(QueueTab::Contested));
     let theme = preferences.theme.clone().expect("the theme");
     assert_eq!(theme, s.theme_name());
+    update(&mut s, Msg::PreferencesSaved(Ok(())));
+    assert_eq!(saved(closing(&mut s)), None, "already saved");
+
+    // Offline, a change waits, and is saved once the store is back; a failed save is tried
+    // again at the end.
+    update(&mut s, Msg::StoreOffline(Some("gone".into())));
+    assert_eq!(saved(ch(&mut s, '3')), None, "offline: not yet");
+    let (_, p) = saved(update(&mut s, Msg::StoreOffline(None))).expect("saved once back");
+    assert_eq!(p.tab, Some(QueueTab::InfoRequested));
+    update(&mut s, Msg::PreferencesSaved(Err("disk full".into())));
+    assert!(s.notice.as_deref().unwrap_or("").contains("disk full"));
+    assert!(saved(closing(&mut s)).is_some(), "tried again at the end");
 
     // The next session starts where this one left off; a `--theme` flag still wins.
     let mut next = super::state();

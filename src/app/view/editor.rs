@@ -172,9 +172,11 @@ pub struct Editor {
     pub draft_key: String,
     /// Where the text on screen stands with its saved draft.
     pub draft: DraftState,
-    /// The draft's text as the store last held it, as far as this session knows (what it read
-    /// or saved): a different text there means another session changed it.
-    pub draft_known: Option<String>,
+    /// The draft's version as the store last held it, as far as this session knows (what it
+    /// read or saved): a later version there means another session changed it.
+    pub draft_known: Option<i64>,
+    /// The other session's text, while the reviewer chooses between it and this one.
+    pub draft_theirs: Option<String>,
     /// The write in flight, if any.
     pub sending: Option<u64>,
     /// Why the last send did not happen (shown in the editor until the next send).

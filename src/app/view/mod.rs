@@ -68,10 +68,11 @@ pub enum Over {
     Picker(usize),
     /// A yes/no question about the text (discard it, send it anyway, record the decision).
     Confirm(Confirm),
-    /// The help overlay (F1), scrolled this far, over the question it was opened from.
+    /// The help overlay (F1), scrolled this far, over what it was opened from (a question, the
+    /// template picker), which it gives back when closed.
     Help {
         scroll: usize,
-        under: Option<Confirm>,
+        under: Option<Box<Over>>,
     },
 }
 
