@@ -1,5 +1,5 @@
 //! Every reviewing write, the same shape on both databases: begin, read the current rows (locked
-//! on PostgreSQL), let a rule of `rules.rs` plan the change, apply it with its audit events,
+//! on PostgreSQL), let a rule of `rules/` plan the change, apply it with its audit events,
 //! commit. Nothing here decides anything; it only reads what the rules need.
 
 use chrono::{DateTime, TimeDelta, Utc};

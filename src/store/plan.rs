@@ -1,4 +1,4 @@
-//! What a write changes, as data: the rules in `rules.rs` return a [`WritePlan`] and `apply.rs`
+//! What a write changes, as data: the rules in `rules/` return a [`WritePlan`] and `apply.rs`
 //! carries it out in the open transaction, the same statements on both databases.
 
 use chrono::{DateTime, Utc};
