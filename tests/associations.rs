@@ -472,6 +472,86 @@ async fn the_guard_refuses_a_reviewer_and_records_a_leads_override() {
     }
 }
 
+/// The claims in `who`'s Mine, by claim id, and the tab's count (filtered and not).
+async fn mine(s: &Store, who: &str) -> (Vec<String>, u64, u64) {
+    let rows = s
+        .queue_page(&QueueQuery {
+            tab: QueueTab::Mine,
+            sort: QueueSort::ClaimId,
+            reverse: false,
+            filter: String::new(),
+            reviewer: who.into(),
+            anchor: Anchor::First,
+            limit: 10,
+            submitted: None,
+        })
+        .await
+        .unwrap();
+    let counts = s.tab_counts(who, "").await.unwrap();
+    let filtered = s.tab_counts(who, "Sales").await.unwrap();
+    (
+        rows.into_iter().map(|r| r.claim_id).collect(),
+        counts.mine,
+        filtered.mine,
+    )
+}
+
+#[tokio::test]
+async fn an_assignment_outlives_the_holds_taken_and_let_go_on_it() {
+    let five = chrono::TimeDelta::minutes(5);
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for t in common::stores().await {
+        let s = &t.store;
+        let b = t.backend;
+        seed(s).await;
+        s.assign("A-1", "carol", "lee").await.unwrap();
+        let a1 = view(s, "A-1").await;
+        assert_eq!(a1.assignee.as_deref(), Some("carol"), "{b}");
+        assert_eq!(a1.assigned_to, None, "{b}: assigned, not held");
+        // Carol takes what she was given, then lets go of it (as quitting does): still hers.
+        s.take(&ids(&["A-1"]), "carol", five).await.unwrap();
+        assert_eq!(
+            view(s, "A-1").await.assigned_to.as_deref(),
+            Some("carol"),
+            "{b}"
+        );
+        s.release(&ids(&["A-1"]), "carol").await.unwrap();
+        let a1 = view(s, "A-1").await;
+        assert_eq!(
+            (a1.assigned_to, a1.assignee.as_deref()),
+            (None, Some("carol")),
+            "{b}"
+        );
+        assert_eq!(mine(s, "carol").await, (ids(&["A-1", "A-2"]), 2, 2), "{b}");
+        // Bob takes one of them: it is in his Mine (held) and still in Carol's (assigned).
+        s.take(&ids(&["A-2"]), "bob", five).await.unwrap();
+        assert_eq!(mine(s, "bob").await, (ids(&["A-2"]), 1, 1), "{b}");
+        assert_eq!(mine(s, "carol").await, (ids(&["A-1", "A-2"]), 2, 2), "{b}");
+        let a2 = view(s, "A-2").await;
+        assert_eq!(a2.assigned_to.as_deref(), Some("bob"), "{b}");
+        assert_eq!(a2.assignee.as_deref(), Some("carol"), "{b}");
+        // The contest's release (`u`) lets go of Bob's hold; Carol keeps the assignment.
+        s.release_contest("A-2", "bob").await.unwrap();
+        assert_eq!(mine(s, "bob").await, (vec![], 0, 0), "{b}");
+        assert_eq!(mine(s, "carol").await.0, ids(&["A-1", "A-2"]), "{b}");
+        // A hold whose lease is over holds nothing and leaves the assignment too.
+        s.take(&ids(&["A-1"]), "bob", chrono::TimeDelta::minutes(-1))
+            .await
+            .unwrap();
+        assert_eq!(mine(s, "carol").await.0, ids(&["A-1", "A-2"]), "{b}");
+        assert_eq!(
+            view(s, "A-1").await.assignee.as_deref(),
+            Some("carol"),
+            "{b}"
+        );
+        // The audit tells the same acts as before, in the same shape.
+        let events = s.events("A-2").await.unwrap();
+        let kinds: Vec<&str> = events.iter().rev().take(3).map(|e| e.kind.code()).collect();
+        assert_eq!(kinds, vec!["released", "taken", "assigned"], "{b}");
+        assert!(s.verify_audit(None).await.unwrap().broken.is_none(), "{b}");
+    }
+}
+
 #[tokio::test]
 async fn a_lead_assigns_a_contest_to_a_reviewer_and_it_shows_in_their_mine() {
     for t in common::stores().await {

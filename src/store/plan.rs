@@ -34,6 +34,12 @@ pub(crate) enum Write {
         holder: Option<String>,
         until: Option<DateTime<Utc>>,
     },
+    /// Whom a lead assigned the claim to (`None`: nobody), apart from its hold: releasing or
+    /// losing a hold keeps the assignment.
+    Assign {
+        claim_id: String,
+        assignee: Option<String>,
+    },
     /// An approval's association of the customer and product with the claim's MPN (replacing
     /// the one before).
     Associate {

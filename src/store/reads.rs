@@ -19,7 +19,7 @@ use crate::model::{AuditEvent, BulkWrite, ClaimDetail, ClaimView, Draft};
 /// The `claims` columns every read needs.
 pub(crate) const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, \
     customer_domain, solution_area, activity, product, subscription_id, purchase_channel, \
-    submitted_at, status, version, parties, incumbent_mpn_id, assigned_to, held_until";
+    submitted_at, status, version, parties, incumbent_mpn_id, assigned_to, held_until, assignee";
 
 /// Claim `c` competes with claim `a`: another partner's claim for the same customer tenant and
 /// product, both still in the contest (see [`live`]). The relation is symmetric, so a contest
@@ -75,6 +75,7 @@ pub(crate) fn claim_row(r: &Row) -> Result<ClaimRow, StoreError> {
         incumbent_mpn_id: r.opt_text("incumbent_mpn_id")?,
         assigned_to: r.opt_text("assigned_to")?,
         held_until: r.opt_time("held_until")?,
+        assignee: r.opt_text("assignee")?,
     })
 }
 

@@ -9,8 +9,8 @@ use crate::store::plan::{Write, WritePlan};
 use crate::store::StoreError;
 
 /// A lead assigns a claim and the open claims of its contest (`contest[0]` is the claim asked
-/// for) to a named, active reviewer: they show in that reviewer's Mine, free for them to take.
-/// A hold someone else has on them ends.
+/// for) to a named, active reviewer: they show in that reviewer's Mine, free for them to take,
+/// and stay there when a hold on them ends. A hold someone else has on them ends now.
 pub(crate) fn plan_assign(
     actor: &Actor,
     contest: &[Current],
@@ -39,21 +39,32 @@ pub(crate) fn plan_assign(
     }
     let mut plan = WritePlan::default();
     for claim in contest.iter().filter(|c| c.status.is_open()) {
-        let already = claim.assigned_to.as_deref() == Some(login) && claim.holder(now).is_none();
-        if already {
+        let other_hold = claim.holder(now).filter(|who| *who != login);
+        if claim.assignee.as_deref() == Some(login) && other_hold.is_none() {
             continue;
         }
-        plan.writes.push(Write::Hold {
+        if other_hold.is_some() {
+            plan.writes.push(Write::Hold {
+                claim_id: claim.claim_id.clone(),
+                holder: None,
+                until: None,
+            });
+        }
+        plan.writes.push(Write::Assign {
             claim_id: claim.claim_id.clone(),
-            holder: Some(login.to_string()),
-            until: None,
+            assignee: Some(login.to_string()),
         });
+        // From the reviewer it was assigned to, else the one whose hold ends.
+        let from = claim
+            .assignee
+            .clone()
+            .or_else(|| other_hold.map(str::to_string));
         plan.event(
             now,
             actor,
             Some(&claim.claim_id),
             EventKind::Assigned {
-                from: claim.assigned_to.clone(),
+                from,
                 to: login.to_string(),
             },
         );

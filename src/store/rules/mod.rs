@@ -44,6 +44,8 @@ pub(crate) struct Current {
     pub version: i64,
     pub assigned_to: Option<String>,
     pub held_until: Option<DateTime<Utc>>,
+    /// Whom a lead assigned the claim to (kept when a hold ends).
+    pub assignee: Option<String>,
     pub group: GroupKey,
     /// The claim's MPN and product as filed (what an approval associates).
     pub mpn_id: String,

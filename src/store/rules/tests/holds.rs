@@ -162,10 +162,15 @@ fn a_lead_assigns_a_contest_to_an_active_reviewer() {
             },
         ]
     );
+    // Alice's hold ends; the assignment is its own column, apart from the hold.
     assert!(plan.writes.contains(&Write::Hold {
         claim_id: "C-1".into(),
-        holder: Some("carol".into()),
+        holder: None,
         until: None,
+    }));
+    assert!(plan.writes.contains(&Write::Assign {
+        claim_id: "C-2".into(),
+        assignee: Some("carol".into()),
     }));
     // Non-leads are refused; so is an inactive or unknown reviewer, and a decided claim.
     let err = plan_assign(
@@ -185,9 +190,21 @@ fn a_lead_assigns_a_contest_to_an_active_reviewer() {
     assert!(plan_assign(&lee, &contest, None, "zed", now()).is_err());
     let done = [claim("C-3", Status::Approved, 2)];
     assert!(plan_assign(&lee, &done, Some(&carol), "carol", now()).is_err());
-    // Assigning again to the same reviewer changes nothing.
-    let mut assigned = claim("C-2", Status::UnderReview, 1);
-    assigned.assigned_to = Some("carol".into());
+    // Assigning again to the same reviewer changes nothing, even while she holds it.
+    let mut assigned = held_by(claim("C-2", Status::UnderReview, 1), "carol");
+    assigned.assignee = Some("carol".into());
     let plan = plan_assign(&lee, &[assigned], Some(&carol), "carol", now()).unwrap();
     assert!(plan.events.is_empty() && plan.writes.is_empty());
+    // Releasing her hold keeps the assignment: only the hold is written.
+    let mut held = held_by(claim("C-4", Status::UnderReview, 1), "carol");
+    held.assignee = Some("carol".into());
+    let plan = plan_release(&actor("carol", Role::Reviewer), &[held], now()).unwrap();
+    assert_eq!(
+        plan.writes,
+        vec![Write::Hold {
+            claim_id: "C-4".into(),
+            holder: None,
+            until: None,
+        }]
+    );
 }

@@ -41,6 +41,7 @@ fn claim(id: &str, status: Status, version: i64) -> Current {
         version,
         assigned_to: None,
         held_until: None,
+        assignee: None,
         group: group(1),
         mpn_id: format!("MPN-{id}"),
         product: "Dynamics 365 Sales".into(),
