@@ -305,6 +305,19 @@ async fn an_approval_makes_the_incumbent_every_later_claim_competes_with() {
             let (ids, parties) = contest_from(s, id).await;
             assert_eq!(ids, vec!["A-1", "A-3", "A-4"], "{b} from {id}");
             assert_eq!(parties, vec![2, 2, 2], "{b} from {id}");
+            // The compare view folds Contoso's two claims into one party from what the read
+            // brings (each claim's MPN with its partner_id), and asks two parties.
+            let views = s.contest(&[id.to_string()]).await.unwrap();
+            let folded: Vec<Vec<&str>> = claimdesk::app::compare::parties(&views)
+                .iter()
+                .map(|p| p.iter().map(|v| v.claim.claim_id.as_str()).collect())
+                .collect();
+            assert_eq!(
+                folded,
+                vec![vec!["A-3", "A-1"], vec!["A-4"]],
+                "{b} from {id}"
+            );
+            assert_eq!(claimdesk::app::compare::askable(&views), 2, "{b} from {id}");
         }
         // The Contested tab holds the open ones.
         let contested = s

@@ -57,6 +57,22 @@ impl ClaimView {
         super::holder(self.assigned_to.as_deref(), self.held_until, now)
     }
 
+    /// The party the claim is filed by: its partner (`partner_id`) when the store knows the
+    /// MPN's partner, else the MPN itself. A partner's claims under its several MPNs are one
+    /// party of a contest.
+    pub fn party_key(&self) -> &str {
+        self.facts
+            .mpn
+            .as_ref()
+            .and_then(|m| m.partner_id.as_deref())
+            .unwrap_or(&self.claim.partner.mpn_id)
+    }
+
+    /// The date of the claim's most recent PoE, if it has any.
+    pub fn latest_poe(&self) -> Option<chrono::NaiveDate> {
+        self.claim.poe.iter().map(|p| p.date).max()
+    }
+
     /// The claim itself.
     pub fn claim(&self) -> &Claim {
         &self.claim
