@@ -121,6 +121,11 @@ async fn claim_rows(
     if let Some(p) = param {
         sql = sql.arg(p);
     }
+    fetch_claims(db, sql).await
+}
+
+/// The claims a `SELECT` of [`CLAIM_COLUMNS`] returns, as rows.
+async fn fetch_claims(db: &mut impl Exec, sql: Sql) -> Result<Vec<ClaimRow>, StoreError> {
     db.fetch_all(sql).await?.iter().map(claim_row).collect()
 }
 
@@ -465,12 +470,7 @@ impl Store {
             live_a = live("a"),
         ))
         .arg(claim_ids.to_vec());
-        let rows = db
-            .fetch_all(sql)
-            .await?
-            .iter()
-            .map(claim_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = fetch_claims(&mut db, sql).await?;
         views(&mut db, rows).await
     }
 
@@ -757,12 +757,7 @@ pub(crate) async fn error_findings(
         "SELECT {CLAIM_COLUMNS} FROM claims WHERE claim_id IN_LIST($1) ORDER BY claim_id"
     ))
     .arg(ids.to_vec());
-    let rows = db
-        .fetch_all(sql)
-        .await?
-        .iter()
-        .map(claim_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = fetch_claims(db, sql).await?;
     let index = facts(db, &rows).await?;
     let mut out = Vec::new();
     for row in &rows {
