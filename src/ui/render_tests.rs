@@ -609,6 +609,20 @@ fn compare_folds_one_partners_claims_into_one_party() {
         other => panic!("no request: {other:?}"),
     };
     assert_eq!(asked.len(), 4, "{asked:?}");
+    // Asking the focused party asks both of its claims; naming its own other MPN is no leak,
+    // naming another party's is.
+    key(&mut s, Key::plain(KeyCode::Esc));
+    key(&mut s, Key::ch('r'));
+    key(&mut s, Key::ch('o'));
+    let editor = s.editor_mut().expect("the request editor");
+    match &editor.purpose {
+        crate::app::view::Purpose::Info(rs) => assert_eq!(rs.len(), 2, "{rs:?}"),
+        other => panic!("no request: {other:?}"),
+    }
+    editor.text = crate::app::view::TextBox::new("Your SOW under MPN 2000012 covers it");
+    assert!(editor.leaks().is_empty(), "{:?}", editor.leaks());
+    editor.text = crate::app::view::TextBox::new("MPN 1000001 filed a newer SOW");
+    assert!(!editor.leaks().is_empty());
     // Rejecting the focused party rejects both of its claims, and only those.
     let mut s = compare_state(4);
     if let Some(c) = s.compare.as_mut() {

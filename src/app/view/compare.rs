@@ -115,6 +115,7 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
         .iter()
         .map(|v| ContestParty {
             claim_id: Some(v.claim.claim_id.clone()),
+            party_key: v.party_key().to_string(),
             party: OtherParty {
                 name: v.claim.partner.name.clone(),
                 mpn_id: v.claim.partner.mpn_id.clone(),
@@ -137,6 +138,7 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
                 .unwrap_or_default();
             out.push(ContestParty {
                 claim_id: None,
+                party_key: mpn.clone(),
                 party: OtherParty {
                     name,
                     mpn_id: mpn,
