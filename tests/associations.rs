@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::story::{batch, contest_from, decision, queue, seen, view};
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use claimdesk::domain::*;
 use claimdesk::store::*;
@@ -69,17 +71,6 @@ fn subscription(id: &str, product: &str) -> Subscription {
     }
 }
 
-fn batch(claims: Vec<Claim>) -> ImportBatch {
-    ImportBatch {
-        claims: claims
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| (i + 1, c))
-            .collect(),
-        ..ImportBatch::default()
-    }
-}
-
 /// The reference data and the first two claims: Contoso (two MPNs, one partner_id, two names)
 /// and Fabrikam on the tenant's Sales; the subscription GUID spelled two ways.
 async fn seed(store: &Store) {
@@ -127,10 +118,6 @@ async fn seed(store: &Store) {
     }
 }
 
-async fn view(store: &Store, id: &str) -> ClaimView {
-    store.claim(id).await.unwrap().unwrap()
-}
-
 async fn decide(
     store: &Store,
     id: &str,
@@ -138,15 +125,8 @@ async fn decide(
     by: &str,
     guard: Guard,
 ) -> Result<(), StoreError> {
-    let v = view(store, id).await;
-    let request = DecisionRequest {
-        seen: Seen {
-            claim_id: id.into(),
-            version: v.version,
-        },
-        outcome,
-        reason: "PoE weighed".into(),
-    };
+    let (seen, _) = seen(store, id).await;
+    let request = decision(seen, outcome, "PoE weighed");
     store.decide_guarded(&[request], by, guard).await
 }
 
@@ -154,34 +134,6 @@ async fn decide(
 async fn contest_fields(store: &Store, id: &str) -> (bool, Vec<String>, Option<String>) {
     let v = view(store, id).await;
     (v.contested(), v.competing_claim_ids, v.incumbent_mpn_id)
-}
-
-/// The claim ids of the contest read from `id`, and its party count from each of them.
-async fn contest_from(store: &Store, id: &str) -> (Vec<String>, Vec<u32>) {
-    let views = store.contest(&[id.to_string()]).await.unwrap();
-    let ids: Vec<String> = views.iter().map(|v| v.claim.claim_id.clone()).collect();
-    let mut parties = Vec::new();
-    for v in &views {
-        let rows = store
-            .queue_page(&QueueQuery {
-                tab: QueueTab::All,
-                sort: QueueSort::ClaimId,
-                reverse: false,
-                filter: v.claim.claim_id.to_lowercase(),
-                reviewer: "lee".into(),
-                anchor: Anchor::First,
-                limit: 10,
-                submitted: None,
-            })
-            .await
-            .unwrap();
-        let row = rows
-            .iter()
-            .find(|r| r.claim_id == v.claim.claim_id)
-            .unwrap();
-        parties.push(row.parties);
-    }
-    (ids, parties)
 }
 
 #[tokio::test]
@@ -305,21 +257,22 @@ async fn an_approval_makes_the_incumbent_every_later_claim_competes_with() {
             let (ids, parties) = contest_from(s, id).await;
             assert_eq!(ids, vec!["A-1", "A-3", "A-4"], "{b} from {id}");
             assert_eq!(parties, vec![2, 2, 2], "{b} from {id}");
+            // The compare view folds Contoso's two claims into one party from what the read
+            // brings (each claim's MPN with its partner_id), and asks two parties.
+            let views = s.contest(&[id.to_string()]).await.unwrap();
+            let folded: Vec<Vec<&str>> = claimdesk::app::compare::parties(&views)
+                .iter()
+                .map(|p| p.iter().map(|v| v.claim.claim_id.as_str()).collect())
+                .collect();
+            assert_eq!(
+                folded,
+                vec![vec!["A-3", "A-1"], vec!["A-4"]],
+                "{b} from {id}"
+            );
+            assert_eq!(claimdesk::app::compare::askable(&views), 2, "{b} from {id}");
         }
         // The Contested tab holds the open ones.
-        let contested = s
-            .queue_page(&QueueQuery {
-                tab: QueueTab::Contested,
-                sort: QueueSort::ClaimId,
-                reverse: false,
-                filter: String::new(),
-                reviewer: "lee".into(),
-                anchor: Anchor::First,
-                limit: 10,
-                submitted: None,
-            })
-            .await
-            .unwrap();
+        let contested = queue(s, QueueTab::Contested, "lee", "").await;
         let ids: Vec<&str> = contested.iter().map(|r| r.claim_id.as_str()).collect();
         assert_eq!(ids, vec!["A-3", "A-4"], "{b}");
         assert!(s.verify_audit(None).await.unwrap().broken.is_none(), "{b}");
@@ -472,6 +425,74 @@ async fn the_guard_refuses_a_reviewer_and_records_a_leads_override() {
     }
 }
 
+/// The claims in `who`'s Mine, by claim id, and the tab's count (filtered and not).
+async fn mine(s: &Store, who: &str) -> (Vec<String>, u64, u64) {
+    let rows = queue(s, QueueTab::Mine, who, "").await;
+    let counts = s.tab_counts(who, "").await.unwrap();
+    let filtered = s.tab_counts(who, "Sales").await.unwrap();
+    (
+        rows.into_iter().map(|r| r.claim_id).collect(),
+        counts.mine,
+        filtered.mine,
+    )
+}
+
+#[tokio::test]
+async fn an_assignment_outlives_the_holds_taken_and_let_go_on_it() {
+    let five = chrono::TimeDelta::minutes(5);
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for t in common::stores().await {
+        let s = &t.store;
+        let b = t.backend;
+        seed(s).await;
+        s.assign("A-1", "carol", "lee").await.unwrap();
+        let a1 = view(s, "A-1").await;
+        assert_eq!(a1.assignee.as_deref(), Some("carol"), "{b}");
+        assert_eq!(a1.assigned_to, None, "{b}: assigned, not held");
+        // Carol takes what she was given, then lets go of it (as quitting does): still hers.
+        s.take(&ids(&["A-1"]), "carol", five).await.unwrap();
+        assert_eq!(
+            view(s, "A-1").await.assigned_to.as_deref(),
+            Some("carol"),
+            "{b}"
+        );
+        s.release(&ids(&["A-1"]), "carol").await.unwrap();
+        let a1 = view(s, "A-1").await;
+        assert_eq!(
+            (a1.assigned_to, a1.assignee.as_deref()),
+            (None, Some("carol")),
+            "{b}"
+        );
+        assert_eq!(mine(s, "carol").await, (ids(&["A-1", "A-2"]), 2, 2), "{b}");
+        // Bob takes one of them: it is in his Mine (held) and still in Carol's (assigned).
+        s.take(&ids(&["A-2"]), "bob", five).await.unwrap();
+        assert_eq!(mine(s, "bob").await, (ids(&["A-2"]), 1, 1), "{b}");
+        assert_eq!(mine(s, "carol").await, (ids(&["A-1", "A-2"]), 2, 2), "{b}");
+        let a2 = view(s, "A-2").await;
+        assert_eq!(a2.assigned_to.as_deref(), Some("bob"), "{b}");
+        assert_eq!(a2.assignee.as_deref(), Some("carol"), "{b}");
+        // The contest's release (`u`) lets go of Bob's hold; Carol keeps the assignment.
+        s.release_contest("A-2", "bob").await.unwrap();
+        assert_eq!(mine(s, "bob").await, (vec![], 0, 0), "{b}");
+        assert_eq!(mine(s, "carol").await.0, ids(&["A-1", "A-2"]), "{b}");
+        // A hold whose lease is over holds nothing and leaves the assignment too.
+        s.take(&ids(&["A-1"]), "bob", chrono::TimeDelta::minutes(-1))
+            .await
+            .unwrap();
+        assert_eq!(mine(s, "carol").await.0, ids(&["A-1", "A-2"]), "{b}");
+        assert_eq!(
+            view(s, "A-1").await.assignee.as_deref(),
+            Some("carol"),
+            "{b}"
+        );
+        // The audit tells the same acts as before, in the same shape.
+        let events = s.events("A-2").await.unwrap();
+        let kinds: Vec<&str> = events.iter().rev().take(3).map(|e| e.kind.code()).collect();
+        assert_eq!(kinds, vec!["released", "taken", "assigned"], "{b}");
+        assert!(s.verify_audit(None).await.unwrap().broken.is_none(), "{b}");
+    }
+}
+
 #[tokio::test]
 async fn a_lead_assigns_a_contest_to_a_reviewer_and_it_shows_in_their_mine() {
     for t in common::stores().await {
@@ -483,21 +504,7 @@ async fn a_lead_assigns_a_contest_to_a_reviewer_and_it_shows_in_their_mine() {
         assert!(s.assign("A-1", "nobody", "lee").await.is_err(), "{b}");
         let assigned = s.assign("A-1", "carol", "lee").await.unwrap();
         assert_eq!(assigned, vec!["A-1", "A-2"], "{b}");
-        let mine = s
-            .queue_page(&QueueQuery {
-                tab: QueueTab::Mine,
-                sort: QueueSort::ClaimId,
-                reverse: false,
-                filter: String::new(),
-                reviewer: "carol".into(),
-                anchor: Anchor::First,
-                limit: 10,
-                submitted: None,
-            })
-            .await
-            .unwrap();
-        let ids: Vec<&str> = mine.iter().map(|r| r.claim_id.as_str()).collect();
-        assert_eq!(ids, vec!["A-1", "A-2"], "{b}");
+        assert_eq!(mine(s, "carol").await.0, vec!["A-1", "A-2"], "{b}");
         let events = s.events("A-2").await.unwrap();
         let last = events.last().unwrap();
         assert_eq!(last.actor, "lee", "{b}");

@@ -12,61 +12,16 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use claimdesk::domain::{BusinessCalendar, DecisionOutcome, Partner, SlaPolicy, Status};
 use claimdesk::interchange::parse_str;
-use claimdesk::model::{ClaimView, EventKind, OutboxKind};
-use claimdesk::store::{
-    Anchor, DecisionRequest, ImportBatch, InfoRequest, QueueQuery, QueueRow, QueueSort, QueueTab,
-    Seen, Store, StoreError,
-};
+use claimdesk::model::{EventKind, OutboxKind};
+use claimdesk::store::{ImportBatch, InfoRequest, QueueTab, Store, StoreError};
+use common::story::{contest_from, decision, queue, seen, view};
 
 fn rfc(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-async fn seen(store: &Store, id: &str) -> (Seen, Status) {
-    let v = store.claim(id).await.unwrap().expect("claim");
-    (
-        Seen {
-            claim_id: id.into(),
-            version: v.version,
-        },
-        v.claim.status,
-    )
-}
-
-async fn view(store: &Store, id: &str) -> ClaimView {
-    store.claim(id).await.unwrap().expect("claim")
-}
-
-/// The claim ids of the contest opened from `id`, and the party count each of them shows.
-async fn parties(store: &Store, id: &str) -> (Vec<String>, Vec<u32>) {
-    let views = store.contest(&[id.to_string()]).await.unwrap();
-    let ids: Vec<String> = views.iter().map(|v| v.claim.claim_id.clone()).collect();
-    let mut counts = Vec::new();
-    for id in &ids {
-        let rows = queue(store, QueueTab::All, &id.to_lowercase()).await;
-        counts.extend(rows.iter().filter(|r| &r.claim_id == id).map(|r| r.parties));
-    }
-    (ids, counts)
-}
-
-async fn queue(store: &Store, tab: QueueTab, filter: &str) -> Vec<QueueRow> {
-    store
-        .queue_page(&QueueQuery {
-            tab,
-            sort: QueueSort::ClaimId,
-            reverse: false,
-            submitted: None,
-            filter: filter.into(),
-            reviewer: "lee".into(),
-            anchor: Anchor::First,
-            limit: 10,
-        })
-        .await
-        .unwrap()
-}
-
 async fn contested_tab(store: &Store) -> Vec<String> {
-    let rows = queue(store, QueueTab::Contested, "").await;
+    let rows = queue(store, QueueTab::Contested, "lee", "").await;
     rows.into_iter().map(|r| r.claim_id).collect()
 }
 
@@ -77,8 +32,8 @@ async fn arbitrate(store: &Store) {
     store
         .decide(
             &[
-                decide(s1, DecisionOutcome::Approved, "Most recent valid PoE"),
-                decide(s2, DecisionOutcome::Rejected, "Lost in arbitration"),
+                decision(s1, DecisionOutcome::Approved, "Most recent valid PoE"),
+                decision(s2, DecisionOutcome::Rejected, "Lost in arbitration"),
             ],
             "alice",
         )
@@ -88,14 +43,6 @@ async fn arbitrate(store: &Store) {
 
 fn feed(lines: &[String]) -> ImportBatch {
     parse_str(&lines.join("\n")).expect("feed parses")
-}
-
-fn decide(seen: Seen, outcome: DecisionOutcome, reason: &str) -> DecisionRequest {
-    DecisionRequest {
-        seen,
-        outcome,
-        reason: reason.into(),
-    }
 }
 
 #[tokio::test]
@@ -189,7 +136,11 @@ async fn request_reply_decide_dispute_and_decide_again_with_the_outbox_and_audit
         let (s, _) = seen(store, "C-1").await;
         store
             .decide(
-                &[decide(s, DecisionOutcome::Approved, "Signed SOW verified")],
+                &[decision(
+                    s,
+                    DecisionOutcome::Approved,
+                    "Signed SOW verified",
+                )],
                 "alice",
             )
             .await
@@ -234,8 +185,11 @@ async fn request_reply_decide_dispute_and_decide_again_with_the_outbox_and_audit
         assert_eq!(c2.competing_claim_ids, ["C-1"], "{b}");
         assert_eq!(c1.competing_claim_ids, ["C-2"], "{b}");
         assert!(c1.is_incumbent() && !c2.is_incumbent(), "{b}");
-        assert_eq!(parties(store, "C-1").await, parties(store, "C-2").await);
-        let (ids, counts) = parties(store, "C-2").await;
+        assert_eq!(
+            contest_from(store, "C-1").await,
+            contest_from(store, "C-2").await
+        );
+        let (ids, counts) = contest_from(store, "C-2").await;
         assert_eq!(
             (ids, counts),
             (vec!["C-1".into(), "C-2".into()], vec![2, 2]),
@@ -258,7 +212,7 @@ async fn request_reply_decide_dispute_and_decide_again_with_the_outbox_and_audit
         assert_eq!(status, Status::Disputed);
         let err = store
             .decide(
-                &[decide(s.clone(), DecisionOutcome::Approved, "Still fine")],
+                &[decision(s.clone(), DecisionOutcome::Approved, "Still fine")],
                 "alice",
             )
             .await
@@ -269,7 +223,7 @@ async fn request_reply_decide_dispute_and_decide_again_with_the_outbox_and_audit
         );
         store
             .decide(
-                &[decide(
+                &[decision(
                     s,
                     DecisionOutcome::Rejected,
                     "The SOW is not countersigned",
@@ -359,7 +313,7 @@ async fn withdrawals_of_decided_claims_and_late_disputes_are_refused_whole() {
         let (s, _) = seen(store, "C-1").await;
         store
             .decide(
-                &[decide(s, DecisionOutcome::Rejected, "Insufficient PoE")],
+                &[decision(s, DecisionOutcome::Rejected, "Insufficient PoE")],
                 "alice",
             )
             .await
@@ -509,10 +463,13 @@ async fn a_disputed_claim_stays_a_party_of_its_contest_and_a_disputed_approval_s
         );
         assert_eq!(c2.competing_claim_ids, ["C-1"], "{b}");
         assert_eq!(c1.competing_claim_ids, ["C-2"], "{b}");
-        assert_eq!(parties(store, "C-1").await, parties(store, "C-2").await);
-        assert_eq!(parties(store, "C-2").await.1, [2, 2], "{b}");
+        assert_eq!(
+            contest_from(store, "C-1").await,
+            contest_from(store, "C-2").await
+        );
+        assert_eq!(contest_from(store, "C-2").await.1, [2, 2], "{b}");
         assert_eq!(contested_tab(store).await, ["C-2"], "{b}");
-        let disputed: Vec<String> = queue(store, QueueTab::Disputed, "")
+        let disputed: Vec<String> = queue(store, QueueTab::Disputed, "lee", "")
             .await
             .into_iter()
             .map(|r| r.claim_id)
@@ -523,7 +480,7 @@ async fn a_disputed_claim_stays_a_party_of_its_contest_and_a_disputed_approval_s
         let (s2, _) = seen(store, "C-2").await;
         let err = store
             .decide(
-                &[decide(s2.clone(), DecisionOutcome::Approved, "Newer PoE")],
+                &[decision(s2.clone(), DecisionOutcome::Approved, "Newer PoE")],
                 "bob",
             )
             .await
@@ -535,7 +492,11 @@ async fn a_disputed_claim_stays_a_party_of_its_contest_and_a_disputed_approval_s
         // Upheld: C-2 leaves the contest again.
         store
             .decide(
-                &[decide(s2, DecisionOutcome::Rejected, "Lost in arbitration")],
+                &[decision(
+                    s2,
+                    DecisionOutcome::Rejected,
+                    "Lost in arbitration",
+                )],
                 "bob",
             )
             .await
@@ -562,7 +523,7 @@ async fn a_disputed_claim_stays_a_party_of_its_contest_and_a_disputed_approval_s
         let (s3, _) = seen(store, "C-3").await;
         let err = store
             .decide(
-                &[decide(s3, DecisionOutcome::Approved, "Signed PoE")],
+                &[decision(s3, DecisionOutcome::Approved, "Signed PoE")],
                 "bob",
             )
             .await
@@ -576,7 +537,7 @@ async fn a_disputed_claim_stays_a_party_of_its_contest_and_a_disputed_approval_s
         let (s1, _) = seen(store, "C-1").await;
         store
             .decide(
-                &[decide(
+                &[decision(
                     s1,
                     DecisionOutcome::Rejected,
                     "PoE predates the tenant",
@@ -594,7 +555,7 @@ async fn a_disputed_claim_stays_a_party_of_its_contest_and_a_disputed_approval_s
         let (s3, _) = seen(store, "C-3").await;
         store
             .decide(
-                &[decide(s3, DecisionOutcome::Approved, "Signed PoE")],
+                &[decision(s3, DecisionOutcome::Approved, "Signed PoE")],
                 "bob",
             )
             .await

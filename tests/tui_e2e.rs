@@ -399,7 +399,7 @@ async fn n_takes_the_next_claim_and_its_row_shows_the_holder() {
     // `n` takes the next free claim and opens it; back on the queue its row shows the hold.
     send("n");
     screen.wait_for("the claim taken and opened", |t| {
-        t.contains("Claim CPOR-00002") && t.contains("alice, held until")
+        t.contains("Claim CPOR-00002") && t.contains("Held by       alice until")
     });
     send("q");
     screen.wait_for("its row", |t| {

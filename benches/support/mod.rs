@@ -83,6 +83,7 @@ pub fn row(n: u64) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: None,
         held_until: None,
+        assignee: None,
         clock: Default::default(),
     }
 }
@@ -142,6 +143,7 @@ pub fn contest(n: u64) -> Vec<ClaimView> {
                 decision: None,
                 assigned_to: None,
                 held_until: None,
+                assignee: None,
                 clock: Default::default(),
             }
         })

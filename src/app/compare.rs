@@ -14,7 +14,7 @@ use super::view::{contest_parties, recipient, CompareView, Loadable, Modal, Purp
 use crate::domain::{Status, Visibility};
 use crate::model::ClaimView;
 
-pub use super::view::compare::{label, Column};
+pub use super::view::compare::{label, parties, Column};
 
 /// Opens the compare view on `claim_id` (contested claims only; the caller checks).
 pub fn open(
@@ -79,9 +79,9 @@ pub fn loaded(state: &mut State, req_id: u64, result: Result<Vec<ClaimView>, Str
                 }
             }
             if first_load {
-                c.focus = views
+                c.focus = super::view::compare::parties(&views)
                     .iter()
-                    .position(|v| v.claim.claim_id == c.claim_id)
+                    .position(|p| p.iter().any(|v| v.claim.claim_id == c.claim_id))
                     .unwrap_or(0);
             }
             c.parties = Loadable::Loaded(views);
@@ -226,7 +226,8 @@ fn act_on_focus(state: &mut State, command: Command) -> Step {
     })
 }
 
-/// `o` or `a` after `r`: the request goes to the focused party, or to every open party.
+/// `o` or `a` after `r`: the request goes to the focused party, or to every open party (each
+/// open claim of the party: a partner's claims under its other MPNs too).
 pub fn info_scope(state: &mut State, command: Command) -> Step {
     state.modal = Modal::None;
     let all = match command {
@@ -241,7 +242,14 @@ pub fn info_scope(state: &mut State, command: Command) -> Step {
     let chosen: Vec<&ClaimView> = if all {
         views.iter().filter(|v| v.claim.status.is_open()).collect()
     } else {
-        vec![&view]
+        // The focused party: each of its open claims (the lead one even if it is not open).
+        super::view::compare::parties(&views)
+            .into_iter()
+            .find(|p| p.iter().any(|v| v.claim.claim_id == view.claim.claim_id))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| v.claim.claim_id == view.claim.claim_id || v.claim.status.is_open())
+            .collect()
     };
     let (askable, waiting): (Vec<&ClaimView>, Vec<&ClaimView>) =
         chosen.into_iter().partition(|v| can_ask(v));
@@ -273,11 +281,14 @@ pub fn info_scope(state: &mut State, command: Command) -> Step {
     })
 }
 
-/// The parties an information request to "all" would go to: the open claims that can still
-/// be asked (what the scope prompt counts, and what `a` asks).
+/// The parties an information request to "all" would go to: those with an open claim that can
+/// still be asked (what the scope prompt counts; `a` asks each such claim of each party).
 pub fn askable(views: &[ClaimView]) -> usize {
-    views
+    super::view::compare::parties(views)
         .iter()
-        .filter(|v| v.claim.status.can_become(Status::InfoRequested))
+        .filter(|p| {
+            p.iter()
+                .any(|v| v.claim.status.can_become(Status::InfoRequested))
+        })
         .count()
 }

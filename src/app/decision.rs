@@ -33,9 +33,10 @@ fn target(outcome: DecisionOutcome) -> Status {
     }
 }
 
-/// Starts deciding `view` (`a`, `x` or `w`). For an approval, every other open claim of
-/// `contest` by another partner is rejected with it. `parties` is the contest for the guard
-/// (`None`: read it).
+/// Starts deciding `view` (`a`, `x` or `w`) and the other claims of its party in `contest` (a
+/// partner's claims under its other MPNs) that can take the same decision: a party is decided
+/// as one. For an approval, every other open claim of `contest` by another partner is rejected
+/// with it. `parties` is the contest for the guard (`None`: read it).
 pub fn start(
     state: &mut State,
     command: Command,
@@ -56,33 +57,50 @@ pub fn start(
         ));
         return Step::default();
     }
-    let first = Planned {
-        recipient: recipient(view),
-        from: status,
-        outcome,
-        reason: match outcome {
-            DecisionOutcome::Withdrawn => WITHDRAWN_ON_REQUEST.to_string(),
-            _ => String::new(),
-        },
-        findings: findings(view),
-    };
+    let party: Vec<&ClaimView> = std::iter::once(view)
+        .chain(contest.iter().filter(|v| {
+            v.claim.claim_id != view.claim.claim_id
+                && v.party_key() == view.party_key()
+                && v.claim.status.is_open()
+                && v.claim.status.can_become(target(outcome))
+        }))
+        .collect();
     let mut over_findings = Vec::new();
     if outcome == DecisionOutcome::Approved {
-        let errors = error_findings(view);
-        if !errors.is_empty() {
+        for v in &party {
+            let errors = error_findings(v);
+            if errors.is_empty() {
+                continue;
+            }
             let codes: Vec<&str> = errors.iter().map(|f| f.code()).collect();
             if !is_lead(state) {
                 state.notice = Some(format!(
                     "Cannot approve {}: it has error findings: {}; only a lead may approve over them",
-                    view.claim.claim_id,
+                    v.claim.claim_id,
                     codes.join(", ")
                 ));
                 return Step::default();
             }
-            over_findings = errors;
+            for code in errors {
+                if !over_findings.contains(&code) {
+                    over_findings.push(code);
+                }
+            }
         }
     }
-    let mut items = vec![first];
+    let mut items: Vec<Planned> = party
+        .iter()
+        .map(|v| Planned {
+            recipient: recipient(v),
+            from: v.claim.status,
+            outcome,
+            reason: match outcome {
+                DecisionOutcome::Withdrawn => WITHDRAWN_ON_REQUEST.to_string(),
+                _ => String::new(),
+            },
+            findings: findings(v),
+        })
+        .collect();
     if outcome == DecisionOutcome::Approved {
         // The other partners' open claims of the contest (a partner's own MPNs are one party).
         items.extend(

@@ -65,6 +65,7 @@ pub fn row(n: usize) -> QueueRow {
         unknown_checks: (n % 2) as u32,
         assigned_to: n.is_multiple_of(6).then(|| "alice".to_string()),
         held_until: None,
+        assignee: None,
         clock: Default::default(),
     }
 }
@@ -159,8 +160,9 @@ pub fn claim_detail() -> ClaimDetail {
                 ..ClaimFacts::default()
             },
             decision: None,
-            assigned_to: Some("alice".into()),
+            assigned_to: None,
             held_until: None,
+            assignee: Some("alice".into()),
             clock: Default::default(),
         },
         events: vec![AuditEvent {

@@ -3,7 +3,7 @@
 //! Columns: SLA countdown (business time left, `!` below the warning margin, `✖` overdue),
 //! claim id, partner (MPN), customer domain, product, flags. Flags are space-separated words a
 //! script can grep: `contested:N`, `incumbent:MPN`, `findings:CODE,..`, `unknown:N`, `status:S`,
-//! `assigned:NAME`. Rows are read a window at a time, like the workbench.
+//! `assigned:NAME` (a lead's assignment), `held:NAME` (a live hold). Rows are read a window at a time, like the workbench.
 
 use chrono::Utc;
 use clap::{Args, ValueEnum};
@@ -166,8 +166,11 @@ fn flags(row: &QueueRow) -> String {
     if row.unknown_checks > 0 {
         out.push(format!("unknown:{}", row.unknown_checks));
     }
-    if let Some(who) = &row.assigned_to {
+    if let Some(who) = &row.assignee {
         out.push(format!("assigned:{who}"));
+    }
+    if let Some(who) = row.holder(Utc::now()) {
+        out.push(format!("held:{who}"));
     }
     out.join(" ")
 }

@@ -32,6 +32,7 @@ fn view() -> ClaimView {
         }),
         assigned_to: None,
         held_until: None,
+        assignee: None,
         clock: Default::default(),
     }
 }

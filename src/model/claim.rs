@@ -21,10 +21,12 @@ pub struct ClaimView {
     /// Reference data for the findings.
     pub facts: ClaimFacts,
     pub decision: Option<Decision>,
-    /// The reviewer the claim is assigned to, if any.
+    /// The reviewer holding the claim (or whose hold lapsed), if any.
     pub assigned_to: Option<String>,
-    /// When the assignee's hold ends; past it, the claim is free to take.
+    /// When that hold ends; past it, the claim is free to take.
     pub held_until: Option<DateTime<Utc>>,
+    /// The reviewer a lead assigned the claim to, if any (kept when a hold ends).
+    pub assignee: Option<String>,
     /// Its waits on the partner and its dispute: what its clocks are computed from.
     pub clock: ClockMarks,
 }
@@ -53,6 +55,22 @@ impl ClaimView {
     /// Who holds the claim at `now` (an expired lease holds nothing).
     pub fn holder(&self, now: DateTime<Utc>) -> Option<&str> {
         super::holder(self.assigned_to.as_deref(), self.held_until, now)
+    }
+
+    /// The party the claim is filed by: its partner (`partner_id`) when the store knows the
+    /// MPN's partner, else the MPN itself. A partner's claims under its several MPNs are one
+    /// party of a contest.
+    pub fn party_key(&self) -> &str {
+        self.facts
+            .mpn
+            .as_ref()
+            .and_then(|m| m.partner_id.as_deref())
+            .unwrap_or(&self.claim.partner.mpn_id)
+    }
+
+    /// The date of the claim's most recent PoE, if it has any.
+    pub fn latest_poe(&self) -> Option<chrono::NaiveDate> {
+        self.claim.poe.iter().map(|p| p.date).max()
     }
 
     /// The claim itself.

@@ -145,9 +145,12 @@ pub struct QueueRow {
     pub findings: Vec<FindingCode>,
     /// How many checks could not be decided for lack of data.
     pub unknown_checks: u32,
+    /// The reviewer holding the claim (or whose hold lapsed), if any.
     pub assigned_to: Option<String>,
-    /// When the assignee's hold ends; past it, the claim is free to take.
+    /// When that hold ends; past it, the claim is free to take.
     pub held_until: Option<DateTime<Utc>>,
+    /// The reviewer a lead assigned the claim to, if any (kept when a hold ends).
+    pub assignee: Option<String>,
     /// Its waits on the partner and its dispute: what its clocks are computed from.
     pub clock: ClockMarks,
 }

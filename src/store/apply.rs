@@ -57,6 +57,11 @@ pub(crate) fn statement(write: &Write) -> Sql {
             .arg(holder.clone())
             .arg(*until)
             .arg(claim_id),
+        Write::Assign { claim_id, assignee } => {
+            Sql::new("UPDATE claims SET assignee = $1 WHERE claim_id = $2")
+                .arg(assignee.clone())
+                .arg(claim_id)
+        }
         Write::Reviewer(r) => Sql::new(
             "INSERT INTO reviewers (login, display_name, role, active) VALUES ($1, $2, $3, $4)
              ON CONFLICT (login) DO UPDATE SET display_name = excluded.display_name,

@@ -1,5 +1,5 @@
 //! Every reviewing write, the same shape on both databases: begin, read the current rows (locked
-//! on PostgreSQL), let a rule of `rules.rs` plan the change, apply it with its audit events,
+//! on PostgreSQL), let a rule of `rules/` plan the change, apply it with its audit events,
 //! commit. Nothing here decides anything; it only reads what the rules need.
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -44,7 +44,7 @@ pub(crate) async fn read_actor(
 }
 
 /// The columns of a claim's current state, with its last audit event.
-pub(crate) const CURRENT: &str = "SELECT c.claim_id, c.status, c.version, c.assigned_to, c.held_until,
+pub(crate) const CURRENT: &str = "SELECT c.claim_id, c.status, c.version, c.assigned_to, c.held_until, c.assignee,
     c.tenant_id, c.product_key, c.mpn_id, c.product,
     (SELECT e.actor FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_actor,
     (SELECT e.at FROM events e WHERE e.claim_id = c.claim_id ORDER BY e.id DESC LIMIT 1) AS last_at,
@@ -71,6 +71,7 @@ pub(crate) fn current_row(r: &super::db::Row) -> Result<Current, StoreError> {
         version: r.int("version")?,
         assigned_to: r.opt_text("assigned_to")?,
         held_until: r.opt_time("held_until")?,
+        assignee: r.opt_text("assignee")?,
         group: GroupKey {
             tenant_id: r.guid("tenant_id")?,
             product_key: r.text("product_key")?,

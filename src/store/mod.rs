@@ -1,11 +1,11 @@
 //! The claims store: one API over SQLite (a file, one reviewer) and PostgreSQL (a team).
 //!
 //! This is the only place with SQL, and the review engine: every write reads the current rows,
-//! lets a pure rule of `rules.rs` plan the change and applies the plan with its audit events, in
+//! lets a pure rule of `rules/` plan the change and applies the plan with its audit events, in
 //! one transaction (`engine.rs`). Statements are written once for both databases (`db.rs` binds
 //! and reads each database's types); `sqlite.rs` and `postgres.rs` hold only what truly differs.
 //!
-//! - `engine.rs`: the writes; `rules.rs` + `plan.rs`: what they may do; `apply.rs`: doing it.
+//! - `engine.rs`: the writes; `rules/` + `plan.rs`: what they may do; `apply.rs`: doing it.
 //! - `dashboard.rs`: the lead's figures, from index ranges only.
 //! - `reads.rs`: claims, contests, the audit log, reviewers, drafts; `queue.rs`: queue windows
 //!   and tab counts; `import.rs`: bulk writes; `watch.rs`: the change feed.

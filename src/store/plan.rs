@@ -1,4 +1,4 @@
-//! What a write changes, as data: the rules in `rules.rs` return a [`WritePlan`] and `apply.rs`
+//! What a write changes, as data: the rules in `rules/` return a [`WritePlan`] and `apply.rs`
 //! carries it out in the open transaction, the same statements on both databases.
 
 use chrono::{DateTime, Utc};
@@ -33,6 +33,12 @@ pub(crate) enum Write {
         claim_id: String,
         holder: Option<String>,
         until: Option<DateTime<Utc>>,
+    },
+    /// Whom a lead assigned the claim to (`None`: nobody), apart from its hold: releasing or
+    /// losing a hold keeps the assignment.
+    Assign {
+        claim_id: String,
+        assignee: Option<String>,
     },
     /// An approval's association of the customer and product with the claim's MPN (replacing
     /// the one before).

@@ -41,9 +41,12 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
             sql.push(" AND ").push(contested(dialect));
         }
         QueueTab::Mine => {
-            sql.push(" AND assigned_to = ")
+            // Held by the reviewer, or assigned to them by a lead.
+            sql.push(" AND (assigned_to = ")
                 .bind(query.reviewer.clone())
-                .push(" AND queue_state <> 'closed'");
+                .push(" OR assignee = ")
+                .bind(query.reviewer.clone())
+                .push(") AND queue_state <> 'closed'");
         }
         QueueTab::All => {}
     }
@@ -228,10 +231,12 @@ impl Store {
                         COUNT(*) FILTER (WHERE open_contested),
                         COUNT(*) FILTER (WHERE queue_state = 'info'),
                         COUNT(*) FILTER (WHERE queue_state = 'disputed'),
-                        COUNT(*) FILTER (WHERE assigned_to = ",
+                        COUNT(*) FILTER (WHERE (assigned_to = ",
             );
             sql.bind(reviewer)
-                .push(" AND queue_state <> 'closed'), COUNT(*) FROM claims WHERE TRUE");
+                .push(" OR assignee = ")
+                .bind(reviewer)
+                .push(") AND queue_state <> 'closed'), COUNT(*) FROM claims WHERE TRUE");
             push_filter(&mut sql, dialect, filter);
             if let Some(range) = submitted {
                 push_range(&mut sql, range);

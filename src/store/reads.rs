@@ -19,7 +19,7 @@ use crate::model::{AuditEvent, BulkWrite, ClaimDetail, ClaimView, Draft};
 /// The `claims` columns every read needs.
 pub(crate) const CLAIM_COLUMNS: &str = "claim_id, partner_name, mpn_id, tenant_id, \
     customer_domain, solution_area, activity, product, subscription_id, purchase_channel, \
-    submitted_at, status, version, parties, incumbent_mpn_id, assigned_to, held_until";
+    submitted_at, status, version, parties, incumbent_mpn_id, assigned_to, held_until, assignee";
 
 /// Claim `c` competes with claim `a`: another partner's claim for the same customer tenant and
 /// product, both still in the contest (see [`live`]). The relation is symmetric, so a contest
@@ -75,6 +75,7 @@ pub(crate) fn claim_row(r: &Row) -> Result<ClaimRow, StoreError> {
         incumbent_mpn_id: r.opt_text("incumbent_mpn_id")?,
         assigned_to: r.opt_text("assigned_to")?,
         held_until: r.opt_time("held_until")?,
+        assignee: r.opt_text("assignee")?,
     })
 }
 
@@ -120,6 +121,11 @@ async fn claim_rows(
     if let Some(p) = param {
         sql = sql.arg(p);
     }
+    fetch_claims(db, sql).await
+}
+
+/// The claims a `SELECT` of [`CLAIM_COLUMNS`] returns, as rows.
+async fn fetch_claims(db: &mut impl Exec, sql: Sql) -> Result<Vec<ClaimRow>, StoreError> {
     db.fetch_all(sql).await?.iter().map(claim_row).collect()
 }
 
@@ -464,12 +470,7 @@ impl Store {
             live_a = live("a"),
         ))
         .arg(claim_ids.to_vec());
-        let rows = db
-            .fetch_all(sql)
-            .await?
-            .iter()
-            .map(claim_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = fetch_claims(&mut db, sql).await?;
         views(&mut db, rows).await
     }
 
@@ -812,12 +813,7 @@ pub(crate) async fn error_findings(
         "SELECT {CLAIM_COLUMNS} FROM claims WHERE claim_id IN_LIST($1) ORDER BY claim_id"
     ))
     .arg(ids.to_vec());
-    let rows = db
-        .fetch_all(sql)
-        .await?
-        .iter()
-        .map(claim_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = fetch_claims(db, sql).await?;
     let index = facts(db, &rows).await?;
     let mut out = Vec::new();
     for row in &rows {

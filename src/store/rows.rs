@@ -32,6 +32,8 @@ pub(crate) struct ClaimRow {
     pub assigned_to: Option<String>,
     /// When `assigned_to`'s hold ends (an expired lease holds nothing).
     pub held_until: Option<DateTime<Utc>>,
+    /// Whom a lead assigned the claim to (apart from the hold).
+    pub assignee: Option<String>,
 }
 
 /// A `poe` row.
@@ -209,6 +211,7 @@ impl ClaimRow {
             unknown_checks: u32::try_from(assessment.unknown.len()).unwrap_or(u32::MAX),
             assigned_to: self.assigned_to.clone(),
             held_until: self.held_until,
+            assignee: self.assignee.clone(),
             clock: facts
                 .clocks
                 .get(&self.claim_id)
@@ -299,6 +302,7 @@ impl ViewParts {
                     decision: decisions.remove(&row.claim_id),
                     assigned_to: row.assigned_to.clone(),
                     held_until: row.held_until,
+                    assignee: row.assignee.clone(),
                     clock: self
                         .facts
                         .clocks

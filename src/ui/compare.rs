@@ -82,6 +82,30 @@ fn subscription_cell(view: &ClaimView) -> String {
     format!("{typed} ({state})")
 }
 
+/// The claims of the party `lead` leads: one, or several (a partner's claims under its other
+/// MPNs) listed latest PoE first, `▲` marking the one the party's other cells show.
+fn claims_cell(state: &State, lead: &ClaimView) -> String {
+    let party = state
+        .compare
+        .as_ref()
+        .map(|c| c.party_of(lead))
+        .filter(|p| p.len() > 1)
+        .unwrap_or_else(|| vec![lead]);
+    let one = |v: &ClaimView| format!("{} · {}", v.claim.claim_id, v.claim.status.label());
+    if party.len() == 1 {
+        return one(lead);
+    }
+    party
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mark = if i == 0 { "▲ " } else { "" };
+            format!("{mark}{} ({})", one(v), v.claim.partner.mpn_id)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn poe_cell(item: &PoeItem) -> String {
     format!(
         "{} {}: {} (by {})",
@@ -151,15 +175,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
         },
         Field {
             label: "Claim".into(),
-            cells: per(
-                &|v| {
-                    (
-                        format!("{} · {}", v.claim.claim_id, v.claim.status.label()),
-                        text,
-                    )
-                },
-                dash(),
-            ),
+            cells: per(&|v| (claims_cell(state, v), text), dash()),
             compare: true,
         },
         Field {

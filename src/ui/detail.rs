@@ -119,14 +119,19 @@ fn build(state: &State, theme: &Theme, detail: &ClaimDetail, width: usize) -> Ve
     l.field("Submitted", local_time(state, c.submitted_at), text);
     l.field(
         "Assigned to",
+        view.assignee.clone().unwrap_or_else(|| "nobody".into()),
+        text,
+    );
+    l.field(
+        "Held by",
         match (&view.assigned_to, view.held_until) {
             (None, _) => "nobody".to_string(),
             (Some(who), Some(until)) if until > state.now => {
-                format!("{who}, held until {}", local_time(state, until))
+                format!("{who} until {}", local_time(state, until))
             }
             (Some(who), Some(until)) => {
                 format!(
-                    "{who} (hold lapsed {}; free to take)",
+                    "nobody ({who}'s hold lapsed {}; free to take)",
                     local_time(state, until)
                 )
             }

@@ -105,6 +105,7 @@ fn the_detail_tells_how_long_the_hold_lasts() {
         Msg::Key(crate::app::Key::plain(crate::app::KeyCode::Enter)),
     );
     let mut detail = claim_detail();
+    detail.view.assigned_to = Some("bob".into());
     detail.view.held_until = Some(now() + TimeDelta::minutes(25));
     for e in effects {
         if let Effect::LoadClaim { req_id, .. } = e {
@@ -113,8 +114,10 @@ fn the_detail_tells_how_long_the_hold_lasts() {
         }
     }
     let text = screen(&mut s, 120, 40);
+    // The hold is told apart from the lead's assignment (alice's, in the fixture).
     assert!(
-        text.contains("alice, held until 2026-11-05 20:25 UTC"),
+        text.contains("Held by       bob until 2026-11-05 20:25 UTC"),
         "{text}"
     );
+    assert!(text.contains("Assigned to   alice"), "{text}");
 }

@@ -594,3 +594,90 @@ fn a_disputed_claims_sla_line_is_due_when_the_dispute_must_be_decided() {
         "{sla}\n{again}"
     );
 }
+
+/// One partner's two claims in a contest (under two MPNs, one `partner_id`) are one party: one
+/// column listing both claims, its latest PoE's claim first; the title, the request chooser's
+/// count and a decision all go by party, and act on each of its claims.
+#[test]
+fn compare_folds_one_partners_claims_into_one_party() {
+    let mut s = compare_state(4);
+    if let Some(c) = s.compare.as_mut() {
+        if let crate::app::Loadable::Loaded(views) = &mut c.parties {
+            for i in [1, 3] {
+                views[i].claim.partner.name = "Fabrikam Partners".into();
+                if let Some(m) = views[i].facts.mpn.as_mut() {
+                    m.partner_id = Some("P-FABRIKAM".into());
+                }
+            }
+            views[3].claim.partner.mpn_id = "2000012".into();
+            views[3].claim.poe[0].date = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        }
+    }
+    let text = screen_text(&mut s, 160, 48);
+    assert!(text.contains("3 parties"), "{text}");
+    assert!(
+        text.contains("│▲ CPOR-00004 · Under review (2000012);")
+            && text.contains("│CPOR-00002 · Under review (2000002)"),
+        "{text}"
+    );
+    // The chooser counts parties; asking all asks every open claim of each.
+    key(&mut s, Key::ch('r'));
+    let text = screen_text(&mut s, 160, 48);
+    assert!(text.contains("every party that can be asked (3)"), "{text}");
+    key(&mut s, Key::ch('a'));
+    let asked: Vec<String> = match s.editor().map(|e| &e.purpose) {
+        Some(crate::app::view::Purpose::Info(rs)) => {
+            rs.iter().map(|r| r.seen.claim_id.clone()).collect()
+        }
+        other => panic!("no request: {other:?}"),
+    };
+    assert_eq!(asked.len(), 4, "{asked:?}");
+    // Asking the focused party asks both of its claims; naming its own other MPN is no leak,
+    // naming another party's is.
+    key(&mut s, Key::plain(KeyCode::Esc));
+    key(&mut s, Key::ch('r'));
+    key(&mut s, Key::ch('o'));
+    let editor = s.editor_mut().expect("the request editor");
+    match &editor.purpose {
+        crate::app::view::Purpose::Info(rs) => assert_eq!(rs.len(), 2, "{rs:?}"),
+        other => panic!("no request: {other:?}"),
+    }
+    editor.text = crate::app::view::TextBox::new("Your SOW under MPN 2000012 covers it");
+    assert!(editor.leaks().is_empty(), "{:?}", editor.leaks());
+    editor.text = crate::app::view::TextBox::new("MPN 1000001 filed a newer SOW");
+    assert!(!editor.leaks().is_empty());
+    // Rejecting the focused party rejects both of its claims, and only those.
+    let mut s = compare_state(4);
+    if let Some(c) = s.compare.as_mut() {
+        if let crate::app::Loadable::Loaded(views) = &mut c.parties {
+            for i in [1, 3] {
+                if let Some(m) = views[i].facts.mpn.as_mut() {
+                    m.partner_id = Some("P-FABRIKAM".into());
+                }
+            }
+        }
+    }
+    key(&mut s, Key::ch('x'));
+    let decided: Vec<String> = match s.editor().map(|e| &e.purpose) {
+        Some(crate::app::view::Purpose::Decision(plan)) => plan
+            .items
+            .iter()
+            .map(|p| p.recipient.seen.claim_id.clone())
+            .collect(),
+        other => panic!("no decision: {other:?}"),
+    };
+    assert_eq!(decided, vec!["CPOR-00002", "CPOR-00004"]);
+}
+
+/// The screen as text, a line per row.
+fn screen_text(s: &mut State, w: u16, h: u16) -> String {
+    let terminal = draw(s, &Theme::by_name("mono").unwrap(), w, h);
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| terminal.backend().buffer()[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}

@@ -3,6 +3,8 @@
 //! parallel. In CI (`CI=true`) a missing PostgreSQL URL is a failure, not a skip.
 #![allow(dead_code)]
 
+pub mod story;
+
 use claimdesk::store::Store;
 use sqlx::Connection;
 

@@ -36,7 +36,8 @@ pub struct CompareView {
 /// One column of the compare view.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Column<'a> {
-    /// A claim of the contest.
+    /// A party of the contest by its lead claim: the one with the party's latest PoE (a
+    /// partner's other claims in the contest are [`CompareView::party_of`]).
     Claim(&'a ClaimView),
     /// The partner already associated with the customer and product, with no claim in the
     /// contest: its MPN, and its name when the store knows the MPN.
@@ -49,7 +50,10 @@ impl CompareView {
         let Some(views) = self.parties.loaded() else {
             return Vec::new();
         };
-        let mut out: Vec<Column> = views.iter().map(Column::Claim).collect();
+        let mut out: Vec<Column> = parties(views)
+            .into_iter()
+            .filter_map(|party| party.first().copied().map(Column::Claim))
+            .collect();
         let incumbent = views.iter().find_map(|v| v.incumbent_mpn_id.as_deref());
         if let Some(mpn) = incumbent {
             // The incumbent is a party once: by its claim when it has one in the contest.
@@ -68,13 +72,41 @@ impl CompareView {
         out
     }
 
-    /// The focused claim, if the focus is on a claim.
+    /// The focused party's lead claim, if the focus is on a party with a claim.
     pub fn focused(&self) -> Option<&ClaimView> {
         match self.columns().get(self.focus) {
             Some(Column::Claim(view)) => Some(view),
             _ => None,
         }
     }
+
+    /// Every claim of the party `lead` leads, its latest PoE first (`lead` itself first).
+    pub fn party_of(&self, lead: &ClaimView) -> Vec<&ClaimView> {
+        let Some(views) = self.parties.loaded() else {
+            return Vec::new();
+        };
+        parties(views)
+            .into_iter()
+            .find(|p| p.iter().any(|v| v.claim.claim_id == lead.claim.claim_id))
+            .unwrap_or_default()
+    }
+}
+
+/// The contest's claims by party (a partner's claims under any of its MPNs are one party), in
+/// the order the parties first appear; each party's claims latest PoE first (a claim without
+/// PoE last; the same date keeps claim id order).
+pub fn parties(views: &[ClaimView]) -> Vec<Vec<&ClaimView>> {
+    let mut out: Vec<Vec<&ClaimView>> = Vec::new();
+    for v in views {
+        match out.iter_mut().find(|p| p[0].party_key() == v.party_key()) {
+            Some(party) => party.push(v),
+            None => out.push(vec![v]),
+        }
+    }
+    for party in &mut out {
+        party.sort_by_key(|v| std::cmp::Reverse(v.latest_poe()));
+    }
+    out
 }
 
 /// The contest's parties as the confidentiality guard sees them.
@@ -83,6 +115,7 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
         .iter()
         .map(|v| ContestParty {
             claim_id: Some(v.claim.claim_id.clone()),
+            party_key: v.party_key().to_string(),
             party: OtherParty {
                 name: v.claim.partner.name.clone(),
                 mpn_id: v.claim.partner.mpn_id.clone(),
@@ -105,6 +138,7 @@ pub fn contest_parties(views: &[ClaimView]) -> Vec<ContestParty> {
                 .unwrap_or_default();
             out.push(ContestParty {
                 claim_id: None,
+                party_key: mpn.clone(),
                 party: OtherParty {
                     name,
                     mpn_id: mpn,

@@ -155,6 +155,9 @@ impl Purpose {
 pub struct ContestParty {
     /// Its claim in the contest (`None` for the incumbent).
     pub claim_id: Option<String>,
+    /// The partner the claim is filed by (`ClaimView::party_key`; the incumbent's MPN): a
+    /// partner's claims under its other MPNs are no other party to it.
+    pub party_key: String,
     /// What the guard looks for: name, MPN, PoE summaries.
     pub party: OtherParty,
 }
@@ -267,6 +270,7 @@ impl Editor {
                 .iter()
                 .filter(|p| p.claim_id.as_deref() != Some(r.seen.claim_id.as_str()))
                 .filter(|p| p.party.mpn_id != recipient_mpn(&self.parties, r))
+                .filter(|p| Some(p.party_key.as_str()) != recipient_party(&self.parties, r))
                 .map(|p| p.party.clone())
                 .collect();
             for leak in leaks(&text, &others) {
@@ -287,6 +291,14 @@ fn recipient_mpn(parties: &[ContestParty], r: &Recipient) -> String {
         .find(|p| p.claim_id.as_deref() == Some(r.seen.claim_id.as_str()))
         .map(|p| p.party.mpn_id.clone())
         .unwrap_or_default()
+}
+
+/// The recipient's own party: its claims under its other MPNs are no leak either.
+fn recipient_party<'p>(parties: &'p [ContestParty], r: &Recipient) -> Option<&'p str> {
+    parties
+        .iter()
+        .find(|p| p.claim_id.as_deref() == Some(r.seen.claim_id.as_str()))
+        .map(|p| p.party_key.as_str())
 }
 
 /// The draft key of a purpose.
