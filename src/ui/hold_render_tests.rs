@@ -77,6 +77,22 @@ fn a_row_shows_its_holder_only_while_the_lease_runs() {
 }
 
 #[test]
+fn the_preview_tells_the_assignment_apart_from_the_hold() {
+    let mut s = held_queue();
+    s.queue.window.rows[0].assignee = Some("dave".into());
+    let text = screen(&mut s, 120, 40);
+    assert!(
+        text.contains("held by bob") && text.contains("│assigned to dave"),
+        "both, while bob's lease runs:\n{text}"
+    );
+    // Once bob's lease has run out the claim is still dave's.
+    update(&mut s, Msg::Tick(now() + TimeDelta::minutes(11)));
+    let text = screen(&mut s, 120, 40);
+    assert!(text.contains("assigned to dave"), "{text}");
+    assert!(!text.contains("held by bob"), "{text}");
+}
+
+#[test]
 fn the_status_bar_names_the_reviewer_and_role() {
     let mut s = held_queue();
     s.holds.actor = Some(Actor {

@@ -36,9 +36,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             Span::styled(format!("{sla} "), sla_style),
             Span::styled(row.status.label().to_string(), theme.text),
             Span::styled(
-                match (row.holder(state.now), &row.assigned_to) {
+                match (row.holder(state.now), &row.assignee) {
                     (Some(who), _) => format!(" · held by {who}"),
-                    (None, Some(who)) => format!(" · assigned to {who}"),
+                    (None, Some(to)) => format!(" · assigned to {to}"),
                     (None, None) => " · unassigned".to_string(),
                 },
                 theme.muted,
@@ -53,6 +53,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Line::styled(fit(&row.customer_domain, w), theme.text),
         Line::styled(fit(&offering(row, w), w), theme.text),
     ];
+    // Held by one reviewer while a lead assigned it to another: both matter, on a line of its own.
+    if let (Some(who), Some(to)) = (row.holder(state.now), &row.assignee) {
+        if who != to.as_str() {
+            lines.insert(
+                1,
+                Line::styled(fit(&format!("assigned to {to}"), w), theme.muted),
+            );
+        }
+    }
     // Lines whose place never moves come first, so the next claim rewrites only what differs;
     // on a short pane the findings matter more than the submission time.
     let findings = row.findings.len().max(1) + usize::from(row.unknown_checks > 0);
