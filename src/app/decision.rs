@@ -57,13 +57,17 @@ pub fn start(
         ));
         return Step::default();
     }
-    let party: Vec<&ClaimView> = std::iter::once(view)
-        .chain(contest.iter().filter(|v| {
+    // The focused claim last: when a party's claims are approved together, the association is
+    // made by the last approval, so it names the claim the reviewer chose (its latest PoE).
+    let party: Vec<&ClaimView> = contest
+        .iter()
+        .filter(|v| {
             v.claim.claim_id != view.claim.claim_id
                 && v.party_key() == view.party_key()
                 && v.claim.status.is_open()
                 && v.claim.status.can_become(target(outcome))
-        }))
+        })
+        .chain(std::iter::once(view))
         .collect();
     let mut over_findings = Vec::new();
     if outcome == DecisionOutcome::Approved {

@@ -666,7 +666,8 @@ fn compare_folds_one_partners_claims_into_one_party() {
             .collect(),
         other => panic!("no decision: {other:?}"),
     };
-    assert_eq!(decided, vec!["CPOR-00002", "CPOR-00004"]);
+    // The focused claim comes last: an approval of a party makes its association with it.
+    assert_eq!(decided, vec!["CPOR-00004", "CPOR-00002"]);
 }
 
 /// The screen as text, a line per row.
