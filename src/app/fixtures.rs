@@ -63,9 +63,10 @@ pub fn row(n: usize) -> QueueRow {
             vec![]
         },
         unknown_checks: (n % 2) as u32,
-        assigned_to: n.is_multiple_of(6).then(|| "alice".to_string()),
+        assigned_to: None,
         held_until: None,
-        assignee: None,
+        // A lead's assignment (no hold): the preview says "assigned to alice".
+        assignee: n.is_multiple_of(6).then(|| "alice".to_string()),
         clock: Default::default(),
     }
 }

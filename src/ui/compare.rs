@@ -253,7 +253,7 @@ fn fields(state: &State, theme: &Theme, columns: &[Column]) -> Vec<Field> {
                 (Column::Incumbent(..), _) => dash(),
                 (Column::Claim(_), None) => ("(no PoE)".to_string(), theme.muted),
                 (Column::Claim(_), Some(d)) if Some(*d) == newest && parties_with_poe > 1 => {
-                    (format!("★ {d} (the contest's newest)"), theme.sla_ok)
+                    (format!("{d} (the contest's newest)"), theme.sla_ok)
                 }
                 (Column::Claim(_), Some(d)) => (d.to_string(), text),
             })
@@ -438,7 +438,7 @@ pub fn render(
         theme.muted,
     ));
     body.push(Line::styled(
-        "★ the incumbent (associated partner), the contest's newest PoE · ▲ a party's latest PoE",
+        "★ the incumbent (associated partner) · ▲ a party's latest PoE",
         theme.muted,
     ));
     let [head_area, body_area] =

@@ -493,8 +493,8 @@ fn compare_shows_the_incumbents_claim_and_the_latest_poe() {
         "the incumbent is one party: {all}"
     );
     assert!(
-        all.contains("★ 2026-10-30"),
-        "the contest's newest PoE: {all}"
+        all.contains("2026-10-30 (the contest's newest)") && !all.contains("★ 2026-10-30"),
+        "the contest's newest PoE, not marked as the incumbent is: {all}"
     );
     assert!(
         all.contains("▲ 2026-10-30"),
