@@ -33,6 +33,12 @@ impl InputParser {
             }
             self.pending.push(byte);
             let more_follows = i + 1 < bytes.len();
+            if self.pending == [ESC, ESC] {
+                // Esc pressed twice in one packet (Alt-Esc means nothing here): the first is a
+                // key of its own, the second may still start a sequence.
+                events.push(Event::Key(crossterm::event::KeyCode::Esc.into()));
+                self.pending.truncate(1);
+            }
             if self.pending == [ESC] && more_follows {
                 continue;
             }
@@ -114,6 +120,20 @@ mod tests {
         // A multi-byte character split across packets.
         assert_eq!(p.feed(&"é".as_bytes()[..1]), vec![]);
         assert_eq!(p.feed(&"é".as_bytes()[1..]), vec![key(KeyCode::Char('é'))]);
+    }
+
+    #[test]
+    fn two_escapes_in_one_packet_are_two_esc_keys() {
+        let mut p = InputParser::default();
+        assert_eq!(
+            p.feed(b"\x1b\x1b"),
+            vec![key(KeyCode::Esc), key(KeyCode::Esc)]
+        );
+        // The second may start a sequence: Esc, then Up.
+        assert_eq!(
+            p.feed(b"\x1b\x1b[A"),
+            vec![key(KeyCode::Esc), key(KeyCode::Up)]
+        );
     }
 
     #[test]
