@@ -171,7 +171,7 @@ async fn contest_from(store: &Store, id: &str) -> (Vec<String>, Vec<u32>) {
                 reviewer: "lee".into(),
                 anchor: Anchor::First,
                 limit: 10,
-                submitted: None,
+                behind: None,
             })
             .await
             .unwrap();
@@ -316,7 +316,7 @@ async fn an_approval_makes_the_incumbent_every_later_claim_competes_with() {
                 reviewer: "lee".into(),
                 anchor: Anchor::First,
                 limit: 10,
-                submitted: None,
+                behind: None,
             })
             .await
             .unwrap();
@@ -492,7 +492,7 @@ async fn a_lead_assigns_a_contest_to_a_reviewer_and_it_shows_in_their_mine() {
                 reviewer: "carol".into(),
                 anchor: Anchor::First,
                 limit: 10,
-                submitted: None,
+                behind: None,
             })
             .await
             .unwrap();

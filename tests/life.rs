@@ -55,7 +55,7 @@ async fn queue(store: &Store, tab: QueueTab, filter: &str) -> Vec<QueueRow> {
             tab,
             sort: QueueSort::ClaimId,
             reverse: false,
-            submitted: None,
+            behind: None,
             filter: filter.into(),
             reviewer: "lee".into(),
             anchor: Anchor::First,
