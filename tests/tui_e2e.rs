@@ -897,7 +897,9 @@ async fn enter_on_a_week_s_decided_bar_lists_the_claims_decided_that_week() {
         .wait_for("this week's decided bar", |t| t.contains(" · decided: 3  "));
     s.send("\r");
     s.screen.wait_for("the decided claims in the queue", |t| {
-        t.contains("Dashboard: decided in the week of") && t.contains("1/3")
+        t.contains("Dashboard: decided in the week of")
+            && t.contains("All 3 ")
+            && t.contains("CPOR-00004")
     });
     let text = s.screen.text();
     for id in ["CPOR-00002", "CPOR-00003", "CPOR-00004"] {
@@ -905,7 +907,7 @@ async fn enter_on_a_week_s_decided_bar_lists_the_claims_decided_that_week() {
     }
     s.send("\x1b");
     s.screen.wait_for("the whole tab", |t| {
-        !t.contains("Dashboard:") && t.contains("/40")
+        !t.contains("Dashboard:") && t.contains("All 40")
     });
     s.send("\x03");
     assert!(s.wait_exit());
