@@ -61,8 +61,8 @@ pub async fn print(store: &Store, config: &Config, args: &ReportArgs) -> Result<
     let period = DashboardPeriod {
         until,
         since: args.since.map(|d| cal.day_start(d)),
-        ..DashboardPeriod::at(until)
     };
+    // The reply window and the dispute clock are the configuration's (`config.sla`).
     let figures = store.dashboard(cal, &config.sla, &period).await?;
     let out = match args.format {
         ReportFormat::Text => text(&figures, config),
