@@ -234,10 +234,19 @@ fn legend(series: &[Series], theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn with_legend(area: Rect) -> (Rect, Rect) {
-    let [chart, legend] =
+/// A grouped bar chart of `all` in `area` with its legend on the last line.
+fn chart_with_legend(
+    frame: &mut Frame,
+    area: Rect,
+    all: &[DashBar],
+    series: &[Series],
+    cursor: usize,
+    theme: &Theme,
+) {
+    let [chart, legend_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    (chart, legend)
+    frame.render_widget(grouped(all, series, cursor, chart, theme), chart);
+    frame.render_widget(Paragraph::new(legend(series, theme)), legend_area);
 }
 
 fn sla(
@@ -290,9 +299,7 @@ fn sla(
             },
         );
     }
-    let (chart, legend_area) = with_legend(rest);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, rest, all, &series, cursor, theme);
 }
 
 fn short_tab(tab: crate::model::QueueTab) -> &'static str {
@@ -329,9 +336,7 @@ fn aging(frame: &mut Frame, area: Rect, all: &[DashBar], cursor: usize, theme: &
             mark: "D",
         },
     ];
-    let (chart, legend_area) = with_legend(area);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, area, all, &series, cursor, theme);
 }
 
 fn weeks(
@@ -357,9 +362,7 @@ fn weeks(
     let lines = 3u16;
     let [top, spark_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(lines)]).areas(area);
-    let (chart, legend_area) = with_legend(top);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, top, all, &series, cursor, theme);
     let rows = Layout::vertical([Constraint::Length(1); 3]).split(spark_area);
     // The three below the chart are bars too: the cursor reaches them after a week's decided
     // bar, and their line is marked while it is on that week.
@@ -444,9 +447,7 @@ fn reviewers(
     let table = (d.reviewers.len() as u16 + 1).min(area.height / 2);
     let [top, below] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(table)]).areas(area);
-    let (chart, legend_area) = with_legend(top);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, top, all, &series, cursor, theme);
     let span = |t: Option<chrono::TimeDelta>| t.map_or_else(|| "-".to_string(), short_duration);
     let mut lines = vec![Line::styled(
         "median business time to decision: reviewer  7 days  30 days",
