@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         reviewer: "alice".into(),
         anchor: Anchor::First,
         limit: 100,
-        submitted: None,
+        behind: None,
     };
     println!("| what | median ms | min ms | max ms |");
     println!("| --- | ---: | ---: | ---: |");

@@ -70,8 +70,10 @@ async fn seen(store: &Store, id: &str) -> Seen {
 /// customer); a contest C3 / C6 (two partners, one customer); waiting on partners I1 and I8;
 /// Q1 asked for information now; X2, X10 and X3 decided now (ann approves X2 and rejects X10
 /// for insufficient PoE, bob rejects X3 in his own words); a rejected claim D9 imported as
-/// decided; ann holds R4. Then, through the partner feed, Q1's partner replies (Q1 is back under
-/// review) and X10's disputes; bob approves X10 again: the dispute is overturned.
+/// decided; ann holds R4; W1 under review. Then, through the partner feed, Q1's partner replies
+/// (Q1 is back under review), X10's disputes, W1's withdraws; bob approves X10 again: the dispute
+/// is overturned. Last, X3's partner disputes bob's rejection: X3 is in the Disputed tab, its
+/// own clock starting now.
 async fn seed(store: &Store, today: DateTime<Utc>) {
     use Status::*;
     let claims = vec![
@@ -90,6 +92,7 @@ async fn seed(store: &Store, today: DateTime<Utc>) {
         claim("X10", "Alpha", 12, days_ago(today, 10), UnderReview),
         claim("X3", "Alpha", 13, days_ago(today, 3), UnderReview),
         claim("D9", "Alpha", 14, days_ago(today, 9), Rejected),
+        claim("W1", "Alpha", 15, days_ago(today, 1), UnderReview),
     ];
     let batch = ImportBatch {
         claims: claims
@@ -154,12 +157,33 @@ async fn seed(store: &Store, today: DateTime<Utc>) {
                     body: "The PoE was sufficient.".into(),
                 },
             ),
+            (
+                3,
+                FeedLine::Withdrawal {
+                    claim_id: "W1".into(),
+                    at: Utc::now(),
+                    reason: None,
+                },
+            ),
         ],
         ..ImportBatch::default()
     };
     store.import(&feed, &common::by("loader")).await.unwrap();
     let overturn = decide("X10", DecisionOutcome::Approved, "PoE verified").await;
     store.decide(&[overturn], "bob").await.unwrap();
+    let dispute = ImportBatch {
+        feed: vec![(
+            1,
+            FeedLine::Dispute {
+                claim_id: "X3".into(),
+                dispute_id: "DISPUTE-2".into(),
+                at: Utc::now(),
+                body: "They are our customer.".into(),
+            },
+        )],
+        ..ImportBatch::default()
+    };
+    store.import(&dispute, &common::by("loader")).await.unwrap();
 }
 
 fn near(actual: Option<TimeDelta>, expected: TimeDelta) -> bool {
@@ -193,34 +217,39 @@ async fn every_figure_matches_the_hand_made_data_set() {
         );
         assert_eq!(sla(QueueTab::Contested), (1, 0, 1, 0), "{b}: C3 | | C6");
         assert_eq!(sla(QueueTab::InfoRequested), (1, 0, 1, 0), "{b}: I1 | | I8");
+        // X3's dispute came now: five business days to decide it again.
+        assert_eq!(sla(QueueTab::Disputed), (1, 0, 0, 0), "{b}: X3");
 
         // Aging: open claims by whole business days since submission.
-        let aging: Vec<(String, u64, u64, u64)> = figures
+        let aging: Vec<(String, u64, u64, u64, u64)> = figures
             .aging
             .iter()
-            .map(|a| (a.label(), a.under_review, a.info_requested, a.contested))
+            .map(|a| {
+                let (r, i, c, d) = (a.under_review, a.info_requested, a.contested, a.disputed);
+                (a.label(), r, i, c, d)
+            })
             .collect();
-        let expect = |l: &str, r, i, c| (l.to_string(), r, i, c);
+        let expect = |l: &str, r, i, c, d| (l.to_string(), r, i, c, d);
         assert_eq!(
             aging,
             vec![
-                expect("0d", 1, 0, 0),    // R0
-                expect("1d", 1, 1, 0),    // Q1 | I1
-                expect("2d", 1, 0, 0),    // R2
-                expect("3d", 1, 0, 1),    // C3
-                expect("4d", 1, 0, 0),    // R4
-                expect("5d", 1, 0, 0),    // R5
-                expect("6-10d", 2, 1, 1), // R7 C6 | I8 | C6
-                expect("11d+", 1, 0, 0),  // R12
+                expect("0d", 1, 0, 0, 1),    // R0 | | | X3 (disputed now)
+                expect("1d", 1, 1, 0, 0),    // Q1 | I1
+                expect("2d", 1, 0, 0, 0),    // R2
+                expect("3d", 1, 0, 1, 0),    // C3
+                expect("4d", 1, 0, 0, 0),    // R4
+                expect("5d", 1, 0, 0, 0),    // R5
+                expect("6-10d", 2, 1, 1, 0), // R7 C6 | I8 | C6
+                expect("11d+", 1, 0, 0, 0),  // R12
             ],
             "{b}"
         );
 
-        // Twelve weeks; every claim arrived in them, and the four decisions are this week's,
-        // both of X10's after its deadline; one dispute, overturned.
+        // Twelve weeks; every claim arrived in them, and the three claims decided (X10 twice)
+        // are this week's, X10 after its deadline; two disputed (X10, X3), one overturned.
         assert_eq!(figures.weeks.len(), 12, "{b}");
         let received: u64 = figures.weeks.iter().map(|w| w.received).sum();
-        assert_eq!(received, 15, "{b}");
+        assert_eq!(received, 16, "{b}");
         let last = figures.weeks.last().unwrap();
         assert_eq!(
             (
@@ -229,11 +258,11 @@ async fn every_figure_matches_the_hand_made_data_set() {
                 last.disputes,
                 last.overturned
             ),
-            (4, 2, 1, 1),
+            (3, 1, 2, 1),
             "{b}"
         );
         assert!(figures.weeks[..11].iter().all(|w| w.decided == 0), "{b}");
-        let submitted_this_week = [0, 2, 4, 5, 7, 12, 3, 6, 1, 8, 1, 2, 10, 3, 9]
+        let submitted_this_week = [0, 2, 4, 5, 7, 12, 3, 6, 1, 8, 1, 2, 10, 3, 9, 1]
             .iter()
             .filter(|k| days_ago(today, **k) >= last.from)
             .count() as u64;
@@ -267,7 +296,7 @@ async fn every_figure_matches_the_hand_made_data_set() {
 
         // Outcomes: two approvals (X2, X10 on the dispute), rejections by reason, one request, replied in time.
         let o = &figures.outcomes;
-        assert_eq!((o.approvals, o.withdrawals, o.rejected()), (2, 0, 2), "{b}");
+        assert_eq!((o.approvals, o.withdrawals, o.rejected()), (2, 1, 2), "{b}");
         let reasons: Vec<(&str, u64)> = o
             .rejections
             .iter()
@@ -288,7 +317,6 @@ async fn every_figure_matches_the_hand_made_data_set() {
                 &DashboardPeriod {
                     until: today - TimeDelta::seconds(1),
                     since: Some(today - TimeDelta::days(60)),
-                    reply_business_days: 5,
                 },
             )
             .await
@@ -305,5 +333,118 @@ async fn every_figure_matches_the_hand_made_data_set() {
                 .all(|r| r.last_30_days.decisions == 0),
             "{b}"
         );
+    }
+}
+
+/// The reply window is the configuration's (`[sla] partner_reply_business_days`), and a dispute's
+/// clock runs over it: with one business day, X3's dispute (made now) is due by the end of
+/// tomorrow, and a request is due by then too.
+#[tokio::test]
+async fn the_reply_window_comes_from_the_policy() {
+    for t in common::stores().await {
+        let s = &t.store;
+        let b = t.backend;
+        seed(s, Utc::now()).await;
+        let policy = SlaPolicy {
+            partner_reply_business_days: 1,
+            ..SlaPolicy::default()
+        };
+        let figures = s
+            .dashboard(&every_day(), &policy, &DashboardPeriod::at(Utc::now()))
+            .await
+            .unwrap();
+        let f = &figures.sla_of(QueueTab::Disputed).unwrap().figures;
+        assert_eq!(
+            (f.on_time, f.warning, f.breached, f.due_next_business_day),
+            (1, 0, 0, 1),
+            "{b}: X3, due by the end of tomorrow"
+        );
+        // The request's deadline: the end of the first business day after the day it was made.
+        let o = &figures.outcomes;
+        let today = days_ago(Utc::now(), 0);
+        let cut = o.reply_cuts.last().unwrap();
+        assert_eq!(
+            (cut.from, cut.limit),
+            (today, today + TimeDelta::days(2)),
+            "{b}"
+        );
+        assert_eq!((o.info_requests, o.replied_in_time), (1, 1), "{b}");
+    }
+}
+
+/// Every bar of every chart opens the claims behind it (Enter): the queue on the bar's tab,
+/// narrowed by the bar's filter, lists exactly as many claims as the bar shows, and the tab's
+/// count under the filter says the same.
+#[tokio::test]
+async fn every_bar_lists_as_many_claims_as_it_counts() {
+    use claimdesk::app::view::{bars, DashPanel};
+    for t in common::stores().await {
+        let s = &t.store;
+        let b = t.backend;
+        seed(s, Utc::now()).await;
+        let figures = s
+            .dashboard(
+                &every_day(),
+                &SlaPolicy::default(),
+                &DashboardPeriod::at(Utc::now()),
+            )
+            .await
+            .unwrap();
+        let mut opened = 0;
+        for panel in DashPanel::ALL {
+            for bar in bars(&figures, panel) {
+                let (tab, behind) = bar.opens.clone();
+                let rows = s
+                    .queue_page(&QueueQuery {
+                        tab,
+                        sort: QueueSort::Urgency,
+                        reverse: false,
+                        filter: String::new(),
+                        reviewer: "ann".into(),
+                        anchor: Anchor::First,
+                        limit: 500,
+                        behind: Some(behind.clone()),
+                    })
+                    .await
+                    .unwrap();
+                let what = format!("{b}: {} · {} ({})", bar.group, bar.series, behind.label);
+                assert_eq!(rows.len() as u64, bar.value, "{what}");
+                let counts = s.tab_counts_within("ann", "", Some(&behind)).await.unwrap();
+                assert_eq!(counts.get(tab), bar.value, "{what}");
+                opened += u64::from(bar.value > 0);
+            }
+        }
+        // Every kind of bar had claims behind it but "replied late" (no reply came late).
+        assert!(opened >= 30, "{b}: {opened} bars with claims");
+        // Some lists by hand: the decided claims of this week, those decided late, by reviewer.
+        let weeks = bars(&figures, DashPanel::Weeks);
+        let ids = |series: &str| {
+            let bar = weeks.iter().rev().find(|x| x.series == series).unwrap();
+            let (tab, behind) = bar.opens.clone();
+            async move {
+                let mut ids: Vec<String> = s
+                    .queue_page(&QueueQuery {
+                        tab,
+                        sort: QueueSort::ClaimId,
+                        reverse: false,
+                        filter: String::new(),
+                        reviewer: "ann".into(),
+                        anchor: Anchor::First,
+                        limit: 50,
+                        behind: Some(behind),
+                    })
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.claim_id)
+                    .collect();
+                ids.sort();
+                ids
+            }
+        };
+        assert_eq!(ids("decided").await, ["X10", "X2", "X3"], "{b}");
+        assert_eq!(ids("after deadline").await, ["X10"], "{b}");
+        assert_eq!(ids("disputes").await, ["X10", "X3"], "{b}");
+        assert_eq!(ids("overturned").await, ["X10"], "{b}");
     }
 }

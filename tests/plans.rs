@@ -35,7 +35,7 @@ async fn every_queue_window_reads_an_index_range_without_sorting() {
                     reviewer: "alice".into(),
                     anchor: anchor.clone(),
                     limit: 60,
-                    submitted: None,
+                    behind: None,
                 };
                 let plan = t
                     .store
@@ -77,7 +77,7 @@ async fn a_filter_of_three_or_more_characters_uses_the_trigram_index() {
             reviewer: "alice".into(),
             anchor: Anchor::First,
             limit: 60,
-            submitted: None,
+            behind: None,
         };
         let plan = t
             .store
@@ -125,7 +125,7 @@ async fn every_queue_window_has_an_index_in_its_order_on_postgres() {
                     reviewer: "alice".into(),
                     anchor: anchor.clone(),
                     limit: 60,
-                    submitted: None,
+                    behind: None,
                 };
                 let plan = store.explain_queue_page(&query).await.unwrap().join(" / ");
                 assert!(
@@ -161,7 +161,7 @@ async fn a_filter_can_use_the_trigram_index_on_postgres() {
         reviewer: "alice".into(),
         anchor: Anchor::First,
         limit: 60,
-        submitted: None,
+        behind: None,
     };
     let plan = store.explain_queue_page(&query).await.unwrap().join(" / ");
     assert!(

@@ -433,7 +433,7 @@ async fn page(
         reviewer: "alice".into(),
         anchor,
         limit,
-        submitted: None,
+        behind: None,
     })
     .await
     .unwrap()
@@ -753,7 +753,7 @@ async fn the_filter_folds_case_and_diacritics_and_finds_names_inside_text() {
                 tab: QueueTab::All,
                 sort: QueueSort::ClaimId,
                 reverse: false,
-                submitted: None,
+                behind: None,
                 filter: "muller".into(),
                 reviewer: "alice".into(),
                 anchor: Anchor::First,

@@ -947,6 +947,54 @@ async fn d_opens_the_dashboard_and_enter_lists_the_claims_behind_a_bar() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn enter_on_a_week_s_decided_bar_lists_the_claims_decided_that_week() {
+    use claimdesk::domain::DecisionOutcome;
+    use claimdesk::store::{DecisionRequest, Seen};
+    let dir = tempfile::tempdir().unwrap();
+    let url = seed(&dir.path().join("claims.db"), 40).await;
+    let store = Store::open(&url).await.unwrap();
+    let mut decisions = Vec::new();
+    for id in ["CPOR-00002", "CPOR-00003", "CPOR-00004"] {
+        let version = store.claim(id).await.unwrap().unwrap().version;
+        decisions.push(DecisionRequest {
+            seen: Seen {
+                claim_id: id.into(),
+                version,
+            },
+            outcome: DecisionOutcome::Rejected,
+            reason: "Not their customer.".into(),
+        });
+    }
+    store.decide(&decisions, "ann").await.unwrap();
+    drop(store);
+    let mut s = Session::started(&url, dir.path());
+    s.send("D");
+    s.screen.wait_for("the dashboard", |t| {
+        t.contains("▶ Under review · on time: ")
+    });
+    // The weeks' chart, last bar (this week's overturned), then three left: this week's decided.
+    s.send("3Ghhh");
+    s.screen
+        .wait_for("this week's decided bar", |t| t.contains(" · decided: 3  "));
+    s.send("\r");
+    s.screen.wait_for("the decided claims in the queue", |t| {
+        t.contains("Dashboard: decided in the week of")
+            && t.contains("All 3 ")
+            && t.contains("CPOR-00004")
+    });
+    let text = s.screen.text();
+    for id in ["CPOR-00002", "CPOR-00003", "CPOR-00004"] {
+        assert!(text.contains(id), "{id}:\n{text}");
+    }
+    s.send("\x1b");
+    s.screen.wait_for("the whole tab", |t| {
+        !t.contains("Dashboard:") && t.contains("All 40")
+    });
+    s.send("\x03");
+    assert!(s.wait_exit());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_partner_reply_imported_by_another_process_brings_the_claim_back_under_review() {
     let dir = tempfile::tempdir().unwrap();
     let url = seed(&dir.path().join("claims.db"), 30).await;

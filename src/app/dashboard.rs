@@ -146,13 +146,7 @@ fn open_bar(state: &mut State) -> Vec<Effect> {
     let Some(bar) = state.dashboard.as_ref().and_then(DashboardView::selected) else {
         return Vec::new();
     };
-    let Some((tab, range)) = bar.opens else {
-        state.notice = Some(format!(
-            "{} · {}: a count of decisions or requests, not a list of open claims",
-            bar.group, bar.series
-        ));
-        return Vec::new();
-    };
+    let (tab, range) = bar.opens;
     state.notice = Some(format!(
         "{} · {}: {} claim(s); Esc shows the whole tab",
         bar.group, range.label, bar.value
@@ -161,7 +155,7 @@ fn open_bar(state: &mut State) -> Vec<Effect> {
     state.dashboard = None;
     let q = &mut state.queue;
     q.tab = tab;
-    q.submitted = Some(range);
+    q.behind = Some(range);
     q.filter.clear();
     q.filter_editing = false;
     let mut effects = queue::reload(state, ReloadFrom::First, false);

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::{BusinessCalendar, SlaPolicy, Visibility};
 use crate::model::{
-    DecisionRequest, Guard, InfoRequest, Preferences, QueueQuery, Seen, SortKey, SubmittedRange,
+    BarFilter, DecisionRequest, Guard, InfoRequest, Preferences, QueueQuery, Seen, SortKey,
 };
 
 /// A side effect for the runtime to run as a task against the store.
@@ -29,8 +29,8 @@ pub enum Effect {
         req_id: u64,
         reviewer: String,
         filter: String,
-        /// Only claims submitted in this range (a dashboard bar's claims).
-        submitted: Option<SubmittedRange>,
+        /// Only the claims behind a dashboard bar.
+        behind: Option<BarFilter>,
     },
     /// Read the dashboard's figures as of `until` under this calendar and policy; answered by
     /// `Msg::DashboardLoaded`.

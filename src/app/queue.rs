@@ -144,7 +144,7 @@ pub fn load_counts(state: &mut State) -> Effect {
         req_id,
         reviewer: state.reviewer.clone(),
         filter: state.queue.filter_applied.clone(),
-        submitted: state.queue.submitted.clone(),
+        behind: state.queue.behind.clone(),
     }
 }
 
@@ -157,7 +157,7 @@ fn query(state: &State, anchor: Anchor) -> QueueQuery {
         reviewer: state.reviewer.clone(),
         anchor,
         limit: PAGE,
-        submitted: state.queue.submitted.clone(),
+        behind: state.queue.behind.clone(),
     }
 }
 
@@ -448,9 +448,9 @@ fn act(state: &mut State, command: Command) -> Vec<Effect> {
             state.queue.filter_editing = true;
             Vec::new()
         }
-        Command::Back if state.queue.submitted.is_some() => {
+        Command::Back if state.queue.behind.is_some() => {
             // Leave a dashboard bar's claims for the whole tab.
-            state.queue.submitted = None;
+            state.queue.behind = None;
             apply_filter(state)
         }
         Command::Back if !state.queue.filter.is_empty() => set_filter(state, String::new()),

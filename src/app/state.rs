@@ -124,7 +124,7 @@ impl State {
                 refresh_stale: false,
                 counts_after_first_rows: false,
                 error: None,
-                submitted: None,
+                behind: None,
             },
             detail: None,
             compare: None,

@@ -102,7 +102,7 @@ pub async fn text(
                 reviewer: reviewer.to_string(),
                 anchor,
                 limit: want,
-                submitted: None,
+                behind: None,
             })
             .await?;
         let Some(last) = page.last() else { break };

@@ -61,8 +61,8 @@ pub async fn print(store: &Store, config: &Config, args: &ReportArgs) -> Result<
     let period = DashboardPeriod {
         until,
         since: args.since.map(|d| cal.day_start(d)),
-        ..DashboardPeriod::at(until)
     };
+    // The reply window and the dispute clock are the configuration's (`config.sla`).
     let figures = store.dashboard(cal, &config.sla, &period).await?;
     let out = match args.format {
         ReportFormat::Text => text(&figures, config),
@@ -120,26 +120,27 @@ pub fn text(f: &Dashboard, config: &Config) -> String {
     }
     let _ = writeln!(
         s,
-        "\nAging: open claims by whole business days since submission (contested: also counted in their tab)"
+        "\nAging: open claims by whole business days since submission (disputed: since the dispute; contested: also counted in their tab)"
     );
     let _ = writeln!(
         s,
-        "  {:<8}{:>14}{:>16}{:>11}",
-        "age", "under review", "info requested", "contested"
+        "  {:<8}{:>14}{:>16}{:>11}{:>10}",
+        "age", "under review", "info requested", "contested", "disputed"
     );
     for a in &f.aging {
         let _ = writeln!(
             s,
-            "  {:<8}{:>14}{:>16}{:>11}",
+            "  {:<8}{:>14}{:>16}{:>11}{:>10}",
             a.label(),
             a.under_review,
             a.info_requested,
-            a.contested
+            a.contested,
+            a.disputed
         );
     }
     let _ = writeln!(
         s,
-        "\nWeeks (Monday to Sunday; the last one to now): claims received, decisions made, of those after the claim's deadline, disputes received, disputes overturned"
+        "\nWeeks (Monday to Sunday; the last one to now): claims received, claims decided, of those decided after their deadline, claims disputed, disputes overturned"
     );
     let _ = writeln!(
         s,
@@ -160,7 +161,7 @@ pub fn text(f: &Dashboard, config: &Config) -> String {
     }
     let _ = writeln!(
         s,
-        "\nReviewers: decisions and median business time from submission to decision, last 7 and 30 days; claims held now"
+        "\nReviewers: claims decided and median business time from submission to decision, last 7 and 30 days; claims held now"
     );
     let _ = writeln!(
         s,
@@ -185,7 +186,7 @@ pub fn text(f: &Dashboard, config: &Config) -> String {
     let o = &f.outcomes;
     let _ = writeln!(
         s,
-        "\nOutcomes from {} to {}: decisions by outcome and rejections by reason; information requests and their replies",
+        "\nOutcomes from {} to {}: claims decided by outcome and rejections by reason; claims asked for information and their replies",
         day(o.from),
         day(o.before)
     );
@@ -232,6 +233,7 @@ pub fn json_value(f: &Dashboard) -> Value {
             "under_review": a.under_review,
             "info_requested": a.info_requested,
             "contested": a.contested,
+            "disputed": a.disputed,
         })).collect::<Vec<_>>(),
         "weeks": f.weeks.iter().map(|w| json!({
             "monday": w.monday.to_string(),
@@ -287,6 +289,7 @@ pub fn csv(f: &Dashboard) -> String {
             ("under_review", a.under_review),
             ("info_requested", a.info_requested),
             ("contested", a.contested),
+            ("disputed", a.disputed),
         ] {
             put("aging", &a.label(), c, v.to_string());
         }

@@ -175,6 +175,16 @@ impl SlaPolicy {
         calendar.end_of_nth_business_day_after(disputed_at, self.partner_reply_business_days)
     }
 
+    /// A disputed claim's own clock as a policy: its deadline is [`SlaPolicy::dispute_due_at`]
+    /// counted from the dispute, so the dashboard's bounds below hold for dispute instants.
+    pub fn dispute_clock(&self) -> SlaPolicy {
+        SlaPolicy {
+            business_days: self.partner_reply_business_days,
+            pause_while_info_requested: false,
+            ..*self
+        }
+    }
+
     /// The business time the claim's finished waits on the partner took (the current wait is
     /// counted once it ends, so `sla_due_at` is the same whenever it is read).
     pub fn paused(&self, calendar: &BusinessCalendar, marks: &ClockMarks) -> TimeDelta {

@@ -14,18 +14,13 @@ pub struct DashboardPeriod {
     pub until: DateTime<Utc>,
     /// Where the outcomes start (default: the start of the first of the 12 weeks).
     pub since: Option<DateTime<Utc>>,
-    /// How many business days a partner has to answer an information request.
-    pub reply_business_days: u32,
 }
 
 impl DashboardPeriod {
-    /// The figures as of `until`, outcomes over the twelve weeks, 5 business days to reply.
+    /// The figures as of `until`, outcomes over the twelve weeks. (How long a partner has to
+    /// answer is the SLA policy's, from the configuration: `[sla] partner_reply_business_days`.)
     pub fn at(until: DateTime<Utc>) -> DashboardPeriod {
-        DashboardPeriod {
-            until,
-            since: None,
-            reply_business_days: 5,
-        }
+        DashboardPeriod { until, since: None }
     }
 }
 
@@ -47,9 +42,10 @@ pub struct SlaFigures {
 pub struct SlaTab {
     pub tab: QueueTab,
     pub figures: SlaFigures,
-    /// Submission instants that split the tab into the states: claims submitted before
-    /// `breached_before` are breached, before `warning_before` are in warning (or breached), and
-    /// before `due_next_before` are due by the end of the next business day (or breached).
+    /// Instants that split the tab into the states: claims submitted (a disputed claim: disputed)
+    /// before `breached_before` are breached, before `warning_before` are in warning (or
+    /// breached), and before `due_next_before` are due by the end of the next business day (or
+    /// breached).
     pub breached_before: DateTime<Utc>,
     pub warning_before: DateTime<Utc>,
     pub due_next_before: DateTime<Utc>,
@@ -73,7 +69,8 @@ pub const AGING_DAYS: [(u32, Option<u32>); 8] = [
 pub struct AgingBucket {
     pub min_days: u32,
     pub max_days: Option<u32>,
-    /// The bar's claims were submitted in `[submitted_from, submitted_before)` (`None`: no end).
+    /// The bar's claims were submitted (disputed claims: disputed) in
+    /// `[submitted_from, submitted_before)` (`None`: no end).
     pub submitted_from: Option<DateTime<Utc>>,
     pub submitted_before: Option<DateTime<Utc>>,
     /// Open claims under review (the Under review tab).
@@ -83,6 +80,8 @@ pub struct AgingBucket {
     /// Open claims with a competing partner or an incumbent (the Contested tab; they are also
     /// counted in one of the two others).
     pub contested: u64,
+    /// Disputed claims, by business days since their latest dispute (the dispute's own clock).
+    pub disputed: u64,
 }
 
 impl AgingBucket {
@@ -105,19 +104,24 @@ pub struct WeekFigures {
     pub before: DateTime<Utc>,
     /// Claims submitted in the week.
     pub received: u64,
-    /// Decisions made in the week (`decided` events: approvals, rejections, withdrawals).
+    /// Claims decided in the week (`decided` events: approvals, rejections, withdrawals; a
+    /// claim decided twice counts once).
     pub decided: u64,
-    /// Of those, decisions made after the claim's SLA deadline.
+    /// Of those, claims decided at or after their SLA deadline.
     pub breached_at_decision: u64,
-    /// Partner disputes received in the week.
+    /// Claims the partner disputed in the week.
     pub disputes: u64,
-    /// Disputes resolved in the week by overturning the decision.
+    /// Claims whose dispute was resolved in the week by overturning the decision.
     pub overturned: u64,
+    /// The rule of `breached_at_decision`: a decision in a cut is late when the claim was
+    /// submitted before the cut's limit (one cut per day).
+    pub late_cuts: Vec<Cut>,
 }
 
 /// One reviewer's decisions over a period ending at `until`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReviewerPace {
+    /// Claims decided (a claim decided twice counts once).
     pub decisions: u64,
     /// The median business time from submission to decision (`None`: no decisions).
     pub median_to_decision: Option<TimeDelta>,
@@ -141,7 +145,8 @@ pub struct ReasonCount {
     pub count: u64,
 }
 
-/// What decisions and information requests of the period said.
+/// What decisions and information requests of the period said, in claims (a claim decided or
+/// asked twice counts once in each bar it is in).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OutcomeFigures {
     pub from: Option<DateTime<Utc>>,
@@ -151,12 +156,15 @@ pub struct OutcomeFigures {
     pub rejections: Vec<ReasonCount>,
     /// Withdrawals: decided as withdrawn by a reviewer, or by the partner through the feed.
     pub withdrawals: u64,
-    /// Information requests sent in the period.
+    /// Claims asked for information in the period.
     pub info_requests: u64,
-    /// Of those, how many got the partner's reply by their reply deadline.
+    /// Of those, claims with a request the partner answered by its reply deadline.
     pub replied_in_time: u64,
-    /// Replies that came after the deadline.
+    /// Claims with a request answered after its deadline.
     pub replied_late: u64,
+    /// The rule of the replies: a request made in a cut is due at the cut's limit (one cut
+    /// per day; `[sla] partner_reply_business_days`).
+    pub reply_cuts: Vec<Cut>,
 }
 
 impl OutcomeFigures {
@@ -182,17 +190,77 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
+    /// The instant `days` days before `until` (the reviewers' 7 and 30 days start there).
+    pub fn days_back(&self, days: i64) -> DateTime<Utc> {
+        days_back(self.until, days)
+    }
+
     /// The SLA figures of one tab.
     pub fn sla_of(&self, tab: QueueTab) -> Option<&SlaTab> {
         self.sla.iter().find(|s| s.tab == tab)
     }
 }
 
-/// A queue restricted to the claims behind one bar: a tab and a range of submission instants.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SubmittedRange {
+/// The instant `days` days before `until`.
+pub fn days_back(until: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    until - TimeDelta::days(days)
+}
+
+/// The claims behind one dashboard bar, as the queue lists them (Enter on the bar): the queue's
+/// tab narrowed to the claims whose instant (`which`) falls in `[from, before)`. The store turns
+/// it into one predicate on claims (store/behind.rs), the same on both backends, and the figure
+/// the bar shows is computed by the same rule, so its count is the length of its list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BarFilter {
     pub from: Option<DateTime<Utc>>,
     pub before: Option<DateTime<Utc>>,
-    /// What the range is, as the queue's title says it (`breached`, `aged 3d`).
+    pub which: Behind,
+    /// What the list is, as the queue's title says it (`breached`, `aged 3d`).
     pub label: String,
+}
+
+/// Which instant of a claim a bar's range is about, and what else the claim must show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Behind {
+    /// Its submission.
+    Submitted,
+    /// Its latest dispute (a disputed claim's own clock).
+    Disputed,
+    /// A decision (`decided` event) made by `reviewer`, with `outcome` (its code) and a reason of
+    /// the template named `reason` (`Other`: none of them), when given. With `late`, only
+    /// decisions made at or after the claim's deadline: a decision in a cut's
+    /// `[from, before)` is late when the claim was submitted before the cut's `limit`.
+    Decided {
+        reviewer: Option<String>,
+        outcome: Option<String>,
+        reason: Option<String>,
+        late: Option<Vec<Cut>>,
+    },
+    /// A withdrawal: decided as withdrawn, or withdrawn by the partner through the feed.
+    Withdrawn,
+    /// A dispute received from the partner.
+    DisputeReceived,
+    /// A dispute resolved by overturning the decision.
+    Overturned,
+    /// An information request; with `replied`, only requests whose first reply came by their
+    /// reply deadline (`true`) or after it (`false`): a request made in a cut's `[from, before)`
+    /// is due at the cut's `limit`.
+    InfoRequested { replied: Option<(bool, Vec<Cut>)> },
+    /// Held now (at `from`) by this reviewer, still open.
+    HeldBy(String),
+}
+
+/// A piece of a period over which a deadline rule is one instant (see [`Behind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub from: DateTime<Utc>,
+    pub before: DateTime<Utc>,
+    pub limit: DateTime<Utc>,
+}
+
+impl Cut {
+    /// The cut that holds `at`, if any.
+    pub fn of(cuts: &[Cut], at: DateTime<Utc>) -> Option<&Cut> {
+        cuts.iter().find(|c| c.from <= at && at < c.before)
+    }
 }

@@ -13,8 +13,8 @@ mod review;
 
 pub use claim::{ClaimDetail, ClaimView};
 pub use dashboard::{
-    AgingBucket, Dashboard, DashboardPeriod, OutcomeFigures, ReasonCount, ReviewerFigures,
-    ReviewerPace, SlaFigures, SlaTab, SubmittedRange, WeekFigures, AGING_DAYS,
+    days_back, AgingBucket, BarFilter, Behind, Cut, Dashboard, DashboardPeriod, OutcomeFigures,
+    ReasonCount, ReviewerFigures, ReviewerPace, SlaFigures, SlaTab, WeekFigures, AGING_DAYS,
 };
 pub use event::{
     AuditEvent, BulkWrite, ChainCheck, Change, DisputeOutcome, EventKind, ReviewerRecord,

@@ -122,8 +122,8 @@ pub struct QueueQuery {
     pub reviewer: String,
     pub anchor: Anchor,
     pub limit: u32,
-    /// Only claims submitted in this range (the claims behind a dashboard bar); `None`: all.
-    pub submitted: Option<super::SubmittedRange>,
+    /// Only the claims behind a dashboard bar; `None`: all.
+    pub behind: Option<super::BarFilter>,
 }
 
 /// One row of the queue: just what its columns, flags and sort key need.

@@ -9,11 +9,12 @@
 //! from the partial index `claims_assigned`. Business time is the domain's, computed here on the
 //! few rows read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Days, TimeDelta, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde_json::Value;
 
+use super::behind::{FIRST_REPLY, LATEST_DISPUTE};
 use super::db::{Exec, Pool, Sql};
 use super::queue::contested;
 use super::{Store, StoreError};
@@ -21,7 +22,7 @@ use crate::domain::reasons::rejection_reason_name;
 use crate::domain::sla::{aged_at_least_before, SlaPolicy};
 use crate::domain::BusinessCalendar;
 use crate::model::{
-    AgingBucket, Dashboard, DashboardPeriod, OutcomeFigures, QueueTab, ReasonCount,
+    days_back, AgingBucket, Cut, Dashboard, DashboardPeriod, OutcomeFigures, QueueTab, ReasonCount,
     ReviewerFigures, ReviewerPace, SlaFigures, SlaTab, WeekFigures, AGING_DAYS,
 };
 
@@ -41,11 +42,13 @@ fn count(v: i64) -> u64 {
 }
 
 /// How many claims matching `predicate` fall in each segment that `bounds` (ascending) cut the
-/// submission times into: `len + 1` counts, the first before `bounds[0]`, the last from the
-/// last bound on. One statement; each segment is an index range.
+/// instants `column` (their submission, or a disputed claim's latest dispute) into: `len + 1`
+/// counts, the first before `bounds[0]`, the last from the last bound on. One statement; each
+/// segment is an index range.
 async fn segment_counts(
     db: &mut impl Exec,
     predicate: &str,
+    column: &str,
     bounds: &[DateTime<Utc>],
 ) -> Result<Vec<u64>, StoreError> {
     let mut sql = Sql::new("");
@@ -57,10 +60,10 @@ async fn segment_counts(
             "SELECT {i} AS seg, COUNT(*) AS n FROM claims WHERE {predicate}"
         ));
         if let Some(from) = i.checked_sub(1).and_then(|j| bounds.get(j)) {
-            sql.push(" AND submitted_at >= ").bind(*from);
+            sql.push(&format!(" AND {column} >= ")).bind(*from);
         }
         if let Some(before) = bounds.get(i) {
-            sql.push(" AND submitted_at < ").bind(*before);
+            sql.push(&format!(" AND {column} < ")).bind(*before);
         }
     }
     let mut out = vec![0; bounds.len() + 1];
@@ -110,7 +113,17 @@ struct Counted {
     actor: String,
     kind: String,
     after: Option<String>,
+    claim_id: String,
     submitted_at: Option<DateTime<Utc>>,
+}
+
+/// One reviewer's decided claims and times to decision over 7 and 30 days.
+#[derive(Default)]
+struct Pace<'a> {
+    week: BTreeSet<&'a str>,
+    month: BTreeSet<&'a str>,
+    week_spans: Vec<TimeDelta>,
+    month_spans: Vec<TimeDelta>,
 }
 
 impl Counted {
@@ -144,10 +157,9 @@ impl Store {
         let dialect = db.dialect();
         let now = period.until;
 
-        // SLA now and aging: one segmentation of each tab's submissions.
-        let breached = policy.breached_before(calendar, now);
-        let warning = policy.warning_before(calendar, now);
-        let due_next = policy.due_next_business_day_before(calendar, now);
+        // SLA now and aging: one segmentation of each tab's submissions (a disputed claim's
+        // clock runs from its latest dispute instead, over as many business days as a partner
+        // has to answer: the dispute's own clock).
         let age_bound = |days: u32| aged_at_least_before(calendar, now, days);
         // A bar of ages min..=max holds claims submitted in [aged(max + 1), aged(min)).
         let ages: Vec<Age> = AGING_DAYS
@@ -158,20 +170,44 @@ impl Store {
                 (min, max, from, before)
             })
             .collect();
-        let mut bounds: Vec<DateTime<Utc>> = vec![breached, warning, due_next];
-        bounds.extend(ages.iter().flat_map(|a| [a.2, a.3]).flatten());
-        bounds.sort();
-        bounds.dedup();
-
+        let dispute_clock = policy.dispute_clock();
         let tabs = [
-            (QueueTab::UnderReview, "queue_state = 'review'"),
-            (QueueTab::Contested, contested(dialect)),
-            (QueueTab::InfoRequested, "queue_state = 'info'"),
+            (
+                QueueTab::UnderReview,
+                "queue_state = 'review'",
+                "submitted_at",
+                policy,
+            ),
+            (
+                QueueTab::Contested,
+                contested(dialect),
+                "submitted_at",
+                policy,
+            ),
+            (
+                QueueTab::InfoRequested,
+                "queue_state = 'info'",
+                "submitted_at",
+                policy,
+            ),
+            (
+                QueueTab::Disputed,
+                "queue_state = 'disputed'",
+                LATEST_DISPUTE,
+                &dispute_clock,
+            ),
         ];
         let mut sla = Vec::new();
         let mut per_tab = Vec::new();
-        for (tab, predicate) in tabs {
-            let segments = segment_counts(&mut db, predicate, &bounds).await?;
+        for (tab, predicate, column, clock) in tabs {
+            let breached = clock.breached_before(calendar, now);
+            let warning = clock.warning_before(calendar, now);
+            let due_next = clock.due_next_business_day_before(calendar, now);
+            let mut bounds: Vec<DateTime<Utc>> = vec![breached, warning, due_next];
+            bounds.extend(ages.iter().flat_map(|a| [a.2, a.3]).flatten());
+            bounds.sort();
+            bounds.dedup();
+            let segments = segment_counts(&mut db, predicate, column, &bounds).await?;
             let total: u64 = segments.iter().sum();
             let upto = |b: DateTime<Utc>| between(&bounds, &segments, None, Some(b));
             let breached_n = upto(breached);
@@ -188,7 +224,7 @@ impl Store {
                 warning_before: warning,
                 due_next_before: due_next,
             });
-            per_tab.push((tab, segments));
+            per_tab.push((tab, bounds, segments));
         }
         let aging = ages
             .iter()
@@ -196,8 +232,8 @@ impl Store {
                 let of = |tab: QueueTab| {
                     per_tab
                         .iter()
-                        .find(|(t, _)| *t == tab)
-                        .map_or(0, |(_, s)| between(&bounds, s, from, before))
+                        .find(|(t, _, _)| *t == tab)
+                        .map_or(0, |(_, b, s)| between(b, s, from, before))
                 };
                 AgingBucket {
                     min_days: min,
@@ -207,6 +243,7 @@ impl Store {
                     under_review: of(QueueTab::UnderReview),
                     info_requested: of(QueueTab::InfoRequested),
                     contested: of(QueueTab::Contested),
+                    disputed: of(QueueTab::Disputed),
                 }
             })
             .collect();
@@ -217,6 +254,16 @@ impl Store {
             .rev()
             .filter_map(|k| this_monday.checked_sub_days(Days::new(7 * k)))
             .collect();
+        // A decision on day d is late for claims breached at the day's start (deadlines fall on
+        // the start of a day, so one instant per day decides it).
+        let late_cut = |day: NaiveDate| {
+            let from = calendar.day_start(day);
+            Cut {
+                from,
+                before: calendar.day_start(day.succ_opt().unwrap_or(day)),
+                limit: policy.breached_before(calendar, from),
+            }
+        };
         let mut weeks: Vec<WeekFigures> = mondays
             .iter()
             .map(|m| {
@@ -231,6 +278,7 @@ impl Store {
                     breached_at_decision: 0,
                     disputes: 0,
                     overturned: 0,
+                    late_cuts: m.iter_days().take(7).map(late_cut).collect(),
                 }
             })
             .collect();
@@ -240,19 +288,20 @@ impl Store {
             .map(|w| w.from)
             .chain(std::iter::once(now))
             .collect();
-        let received = segment_counts(&mut db, "TRUE", &week_bounds).await?;
+        let received = segment_counts(&mut db, "TRUE", "submitted_at", &week_bounds).await?;
         for (i, w) in weeks.iter_mut().enumerate() {
             w.received = received.get(i + 1).copied().unwrap_or(0);
         }
 
         // The period's events: decisions, disputes and their outcomes.
         let since = period.since.unwrap_or(first);
-        let month_ago = now - TimeDelta::days(30);
+        let month_ago = days_back(now, 30);
+        let week_ago = days_back(now, 7);
         let read_from = since.min(first).min(month_ago);
         let events = db
             .fetch_all(
                 Sql::new(
-                    "SELECT e.at, e.actor, e.kind, e.after, c.submitted_at
+                    "SELECT e.at, e.actor, e.kind, e.after, e.claim_id, c.submitted_at
                      FROM events e LEFT JOIN claims c ON c.claim_id = e.claim_id
                      WHERE e.kind IN ('decided', 'withdrawn', 'disputed', 'dispute_resolved')
                        AND e.at >= $1 AND e.at < $2
@@ -269,38 +318,50 @@ impl Store {
                     actor: r.text("actor")?,
                     kind: r.text("kind")?,
                     after: r.opt_text("after")?,
+                    claim_id: r.opt_text("claim_id")?.unwrap_or_default(),
                     submitted_at: r.opt_time("submitted_at")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
 
-        let mut outcomes = OutcomeFigures {
-            from: Some(since),
-            before: Some(now),
-            ..OutcomeFigures::default()
-        };
-        let mut reasons: BTreeMap<&'static str, u64> = BTreeMap::new();
-        let mut paces: BTreeMap<String, (Vec<TimeDelta>, Vec<TimeDelta>)> = BTreeMap::new();
-        let week_ago = now - TimeDelta::days(7);
+        // Each bar counts claims (the list Enter opens), so each keeps a set of claim ids.
+        type Claims<'a> = BTreeSet<&'a str>;
+        let mut per_week: Vec<[Claims; 4]> = weeks.iter().map(|_| Default::default()).collect();
+        let (mut approved, mut withdrawn) = (Claims::new(), Claims::new());
+        let mut reasons: BTreeMap<&'static str, Claims> = BTreeMap::new();
+        let mut paces: BTreeMap<String, Pace> = BTreeMap::new();
         for e in &events {
-            let week = weeks.iter_mut().find(|w| w.from <= e.at && e.at < w.before);
+            let id = e.claim_id.as_str();
+            let week = weeks
+                .iter()
+                .position(|w| w.from <= e.at && e.at < w.before)
+                .and_then(|i| Some((weeks.get(i)?, per_week.get_mut(i)?)));
             match e.kind.as_str() {
                 "decided" => {
-                    let late = e
-                        .submitted_at
-                        .is_some_and(|s| e.at > policy.due_at(calendar, s, TimeDelta::zero()));
-                    if let Some(w) = week {
-                        w.decided += 1;
-                        w.breached_at_decision += u64::from(late);
+                    if let Some((w, sets)) = week {
+                        sets[0].insert(id);
+                        let late = Cut::of(&w.late_cuts, e.at)
+                            .zip(e.submitted_at)
+                            .is_some_and(|(c, s)| s < c.limit);
+                        if late {
+                            sets[1].insert(id);
+                        }
                     }
                     if e.at >= since {
                         match e.detail("outcome").as_deref() {
-                            Some("approved") => outcomes.approvals += 1,
+                            Some("approved") => {
+                                approved.insert(id);
+                            }
                             Some("rejected") => {
                                 let reason = e.detail("reason").unwrap_or_default();
-                                *reasons.entry(rejection_reason_name(&reason)).or_default() += 1;
+                                reasons
+                                    .entry(rejection_reason_name(&reason))
+                                    .or_default()
+                                    .insert(id);
                             }
-                            Some("withdrawn") => outcomes.withdrawals += 1,
+                            Some("withdrawn") => {
+                                withdrawn.insert(id);
+                            }
                             _ => {}
                         }
                     }
@@ -309,64 +370,101 @@ impl Store {
                             .submitted_at
                             .map(|s| calendar.business_time_between(s, e.at))
                             .unwrap_or_default();
-                        let (week_spans, month_spans) = paces.entry(e.actor.clone()).or_default();
-                        month_spans.push(span);
+                        let pace = paces.entry(e.actor.clone()).or_default();
+                        pace.month.insert(id);
+                        pace.month_spans.push(span);
                         if e.at >= week_ago {
-                            week_spans.push(span);
+                            pace.week.insert(id);
+                            pace.week_spans.push(span);
                         }
                     }
                 }
                 // A partner's withdrawal through the feed is an outcome, not a decision.
-                "withdrawn" if e.at >= since => outcomes.withdrawals += 1,
+                "withdrawn" if e.at >= since => {
+                    withdrawn.insert(id);
+                }
                 "disputed" => {
-                    if let Some(w) = week {
-                        w.disputes += 1;
+                    if let Some((_, sets)) = week {
+                        sets[2].insert(id);
                     }
                 }
                 "dispute_resolved" => {
-                    if let (Some(w), Some("overturned")) = (week, e.detail("outcome").as_deref()) {
-                        w.overturned += 1;
+                    if let (Some((_, sets)), Some("overturned")) =
+                        (week, e.detail("outcome").as_deref())
+                    {
+                        sets[3].insert(id);
                     }
                 }
                 _ => {}
             }
         }
+        for (w, sets) in weeks.iter_mut().zip(&per_week) {
+            let n = |i: usize| sets.get(i).map_or(0, |s| s.len() as u64);
+            (w.decided, w.breached_at_decision, w.disputes, w.overturned) =
+                (n(0), n(1), n(2), n(3));
+        }
         let mut rejections: Vec<ReasonCount> = reasons
             .into_iter()
-            .map(|(reason, count)| ReasonCount {
+            .map(|(reason, claims)| ReasonCount {
                 reason: reason.to_string(),
-                count,
+                count: claims.len() as u64,
             })
             .collect();
         rejections.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
-        outcomes.rejections = rejections;
 
-        // Information requests of the period and the partner's first reply after each.
+        // Information requests of the period and the partner's first reply after each; a
+        // request made on day d is due at the end of the reply window counted from that day.
+        let reply_cuts: Vec<Cut> = calendar
+            .local_date(since)
+            .iter_days()
+            .map(|day| {
+                let from = calendar.day_start(day);
+                Cut {
+                    from,
+                    before: calendar.day_start(day.succ_opt().unwrap_or(day)),
+                    limit: policy.reply_due_at(calendar, from),
+                }
+            })
+            .take_while(|c| c.from < now && c.before > c.from)
+            .collect();
         let requests = db
             .fetch_all(
-                Sql::new(
-                    "SELECT r.at,
-                            (SELECT MIN(p.at) FROM events p
-                              WHERE p.claim_id = r.claim_id AND p.id > r.id AND p.kind = 'replied') AS replied_at
+                Sql::new(format!(
+                    "SELECT r.at, r.claim_id, {FIRST_REPLY} AS replied_at
                      FROM events r
-                     WHERE r.kind = 'info_requested' AND r.at >= $1 AND r.at < $2",
-                )
+                     WHERE r.kind = 'info_requested' AND r.at >= $1 AND r.at < $2"
+                ))
                 .arg(since)
                 .arg(now),
             )
             .await?;
-        for r in &requests {
-            let asked = r.time("at")?;
-            outcomes.info_requests += 1;
-            if let Some(replied) = r.opt_time("replied_at")? {
-                let due = calendar.end_of_nth_business_day_after(asked, period.reply_business_days);
+        let (mut asked, mut in_time, mut late) = (Claims::new(), BTreeSet::new(), BTreeSet::new());
+        let request_ids: Vec<String> = requests
+            .iter()
+            .map(|r| Ok(r.opt_text("claim_id")?.unwrap_or_default()))
+            .collect::<Result<_, StoreError>>()?;
+        for (r, id) in requests.iter().zip(&request_ids) {
+            asked.insert(id.as_str());
+            let due = Cut::of(&reply_cuts, r.time("at")?).map(|c| c.limit);
+            if let (Some(replied), Some(due)) = (r.opt_time("replied_at")?, due) {
                 if replied <= due {
-                    outcomes.replied_in_time += 1;
+                    in_time.insert(id.as_str());
                 } else {
-                    outcomes.replied_late += 1;
+                    late.insert(id.as_str());
                 }
             }
         }
+        let outcomes = OutcomeFigures {
+            from: Some(since),
+            before: Some(now),
+            approvals: approved.len() as u64,
+            rejections,
+            withdrawals: withdrawn.len() as u64,
+            info_requests: asked.len() as u64,
+            replied_in_time: in_time.len() as u64,
+            replied_late: late.len() as u64,
+            reply_cuts,
+        };
 
         // Holds now.
         let holds = db
@@ -386,17 +484,17 @@ impl Store {
             last_30_days: ReviewerPace::default(),
             open_holds: 0,
         };
-        for (login, (week_spans, month_spans)) in paces {
+        for (login, pace) in paces {
             let entry = reviewers
                 .entry(login.clone())
                 .or_insert_with(|| blank(&login));
             entry.last_7_days = ReviewerPace {
-                decisions: week_spans.len() as u64,
-                median_to_decision: median(week_spans),
+                decisions: pace.week.len() as u64,
+                median_to_decision: median(pace.week_spans),
             };
             entry.last_30_days = ReviewerPace {
-                decisions: month_spans.len() as u64,
-                median_to_decision: median(month_spans),
+                decisions: pace.month.len() as u64,
+                median_to_decision: median(pace.month_spans),
             };
         }
         for r in &holds {

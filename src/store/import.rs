@@ -20,6 +20,9 @@ use crate::domain::{
 };
 use crate::model::{Actor, EventKind};
 
+/// An import of this many claims or more refreshes PostgreSQL's planner statistics after it.
+const BULK_ANALYZE_FROM: usize = 10_000;
+
 impl Store {
     /// Writes a validated import in one transaction: reference data is inserted or replaced
     /// (each row that changes audited with before and after), claims are inserted with their
@@ -226,6 +229,12 @@ impl Store {
             tx.execute(sql).await?;
         }
         tx.commit().await?;
+        if !generated && claims.len() >= BULK_ANALYZE_FROM {
+            // The planner's statistics would still describe the store before the load (the
+            // dashboard's and the queue's plans go wrong); `generate` refreshes them once at
+            // its end instead (bulk_indexes.rs).
+            super::bulk_indexes::refresh_statistics(&self.pool).await?;
+        }
         Ok(ImportSummary {
             claims: claims.len(),
             tenants: batch.tenants.len(),

@@ -6,7 +6,8 @@
 //! and reads each database's types); `sqlite.rs` and `postgres.rs` hold only what truly differs.
 //!
 //! - `engine.rs`: the writes; `rules/` + `plan.rs`: what they may do; `apply.rs`: doing it.
-//! - `dashboard.rs`: the lead's figures, from index ranges only.
+//! - `dashboard.rs`: the lead's figures, from index ranges only; `behind.rs`: the claims behind
+//!   each of its bars, as a queue filter.
 //! - `reads.rs`: claims, contests, the audit log, reviewers, drafts; `queue.rs`: queue windows
 //!   and tab counts; `import.rs`: bulk writes; `watch.rs`: the change feed.
 //! - `identity.rs`: who acts, proven once and bound to the store; `chain.rs`: the audit log's
@@ -20,6 +21,7 @@
 //! it reserves their ids and chains their hashes under the log's append lock.
 
 mod apply;
+mod behind;
 mod bulk_indexes;
 mod chain;
 pub mod connect;

@@ -3,12 +3,13 @@
 //! Contested tab's partial indexes are named in a predicate and in the filter's trigram index
 //! (FTS5 on SQLite, pg_trgm on PostgreSQL).
 
+use super::behind::push_behind;
 use super::db::{Dialect, Exec, Pool, Sql};
 use super::reads::{claim_row, facts, CLAIM_COLUMNS};
 use super::rows::{like_pattern, sort_column};
 use super::{
-    Anchor, QueueQuery, QueueRow, QueueSort, QueueTab, SortValue, Store, StoreError,
-    SubmittedRange, TabCounts,
+    Anchor, BarFilter, QueueQuery, QueueRow, QueueSort, QueueTab, SortValue, Store, StoreError,
+    TabCounts,
 };
 use crate::domain::confidentiality::fold;
 
@@ -49,23 +50,6 @@ fn push_tab(sql: &mut Sql, dialect: Dialect, query: &QueueQuery) {
                 .push(") AND queue_state <> 'closed'");
         }
         QueueTab::All => {}
-    }
-}
-
-/// The submission range of a dashboard bar, appended to a `WHERE` (the tab's submission index
-/// serves it).
-fn push_submitted(sql: &mut Sql, query: &QueueQuery) {
-    if let Some(range) = &query.submitted {
-        push_range(sql, range);
-    }
-}
-
-fn push_range(sql: &mut Sql, range: &SubmittedRange) {
-    if let Some(from) = range.from {
-        sql.push(" AND submitted_at >= ").bind(from);
-    }
-    if let Some(before) = range.before {
-        sql.push(" AND submitted_at < ").bind(before);
     }
 }
 
@@ -122,7 +106,9 @@ fn queue_sql(
         None => format!("{select}SELECT {CLAIM_COLUMNS} FROM claims WHERE TRUE"),
     });
     push_tab(&mut sql, dialect, query);
-    push_submitted(&mut sql, query);
+    if let Some(behind) = &query.behind {
+        push_behind(&mut sql, dialect, behind);
+    }
     if probe.is_none() {
         push_filter(&mut sql, dialect, &query.filter);
     }
@@ -213,18 +199,18 @@ impl Store {
         self.tab_counts_within(reviewer, filter, None).await
     }
 
-    /// How many claims each queue tab holds under the filter, of those submitted in `submitted`
-    /// (a dashboard bar's claims) when given.
+    /// How many claims each queue tab holds under the filter, of the claims behind a dashboard
+    /// bar when given.
     pub async fn tab_counts_within(
         &self,
         reviewer: &str,
         filter: &str,
-        submitted: Option<&SubmittedRange>,
+        behind: Option<&BarFilter>,
     ) -> Result<TabCounts, StoreError> {
         let mut db = self.pool_exec();
         let dialect = db.dialect();
         let n = |v: i64| u64::try_from(v).unwrap_or(0);
-        if !filter.trim().is_empty() || submitted.is_some() {
+        if !filter.trim().is_empty() || behind.is_some() {
             // Under a filter every tab counts the same matching rows: find them once.
             let mut sql = Sql::new(
                 "SELECT COUNT(*) FILTER (WHERE queue_state = 'review'),
@@ -238,8 +224,8 @@ impl Store {
                 .bind(reviewer)
                 .push(") AND queue_state <> 'closed'), COUNT(*) FROM claims WHERE TRUE");
             push_filter(&mut sql, dialect, filter);
-            if let Some(range) = submitted {
-                push_range(&mut sql, range);
+            if let Some(behind) = behind {
+                push_behind(&mut sql, dialect, behind);
             }
             let row = db.fetch_one(sql).await?;
             return Ok(TabCounts {
@@ -274,7 +260,7 @@ impl Store {
                 reviewer: reviewer.to_string(),
                 anchor: Anchor::First,
                 limit: 0,
-                submitted: None,
+                behind: None,
             };
             push_tab(&mut sql, dialect, &query);
             let count = n(db.fetch_one(sql).await?.int(0)?);

@@ -141,11 +141,11 @@ pub async fn run_effect(store: &Store, effect: Effect) -> Msg {
             req_id,
             reviewer,
             filter,
-            submitted,
+            behind,
         } => Msg::CountsLoaded {
             req_id,
             result: store
-                .tab_counts_within(&reviewer, &filter, submitted.as_ref())
+                .tab_counts_within(&reviewer, &filter, behind.as_ref())
                 .await
                 .map_err(text),
         },

@@ -60,19 +60,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         DashPanel::Outcomes => outcomes(frame, chart, figures, &all, view.bar, theme),
     }
     let line = match all.get(view.bar) {
-        Some(bar) => {
-            let what = if bar.opens.is_some() {
-                "Enter lists them"
-            } else {
-                "a count, not a list"
-            };
-            format!(
-                "▶ {} · {}: {}  ({what})",
-                bar.group,
-                bar.series,
-                thousands(bar.value)
-            )
-        }
+        Some(bar) => format!(
+            "▶ {} · {}: {}  (Enter lists them)",
+            bar.group,
+            bar.series,
+            thousands(bar.value)
+        ),
         None => "Nothing to show yet".to_string(),
     };
     frame.render_widget(
@@ -188,7 +181,7 @@ fn grouped<'a>(
                 Some(
                     Bar::default()
                         .value(b.value)
-                        .text_value(thousands(b.value))
+                        .text_value(compact(b.value, usize::from(width)))
                         .label(Line::from(mark))
                         .style(s.style)
                         .value_style(value_style),
@@ -217,6 +210,18 @@ fn grouped<'a>(
     chart
 }
 
+/// A bar's value in its width: `1,200`, or `1k` / `3M` when the full number does not fit (the
+/// line under the chart gives the bar under the cursor in full).
+fn compact(value: u64, width: usize) -> String {
+    let full = thousands(value);
+    match value {
+        _ if full.chars().count() <= width => full,
+        1_000_000.. => format!("{}M", value / 1_000_000),
+        1_000.. => format!("{}k", value / 1_000),
+        _ => full,
+    }
+}
+
 fn legend(series: &[Series], theme: &Theme) -> Line<'static> {
     let mut spans = vec![Span::styled("bars: ", theme.muted)];
     for (i, s) in series.iter().enumerate() {
@@ -229,10 +234,19 @@ fn legend(series: &[Series], theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn with_legend(area: Rect) -> (Rect, Rect) {
-    let [chart, legend] =
+/// A grouped bar chart of `all` in `area` with its legend on the last line.
+fn chart_with_legend(
+    frame: &mut Frame,
+    area: Rect,
+    all: &[DashBar],
+    series: &[Series],
+    cursor: usize,
+    theme: &Theme,
+) {
+    let [chart, legend_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    (chart, legend)
+    frame.render_widget(grouped(all, series, cursor, chart, theme), chart);
+    frame.render_widget(Paragraph::new(legend(series, theme)), legend_area);
 }
 
 fn sla(
@@ -267,7 +281,7 @@ fn sla(
     ];
     let [gauges, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     // How much of each tab is on time, as a gauge.
-    let cells = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(gauges);
+    let cells = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(gauges);
     for (t, cell) in d.sla.iter().zip(cells.iter()) {
         let f = &t.figures;
         let total = f.on_time + f.warning + f.breached;
@@ -276,7 +290,7 @@ fn sla(
         } else {
             f.on_time as f64 / total as f64
         };
-        let label = format!("{} on time {:.0}%", short_tab(t.tab), ratio * 100.0);
+        let label = format!("{} ok {:.0}%", short_tab(t.tab), ratio * 100.0);
         frame.render_widget(
             gauge(ratio, label, theme),
             Rect {
@@ -285,9 +299,7 @@ fn sla(
             },
         );
     }
-    let (chart, legend_area) = with_legend(rest);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, rest, all, &series, cursor, theme);
 }
 
 fn short_tab(tab: crate::model::QueueTab) -> &'static str {
@@ -318,10 +330,13 @@ fn aging(frame: &mut Frame, area: Rect, all: &[DashBar], cursor: usize, theme: &
             style: theme.contested,
             mark: "C",
         },
+        Series {
+            name: "disputed",
+            style: theme.sla_warn,
+            mark: "D",
+        },
     ];
-    let (chart, legend_area) = with_legend(area);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, area, all, &series, cursor, theme);
 }
 
 fn weeks(
@@ -347,10 +362,11 @@ fn weeks(
     let lines = 3u16;
     let [top, spark_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(lines)]).areas(area);
-    let (chart, legend_area) = with_legend(top);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, top, all, &series, cursor, theme);
     let rows = Layout::vertical([Constraint::Length(1); 3]).split(spark_area);
+    // The three below the chart are bars too: the cursor reaches them after a week's decided
+    // bar, and their line is marked while it is on that week.
+    let on = all.get(cursor);
     let sparks: [(&str, Vec<u64>, Style); 3] = [
         (
             "after deadline",
@@ -372,10 +388,14 @@ fn weeks(
         let total: u64 = data.iter().sum();
         let [label, spark] =
             Layout::horizontal([Constraint::Length(24), Constraint::Fill(1)]).areas(*row);
+        let (mark, style_of_label) = match on {
+            Some(b) if b.series == name => ("▶", theme.selected),
+            _ => (" ", theme.label),
+        };
         frame.render_widget(
             Paragraph::new(Line::styled(
-                format!("{name} ({})", thousands(total)),
-                theme.label,
+                format!("{mark}{name} ({})", thousands(total)),
+                style_of_label,
             )),
             label,
         );
@@ -427,9 +447,7 @@ fn reviewers(
     let table = (d.reviewers.len() as u16 + 1).min(area.height / 2);
     let [top, below] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(table)]).areas(area);
-    let (chart, legend_area) = with_legend(top);
-    frame.render_widget(grouped(all, &series, cursor, chart, theme), chart);
-    frame.render_widget(Paragraph::new(legend(&series, theme)), legend_area);
+    chart_with_legend(frame, top, all, &series, cursor, theme);
     let span = |t: Option<chrono::TimeDelta>| t.map_or_else(|| "-".to_string(), short_duration);
     let mut lines = vec![Line::styled(
         "median business time to decision: reviewer  7 days  30 days",

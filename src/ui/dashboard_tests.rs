@@ -6,8 +6,8 @@ use super::Theme;
 use crate::app::fixtures::{now, state};
 use crate::app::{update, Effect, Key, KeyCode, Msg, Screen, State};
 use crate::model::{
-    AgingBucket, Dashboard, OutcomeFigures, QueueTab, ReasonCount, ReviewerFigures, ReviewerPace,
-    SlaFigures, SlaTab, WeekFigures, AGING_DAYS,
+    AgingBucket, Behind, Dashboard, OutcomeFigures, QueueTab, ReasonCount, ReviewerFigures,
+    ReviewerPace, SlaFigures, SlaTab, WeekFigures, AGING_DAYS,
 };
 use chrono::{Days, TimeDelta};
 
@@ -33,6 +33,7 @@ pub fn figures() -> Dashboard {
             sla(QueueTab::UnderReview, 1200, 310, 95, 402),
             sla(QueueTab::Contested, 140, 22, 31, 40),
             sla(QueueTab::InfoRequested, 260, 0, 12, 0),
+            sla(QueueTab::Disputed, 14, 3, 2, 4),
         ],
         aging: AGING_DAYS
             .iter()
@@ -45,6 +46,7 @@ pub fn figures() -> Dashboard {
                 under_review: [300, 280, 260, 240, 210, 150, 90, 35][i],
                 info_requested: [10, 40, 60, 50, 40, 30, 25, 17][i],
                 contested: [20, 30, 25, 28, 24, 20, 30, 16][i],
+                disputed: [4, 3, 2, 3, 1, 2, 3, 1][i],
             })
             .collect(),
         weeks: (0..12u64)
@@ -59,6 +61,7 @@ pub fn figures() -> Dashboard {
                     breached_at_decision: 20 + 7 * k % 15,
                     disputes: k % 4,
                     overturned: k % 3 / 2,
+                    late_cuts: vec![],
                 }
             })
             .collect(),
@@ -100,6 +103,7 @@ pub fn figures() -> Dashboard {
             info_requests: 300,
             replied_in_time: 210,
             replied_late: 40,
+            reply_cuts: vec![],
         },
     }
 }
@@ -179,7 +183,7 @@ fn the_loading_dashboard_says_so_and_keys_typed_ahead_wait_for_it() {
     // The cursor moved to "warning" of Under review, and Enter opened its claims.
     assert_eq!(s.screen, Screen::Queue);
     assert_eq!(s.queue.tab, QueueTab::UnderReview);
-    let range = s.queue.submitted.clone().unwrap();
+    let range = s.queue.behind.clone().unwrap();
     assert_eq!(range.label, "warning");
     let f = figures();
     let under_review = &f.sla[0];
@@ -187,11 +191,11 @@ fn the_loading_dashboard_says_so_and_keys_typed_ahead_wait_for_it() {
     assert_eq!(range.before, Some(under_review.warning_before));
     assert!(effects.iter().any(|e| matches!(
         e,
-        Effect::LoadQueue { query, .. } if query.submitted.as_ref() == Some(&range)
+        Effect::LoadQueue { query, .. } if query.behind.as_ref() == Some(&range)
     )));
     assert!(effects.iter().any(|e| matches!(
         e,
-        Effect::LoadCounts { submitted: Some(r), .. } if *r == range
+        Effect::LoadCounts { behind: Some(r), .. } if *r == range
     )));
 }
 
@@ -205,31 +209,49 @@ fn enter_on_an_aging_bar_lists_that_tab_in_that_age_and_esc_shows_the_whole_tab(
         (s.screen, s.queue.tab),
         (Screen::Queue, QueueTab::Contested)
     );
-    let range = s.queue.submitted.clone().unwrap();
+    let range = s.queue.behind.clone().unwrap();
     assert_eq!(range.label, "0d old");
     let t = Theme::by_name("mono").unwrap();
     let terminal = draw(&mut s, &t, 80, 24);
     let text = format!("{:?}", terminal.backend());
     assert!(text.contains("Dashboard: 0d old (Esc: all)"), "{text}");
     let effects = update(&mut s, Msg::Key(Key::plain(KeyCode::Esc)));
-    assert_eq!(s.queue.submitted, None);
+    assert_eq!(s.queue.behind, None);
     assert!(effects
         .iter()
-        .any(|e| matches!(e, Effect::LoadQueue { query, .. } if query.submitted.is_none())));
+        .any(|e| matches!(e, Effect::LoadQueue { query, .. } if query.behind.is_none())));
 }
 
 #[test]
-fn a_bar_that_counts_events_is_not_a_list_and_says_so() {
+fn enter_on_a_week_s_decided_bar_lists_the_claims_decided_that_week_in_all() {
     let mut s = dashboard_state();
-    keys(&mut s, "5");
-    let effects = update(&mut s, Msg::Key(Key::plain(KeyCode::Enter)));
-    assert!(effects.is_empty());
-    assert_eq!(s.screen, Screen::Dashboard);
-    assert!(
-        s.notice.as_deref().unwrap_or("").contains("not a list"),
-        "{:?}",
-        s.notice
+    // 12 weeks, second bar: the claims decided in the first week.
+    keys(&mut s, "3l");
+    update(&mut s, Msg::Key(Key::plain(KeyCode::Enter)));
+    assert_eq!((s.screen, s.queue.tab), (Screen::Queue, QueueTab::All));
+    let f = figures();
+    let week = &f.weeks[0];
+    let behind = s.queue.behind.clone().unwrap();
+    assert_eq!(
+        (behind.from, behind.before),
+        (Some(week.from), Some(week.before))
     );
+    assert!(matches!(
+        behind.which,
+        Behind::Decided {
+            reviewer: None,
+            late: None,
+            ..
+        }
+    ));
+    assert_eq!(
+        behind.label,
+        format!("decided in the week of {}", week.monday)
+    );
+    let t = Theme::by_name("mono").unwrap();
+    let terminal = draw(&mut s, &t, 80, 24);
+    let text = format!("{:?}", terminal.backend());
+    assert!(text.contains("Dashboard: decided in the week"), "{text}");
 }
 
 #[test]

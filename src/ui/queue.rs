@@ -124,7 +124,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> [
 fn render_filter_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let q = &state.queue;
     let mut left = Vec::new();
-    if let Some(range) = &q.submitted {
+    if let Some(range) = &q.behind {
         // A dashboard bar's claims: say which, and how to see the whole tab.
         left.push(Span::styled("Dashboard: ", theme.label));
         left.push(Span::styled(range.label.clone(), theme.filter));

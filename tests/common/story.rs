@@ -40,7 +40,7 @@ pub async fn queue(store: &Store, tab: QueueTab, reviewer: &str, filter: &str) -
             tab,
             sort: QueueSort::ClaimId,
             reverse: false,
-            submitted: None,
+            behind: None,
             filter: filter.into(),
             reviewer: reviewer.into(),
             anchor: Anchor::First,

@@ -128,7 +128,7 @@ impl Served {
                 reviewer: "alice".into(),
                 anchor: Anchor::First,
                 limit: 1,
-                submitted: None,
+                behind: None,
             })
             .await
             .unwrap();

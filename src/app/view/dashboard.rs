@@ -2,7 +2,9 @@
 //! chart has the cursor and which bar in it. The bars of each chart are listed here, once, with
 //! the queue each opens (Enter), so the renderer and `update` agree on what the cursor is over.
 
-use crate::model::{Dashboard, QueueTab, SubmittedRange};
+use chrono::{DateTime, Utc};
+
+use crate::model::{BarFilter, Behind, Dashboard, QueueTab};
 
 use super::screens::Loadable;
 
@@ -44,11 +46,11 @@ impl DashPanel {
     /// What the chart counts, in a sentence.
     pub fn counts(self) -> &'static str {
         match self {
-            DashPanel::Sla => "Open claims of each tab by their SLA deadline now: on time, in warning (under the margin), breached; and due by the end of the next business day",
-            DashPanel::Aging => "Open claims by whole business days since submission, per tab (contested claims also count in their own tab)",
-            DashPanel::Weeks => "Per week (Monday to Sunday, the last to now): claims received and decisions made; decisions after the deadline, disputes and overturned disputes below",
-            DashPanel::Reviewers => "Decisions per reviewer in the last 7 and 30 days, median business time from submission to decision, claims held now",
-            DashPanel::Outcomes => "Decisions of the period by outcome, rejections by reason; information requests and how many got a reply in time",
+            DashPanel::Sla => "Open claims per tab by deadline now (a dispute has its own): on time, in warning (under the margin), breached; due by the end of the next business day",
+            DashPanel::Aging => "Open claims by whole business days since submission (disputed: since the dispute), per tab (contested claims also count in their own tab)",
+            DashPanel::Weeks => "Per week (Monday to Sunday, the last to now): claims received and claims decided; claims decided after the deadline, disputed and overturned below",
+            DashPanel::Reviewers => "Claims each reviewer decided in the last 7 and 30 days, median business time from submission to decision, claims held now",
+            DashPanel::Outcomes => "Claims decided in the period by outcome, rejections by reason; claims asked for information and how many got a reply in time",
         }
     }
 
@@ -58,14 +60,14 @@ impl DashPanel {
     }
 }
 
-/// One bar: its group (a tab, an age, a week, a reviewer), what it counts, its value, and the
-/// queue that lists its claims (`None`: a count of events, not a list of open claims).
+/// One bar: its group (a tab, an age, a week, a reviewer), what it counts, its value (a number
+/// of claims), and the queue that lists those claims (Enter).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DashBar {
     pub group: String,
     pub series: &'static str,
     pub value: u64,
-    pub opens: Option<(QueueTab, SubmittedRange)>,
+    pub opens: (QueueTab, BarFilter),
 }
 
 /// The dashboard screen's state.
@@ -90,15 +92,26 @@ impl DashboardView {
     }
 }
 
-fn range(
+fn filter(
     label: String,
-    from: Option<chrono::DateTime<chrono::Utc>>,
-    before: Option<chrono::DateTime<chrono::Utc>>,
-) -> SubmittedRange {
-    SubmittedRange {
+    from: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
+    which: Behind,
+) -> BarFilter {
+    BarFilter {
         from,
         before,
+        which,
         label,
+    }
+}
+
+fn decided(reviewer: Option<&str>, outcome: Option<&str>, reason: Option<&str>) -> Behind {
+    Behind::Decided {
+        reviewer: reviewer.map(str::to_string),
+        outcome: outcome.map(str::to_string),
+        reason: reason.map(str::to_string),
+        late: None,
     }
 }
 
@@ -110,12 +123,20 @@ pub fn bars(d: &Dashboard, panel: DashPanel) -> Vec<DashBar> {
             for t in &d.sla {
                 let f = &t.figures;
                 let group = t.tab.title().to_string();
+                // A disputed claim's clock runs from its latest dispute.
+                let clock = |label: &str, from, before| {
+                    let which = match t.tab {
+                        QueueTab::Disputed => Behind::Disputed,
+                        _ => Behind::Submitted,
+                    };
+                    filter(label.to_string(), from, before, which)
+                };
                 let mut bar = |series: &'static str, value, from, before| {
                     out.push(DashBar {
                         group: group.clone(),
                         series,
                         value,
-                        opens: Some((t.tab, range(series.to_string(), from, before))),
+                        opens: (t.tab, clock(series, from, before)),
                     });
                 };
                 bar("on time", f.on_time, Some(t.warning_before), None);
@@ -141,15 +162,25 @@ pub fn bars(d: &Dashboard, panel: DashPanel) -> Vec<DashBar> {
                     ("under review", QueueTab::UnderReview, a.under_review),
                     ("info requested", QueueTab::InfoRequested, a.info_requested),
                     ("contested", QueueTab::Contested, a.contested),
+                    ("disputed", QueueTab::Disputed, a.disputed),
                 ] {
+                    let which = match tab {
+                        QueueTab::Disputed => Behind::Disputed,
+                        _ => Behind::Submitted,
+                    };
                     out.push(DashBar {
                         group: label.clone(),
                         series,
                         value,
-                        opens: Some((
+                        opens: (
                             tab,
-                            range(format!("{label} old"), a.submitted_from, a.submitted_before),
-                        )),
+                            filter(
+                                format!("{label} old"),
+                                a.submitted_from,
+                                a.submitted_before,
+                                which,
+                            ),
+                        ),
                     });
                 }
             }
@@ -157,61 +188,139 @@ pub fn bars(d: &Dashboard, panel: DashPanel) -> Vec<DashBar> {
         DashPanel::Weeks => {
             for w in &d.weeks {
                 let group = w.monday.format("%m-%d").to_string();
-                out.push(DashBar {
-                    group: group.clone(),
-                    series: "received",
-                    value: w.received,
-                    opens: Some((
-                        QueueTab::All,
-                        range(
-                            format!("received in the week of {}", w.monday),
-                            Some(w.from),
-                            Some(w.before),
+                let late = Behind::Decided {
+                    reviewer: None,
+                    outcome: None,
+                    reason: None,
+                    late: Some(w.late_cuts.clone()),
+                };
+                for (series, value, which, what) in [
+                    ("received", w.received, Behind::Submitted, "received"),
+                    ("decided", w.decided, decided(None, None, None), "decided"),
+                    (
+                        "after deadline",
+                        w.breached_at_decision,
+                        late,
+                        "decided after the deadline",
+                    ),
+                    ("disputes", w.disputes, Behind::DisputeReceived, "disputed"),
+                    (
+                        "overturned",
+                        w.overturned,
+                        Behind::Overturned,
+                        "overturned on dispute",
+                    ),
+                ] {
+                    out.push(DashBar {
+                        group: group.clone(),
+                        series,
+                        value,
+                        opens: (
+                            QueueTab::All,
+                            filter(
+                                format!("{what} in the week of {}", w.monday),
+                                Some(w.from),
+                                Some(w.before),
+                                which,
+                            ),
                         ),
-                    )),
-                });
-                out.push(DashBar {
-                    group,
-                    series: "decided",
-                    value: w.decided,
-                    opens: None,
-                });
+                    });
+                }
             }
         }
         DashPanel::Reviewers => {
             for r in &d.reviewers {
-                for (series, value) in [
-                    ("decisions, 7 days", r.last_7_days.decisions),
-                    ("decisions, 30 days", r.last_30_days.decisions),
-                    ("holds now", r.open_holds),
+                let login = r.login.as_str();
+                for (series, value, days) in [
+                    ("decisions, 7 days", r.last_7_days.decisions, 7),
+                    ("decisions, 30 days", r.last_30_days.decisions, 30),
                 ] {
                     out.push(DashBar {
                         group: r.login.clone(),
                         series,
                         value,
-                        opens: None,
+                        opens: (
+                            QueueTab::All,
+                            filter(
+                                format!("decided by {login} in the last {days} days"),
+                                Some(d.days_back(days)),
+                                Some(d.until),
+                                decided(Some(login), None, None),
+                            ),
+                        ),
                     });
                 }
+                out.push(DashBar {
+                    group: r.login.clone(),
+                    series: "holds now",
+                    value: r.open_holds,
+                    opens: (
+                        QueueTab::All,
+                        filter(
+                            format!("held by {login}"),
+                            Some(d.until),
+                            None,
+                            Behind::HeldBy(r.login.clone()),
+                        ),
+                    ),
+                });
             }
         }
         DashPanel::Outcomes => {
             let o = &d.outcomes;
-            let mut bar = |group: String, series: &'static str, value| {
+            let mut bar = |group: String, series: &'static str, value, which| {
                 out.push(DashBar {
+                    opens: (
+                        QueueTab::All,
+                        filter(group.to_lowercase(), o.from, o.before, which),
+                    ),
                     group,
                     series,
                     value,
-                    opens: None,
                 })
             };
-            bar("Approved".into(), "decisions", o.approvals);
+            bar(
+                "Approved".into(),
+                "decisions",
+                o.approvals,
+                decided(None, Some("approved"), None),
+            );
             for r in &o.rejections {
-                bar(format!("Rejected: {}", r.reason), "decisions", r.count);
+                bar(
+                    format!("Rejected: {}", r.reason),
+                    "decisions",
+                    r.count,
+                    decided(None, Some("rejected"), Some(&r.reason)),
+                );
             }
-            bar("Withdrawn".into(), "decisions", o.withdrawals);
-            bar("Info requests".into(), "requests", o.info_requests);
-            bar("Replied in time".into(), "requests", o.replied_in_time);
-            bar("Replied late".into(), "requests", o.replied_late);
+            bar(
+                "Withdrawn".into(),
+                "decisions",
+                o.withdrawals,
+                Behind::Withdrawn,
+            );
+            bar(
+                "Info requests".into(),
+                "requests",
+                o.info_requests,
+                Behind::InfoRequested { replied: None },
+            );
+            bar(
+                "Replied in time".into(),
+                "requests",
+                o.replied_in_time,
+                Behind::InfoRequested {
+                    replied: Some((true, o.reply_cuts.clone())),
+                },
+            );
+            bar(
+                "Replied late".into(),
+                "requests",
+                o.replied_late,
+                Behind::InfoRequested {
+                    replied: Some((false, o.reply_cuts.clone())),
+                },
+            );
         }
     }
     out

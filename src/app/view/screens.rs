@@ -1,8 +1,8 @@
 //! What each screen shows: the queue's window, one claim's detail, loading states and the
 //! geometry of the last frame.
 
+use crate::model::{BarFilter, QueueSort, QueueTab};
 use crate::model::{ClaimDetail, QueueRow, TabCounts};
-use crate::model::{QueueSort, QueueTab, SubmittedRange};
 
 /// Something loaded from the store for one request; results for older requests are ignored.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,9 +152,9 @@ pub struct QueueView {
     pub counts_after_first_rows: bool,
     /// The last queue read failed with this message.
     pub error: Option<String>,
-    /// Only claims submitted in this range (a dashboard bar's claims, opened with Enter); `Esc`
+    /// Only the claims behind a dashboard bar (opened with Enter); `Esc`
     /// clears it.
-    pub submitted: Option<SubmittedRange>,
+    pub behind: Option<BarFilter>,
 }
 
 impl QueueView {
