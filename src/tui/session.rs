@@ -114,7 +114,11 @@ where
     I: Input,
     S: Future<Output = ()>,
 {
-    let Workbench { mut state, themes } = workbench;
+    let Workbench {
+        mut state,
+        themes,
+        glyphs,
+    } = workbench;
     enter(terminal.backend_mut(), state.mouse).context("cannot set up the terminal")?;
     let (mut runner, answers) = Runner::new(store.clone());
     let mut lp = Loop {
@@ -125,6 +129,7 @@ where
         scroller: Scroller::default(),
         terminal,
         themes: &themes,
+        glyphs,
         host,
     };
     let ended = lp.run(input, shutdown).await;
@@ -179,6 +184,7 @@ struct Loop<'a, B: Screen> {
     scroller: Scroller,
     terminal: &'a mut Terminal<B>,
     themes: &'a [ui::Theme],
+    glyphs: ui::Glyphs,
     host: &'a mut (dyn Host + Send),
 }
 
@@ -310,27 +316,28 @@ impl<B: Screen> Loop<'_, B> {
         Ok(())
     }
 
+    /// Renders the frame and sends what differs from the last one. Not `Terminal::draw`: that
+    /// hides the cursor again every frame (6 bytes; `enter` hid it once), so with it a frame that
+    /// changes nothing (a tick where no countdown moved) would still send something.
     fn draw(&mut self) -> anyhow::Result<()> {
         let themes = self.themes;
         let theme = &themes[self.state.theme.min(themes.len().saturating_sub(1))];
-        let mut viewport = self.state.viewport;
+        let glyphs = self.glyphs;
         self.scroller.before_draw(self.terminal, self.state)?;
-        let state = &*self.state;
-        let drawn = self
-            .terminal
-            .draw(|frame| viewport = ui::render(frame, state, theme))?;
-        if viewport == self.state.viewport {
-            self.scroller.after_draw(drawn.buffer, self.state);
-            return Ok(());
+        let viewport = ui::render_for(&mut self.terminal.get_frame(), self.state, theme, glyphs);
+        if viewport != self.state.viewport {
+            // The geometry changed (first frame, resize): page by what is really on screen, and
+            // draw that instead.
+            let mut queued = vec![Msg::Viewport(viewport)];
+            self.apply(&mut queued)?;
+            self.terminal.current_buffer_mut().reset();
+            ui::render_for(&mut self.terminal.get_frame(), self.state, theme, glyphs);
         }
-        // The geometry changed (first frame, resize): page by what is really on screen.
-        let mut queued = vec![Msg::Viewport(viewport)];
-        self.apply(&mut queued)?;
-        let state = &*self.state;
-        let drawn = self.terminal.draw(|frame| {
-            ui::render(frame, state, theme);
-        })?;
-        self.scroller.after_draw(drawn.buffer, self.state);
+        self.terminal.flush()?;
+        self.scroller
+            .after_draw(self.terminal.current_buffer_mut(), self.state);
+        self.terminal.swap_buffers();
+        ratatui::backend::Backend::flush(self.terminal.backend_mut())?;
         Ok(())
     }
 
