@@ -49,7 +49,8 @@ struct Options {
     idle_seconds: u64,
     /// Server on CPU 0, this process (the clients) on CPU 1.
     pin: bool,
-    /// Run the server under callgrind, counting instructions only while pressing and idling.
+    /// Run the server under callgrind, counting instructions only while pressing and idling
+    /// (zeroed when a phase starts, dumped when it ends).
     callgrind: Option<String>,
 }
 
@@ -420,7 +421,6 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         wrap.extend([
             "valgrind".to_string(),
             "--tool=callgrind".to_string(),
-            "--collect-atstart=no".to_string(),
             format!("--callgrind-out-file={out}"),
         ]);
     }
@@ -489,7 +489,6 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         rss_start
     );
     callgrind(o, pid, &["-z"]);
-    callgrind(o, pid, &["-i", "on"]);
     let cpu_before = cpu(pid);
     let clients_before = cpu(std::process::id());
     let started = Instant::now();
@@ -515,7 +514,6 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
     let busy = started.elapsed().as_secs_f64();
     let cpu_used = cpu(pid) - cpu_before;
     let clients_used = cpu(std::process::id()) - clients_before;
-    callgrind(o, pid, &["-i", "off"]);
     callgrind(o, pid, &["-d", "pressing"]);
     let (rss_now, rss_peak) = rss(pid);
     all.latencies.sort();
@@ -575,8 +573,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
         callgrind(o, pid, &["-z"]);
-        callgrind(o, pid, &["-i", "on"]);
-        let cpu_before = cpu(pid);
+            let cpu_before = cpu(pid);
         let started = Instant::now();
         let tasks: Vec<_> = idlers
             .into_iter()
@@ -591,8 +588,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         let minutes = started.elapsed().as_secs_f64() / 60.0;
         let per = |b: u64| b as f64 / o.idle as f64 / minutes;
         let cpu_used = cpu(pid) - cpu_before;
-        callgrind(o, pid, &["-i", "off"]);
-        callgrind(o, pid, &["-d", "idle"]);
+            callgrind(o, pid, &["-d", "idle"]);
         println!(
             "idle: {} sessions for {:.0}s: {:.0} payload bytes/min, {:.0} encrypted bytes/min per \
              session; server CPU {:.2} s in all ({:.3}% of one core per session)",
