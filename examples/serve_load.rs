@@ -573,7 +573,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
         callgrind(o, pid, &["-z"]);
-            let cpu_before = cpu(pid);
+        let cpu_before = cpu(pid);
         let started = Instant::now();
         let tasks: Vec<_> = idlers
             .into_iter()
@@ -588,7 +588,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         let minutes = started.elapsed().as_secs_f64() / 60.0;
         let per = |b: u64| b as f64 / o.idle as f64 / minutes;
         let cpu_used = cpu(pid) - cpu_before;
-            callgrind(o, pid, &["-d", "idle"]);
+        callgrind(o, pid, &["-d", "idle"]);
         println!(
             "idle: {} sessions for {:.0}s: {:.0} payload bytes/min, {:.0} encrypted bytes/min per \
              session; server CPU {:.2} s in all ({:.3}% of one core per session)",
