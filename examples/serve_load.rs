@@ -14,7 +14,12 @@
 //! cargo build --release --examples
 //! target/release/examples/serve_load --db postgres://postgres@127.0.0.1:5432/test \
 //!     [--sessions 200] [--seconds 60] [--pool 16] [--claims 20000] [--idle 20] [--idle-seconds 60]
+//!     [--pin] [--callgrind FILE]
 //! ```
+//! `--pin`: the server on CPU 0 and this process (the clients) on CPU 1, so 200 clients cannot
+//! starve the server. `--callgrind FILE`: the server under valgrind's callgrind, instructions
+//! counted only while pressing (dump `FILE.1`) and idling (`FILE.2`); for instructions per `j`,
+//! which do not depend on the machine's load.
 //! The store is a fresh schema `serve_load_<random>` of that database (dropped afterwards);
 //! `serve` is `target/release/claimdesk` beside this example.
 
@@ -42,6 +47,11 @@ struct Options {
     claims: u64,
     idle: usize,
     idle_seconds: u64,
+    /// Server on CPU 0, this process (the clients) on CPU 1.
+    pin: bool,
+    /// Run the server under callgrind, counting instructions only while pressing and idling
+    /// (zeroed when a phase starts, dumped when it ends).
+    callgrind: Option<String>,
 }
 
 fn options() -> Result<Options, String> {
@@ -53,9 +63,15 @@ fn options() -> Result<Options, String> {
         claims: 20_000,
         idle: 20,
         idle_seconds: 60,
+        pin: false,
+        callgrind: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--pin" {
+            o.pin = true;
+            continue;
+        }
         let value = args.next().ok_or(format!("{arg} needs a value"))?;
         let n = || value.parse::<u64>().map_err(|e| format!("{arg}: {e}"));
         match arg.as_str() {
@@ -66,6 +82,7 @@ fn options() -> Result<Options, String> {
             "--claims" => o.claims = n()?,
             "--idle" => o.idle = n()? as usize,
             "--idle-seconds" => o.idle_seconds = n()?,
+            "--callgrind" => o.callgrind = Some(value.clone()),
             _ => return Err(format!("unknown option {arg}")),
         }
     }
@@ -305,6 +322,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// `callgrind_control ARGS PID` when the server runs under callgrind.
+fn callgrind(o: &Options, pid: u32, args: &[&str]) {
+    if o.callgrind.is_some() {
+        let _ = Command::new("callgrind_control")
+            .args(args)
+            .arg(pid.to_string())
+            .stdout(Stdio::null())
+            .status();
+    }
+}
+
 struct Server(Child);
 
 impl Drop for Server {
@@ -384,7 +412,21 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         keys.push(key);
     }
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let mut child = Command::new(bin())
+    // The server alone on CPU 0 (with `--pin`), under callgrind (with `--callgrind FILE`).
+    let mut wrap: Vec<String> = Vec::new();
+    if o.pin {
+        wrap.extend(["taskset", "-c", "0"].map(String::from));
+    }
+    if let Some(out) = &o.callgrind {
+        wrap.extend([
+            "valgrind".to_string(),
+            "--tool=callgrind".to_string(),
+            format!("--callgrind-out-file={out}"),
+        ]);
+    }
+    wrap.push(bin().display().to_string());
+    let mut child = Command::new(&wrap[0])
+        .args(&wrap[1..])
         .args(["--db", url, "serve", "--listen", "127.0.0.1:0"])
         .arg("--host-key")
         .arg(dir.path().join("host"))
@@ -396,6 +438,13 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         .spawn()
         .map_err(|e| format!("{}: {e}", bin().display()))?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
+    if o.pin {
+        // Every thread of this process (the 200 clients) on the other core.
+        let _ = Command::new("taskset")
+            .args(["-a", "-p", "-c", "1", &std::process::id().to_string()])
+            .stdout(Stdio::null())
+            .status();
+    }
     let server = Server(child);
     let pid = server.0.id();
     let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
@@ -439,7 +488,9 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         rss(pid).0,
         rss_start
     );
+    callgrind(o, pid, &["-z"]);
     let cpu_before = cpu(pid);
+    let clients_before = cpu(std::process::id());
     let started = Instant::now();
     let n = ready.len().max(1) as u32;
     let tasks: Vec<_> = ready
@@ -462,6 +513,8 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
     }
     let busy = started.elapsed().as_secs_f64();
     let cpu_used = cpu(pid) - cpu_before;
+    let clients_used = cpu(std::process::id()) - clients_before;
+    callgrind(o, pid, &["-d", "pressing"]);
     let (rss_now, rss_peak) = rss(pid);
     all.latencies.sort();
     let presses = all.presses.max(1) as f64;
@@ -497,6 +550,18 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         cpu_used / busy * 100.0,
         load()
     );
+    println!(
+        "server CPU per j: {:.0} us (ticks included); clients (this process) used {:.1} s ({:.0}% \
+         of one core){}",
+        cpu_used / presses * 1e6,
+        clients_used,
+        clients_used / busy * 100.0,
+        if o.pin {
+            "; server pinned to CPU 0, clients to CPU 1"
+        } else {
+            ""
+        }
+    );
 
     // Phase 2: sessions that only idle (the pressing ones have quit).
     if o.idle > 0 {
@@ -507,6 +572,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
             idlers.push(open(port, key).await?);
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
+        callgrind(o, pid, &["-z"]);
         let cpu_before = cpu(pid);
         let started = Instant::now();
         let tasks: Vec<_> = idlers
@@ -522,6 +588,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         let minutes = started.elapsed().as_secs_f64() / 60.0;
         let per = |b: u64| b as f64 / o.idle as f64 / minutes;
         let cpu_used = cpu(pid) - cpu_before;
+        callgrind(o, pid, &["-d", "idle"]);
         println!(
             "idle: {} sessions for {:.0}s: {:.0} payload bytes/min, {:.0} encrypted bytes/min per \
              session; server CPU {:.2} s in all ({:.3}% of one core per session)",

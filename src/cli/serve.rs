@@ -25,6 +25,7 @@ use claimdesk::serve::{
 };
 use claimdesk::store::{Store, StoreError};
 use claimdesk::tui::{self, NoHost, SharedFeed, Sink};
+use claimdesk::ui::Glyphs;
 
 use super::outbox::{self, OutboxArgs};
 use super::queue::{self, QueueArgs};
@@ -216,9 +217,14 @@ impl SessionHost for StoreHost {
         let feed = self.feed.subscribe();
         Box::pin(async move {
             let login = s.identity.login.clone();
-            let bench = tui::workbench(&store, &config, &login, None, s.env.no_color)
+            let mut bench = tui::workbench(&store, &config, &login, None, s.env.no_color)
                 .await
                 .map_err(|e| format!("{e:#}"))?;
+            bench.glyphs = Glyphs::for_locale(
+                s.env.lc_all.as_deref(),
+                s.env.lc_ctype.as_deref(),
+                s.env.lang.as_deref(),
+            );
             let (cols, rows) = (s.terminal.cols, s.terminal.rows);
             let mut terminal = Terminal::with_options(
                 Sink::new(s.output, cols, rows),

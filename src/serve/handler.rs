@@ -345,6 +345,8 @@ impl Handler for Connection {
         match name {
             "NO_COLOR" => state.env.no_color = !value.is_empty(),
             "LANG" => state.env.lang = Some(value.to_string()),
+            "LC_ALL" => state.env.lc_all = Some(value.to_string()),
+            "LC_CTYPE" => state.env.lc_ctype = Some(value.to_string()),
             _ => return session.channel_failure(channel),
         }
         session.channel_success(channel)

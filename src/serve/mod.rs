@@ -144,12 +144,16 @@ pub struct TerminalInfo {
     pub rows: u16,
 }
 
-/// The environment variables a client may pass (`ssh -o SetEnv=NO_COLOR=1`); others are refused.
+/// The environment variables a client may pass (`ssh -o SetEnv=NO_COLOR=1`, `SendEnv=LANG`);
+/// others are refused.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionEnv {
     /// `NO_COLOR` set to anything but the empty string.
     pub no_color: bool,
+    /// `LANG`, `LC_ALL`, `LC_CTYPE`: whether the client's terminal takes UTF-8.
     pub lang: Option<String>,
+    pub lc_all: Option<String>,
+    pub lc_ctype: Option<String>,
 }
 
 /// A workbench to run: who, on what terminal, its input as crossterm events (keys, paste, mouse,

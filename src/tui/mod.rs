@@ -26,7 +26,7 @@ use chrono::Utc;
 use crate::app::{Keymap, State};
 use crate::config::Config;
 use crate::store::{Store, StoreError};
-use crate::ui::Theme;
+use crate::ui::{Glyphs, Theme};
 
 /// Set by the panic hook: a panic anywhere (also in a task) ends the loop before it draws again
 /// on a terminal the hook has already restored.
@@ -57,11 +57,13 @@ pub struct NotAReviewer(pub String);
 #[error("{0}")]
 pub struct BadSettings(pub String);
 
-/// One reviewer's workbench before it runs: its state and the themes `T` cycles through.
+/// One reviewer's workbench before it runs: its state, the themes `T` cycles through, and the
+/// glyphs its terminal can show (ASCII only where its locale is not UTF-8).
 #[derive(Debug, Clone)]
 pub struct Workbench {
     pub state: State,
     pub themes: Vec<Theme>,
+    pub glyphs: Glyphs,
 }
 
 /// Builds the workbench of `reviewer` on `store`: who they are (refused with `NotAReviewer` if
@@ -100,14 +102,18 @@ pub async fn workbench(
     // the defaults).
     let remembered = store.preferences(reviewer).await.unwrap_or_default();
     state.remember(remembered, theme.is_some() || no_color);
-    Ok(Workbench { state, themes })
+    Ok(Workbench {
+        state,
+        themes,
+        glyphs: Glyphs::Unicode,
+    })
 }
 
 /// Runs the reviewer's TUI on this process's terminal until they quit. Identity, theme and key
 /// errors are reported before the terminal is touched.
 pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let bench = workbench(
+    let mut bench = workbench(
         &store,
         &config,
         &options.reviewer,
@@ -115,6 +121,12 @@ pub async fn run(store: Store, config: Config, options: TuiOptions) -> anyhow::R
         no_color,
     )
     .await?;
+    let var = |name| std::env::var(name).ok();
+    bench.glyphs = Glyphs::for_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_CTYPE").as_deref(),
+        var("LANG").as_deref(),
+    );
     local::run(store, bench).await
 }
 

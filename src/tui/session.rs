@@ -12,7 +12,7 @@
 use std::future::{poll_fn, Future};
 use std::io::Write;
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use base64::Engine;
@@ -42,6 +42,11 @@ use crate::ui;
 /// store that does not answer in time (a bulk import holding SQLite's write lock) must not keep
 /// a reviewer from leaving: the holds then lapse with their lease.
 pub const CLOSING: Duration = Duration::from_millis(700);
+
+/// How often a session nobody types in redraws for the clock alone. Countdowns are shown in
+/// minutes, so one is at most this late; a tick draws the whole frame (about as much work as a
+/// key), and with 200 sessions one a second each was a sixth of the server's work.
+const CLOCK_REDRAW: Duration = Duration::from_secs(5);
 
 /// Most terminal events or store answers taken in one turn before drawing (a 3 KB paste typed
 /// without bracketed paste is 3,000 keys: the screen still follows).
@@ -114,7 +119,11 @@ where
     I: Input,
     S: Future<Output = ()>,
 {
-    let Workbench { mut state, themes } = workbench;
+    let Workbench {
+        mut state,
+        themes,
+        glyphs,
+    } = workbench;
     enter(terminal.backend_mut(), state.mouse).context("cannot set up the terminal")?;
     let (mut runner, answers) = Runner::new(store.clone());
     let mut lp = Loop {
@@ -125,6 +134,7 @@ where
         scroller: Scroller::default(),
         terminal,
         themes: &themes,
+        glyphs,
         host,
     };
     let ended = lp.run(input, shutdown).await;
@@ -179,6 +189,7 @@ struct Loop<'a, B: Screen> {
     scroller: Scroller,
     terminal: &'a mut Terminal<B>,
     themes: &'a [ui::Theme],
+    glyphs: ui::Glyphs,
     host: &'a mut (dyn Host + Send),
 }
 
@@ -198,7 +209,11 @@ impl<B: Screen> Loop<'_, B> {
                 height: area.height,
             });
         }
+        // Whether only the clock woke the loop, and when the screen was last drawn.
+        let mut clock_only = false;
+        let mut drawn_at: Option<Instant> = None;
         loop {
+            let shown = clock_only.then(|| self.shown());
             self.apply(&mut queued)?;
             if self.state.quit {
                 return Ok(Ended::Quit);
@@ -206,7 +221,14 @@ impl<B: Screen> Loop<'_, B> {
             if super::PANICKED.load(std::sync::atomic::Ordering::SeqCst) {
                 bail!("claimdesk stopped after an internal error (see the panic message above)");
             }
-            self.draw()?;
+            // A tick that only moved the clock redraws every `CLOCK_REDRAW` (countdowns are in
+            // minutes); one that cleared a notice redraws at once.
+            let clock_unchanged = shown.is_some_and(|before| before == self.shown());
+            let recent = drawn_at.is_some_and(|at| at.elapsed() < CLOCK_REDRAW);
+            if !(clock_unchanged && recent) {
+                self.draw()?;
+                drawn_at = Some(Instant::now());
+            }
 
             let woke = tokio::select! {
                 biased;
@@ -245,7 +267,14 @@ impl<B: Screen> Loop<'_, B> {
                     Err(panic) => bail!("claimdesk stopped after an internal error: {panic}"),
                 }
             }
+            clock_only = matches!(queued.as_slice(), [Msg::Tick(_)]);
         }
+    }
+
+    /// What a tick can change on screen besides countdowns: the notice and the news line.
+    fn shown(&self) -> (Option<String>, Option<String>) {
+        let news = self.state.news.shown.as_ref().map(|(text, _)| text.clone());
+        (self.state.notice.clone(), news)
     }
 
     /// Applies the queued messages and starts the work they call for; the terminal's own acts
@@ -311,27 +340,28 @@ impl<B: Screen> Loop<'_, B> {
         Ok(())
     }
 
+    /// Renders the frame and sends what differs from the last one. Not `Terminal::draw`: that
+    /// hides the cursor again every frame (6 bytes; `enter` hid it once), so with it a frame that
+    /// changes nothing (a tick where no countdown moved) would still send something.
     fn draw(&mut self) -> anyhow::Result<()> {
         let themes = self.themes;
         let theme = &themes[self.state.theme.min(themes.len().saturating_sub(1))];
-        let mut viewport = self.state.viewport;
+        let glyphs = self.glyphs;
         self.scroller.before_draw(self.terminal, self.state)?;
-        let state = &*self.state;
-        let drawn = self
-            .terminal
-            .draw(|frame| viewport = ui::render(frame, state, theme))?;
-        if viewport == self.state.viewport {
-            self.scroller.after_draw(drawn.buffer, self.state);
-            return Ok(());
+        let viewport = ui::render_for(&mut self.terminal.get_frame(), self.state, theme, glyphs);
+        if viewport != self.state.viewport {
+            // The geometry changed (first frame, resize): page by what is really on screen, and
+            // draw that instead.
+            let mut queued = vec![Msg::Viewport(viewport)];
+            self.apply(&mut queued)?;
+            self.terminal.current_buffer_mut().reset();
+            ui::render_for(&mut self.terminal.get_frame(), self.state, theme, glyphs);
         }
-        // The geometry changed (first frame, resize): page by what is really on screen.
-        let mut queued = vec![Msg::Viewport(viewport)];
-        self.apply(&mut queued)?;
-        let state = &*self.state;
-        let drawn = self.terminal.draw(|frame| {
-            ui::render(frame, state, theme);
-        })?;
-        self.scroller.after_draw(drawn.buffer, self.state);
+        self.terminal.flush()?;
+        self.scroller
+            .after_draw(self.terminal.current_buffer_mut(), self.state);
+        self.terminal.swap_buffers();
+        ratatui::backend::Backend::flush(self.terminal.backend_mut())?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod dashboard;
 pub mod detail;
 pub mod editor;
+pub mod glyphs;
 pub mod help;
 pub mod preview;
 pub mod queue;
@@ -19,6 +20,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
+pub use glyphs::Glyphs;
 pub use theme::{Theme, ThemeError};
 
 use crate::app::{Screen, State, Viewport};
@@ -65,6 +67,14 @@ pub fn render(frame: &mut Frame, state: &State, theme: &Theme) -> Viewport {
     if state.help().is_some() {
         viewport.help_max_scroll = help::render(frame, area, state, theme);
     }
+    viewport
+}
+
+/// `render`, then the frame rewritten for the session's glyphs (ASCII only on a terminal whose
+/// locale is not UTF-8).
+pub fn render_for(frame: &mut Frame, state: &State, theme: &Theme, glyphs: Glyphs) -> Viewport {
+    let viewport = render(frame, state, theme);
+    glyphs.apply(frame.buffer_mut());
     viewport
 }
 

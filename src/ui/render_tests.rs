@@ -682,3 +682,74 @@ fn screen_text(s: &mut State, w: u16, h: u16) -> String {
         })
         .collect()
 }
+
+/// A terminal whose locale is not UTF-8 gets every screen in ASCII: borders, ▶ ★ ▲ ≠ …, and
+/// names with accents, with nothing above 0x7F in the frame; the same screens in Unicode do use
+/// those glyphs.
+#[test]
+fn an_ascii_terminal_gets_every_screen_without_a_byte_above_0x7f() {
+    use super::{render_for, Glyphs};
+    let screens: Vec<(&str, State)> = vec![
+        ("queue", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('j'));
+            s
+        }),
+        ("detail", {
+            let mut s = queue_state();
+            key(&mut s, Key::plain(KeyCode::Enter));
+            s
+        }),
+        ("compare", compare_state(3)),
+        ("help", {
+            let mut s = queue_state();
+            key(&mut s, Key::ch('?'));
+            s
+        }),
+        ("confirmation", {
+            let mut s = compare_state(3);
+            key(&mut s, Key::ch('a'));
+            for c in "Most recent valid PoE.".chars() {
+                key(&mut s, Key::ch(c));
+            }
+            for _ in 0..3 {
+                key(&mut s, Key::ctrl('s'));
+            }
+            s
+        }),
+    ];
+    let theme = Theme::by_name("dark").unwrap();
+    for (name, mut s) in screens {
+        let unicode = draw(&mut s, &theme, 120, 40);
+        let cells = |t: &Terminal<TestBackend>| -> String {
+            t.backend()
+                .buffer()
+                .content()
+                .iter()
+                .map(|c| c.symbol().to_string())
+                .collect()
+        };
+        assert!(!cells(&unicode).is_ascii(), "{name} drew no Unicode at all");
+        let mut ascii = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        ascii
+            .draw(|f| {
+                render_for(f, &s, &theme, Glyphs::Ascii);
+            })
+            .unwrap();
+        let text = cells(&ascii);
+        assert!(
+            text.bytes().all(|b| b < 0x80),
+            "{name}: {:?}",
+            text.chars().filter(|c| !c.is_ascii()).collect::<String>()
+        );
+        // Same layout: the ASCII frame differs only where the Unicode one was not ASCII.
+        let same_layout = unicode
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .zip(ascii.backend().buffer().content())
+            .all(|(u, a)| !u.symbol().is_ascii() || u.symbol() == a.symbol() || u.symbol() == " ");
+        assert!(same_layout, "{name}: {}", ascii.backend());
+    }
+}

@@ -284,6 +284,16 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn open(args: &[String], cols: u16, rows: u16) -> Terminal {
+        Terminal::open_with_env(args, cols, rows, &[])
+    }
+
+    /// `open`, with `ssh` run in the environment `env` (a value of `None` removes the variable).
+    pub fn open_with_env(
+        args: &[String],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, Option<&str>)],
+    ) -> Terminal {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -295,6 +305,12 @@ impl Terminal {
         let mut cmd = CommandBuilder::new("ssh");
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        for (name, value) in env {
+            match value {
+                Some(value) => cmd.env(name, value),
+                None => cmd.env_remove(name),
+            }
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();

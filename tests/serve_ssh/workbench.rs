@@ -100,6 +100,18 @@ impl Served {
         Terminal::open(&ssh_args(self.port, key, &args), 100, 30)
     }
 
+    /// `terminal`, with `ssh` run in the environment `env` (`None` removes a variable).
+    pub fn terminal_env(
+        &self,
+        key: &Key,
+        extra: &[&str],
+        env: &[(&str, Option<&str>)],
+    ) -> Terminal {
+        let mut args = vec!["-tt"];
+        args.extend_from_slice(extra);
+        Terminal::open_with_env(&ssh_args(self.port, key, &args), 100, 30, env)
+    }
+
     /// SIGTERM, then how long the server took to exit and whether it exited 0.
     pub fn terminate(&mut self) -> (Duration, bool) {
         let started = Instant::now();
@@ -430,6 +442,59 @@ async fn a_dropped_or_idle_session_keeps_its_draft_and_releases_its_holds_within
         let draft = s.store.draft("alice", &key).await.unwrap().unwrap();
         assert!(draft.body.contains("Left alone"));
         assert_eq!(s.holder(&first).await, None);
+    }
+}
+
+/// Quitting (Ctrl-c from the editor) keeps the draft and releases the holds within 2 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn quitting_keeps_the_draft_and_releases_the_holds_within_2s() {
+    for postgres in backends() {
+        let s = Served::start(postgres, &[]).await.unwrap();
+        let first = s.first_claim().await;
+        let mut term = s.terminal(&s.alice, &[]);
+        comment(&mut term, &first, "Written before quitting");
+        assert_eq!(s.holder(&first).await.as_deref(), Some("alice"));
+        term.type_bytes(b"\x03");
+        let key = format!("comment:{first}");
+        let (served, claim, draft_key) = (&s, &first, &key);
+        let done = move || async move {
+            let draft = served.store.draft("alice", draft_key).await.unwrap();
+            draft.is_some_and(|d| d.body.contains("Written before quitting"))
+                && served.holder(claim).await.is_none()
+        };
+        let took = within(Duration::from_secs(2), "draft kept and hold released", done).await;
+        eprintln!("quit: draft and holds done in {took:?}");
+        assert_eq!(term.exit_code(Duration::from_secs(5)), 0);
+    }
+}
+
+/// A client whose locale is not UTF-8 (`LANG=C`, passed with `SendEnv`) gets the workbench in
+/// ASCII: no byte above 0x7F on its terminal, borders and all, on every screen it opens. A UTF-8
+/// client (`LANG=de_DE.UTF-8`) gets the Unicode borders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_whose_locale_is_not_utf8_gets_the_workbench_in_ascii() {
+    let s = Served::start(false, &[]).await.unwrap();
+    let first = s.first_claim().await;
+    for (lang, ascii) in [("C", true), ("POSIX", true), ("de_DE.UTF-8", false)] {
+        let env = [("LANG", Some(lang)), ("LC_ALL", None), ("LC_CTYPE", None)];
+        let mut term = s.terminal_env(&s.alice, &["-o", "SendEnv=LANG"], &env);
+        term.wait_screen("alice's workbench", |t| t.contains("alice (reviewer)"));
+        term.type_bytes(b"j");
+        term.type_bytes(b"k");
+        term.type_bytes(b"\r");
+        term.wait_screen("the detail", |t| t.contains(&format!("Claim {first}")));
+        term.type_bytes(b"?");
+        term.wait_screen("the help", |t| t.contains("Quit"));
+        // Ctrl-c quits from anywhere.
+        term.type_bytes(b"\x03");
+        term.exit_code(Duration::from_secs(10));
+        let above: String = term.text.chars().filter(|c| !c.is_ascii()).collect();
+        if ascii {
+            assert_eq!(above, "", "LANG={lang}: {}", term.contents());
+            assert!(term.text.contains("+-"), "LANG={lang}: no ASCII border");
+        } else {
+            assert!(above.contains('─'), "LANG={lang}: {above:?}");
+        }
     }
 }
 
