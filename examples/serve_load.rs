@@ -14,8 +14,10 @@
 //! cargo build --release --examples
 //! target/release/examples/serve_load --db postgres://postgres@127.0.0.1:5432/test \
 //!     [--sessions 200] [--seconds 60] [--pool 16] [--claims 20000] [--idle 20] [--idle-seconds 60]
-//!     [--pin] [--callgrind FILE]
+//!     [--pin] [--callgrind FILE] [--compress]
 //! ```
+//! `--compress`: the clients ask for zlib compression, as `ssh -C` does (without it they ask for
+//! none, as OpenSSH does by default).
 //! `--pin`: the server on CPU 0 and this process (the clients) on CPU 1, so 200 clients cannot
 //! starve the server. `--callgrind FILE`: the server under valgrind's callgrind, instructions
 //! counted only while pressing (dump `FILE.1`) and idling (`FILE.2`); for instructions per `j`,
@@ -49,6 +51,8 @@ struct Options {
     idle_seconds: u64,
     /// Server on CPU 0, this process (the clients) on CPU 1.
     pin: bool,
+    /// The clients ask for compression (`ssh -C`).
+    compress: bool,
     /// Run the server under callgrind, counting instructions only while pressing and idling
     /// (zeroed when a phase starts, dumped when it ends).
     callgrind: Option<String>,
@@ -64,12 +68,17 @@ fn options() -> Result<Options, String> {
         idle: 20,
         idle_seconds: 60,
         pin: false,
+        compress: false,
         callgrind: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--pin" {
             o.pin = true;
+            continue;
+        }
+        if arg == "--compress" {
+            o.compress = true;
             continue;
         }
         let value = args.next().ok_or(format!("{arg} needs a value"))?;
@@ -165,7 +174,7 @@ struct Session {
     _handle: russh::client::Handle<TrustAnyHost>,
 }
 
-async fn open(port: u16, key: PrivateKey) -> Result<Session, String> {
+async fn open(port: u16, key: PrivateKey, compress: bool) -> Result<Session, String> {
     let tcp = TcpStream::connect(("127.0.0.1", port))
         .await
         .map_err(|e| e.to_string())?;
@@ -175,7 +184,12 @@ async fn open(port: u16, key: PrivateKey) -> Result<Session, String> {
         inner: tcp,
         read: wire.clone(),
     };
-    let config = Arc::new(russh::client::Config::default());
+    let mut config = russh::client::Config::default();
+    if compress {
+        use russh::compression::{NONE, ZLIB, ZLIB_LEGACY};
+        config.preferred.compression = vec![ZLIB_LEGACY, ZLIB, NONE].into();
+    }
+    let config = Arc::new(config);
     let mut handle = russh::client::connect_stream(config, stream, TrustAnyHost)
         .await
         .map_err(|e| e.to_string())?;
@@ -472,7 +486,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
     let opened = Instant::now();
     for _ in 0..o.sessions {
         let key = keys.next().ok_or("no key")?;
-        sessions.push(tokio::spawn(open(port, key)));
+        sessions.push(tokio::spawn(open(port, key, o.compress)));
         if sessions.len() % 20 == 0 {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -569,7 +583,7 @@ async fn run(o: &Options, url: &str) -> Result<(), String> {
         let mut idlers = Vec::new();
         for _ in 0..o.idle {
             let key = keys.next().ok_or("no key")?;
-            idlers.push(open(port, key).await?);
+            idlers.push(open(port, key, o.compress).await?);
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
         callgrind(o, pid, &["-z"]);

@@ -357,6 +357,30 @@ async fn exec_runs_queue_and_audit_as_the_key_and_refuses_writes() {
     }
 }
 
+/// A client that asks for compression (`ssh -C`, for a slow link) gets it, for exec and for the
+/// workbench alike; one that does not is served uncompressed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_asking_for_compression_gets_it() {
+    let s = Served::start(false, &[]).await.unwrap();
+    let first = s.first_claim().await;
+    let (code, out, err) = ssh(s.port, &s.alice, &["-T", "-C", "-v"], &["queue"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&first), "{out}");
+    assert!(
+        err.contains("compression: zlib@openssh.com"),
+        "the client was offered zlib: {err}"
+    );
+    let (code, _, err) = ssh(s.port, &s.alice, &["-T", "-v"], &["queue"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("compression: none"), "{err}");
+    let mut term = s.terminal(&s.alice, &["-C"]);
+    term.wait_screen("the workbench over a compressed link", |t| {
+        t.contains(&first) && t.contains("alice (reviewer)")
+    });
+    term.type_bytes(b"q");
+    assert_eq!(term.exit_code(Duration::from_secs(10)), 0);
+}
+
 /// What a reviewer does through serve is recorded via the key; a lead-only act (taking over
 /// someone else's hold) is refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
