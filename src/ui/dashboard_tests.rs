@@ -254,6 +254,36 @@ fn enter_on_a_week_s_decided_bar_lists_the_claims_decided_that_week_in_all() {
     assert!(text.contains("Dashboard: decided in the week"), "{text}");
 }
 
+/// A bar with no claims behind it says so; it is not taken for an empty store.
+#[test]
+fn an_empty_bars_list_says_the_bar_is_empty_not_the_store() {
+    let mut s = dashboard_state();
+    keys(&mut s, "3");
+    let effects = update(&mut s, Msg::Key(Key::plain(KeyCode::Enter)));
+    for e in effects {
+        match e {
+            Effect::LoadQueue { req_id, .. } => {
+                update(
+                    &mut s,
+                    Msg::QueueLoaded {
+                        req_id,
+                        result: Ok(Vec::new()),
+                    },
+                );
+            }
+            Effect::LoadCounts { req_id, .. } => {
+                let result = Ok(crate::model::TabCounts::default());
+                update(&mut s, Msg::CountsLoaded { req_id, result });
+            }
+            _ => {}
+        }
+    }
+    let t = Theme::by_name("mono").unwrap();
+    let text = format!("{:?}", draw(&mut s, &t, 120, 40).backend());
+    assert!(text.contains("No claims behind this bar"), "{text}");
+    assert!(!text.contains("holds no claims yet"), "{text}");
+}
+
 #[test]
 fn the_change_feed_reads_the_figures_again_one_read_at_a_time() {
     let mut s = dashboard_state();

@@ -317,6 +317,12 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         ))
     } else if !q.loaded {
         Some(("Loading claims…".to_string(), theme.muted))
+    } else if q.window.rows.is_empty() && q.behind.is_some() {
+        // The tab counts are the bar's too: an empty bar is not an empty store.
+        Some((
+            "No claims behind this bar. Esc shows the whole tab.".to_string(),
+            theme.muted,
+        ))
     } else if q.window.rows.is_empty()
         && q.filter.is_empty()
         && q.counts.is_some_and(|c| c.all == 0)
