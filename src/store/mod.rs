@@ -42,6 +42,7 @@ mod reference;
 mod rows;
 mod rules;
 mod search;
+mod segments;
 mod sqlite;
 mod watch;
 
