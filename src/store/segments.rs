@@ -6,7 +6,7 @@
 //! triggers on `claims`) and counts from the index only the part of a day at each bound, so a
 //! read costs the number of days plus a day of claims per bound, not the tab's size.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::db::{Exec, Sql};
 use super::StoreError;
@@ -68,8 +68,8 @@ impl Union {
     }
 }
 
-/// `SELECT i AS seg, COUNT(*) AS n` of the claims matching `predicate` with `column` in
-/// `[from, before)`.
+/// `SELECT i AS seg, COUNT(*) AS n` (negated if `minus`) of the claims matching `predicate`
+/// with `column` in `[from, before)`.
 fn push_scan(
     union: &mut Union,
     i: usize,
@@ -77,10 +77,12 @@ fn push_scan(
     column: &str,
     from: Option<DateTime<Utc>>,
     before: Option<DateTime<Utc>>,
+    minus: bool,
 ) {
+    let sign = if minus { "-" } else { "" };
     let sql = union.next();
     sql.push(&format!(
-        "SELECT {i} AS seg, COUNT(*) AS n FROM claims WHERE {predicate}"
+        "SELECT {i} AS seg, {sign}COUNT(*) AS n FROM claims WHERE {predicate}"
     ));
     if let Some(from) = from {
         sql.push(&format!(" AND {column} >= ")).bind(from);
@@ -103,14 +105,74 @@ pub(crate) async fn scanned(
     let mut union = Union::default();
     for i in 0..=bounds.len() {
         let (from, before) = segment(bounds, i);
-        push_scan(&mut union, i, predicate, column, from, before);
+        push_scan(&mut union, i, predicate, column, from, before, false);
     }
     sum_segments(db, union.sql, bounds.len() + 1).await
 }
 
+/// What [`by_day`] reads for one segment `[from, before)`: the counters of the days
+/// `[first, last)` (either end open), plus or minus the claims of the `parts` counted from the
+/// index (`true`: subtracted). A day the segment only partly covers is counted from the index
+/// on the side of the bound it covers when that is at most half a day, else taken whole from
+/// the counters less the rest of the day from the index: at most half a day of claims per bound.
+#[derive(Debug, Default, PartialEq)]
+struct Plan {
+    first: Option<i64>,
+    last: Option<i64>,
+    /// Whether the counters are read at all (not for a short segment within one day).
+    counters: bool,
+    parts: Vec<(DateTime<Utc>, DateTime<Utc>, bool)>,
+}
+
+fn plan(from: Option<DateTime<Utc>>, before: Option<DateTime<Utc>>) -> Plan {
+    let half_day = TimeDelta::hours(12);
+    let mut p = Plan {
+        first: from.map(first_day_from),
+        last: before.map(day_of),
+        counters: true,
+        parts: Vec::new(),
+    };
+    if let (Some(f), Some(l), Some(a), Some(b)) = (p.first, p.last, from, before) {
+        if f > l {
+            // Within day `l`, neither end at its start.
+            if b - a <= half_day {
+                p.counters = false;
+                p.parts.push((a, b, false));
+            } else if let (Some(start), Some(end)) = (start_of(l), start_of(l + 1)) {
+                p.first = Some(l);
+                p.last = Some(l + 1);
+                p.parts.push((start, a, true));
+                p.parts.push((b, end, true));
+            }
+            return p;
+        }
+    }
+    if let (Some(a), Some(f)) = (from, p.first) {
+        if let (Some(start), Some(day_before)) = (start_of(f), start_of(f - 1)) {
+            if a < start && start - a <= half_day {
+                p.parts.push((a, start, false));
+            } else if a < start {
+                p.first = Some(f - 1);
+                p.parts.push((day_before, a, true));
+            }
+        }
+    }
+    if let (Some(b), Some(l)) = (before, p.last) {
+        if let (Some(start), Some(end)) = (start_of(l), start_of(l + 1)) {
+            if start < b && b - start <= half_day {
+                p.parts.push((start, b, false));
+            } else if start < b {
+                p.last = Some(l + 1);
+                p.parts.push((b, end, true));
+            }
+        }
+    }
+    p
+}
+
 /// [`scanned`] of the claims' submissions, whole UTC days summed from `claim_day_counts`
-/// (`predicate` names only its columns: `queue_state`, `open_contested`) and the rest of each
-/// segment counted from the index.
+/// (`predicate` names only its columns: `queue_state`, `open_contested`) and at most half a day
+/// at each bound counted from the index (see [`Plan`]).
 pub(crate) async fn by_day(
     db: &mut impl Exec,
     predicate: &str,
@@ -120,37 +182,22 @@ pub(crate) async fn by_day(
     let mut union = Union::default();
     for i in 0..=bounds.len() {
         let (from, before) = segment(bounds, i);
-        // Whole days [first, last) of the segment.
-        let first = from.map(first_day_from);
-        let last = before.map(day_of);
-        if let (Some(f), Some(l)) = (first, last) {
-            if f >= l {
-                // Within one day (or its start and part of it): counted from the index.
-                push_scan(&mut union, i, predicate, column, from, before);
-                continue;
+        let p = plan(from, before);
+        if p.counters {
+            let sql = union.next();
+            sql.push(&format!(
+                "SELECT {i} AS seg, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n
+                 FROM claim_day_counts WHERE {predicate}"
+            ));
+            if let Some(f) = p.first {
+                sql.push(" AND day >= ").bind(f);
+            }
+            if let Some(l) = p.last {
+                sql.push(" AND day < ").bind(l);
             }
         }
-        let sql = union.next();
-        sql.push(&format!(
-            "SELECT {i} AS seg, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n
-             FROM claim_day_counts WHERE {predicate}"
-        ));
-        if let Some(f) = first {
-            sql.push(" AND day >= ").bind(f);
-        }
-        if let Some(l) = last {
-            sql.push(" AND day < ").bind(l);
-        }
-        // The part of a day before the first whole one, and after the last.
-        if let (Some(from), Some(start)) = (from, first.and_then(start_of)) {
-            if from < start {
-                push_scan(&mut union, i, predicate, column, Some(from), Some(start));
-            }
-        }
-        if let (Some(before), Some(end)) = (before, last.and_then(start_of)) {
-            if end < before {
-                push_scan(&mut union, i, predicate, column, Some(end), Some(before));
-            }
+        for (a, b, minus) in p.parts {
+            push_scan(&mut union, i, predicate, column, Some(a), Some(b), minus);
         }
     }
     sum_segments(db, union.sql, bounds.len() + 1).await
@@ -158,16 +205,16 @@ pub(crate) async fn by_day(
 
 /// Runs a `seg, n` statement and adds its rows up per segment.
 async fn sum_segments(db: &mut impl Exec, sql: Sql, len: usize) -> Result<Vec<u64>, StoreError> {
-    let mut out = vec![0; len];
+    let mut out = vec![0i64; len];
     for r in db.fetch_all(sql).await? {
         if let Some(slot) = usize::try_from(r.int("seg")?)
             .ok()
             .and_then(|i| out.get_mut(i))
         {
-            *slot += count(r.int("n")?);
+            *slot += r.int("n")?;
         }
     }
-    Ok(out)
+    Ok(out.into_iter().map(count).collect())
 }
 
 /// Claims counted by [`scanned`] or [`by_day`] in `[from, before)` (either end open).
@@ -204,6 +251,75 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()).unwrap()
+    }
+
+    /// What a plan counts, over the claims submitted at `instants`.
+    fn counted(p: &Plan, instants: &[DateTime<Utc>]) -> i64 {
+        let in_days = |t: &&DateTime<Utc>| {
+            p.first.is_none_or(|f| day_of(**t) >= f) && p.last.is_none_or(|l| day_of(**t) < l)
+        };
+        let days = if p.counters {
+            instants.iter().filter(in_days).count() as i64
+        } else {
+            0
+        };
+        p.parts.iter().fold(days, |n, (a, b, minus)| {
+            let part = instants.iter().filter(|t| *a <= **t && **t < *b).count() as i64;
+            if *minus {
+                n - part
+            } else {
+                n + part
+            }
+        })
+    }
+
+    #[test]
+    fn a_plan_counts_exactly_the_segment_and_at_most_half_a_day_per_bound_from_the_index() {
+        let base = at("2026-11-10T00:00:00Z");
+        // A claim every 37 minutes and 11 seconds over six days, one at each midnight.
+        let mut instants: Vec<DateTime<Utc>> = (0..240)
+            .map(|k| base + TimeDelta::seconds(k * (37 * 60 + 11)))
+            .collect();
+        instants.extend((0..7).map(|d| base + TimeDelta::days(d)));
+        // Bounds at midnights, just after, in the small hours, at noon, late in the day.
+        let bounds: Vec<Option<DateTime<Utc>>> = std::iter::once(None)
+            .chain((0..6).flat_map(|d| {
+                [
+                    0,
+                    1,
+                    3 * 3600,
+                    12 * 3600,
+                    12 * 3600 + 1,
+                    23 * 3600 + 59 * 60,
+                ]
+                .map(|s| Some(base + TimeDelta::days(d) + TimeDelta::seconds(s)))
+            }))
+            .collect();
+        for from in &bounds {
+            for before in bounds.iter().skip(1).chain([&None]) {
+                if let (Some(a), Some(b)) = (from, before) {
+                    if a >= b {
+                        continue;
+                    }
+                }
+                let p = plan(*from, *before);
+                let direct = instants
+                    .iter()
+                    .filter(|t| from.is_none_or(|a| a <= **t) && before.is_none_or(|b| **t < b))
+                    .count() as i64;
+                assert_eq!(
+                    counted(&p, &instants),
+                    direct,
+                    "{from:?}..{before:?}: {p:?}"
+                );
+                for (a, b, _) in &p.parts {
+                    assert!(
+                        *b - *a <= TimeDelta::hours(12),
+                        "{from:?}..{before:?}: {p:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
