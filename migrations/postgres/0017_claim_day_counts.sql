@@ -5,28 +5,46 @@
 -- pays once per statement, through its transition tables. `day` is days since 1970-01-01 (UTC).
 -- Readable by every group through 0008's default privileges; written only by the triggers,
 -- whose functions run as the store's owner (SECURITY DEFINER), so no login is granted a write.
+--
+-- A key's count is the SUM of its rows. Writers only append rows (what their statement changed),
+-- so they never lock a row another writer needs: an upsert would, and a decision (which updates
+-- claims, then takes the audit log's append lock, then refreshes contests) could deadlock with
+-- another. The rows a statement touched are folded into one per key by whichever writer gets a
+-- non-blocking advisory lock; the others skip the fold, so nobody ever waits for it.
 CREATE TABLE claim_day_counts (
     queue_state    TEXT    NOT NULL,
     open_contested BOOLEAN NOT NULL,
     day            BIGINT  NOT NULL,
-    n              BIGINT  NOT NULL,
-    PRIMARY KEY (queue_state, open_contested, day)
+    n              BIGINT  NOT NULL
 );
+CREATE INDEX claim_day_counts_key ON claim_day_counts (queue_state, open_contested, day);
 
 INSERT INTO claim_day_counts (queue_state, open_contested, day, n)
 SELECT queue_state, open_contested, (submitted_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01',
        COUNT(*)
 FROM claims GROUP BY 1, 2, 3;
 
--- Adds `delta` (claims per key, from the transition tables) to the counters, in key order so
--- two writers lock the rows they share in the same order.
-CREATE FUNCTION claim_day_counts_add(delta jsonb) RETURNS void LANGUAGE sql
+-- Appends `delta` (claims per key, from the transition tables), then folds those keys' rows.
+CREATE FUNCTION claim_day_counts_add(delta jsonb) RETURNS void LANGUAGE plpgsql
 SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    INSERT INTO claim_day_counts AS c (queue_state, open_contested, day, n)
+BEGIN
+    INSERT INTO claim_day_counts (queue_state, open_contested, day, n)
     SELECT d.queue_state, d.open_contested, d.day, d.n
-    FROM jsonb_to_recordset(delta) AS d(queue_state TEXT, open_contested BOOLEAN, day BIGINT, n BIGINT)
-    ORDER BY 1, 2, 3
-    ON CONFLICT (queue_state, open_contested, day) DO UPDATE SET n = c.n + EXCLUDED.n;
+    FROM jsonb_to_recordset(delta) AS d(queue_state TEXT, open_contested BOOLEAN, day BIGINT, n BIGINT);
+    IF pg_try_advisory_xact_lock(hashtextextended('claim_day_counts:' || current_schema(), 0)) THEN
+        WITH keys AS (
+            SELECT DISTINCT d.queue_state, d.open_contested, d.day
+            FROM jsonb_to_recordset(delta) AS d(queue_state TEXT, open_contested BOOLEAN, day BIGINT)),
+        gone AS (
+            DELETE FROM claim_day_counts c USING keys k
+            WHERE c.queue_state = k.queue_state AND c.open_contested = k.open_contested
+              AND c.day = k.day
+            RETURNING c.queue_state, c.open_contested, c.day, c.n)
+        INSERT INTO claim_day_counts (queue_state, open_contested, day, n)
+        SELECT queue_state, open_contested, day, SUM(n) FROM gone
+        GROUP BY 1, 2, 3 HAVING SUM(n) <> 0;
+    END IF;
+END;
 $$;
 
 CREATE FUNCTION claim_day_counts_inserted() RETURNS trigger LANGUAGE plpgsql
