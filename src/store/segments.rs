@@ -4,7 +4,9 @@
 //! submission index; [`by_day`] sums whole UTC days from the counters of migration 0017
 //! (`claim_day_counts`: claims per queue state, contested flag and submission day, kept by
 //! triggers on `claims`) and counts from the index only the part of a day at each bound, so a
-//! read costs the number of days plus a day of claims per bound, not the tab's size.
+//! read costs the number of days plus at most half a day of claims per bound, not the tab's
+//! size. (SQLite's day is `submitted_at / 86400000000`, which truncates: the same as here for
+//! every instant since 1970.)
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -20,6 +22,7 @@ pub(crate) enum Counting {
     Scanned,
 }
 
+/// A count read from the database (never negative; a negative sum reads as 0).
 pub(crate) fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
