@@ -1,8 +1,10 @@
 //! The dashboard's read (`Store::dashboard`: every figure of the screen and of `claimdesk report`)
 //! timed on a real, large store: the first read after opening, then the median, min and max of
 //! `RUNS` more (what each refresh on the change feed costs).
-//! `cargo run --release --example dashboard_read -- URL [RUNS]`, e.g. on the store of
-//! `claimdesk generate --claims 1000000` (see BENCHMARKS.md).
+//! `cargo run --release --example dashboard_read -- URL [RUNS] [--scanned] [--zone TZ]`, e.g. on
+//! the store of `claimdesk generate --claims 1000000` (see BENCHMARKS.md). `--scanned` counts the
+//! slow way (every claim from the index, without the per-day counters of migration 0017);
+//! `--zone` takes the business days of that time zone (Monday to Friday) instead of UTC's.
 
 use std::time::Instant;
 
@@ -15,15 +17,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let url = args.next().ok_or("usage: dashboard_read URL [RUNS]")?;
     let runs: usize = args.next().map_or(Ok(7), |r| r.parse())?;
+    let (mut scanned, mut calendar) = (false, BusinessCalendar::default());
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--scanned" => scanned = true,
+            "--zone" => {
+                let zone = args.next().ok_or("--zone needs a time zone")?;
+                let week = ["Mon", "Tue", "Wed", "Thu", "Fri"];
+                calendar = BusinessCalendar::new(&zone, &week, &[] as &[&str])?;
+            }
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
     let store = Store::open(&url).await?;
     let claims = store.claim_count().await?;
-    let calendar = BusinessCalendar::default();
     let policy = SlaPolicy::default();
     let read = || async {
         let started = Instant::now();
-        let figures = store
-            .dashboard(&calendar, &policy, &DashboardPeriod::at(Utc::now()))
-            .await?;
+        let period = DashboardPeriod::at(Utc::now());
+        let figures = if scanned {
+            store.dashboard_scanned(&calendar, &policy, &period).await?
+        } else {
+            store.dashboard(&calendar, &policy, &period).await?
+        };
         Ok::<_, Box<dyn std::error::Error>>((started.elapsed().as_secs_f64() * 1e3, figures))
     };
     let (first, figures) = read().await?;
@@ -40,8 +56,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .sum();
     let received: u64 = figures.weeks.iter().map(|w| w.received).sum();
     println!(
-        "{:?}, {claims} claims ({open} open, {received} received in the 12 weeks); load {}",
+        "{:?}, {claims} claims ({open} open, {received} received in the 12 weeks), {}; load {}",
         store.backend(),
+        if scanned { "scanned" } else { "by day" },
         std::fs::read_to_string("/proc/loadavg")
             .unwrap_or_default()
             .split_whitespace()

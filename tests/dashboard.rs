@@ -448,3 +448,158 @@ async fn every_bar_lists_as_many_claims_as_it_counts() {
         assert_eq!(ids("overturned").await, ["X10"], "{b}");
     }
 }
+
+/// Claims submitted at odd hours (so the bounds of a calendar in another zone cut their days),
+/// `k` of them `k * 29` hours and some minutes back: under review, contested pairs, waiting on
+/// partners and decided.
+fn odd_hours(now: DateTime<Utc>) -> ImportBatch {
+    use Status::*;
+    let claims = (0..48u64)
+        .map(|k| {
+            let at = now - TimeDelta::hours(29 * k as i64) - TimeDelta::minutes(7 * k as i64 + 3);
+            let (partner, tenant, status) = match k % 6 {
+                0 | 1 => ("Delta", 100 + k as u128, UnderReview),
+                2 => ("Echo", 200, UnderReview),
+                3 => ("Foxtrot", 200, UnderReview),
+                4 => ("Delta", 100 + k as u128, InfoRequested),
+                _ => ("Delta", 100 + k as u128, Approved),
+            };
+            (
+                k as usize + 1,
+                claim(&format!("O{k}"), partner, tenant, at, status),
+            )
+        })
+        .collect();
+    ImportBatch {
+        claims,
+        ..ImportBatch::default()
+    }
+}
+
+/// The dashboard sums whole days from counters kept by triggers on every write and counts only
+/// the parts of days at its bounds: after imports, a generated set, decisions, a request, a reply,
+/// disputes, a withdrawal and decisions again, every figure equals the one counted claim by claim,
+/// in calendars whose days are not UTC's and at instants inside a day.
+#[tokio::test]
+async fn the_counters_give_the_figures_counted_claim_by_claim() {
+    use claimdesk::generate::{generate_into, GenerateOptions};
+    for t in common::stores().await {
+        let s = &t.store;
+        let b = t.backend;
+        let now = Utc::now();
+        seed(s, now).await;
+        s.import(&odd_hours(now), &common::by("loader"))
+            .await
+            .unwrap();
+        let options = GenerateOptions {
+            claims: 400,
+            seed: 7,
+            as_of: now.date_naive(),
+            batch_claims: 150,
+        };
+        generate_into(s, options, "loader", |_, _| {})
+            .await
+            .unwrap();
+        // More of the story on the new claims: decided, decided again, asked, withdrawn.
+        let decision = |id: &'static str, outcome| async move {
+            DecisionRequest {
+                seen: seen(s, id).await,
+                outcome,
+                reason: "PoE verified".into(),
+            }
+        };
+        let decisions = vec![
+            decision("O0", DecisionOutcome::Approved).await,
+            decision("O2", DecisionOutcome::Rejected).await,
+            decision("O7", DecisionOutcome::Approved).await,
+        ];
+        s.decide(&decisions, "ann").await.unwrap();
+        s.request_info(
+            &[InfoRequest {
+                seen: seen(s, "O1").await,
+                body: "Please attach the PoE.".into(),
+            }],
+            "ann",
+        )
+        .await
+        .unwrap();
+        let feed = ImportBatch {
+            feed: vec![
+                (
+                    1,
+                    FeedLine::Dispute {
+                        claim_id: "O2".into(),
+                        dispute_id: "DISPUTE-O2".into(),
+                        at: Utc::now(),
+                        body: "The PoE was sufficient.".into(),
+                    },
+                ),
+                (
+                    2,
+                    FeedLine::Withdrawal {
+                        claim_id: "O6".into(),
+                        at: Utc::now(),
+                        reason: None,
+                    },
+                ),
+            ],
+            ..ImportBatch::default()
+        };
+        s.import(&feed, &common::by("loader")).await.unwrap();
+        let again = decision("O2", DecisionOutcome::Approved).await;
+        s.decide(&[again], "bob").await.unwrap();
+
+        let later = Utc::now();
+        let calendars = [
+            every_day(),
+            BusinessCalendar::default(),
+            BusinessCalendar::new(
+                "Europe/Berlin",
+                &["Mon", "Tue", "Wed", "Thu", "Fri"],
+                &[] as &[&str],
+            )
+            .unwrap(),
+            BusinessCalendar::new(
+                "America/Los_Angeles",
+                &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+                &[] as &[&str],
+            )
+            .unwrap(),
+        ];
+        let instants = [
+            later,
+            later - TimeDelta::hours(61) - TimeDelta::minutes(17),
+            later + TimeDelta::hours(30),
+        ];
+        for calendar in &calendars {
+            for until in instants {
+                let period = DashboardPeriod::at(until);
+                let policy = SlaPolicy::default();
+                let counted = s.dashboard(calendar, &policy, &period).await.unwrap();
+                let scanned = s
+                    .dashboard_scanned(calendar, &policy, &period)
+                    .await
+                    .unwrap();
+                assert_eq!(counted, scanned, "{b}: {calendar:?} at {until}");
+            }
+        }
+        // The figures are not all zero: every claim arrived in the twelve weeks (the generated
+        // ones in the three before today).
+        let figures = s
+            .dashboard(
+                &every_day(),
+                &SlaPolicy::default(),
+                &DashboardPeriod::at(later),
+            )
+            .await
+            .unwrap();
+        let received: u64 = figures.weeks.iter().map(|w| w.received).sum();
+        assert_eq!(received, 16 + 48 + 400, "{b}");
+        let open = |tab| {
+            let f = &figures.sla_of(tab).unwrap().figures;
+            f.on_time + f.warning + f.breached
+        };
+        assert!(open(QueueTab::UnderReview) > 30, "{b}");
+        assert!(open(QueueTab::Contested) > 0, "{b}");
+    }
+}

@@ -167,6 +167,10 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
             "42501",
         ),
         ("DELETE FROM bulk_writes", "42501"),
+        // The dashboard's counters are written only by the triggers on claims (migration 0017).
+        ("UPDATE claim_day_counts SET n = n + 1", "42501"),
+        ("SELECT claim_day_counts_add('[]')", "42501"),
+        ("SELECT COUNT(*) FROM claim_day_counts", "accepted"),
         (forged.as_str(), "P0001"),
     ] {
         let got = code(sqlx::raw_sql(sql).execute(&mut raw).await);
@@ -268,6 +272,22 @@ async fn story(admin: &common::TestStore, lead: &str, rev: &str, feed: &str, car
         (ended.claim.status, ended.association),
         (Status::Rejected, None)
     );
+    // The dashboard's counters followed every login's writes (their triggers run as the store's
+    // owner): per queue state, contested flag and day, they hold what the claims say.
+    let differing: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (
+             SELECT queue_state, open_contested,
+                    (submitted_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01' AS day,
+                    COUNT(*) AS n
+             FROM claims GROUP BY 1, 2, 3) c
+         FULL JOIN (SELECT * FROM claim_day_counts WHERE n <> 0) k
+           USING (queue_state, open_contested, day)
+         WHERE c.n IS DISTINCT FROM k.n",
+    )
+    .fetch_one(&mut raw_feed)
+    .await
+    .unwrap();
+    assert_eq!(differing, 0, "claim_day_counts differs from the claims");
 
     // A lead who is not the administrator registers carol, and gets the SQL to hand over.
     let leads = Store::open(&as_login(&admin.url, lead)).await.unwrap();

@@ -2,8 +2,10 @@
 //!
 //! Nothing here scans the claims table: the deadline and the age of an open claim are monotonic
 //! in its submission time (domain/sla.rs), so every SLA state and every aging bar is one range
-//! of a tab's submission index (`claims_state_submitted`, `claims_contested_submitted`), counted
-//! segment by segment; the weeks' arrivals are ranges of `claims_submitted`; decisions,
+//! of a tab's submissions, counted segment by segment (store/segments.rs): whole UTC days from
+//! the per-day counters `claim_day_counts` (migration 0017), the part of a day at each bound from
+//! the tab's submission index (`claims_state_submitted`, `claims_contested_submitted`); the
+//! weeks' arrivals likewise (`claims_submitted`); decisions,
 //! disputes, information requests and replies are ranges of the audit log's `events_kind_at`
 //! (migration 0013), so their cost follows the period's events, not the store's size; holds come
 //! from the partial index `claims_assigned`. Business time is the domain's, computed here on the
@@ -17,6 +19,7 @@ use serde_json::Value;
 use super::behind::{FIRST_REPLY, LATEST_DISPUTE};
 use super::db::{Exec, Pool, Sql};
 use super::queue::contested;
+use super::segments::{self, between, count, Counting};
 use super::{Store, StoreError};
 use crate::domain::reasons::rejection_reason_name;
 use crate::domain::sla::{aged_at_least_before, SlaPolicy};
@@ -36,76 +39,6 @@ type Age = (
 
 /// How many weeks the throughput figures cover.
 pub const WEEKS: usize = 12;
-
-fn count(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-/// How many claims matching `predicate` fall in each segment that `bounds` (ascending) cut the
-/// instants `column` (their submission, or a disputed claim's latest dispute) into: `len + 1`
-/// counts, the first before `bounds[0]`, the last from the last bound on. One statement; each
-/// segment is an index range.
-async fn segment_counts(
-    db: &mut impl Exec,
-    predicate: &str,
-    column: &str,
-    bounds: &[DateTime<Utc>],
-) -> Result<Vec<u64>, StoreError> {
-    let mut sql = Sql::new("");
-    for i in 0..=bounds.len() {
-        if i > 0 {
-            sql.push(" UNION ALL ");
-        }
-        sql.push(&format!(
-            "SELECT {i} AS seg, COUNT(*) AS n FROM claims WHERE {predicate}"
-        ));
-        if let Some(from) = i.checked_sub(1).and_then(|j| bounds.get(j)) {
-            sql.push(&format!(" AND {column} >= ")).bind(*from);
-        }
-        if let Some(before) = bounds.get(i) {
-            sql.push(&format!(" AND {column} < ")).bind(*before);
-        }
-    }
-    let mut out = vec![0; bounds.len() + 1];
-    for r in db.fetch_all(sql).await? {
-        if let Some(slot) = usize::try_from(r.int("seg")?)
-            .ok()
-            .and_then(|i| out.get_mut(i))
-        {
-            *slot = count(r.int("n")?);
-        }
-    }
-    Ok(out)
-}
-
-/// Claims counted by [`segment_counts`] submitted in `[from, before)` (either end open).
-fn between(
-    bounds: &[DateTime<Utc>],
-    segments: &[u64],
-    from: Option<DateTime<Utc>>,
-    before: Option<DateTime<Utc>>,
-) -> u64 {
-    segments
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            let seg_from = i.checked_sub(1).and_then(|j| bounds.get(j));
-            let seg_before = bounds.get(*i);
-            let after_from = match (from, seg_from) {
-                (None, _) => true,
-                (Some(f), Some(s)) => *s >= f,
-                (Some(_), None) => false,
-            };
-            let before_end = match (before, seg_before) {
-                (None, _) => true,
-                (Some(b), Some(s)) => *s <= b,
-                (Some(_), None) => false,
-            };
-            after_from && before_end
-        })
-        .map(|(_, n)| n)
-        .sum()
-}
 
 /// One audit event the period figures count.
 struct Counted {
@@ -152,6 +85,30 @@ impl Store {
         calendar: &BusinessCalendar,
         policy: &SlaPolicy,
         period: &DashboardPeriod,
+    ) -> Result<Dashboard, StoreError> {
+        self.figures(calendar, policy, period, Counting::ByDay)
+            .await
+    }
+
+    /// [`Store::dashboard`] counted the slow way: every claim from the tabs' submission indexes,
+    /// without the per-day counters (so a test can check the counters give the same figures).
+    #[doc(hidden)]
+    pub async fn dashboard_scanned(
+        &self,
+        calendar: &BusinessCalendar,
+        policy: &SlaPolicy,
+        period: &DashboardPeriod,
+    ) -> Result<Dashboard, StoreError> {
+        self.figures(calendar, policy, period, Counting::Scanned)
+            .await
+    }
+
+    async fn figures(
+        &self,
+        calendar: &BusinessCalendar,
+        policy: &SlaPolicy,
+        period: &DashboardPeriod,
+        counting: Counting,
     ) -> Result<Dashboard, StoreError> {
         let mut db: Pool = self.pool.clone();
         let dialect = db.dialect();
@@ -207,7 +164,11 @@ impl Store {
             bounds.extend(ages.iter().flat_map(|a| [a.2, a.3]).flatten());
             bounds.sort();
             bounds.dedup();
-            let segments = segment_counts(&mut db, predicate, column, &bounds).await?;
+            let segments = if counting == Counting::ByDay && column == "submitted_at" {
+                segments::by_day(&mut db, predicate, &bounds).await?
+            } else {
+                segments::scanned(&mut db, predicate, column, &bounds).await?
+            };
             let total: u64 = segments.iter().sum();
             let upto = |b: DateTime<Utc>| between(&bounds, &segments, None, Some(b));
             let breached_n = upto(breached);
@@ -288,7 +249,12 @@ impl Store {
             .map(|w| w.from)
             .chain(std::iter::once(now))
             .collect();
-        let received = segment_counts(&mut db, "TRUE", "submitted_at", &week_bounds).await?;
+        let received = match counting {
+            Counting::ByDay => segments::by_day(&mut db, "TRUE", &week_bounds).await?,
+            Counting::Scanned => {
+                segments::scanned(&mut db, "TRUE", "submitted_at", &week_bounds).await?
+            }
+        };
         for (i, w) in weeks.iter_mut().enumerate() {
             w.received = received.get(i + 1).copied().unwrap_or(0);
         }

@@ -6,8 +6,9 @@
 //! and reads each database's types); `sqlite.rs` and `postgres.rs` hold only what truly differs.
 //!
 //! - `engine.rs`: the writes; `rules/` + `plan.rs`: what they may do; `apply.rs`: doing it.
-//! - `dashboard.rs`: the lead's figures, from index ranges only; `behind.rs`: the claims behind
-//!   each of its bars, as a queue filter.
+//! - `dashboard.rs`: the lead's figures, from index ranges only; `segments.rs`: its counts of a
+//!   tab between instants, whole days from the counters triggers keep (migration 0017);
+//!   `behind.rs`: the claims behind each of its bars, as a queue filter.
 //! - `reads.rs`: claims, contests, the audit log, reviewers, drafts; `queue.rs`: queue windows
 //!   and tab counts; `import.rs`: bulk writes; `watch.rs`: the change feed.
 //! - `identity.rs`: who acts, proven once and bound to the store; `chain.rs`: the audit log's
@@ -42,6 +43,7 @@ mod reference;
 mod rows;
 mod rules;
 mod search;
+mod segments;
 mod sqlite;
 mod watch;
 
