@@ -10,7 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::preview;
-use super::text::{fit, flags, sla_cell, thousands, width};
+use super::text::{fit, flags, flags_width, sla_cell, thousands, width};
 use super::theme::Theme;
 use crate::app::State;
 use crate::domain::SolutionArea;
@@ -365,10 +365,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         .max(5);
     let flags_w = window
         .iter()
-        .map(|r| {
-            let f = flags(r, theme, state.now, &state.reviewer);
-            f.iter().map(|(t, _)| width(t)).sum::<usize>() + f.len().saturating_sub(1)
-        })
+        .map(|r| flags_width(r, state.now))
         .max()
         .unwrap_or(5)
         .max(5);

@@ -146,6 +146,24 @@ pub fn flags(row: &QueueRow, theme: &Theme, now: DateTime<Utc>, me: &str) -> Vec
     out
 }
 
+/// The width `flags` takes on screen (pieces and the spaces between them), without making them:
+/// the queue sizes its flags column over every row of its window on each frame.
+pub fn flags_width(row: &QueueRow, now: DateTime<Utc>) -> usize {
+    fn digits(n: u64) -> usize {
+        n.checked_ilog10().map_or(1, |d| d as usize + 1)
+    }
+    let pieces = [
+        row.contested()
+            .then(|| 1 + digits(u64::from(row.parties.max(2)))),
+        (!row.findings.is_empty()).then(|| 1 + digits(row.findings.len() as u64)),
+        (row.unknown_checks > 0).then(|| 1 + digits(u64::from(row.unknown_checks))),
+        row.incumbent_mpn_id.is_some().then_some(1),
+        row.holder(now).map(|who| 1 + who.width()),
+    ];
+    let shown = pieces.iter().flatten().count();
+    pieces.iter().flatten().sum::<usize>() + shown.saturating_sub(1)
+}
+
 /// An instant in the calendar's time zone, to the minute.
 pub fn local_time(state: &State, at: DateTime<Utc>) -> String {
     at.with_timezone(&state.calendar.timezone())
@@ -167,5 +185,26 @@ mod tests {
         );
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(12), "12");
+    }
+
+    #[test]
+    fn flags_width_is_the_width_of_the_flags() {
+        let theme = Theme::by_name("dark").unwrap();
+        let now = crate::app::fixtures::now();
+        for n in 0..60 {
+            let mut row = crate::app::fixtures::row(n);
+            if n % 7 == 0 {
+                row.assigned_to = Some("bøb".into());
+                row.held_until = Some(now + chrono::TimeDelta::minutes(5));
+            }
+            if n % 11 == 0 {
+                row.parties = 12;
+                row.unknown_checks = 10;
+            }
+            let f = flags(&row, &theme, now, "alice");
+            let shown: usize =
+                f.iter().map(|(t, _)| t.width()).sum::<usize>() + f.len().saturating_sub(1);
+            assert_eq!(flags_width(&row, now), shown, "row {n}: {f:?}");
+        }
     }
 }
