@@ -79,7 +79,10 @@ impl Scroller {
         if !scroll_terminal(terminal, top..bottom, step)? {
             return Ok(());
         }
-        let mut shifted = last.clone();
+        // The last frame is not needed again (`after_draw` keeps the next one): shift it in place.
+        let Some(mut shifted) = self.last.take() else {
+            return Ok(());
+        };
         shift(&mut shifted, top, bottom, step);
         // Make the shifted copy ratatui's "previous frame": the next diff is taken against it.
         *terminal.current_buffer_mut() = shifted;
@@ -93,11 +96,15 @@ impl Scroller {
             return;
         }
         self.shown = visible(state);
-        self.last = if self.shown.is_empty() {
-            None
-        } else {
-            Some(drawn.clone())
-        };
+        // Every frame is kept, so copy into the last one's cells rather than allocate anew.
+        match &mut self.last {
+            _ if self.shown.is_empty() => self.last = None,
+            Some(last) => {
+                last.area = drawn.area;
+                last.content.clone_from(&drawn.content);
+            }
+            None => self.last = Some(drawn.clone()),
+        }
     }
 }
 
