@@ -26,6 +26,8 @@ pub struct Scroller {
     shown: Vec<String>,
     /// The last frame as drawn.
     last: Option<Buffer>,
+    /// A buffer no longer in use, for the next frame's copy (no allocation a frame).
+    spare: Option<Buffer>,
 }
 
 /// The claim ids the list shows now (none while the queue is not what is on screen).
@@ -85,7 +87,9 @@ impl Scroller {
         };
         shift(&mut shifted, top, bottom, step);
         // Make the shifted copy ratatui's "previous frame": the next diff is taken against it.
-        *terminal.current_buffer_mut() = shifted;
+        // The buffer it replaces is kept for `after_draw` to copy into (no allocation a frame).
+        std::mem::swap(terminal.current_buffer_mut(), &mut shifted);
+        self.spare = Some(shifted);
         terminal.swap_buffers();
         Ok(())
     }
@@ -96,15 +100,20 @@ impl Scroller {
             return;
         }
         self.shown = visible(state);
-        // Every frame is kept, so copy into the last one's cells rather than allocate anew.
-        match &mut self.last {
-            _ if self.shown.is_empty() => self.last = None,
-            Some(last) => {
-                last.area = drawn.area;
-                last.content.clone_from(&drawn.content);
-            }
-            None => self.last = Some(drawn.clone()),
+        // Every frame is kept, so copy into a buffer already made rather than allocate anew.
+        let reuse = self.last.take().or_else(|| self.spare.take());
+        if self.shown.is_empty() {
+            self.spare = reuse;
+            return;
         }
+        self.last = Some(match reuse {
+            Some(mut kept) => {
+                kept.area = drawn.area;
+                kept.content.clone_from(&drawn.content);
+                kept
+            }
+            None => drawn.clone(),
+        });
     }
 }
 
