@@ -5,6 +5,7 @@
 //! in priority order when the terminal is narrow, so nothing overlaps at 80 columns.
 
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
@@ -275,12 +276,17 @@ fn area_activity(row: &QueueRow, w: usize) -> String {
     fit(&format!("{area} · {}", row.activity.label()), w)
 }
 
-fn cell(row: &QueueRow, col: usize, w: usize, state: &State, theme: &Theme) -> Cell<'static> {
+/// Column `col` of `row`, `w` wide; `sla` is the row's clock cell, made once per frame.
+fn cell(
+    row: &QueueRow,
+    sla: &(String, Style),
+    col: usize,
+    w: usize,
+    state: &State,
+    theme: &Theme,
+) -> Cell<'static> {
     match col {
-        0 => {
-            let (text, style) = sla_cell(state, theme, row.submitted_at, row.status, &row.clock);
-            Cell::from(Span::styled(fit(&text, w), style))
-        }
+        0 => Cell::from(Span::styled(fit(&sla.0, w), sla.1)),
         1 => Cell::from(fit(&row.claim_id, w)),
         2 => Cell::from(partner_cell(row, w)),
         3 => {
@@ -369,9 +375,14 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
         .max()
         .unwrap_or(5)
         .max(5);
-    let sla_w = visible
+    // Each visible row's clock once a frame: it sizes the column and fills it.
+    let slas: Vec<(String, Style)> = visible
         .iter()
-        .map(|r| width(&sla_cell(state, theme, r.submitted_at, r.status, &r.clock).0))
+        .map(|r| sla_cell(state, theme, r.submitted_at, r.status, &r.clock))
+        .collect();
+    let sla_w = slas
+        .iter()
+        .map(|(text, _)| width(text))
         .max()
         .unwrap_or(9)
         .max(9);
@@ -388,18 +399,22 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) -> u
     // The selected row is marked by `▶` in the selection style (reverse + bold, so it survives
     // NO_COLOR): moving the cursor rewrites two cells, not two whole rows (a few hundred bytes
     // a key over SSH instead of ~700).
-    let rows = visible.iter().enumerate().map(|(i, row)| {
-        let selected = q.offset + i == q.cursor;
-        let marker = if selected {
-            Cell::from(Span::styled("▶", theme.selected))
-        } else {
-            Cell::from("")
-        };
-        let cells = widths
-            .iter()
-            .map(|(col, w)| cell(row, *col, *w, state, theme));
-        Row::new(std::iter::once(marker).chain(cells)).style(theme.text)
-    });
+    let rows = visible
+        .iter()
+        .zip(&slas)
+        .enumerate()
+        .map(|(i, (row, sla))| {
+            let selected = q.offset + i == q.cursor;
+            let marker = if selected {
+                Cell::from(Span::styled("▶", theme.selected))
+            } else {
+                Cell::from("")
+            };
+            let cells = widths
+                .iter()
+                .map(move |(col, w)| cell(row, sla, *col, *w, state, theme));
+            Row::new(std::iter::once(marker).chain(cells)).style(theme.text)
+        });
     let constraints = std::iter::once(Constraint::Length(1))
         .chain(widths.iter().map(|(_, w)| Constraint::Length(*w as u16)));
     let table = Table::new(rows, constraints)
