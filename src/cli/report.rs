@@ -13,7 +13,9 @@ use claimdesk::config::Config;
 use claimdesk::domain::sla::short_duration;
 use claimdesk::domain::text::escape;
 use claimdesk::interchange::export::{cell, rfc3339};
-use claimdesk::store::{Dashboard, DashboardPeriod, Store, StoreError};
+use claimdesk::store::{
+    AgingBucket, Dashboard, DashboardPeriod, SlaFigures, Store, StoreError, WeekFigures,
+};
 
 /// `claimdesk report` options.
 #[derive(Debug, Args)]
@@ -215,34 +217,62 @@ fn minutes(d: Option<TimeDelta>) -> Value {
     d.map_or(Value::Null, |d| json!(d.num_minutes()))
 }
 
+/// A tab's SLA figures under the names JSON and CSV both give them.
+fn sla_columns(x: &SlaFigures) -> [(&'static str, u64); 4] {
+    [
+        ("on_time", x.on_time),
+        ("warning", x.warning),
+        ("breached", x.breached),
+        ("due_next_business_day", x.due_next_business_day),
+    ]
+}
+
+/// An aging bucket's counts under the names JSON and CSV both give them.
+fn aging_columns(a: &AgingBucket) -> [(&'static str, u64); 4] {
+    [
+        ("under_review", a.under_review),
+        ("info_requested", a.info_requested),
+        ("contested", a.contested),
+        ("disputed", a.disputed),
+    ]
+}
+
+/// A week's counts under the names JSON and CSV both give them.
+fn week_columns(w: &WeekFigures) -> [(&'static str, u64); 5] {
+    [
+        ("received", w.received),
+        ("decided", w.decided),
+        ("breached_at_decision", w.breached_at_decision),
+        ("disputes", w.disputes),
+        ("overturned", w.overturned),
+    ]
+}
+
+/// `head` (a JSON object) with `columns` added as numbers.
+fn with_columns(mut head: Value, columns: &[(&str, u64)]) -> Value {
+    if let Value::Object(fields) = &mut head {
+        for (name, n) in columns {
+            fields.insert((*name).to_string(), json!(n));
+        }
+    }
+    head
+}
+
 /// The report for programs: the same figures, times as RFC 3339, durations in minutes.
 pub fn json_value(f: &Dashboard) -> Value {
     json!({
         "until": rfc3339(f.until),
-        "sla": f.sla.iter().map(|t| json!({
-            "tab": t.tab.title(),
-            "on_time": t.figures.on_time,
-            "warning": t.figures.warning,
-            "breached": t.figures.breached,
-            "due_next_business_day": t.figures.due_next_business_day,
-        })).collect::<Vec<_>>(),
-        "aging": f.aging.iter().map(|a| json!({
+        "sla": f.sla.iter()
+            .map(|t| with_columns(json!({ "tab": t.tab.title() }), &sla_columns(&t.figures)))
+            .collect::<Vec<_>>(),
+        "aging": f.aging.iter().map(|a| with_columns(json!({
             "business_days": a.label(),
             "min_days": a.min_days,
             "max_days": a.max_days,
-            "under_review": a.under_review,
-            "info_requested": a.info_requested,
-            "contested": a.contested,
-            "disputed": a.disputed,
-        })).collect::<Vec<_>>(),
-        "weeks": f.weeks.iter().map(|w| json!({
-            "monday": w.monday.to_string(),
-            "received": w.received,
-            "decided": w.decided,
-            "breached_at_decision": w.breached_at_decision,
-            "disputes": w.disputes,
-            "overturned": w.overturned,
-        })).collect::<Vec<_>>(),
+        }), &aging_columns(a))).collect::<Vec<_>>(),
+        "weeks": f.weeks.iter()
+            .map(|w| with_columns(json!({ "monday": w.monday.to_string() }), &week_columns(w)))
+            .collect::<Vec<_>>(),
         "reviewers": f.reviewers.iter().map(|r| json!({
             "login": r.login,
             "decisions_7_days": r.last_7_days.decisions,
@@ -274,100 +304,52 @@ pub fn csv(f: &Dashboard) -> String {
         rows.push([section.into(), row.into(), column.into(), value]);
     };
     for t in &f.sla {
-        let x = &t.figures;
-        for (c, v) in [
-            ("on_time", x.on_time),
-            ("warning", x.warning),
-            ("breached", x.breached),
-            ("due_next_business_day", x.due_next_business_day),
-        ] {
+        for (c, v) in sla_columns(&t.figures) {
             put("sla", t.tab.title(), c, v.to_string());
         }
     }
     for a in &f.aging {
-        for (c, v) in [
-            ("under_review", a.under_review),
-            ("info_requested", a.info_requested),
-            ("contested", a.contested),
-            ("disputed", a.disputed),
-        ] {
+        for (c, v) in aging_columns(a) {
             put("aging", &a.label(), c, v.to_string());
         }
     }
     for w in &f.weeks {
         let m = w.monday.to_string();
-        for (c, v) in [
-            ("received", w.received),
-            ("decided", w.decided),
-            ("breached_at_decision", w.breached_at_decision),
-            ("disputes", w.disputes),
-            ("overturned", w.overturned),
-        ] {
+        for (c, v) in week_columns(w) {
             put("weeks", &m, c, v.to_string());
         }
     }
     let mins = |d: Option<TimeDelta>| d.map(|d| d.num_minutes().to_string()).unwrap_or_default();
     for r in &f.reviewers {
-        put(
-            "reviewers",
-            &r.login,
-            "decisions_7_days",
-            r.last_7_days.decisions.to_string(),
-        );
-        put(
-            "reviewers",
-            &r.login,
-            "median_minutes_7_days",
-            mins(r.last_7_days.median_to_decision),
-        );
-        put(
-            "reviewers",
-            &r.login,
-            "decisions_30_days",
-            r.last_30_days.decisions.to_string(),
-        );
-        put(
-            "reviewers",
-            &r.login,
-            "median_minutes_30_days",
-            mins(r.last_30_days.median_to_decision),
-        );
-        put(
-            "reviewers",
-            &r.login,
-            "open_holds",
-            r.open_holds.to_string(),
-        );
+        for (c, v) in [
+            ("decisions_7_days", r.last_7_days.decisions.to_string()),
+            (
+                "median_minutes_7_days",
+                mins(r.last_7_days.median_to_decision),
+            ),
+            ("decisions_30_days", r.last_30_days.decisions.to_string()),
+            (
+                "median_minutes_30_days",
+                mins(r.last_30_days.median_to_decision),
+            ),
+            ("open_holds", r.open_holds.to_string()),
+        ] {
+            put("reviewers", &r.login, c, v);
+        }
     }
     let o = &f.outcomes;
     put("outcomes", "approvals", "count", o.approvals.to_string());
     for r in &o.rejections {
         put("outcomes", "rejected", &r.reason, r.count.to_string());
     }
-    put(
-        "outcomes",
-        "withdrawals",
-        "count",
-        o.withdrawals.to_string(),
-    );
-    put(
-        "outcomes",
-        "info_requests",
-        "count",
-        o.info_requests.to_string(),
-    );
-    put(
-        "outcomes",
-        "info_requests",
-        "replied_in_time",
-        o.replied_in_time.to_string(),
-    );
-    put(
-        "outcomes",
-        "info_requests",
-        "replied_late",
-        o.replied_late.to_string(),
-    );
+    for (row, c, v) in [
+        ("withdrawals", "count", o.withdrawals),
+        ("info_requests", "count", o.info_requests),
+        ("info_requests", "replied_in_time", o.replied_in_time),
+        ("info_requests", "replied_late", o.replied_late),
+    ] {
+        put("outcomes", row, c, v.to_string());
+    }
 
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["section", "row", "column", "value"]);
