@@ -230,18 +230,29 @@ mod tests {
             .collect()
     }
 
+    /// A `w`x`h` terminal drawn through a `Sink`, and what it wrote.
+    fn terminal(w: u16, h: u16) -> (Terminal<Sink<Shared>>, Shared) {
+        let out = Shared::default();
+        let fixed = TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        };
+        let terminal = Terminal::with_options(Sink::new(out.clone(), w, h), fixed).unwrap();
+        (terminal, out)
+    }
+
+    /// A `w`x`h` terminal emulator to replay what was written into.
+    fn screen(w: u16, h: u16) -> vt100::Parser {
+        let nz = |n: u16| std::num::NonZeroU16::new(n).unwrap();
+        vt100::Parser::new(nz(h), nz(w), 0)
+    }
+
     /// Frames of styled text, each drawn over the last: the terminal shows each exactly, text,
     /// colours and modifiers.
     #[test]
     fn the_painter_gives_the_terminal_exactly_each_frame() {
         let (w, h) = (40u16, 6u16);
-        let out = Shared::default();
-        let fixed = TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
-        };
-        let mut terminal = Terminal::with_options(Sink::new(out.clone(), w, h), fixed).unwrap();
-        let nz = |n: u16| std::num::NonZeroU16::new(n).unwrap();
-        let mut parser = vt100::Parser::new(nz(h), nz(w), 0);
+        let (mut terminal, out) = terminal(w, h);
+        let mut parser = screen(w, h);
         for n in 0..12usize {
             let drawn = terminal
                 .draw(|f| f.render_widget(Paragraph::new(frame_lines(n, h)), f.area()))
@@ -299,13 +310,8 @@ mod tests {
     #[test]
     fn a_known_screen_stays_exact_across_foreign_writes_and_hides_the_cursor_once() {
         let (w, h) = (30u16, 5u16);
-        let out = Shared::default();
-        let fixed = TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
-        };
-        let mut terminal = Terminal::with_options(Sink::new(out.clone(), w, h), fixed).unwrap();
-        let nz = |n: u16| std::num::NonZeroU16::new(n).unwrap();
-        let mut parser = vt100::Parser::new(nz(h), nz(w), 0);
+        let (mut terminal, out) = terminal(w, h);
+        let mut parser = screen(w, h);
         let mut hides = 0;
         for n in 0..8usize {
             if n == 3 {
@@ -341,11 +347,7 @@ mod tests {
     /// short unchanged gap; a clear makes it step over the gap instead.
     #[test]
     fn a_copy_keeps_what_the_painter_knows_and_a_clear_does_not() {
-        let out = Shared::default();
-        let fixed = TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, 20, 1)),
-        };
-        let mut terminal = Terminal::with_options(Sink::new(out.clone(), 20, 1), fixed).unwrap();
+        let (mut terminal, out) = terminal(20, 1);
         let draw = |terminal: &mut Terminal<Sink<Shared>>, text: &'static str| {
             terminal
                 .draw(|f| f.render_widget(Paragraph::new(text), f.area()))
